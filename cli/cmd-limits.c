@@ -1,0 +1,177 @@
+/* cmd-limits.c: `ipcadm limits`: every System V IPC limit, with the usage the kernel
+ * counts against it (segments capped at 32768, pages rounded up per segment). */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+
+struct limit_row {
+	const char *resource;
+	const char *desc;
+	uint64_t limit; /* IPCADM_UNKNOWN when unreadable */
+	uint64_t used;
+	bool has_used;
+};
+
+#define ROW(r) ((const struct limit_row *)(r))
+
+static void get_resource(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_STR;
+	v->s = ROW(r)->resource;
+}
+
+static void get_desc(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_STR;
+	v->s = ROW(r)->desc;
+}
+
+static void get_limit(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = ROW(r)->limit == IPCADM_UNKNOWN ? V_NONE : V_U64;
+	v->u = ROW(r)->limit;
+}
+
+static void get_used(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = ROW(r)->has_used ? V_U64 : V_NONE;
+	v->u = ROW(r)->used;
+}
+
+static bool percent_of(const struct limit_row *row, double *pct)
+{
+	if (!row->has_used || row->limit == IPCADM_UNKNOWN)
+		return false;
+	*pct = row->limit ? 100.0 * (double)row->used / (double)row->limit
+			  : (row->used ? 100.0 : 0.0);
+	return true;
+}
+
+static void get_percent(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = percent_of(ROW(r), &v->d) ? V_PERCENT : V_NONE;
+}
+
+static void get_bar(const void *r, void *e, struct value *v)
+{
+	static char bar[24];
+	double pct;
+	int fill;
+
+	(void)e;
+	if (!percent_of(ROW(r), &pct)) {
+		v->type = V_NONE;
+		return;
+	}
+	fill = pct >= 100 ? 20 : (int)(pct / 5.0 + (pct > 0 && pct < 5 ? 1 : 0));
+	bar[0] = '[';
+	for (int i = 0; i < 20; i++)
+		bar[1 + i] = i < fill ? '#' : '.';
+	bar[21] = ']';
+	bar[22] = '\0';
+	v->type = V_STR;
+	v->s = bar;
+}
+
+static const struct column limit_columns[] = {
+	{ "RESOURCE", "limit name", 0, get_resource, NULL, 0 },
+	{ "DESCRIPTION", "what it limits", 0, get_desc, NULL, 0 },
+	{ "LIMIT", "the limit in force", COL_RIGHT, get_limit, NULL, 0 },
+	{ "USED", "usage as the kernel counts it", COL_RIGHT, get_used, NULL, 0 },
+	{ "USE%", "usage in percent of the limit", COL_RIGHT, get_percent, "percent", 0 },
+	{ "USAGE", "usage bar", 0, get_bar, NULL, 0 },
+};
+
+static size_t limit_rows(const struct ipcadm_snapshot *snap, struct limit_row *rows)
+{
+	const struct ipcadm_limits *l = ipcadm_snapshot_limits(snap);
+	const struct ipcadm_usage *u = ipcadm_snapshot_usage(snap);
+	const struct limit_row all[] = {
+		{ "SHMMNI", "Shared memory segments", ipcadm_limits_shm_segs(l), u->shm_segs,
+		  true },
+		{ "SHMALL", "Shared memory pages", l->shmall, u->shm_pages, true },
+		{ "SHMMAX", "Max size of a segment (bytes)", l->shmmax, 0, false },
+		{ "SHMMIN", "Min size of a segment (bytes)", 1, 0, false },
+		{ "SHM_RMID_FORCED", "Destroy segments when their last user detaches",
+		  l->shm_rmid_forced, 0, false },
+		{ "SEMMNI", "Semaphore arrays", ipcadm_limits_sem_sets(l), u->sem_sets, true },
+		{ "SEMMNS", "Semaphores in all arrays", l->semmns, u->sem_sems, true },
+		{ "SEMMSL", "Max semaphores per array", l->semmsl, 0, false },
+		{ "SEMOPM", "Max operations per semop(2)", l->semopm, 0, false },
+		{ "SEMVMX", "Max semaphore value", 32767, 0, false },
+		{ "MSGMNI", "Message queues", ipcadm_limits_msg_queues(l), u->msg_queues, true },
+		{ "MSGMAX", "Max size of a message (bytes)", l->msgmax, 0, false },
+		{ "MSGMNB", "Default max size of a queue (bytes)", l->msgmnb, 0, false },
+		{ "IPCMNI", "Max identifiers of each kind", IPCADM_IPCMNI, 0, false },
+	};
+	size_t n = sizeof(all) / sizeof(all[0]);
+
+	memcpy(rows, all, sizeof(all));
+	return n;
+}
+
+int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts,
+		 bool usage_only)
+{
+	const struct column *cols[6];
+	struct limit_row rows[32];
+	size_t nrows = limit_rows(snap, rows), ncols = 0;
+	struct table *t;
+
+	for (size_t i = 0; i < 5; i++)
+		cols[ncols++] = &limit_columns[i];
+	if (opts->mode == OUT_TABLE && isatty(STDOUT_FILENO))
+		cols[ncols++] = &limit_columns[5];
+	t = table_new(opts, NULL, NULL, cols, ncols, NULL);
+	if (t == NULL)
+		return -1;
+	for (size_t i = 0; i < nrows; i++)
+		if (!usage_only || rows[i].has_used)
+			table_add(t, &rows[i]);
+	return table_finish(t);
+}
+
+int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		OUTPUT_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct out_opts opts = { 0 };
+	struct ipcadm_snapshot *snap;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+		r = output_option("limits", c, optarg, &opts);
+		if (r < 0)
+			return EXIT_MISUSE;
+		if (r > 0)
+			continue;
+		if (c == 'h') {
+			printf("Usage: %s limits [OPTIONS]\n\n"
+			       "Every System V IPC limit of this IPC namespace, and its usage as\n"
+			       "the kernel counts it.\n\nOptions:\n%s  -h, --help               "
+			       "this help\n",
+			       progname, output_options_help);
+			return 0;
+		}
+		return usage_error("limits", "bad usage");
+	}
+	if (optind < argc)
+		return usage_error("limits", "unexpected argument '%s'", argv[optind]);
+	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap);
+	if (r < 0)
+		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+	r = print_limits(snap, &opts, false);
+	ipcadm_snapshot_free(snap);
+	return r < 0 ? error_code(r, "cannot print the limits") : 0;
+}

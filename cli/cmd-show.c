@@ -1,0 +1,155 @@
+/* cmd-show.c: `ipcadm show [shm|sem|msg] ID`: every attribute of one object, read by
+ * itself (not the whole table); each semaphore's value, waiters and last PID. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+
+#define MAX_COLS 64
+
+static void show_help(void)
+{
+	printf("Usage: %s show [OPTIONS] [shm|sem|msg] ID\n\n"
+	       "Show every attribute of one object. With a bare ID, every kind that has\n"
+	       "an object with that ID is shown (IDs of different kinds can be equal).\n\n"
+	       "Options:\n%s  -h, --help               this help\n",
+	       progname, output_options_help);
+}
+
+static void print_sems_json(const struct ipcadm_obj *o)
+{
+	obuf_puts(out, ", \"sems\": ");
+	if (o->sems == NULL) {
+		obuf_puts(out, "null");
+		return;
+	}
+	obuf_putc(out, '[');
+	for (size_t i = 0; i < o->nsems; i++) {
+		const struct ipcadm_semval *s = &o->sems[i];
+
+		obuf_printf(out, "%s{\"semnum\": %zu, \"value\": %d, \"ncnt\": %d, "
+				 "\"zcnt\": %d, \"pid\": %d}",
+			    i ? ", " : "", i, s->value, s->ncnt, s->zcnt, (int)s->pid);
+	}
+	obuf_putc(out, ']');
+}
+
+static void print_sems_text(const struct ipcadm_obj *o)
+{
+	if (o->sems == NULL) {
+		if (o->sems_err)
+			obuf_printf(out, "semaphore values not readable: %s\n",
+				    strerror(-o->sems_err));
+		return;
+	}
+	obuf_puts(out, "\nSEMNUM  VALUE   NCNT   ZCNT    PID\n");
+	for (size_t i = 0; i < o->nsems; i++) {
+		const struct ipcadm_semval *s = &o->sems[i];
+
+		obuf_printf(out, "%6zu %6d %6d %6d %6d\n", i, s->value, s->ncnt, s->zcnt,
+			    (int)s->pid);
+	}
+}
+
+static void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
+			 struct obj_env *env, bool first)
+{
+	const struct column *cols[MAX_COLS];
+	size_t n = obj_columns_all(o->kind, cols, MAX_COLS);
+	char buf[64];
+
+	if (opts->mode == OUT_JSON) {
+		obuf_printf(out, "%s   \"%s\": [{", first ? "" : ",\n", ipcadm_kind_name(o->kind));
+		json_fields(cols, n, o, env);
+		if (o->kind == IPCADM_SEM)
+			print_sems_json(o);
+		obuf_puts(out, "}]");
+		return;
+	}
+	if (!first)
+		obuf_putc(out, '\n');
+	if (opts->mode == OUT_TABLE && !opts->noheadings)
+		obuf_printf(out, "%.*s %d\n", (int)strlen(kind_titles[o->kind]) - 1,
+			    kind_titles[o->kind], o->id);
+	for (size_t c = 0; c < n; c++) {
+		struct value v = { .type = V_NONE };
+		const char *text;
+		size_t len;
+
+		cols[c]->get(o, env, &v);
+		len = value_format(opts, &v, buf, &text);
+		if (opts->mode == OUT_EXPORT)
+			obuf_printf(out, "%s=\"%.*s\"\n", cols[c]->name, (int)len, text);
+		else
+			obuf_printf(out, "%-10s %.*s\n", cols[c]->name, (int)len, text);
+	}
+	if (o->kind == IPCADM_SEM)
+		print_sems_text(o);
+}
+
+int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		OUTPUT_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct out_opts opts = { 0 };
+	struct obj_env env = { .ctx = ctx };
+	int c, r, kind = -1, id, found = 0;
+
+	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+		r = output_option("show", c, optarg, &opts);
+		if (r < 0)
+			return EXIT_MISUSE;
+		if (r > 0)
+			continue;
+		if (c == 'h') {
+			show_help();
+			return 0;
+		}
+		return usage_error("show", "bad usage");
+	}
+	if (argc - optind == 2) {
+		kind = parse_kind_arg(argv[optind]);
+		if (kind < 0)
+			return usage_error("show", "unknown kind '%s' (shm, sem or msg)",
+					   argv[optind]);
+		optind++;
+	} else if (argc - optind != 1) {
+		return usage_error("show", "expected [shm|sem|msg] ID");
+	}
+	if (parse_id_arg("show", argv[optind], &id) < 0)
+		return EXIT_MISUSE;
+
+	output_doc_begin(&opts, true);
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		struct ipcadm_obj o;
+
+		if (kind >= 0 && k != kind)
+			continue;
+		r = ipcadm_obj_read(ctx, k, id, IPCADM_READ_SEMVALS | IPCADM_READ_QBYTES, &o);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			error_code(r, "cannot read %s %d", ipcadm_kind_name(k), id);
+			return 1;
+		}
+		print_object(&opts, &o, &env, found == 0);
+		ipcadm_obj_release(&o);
+		found++;
+	}
+	if (!found) {
+		if (kind >= 0)
+			errorx("no %s with ID %d", ipcadm_kind_name(kind), id);
+		else
+			errorx("no shared memory segment, semaphore array or message queue with "
+			       "ID %d",
+			       id);
+		return 1;
+	}
+	output_doc_end(&opts, true);
+	return 0;
+}

@@ -1,0 +1,285 @@
+/* cols-obj.c: the one column table for System V objects; it drives list, show,
+ * the -o check and the column list in --help (the lsipc pattern). */
+#include <string.h>
+
+#include "ipcadm-cli.h"
+#include "strutil.h"
+
+#define O(row) ((const struct ipcadm_obj *)(row))
+#define ENV(env) ((struct obj_env *)(env))
+
+#define SHM IPCADM_KIND_BIT(IPCADM_SHM)
+#define SEM IPCADM_KIND_BIT(IPCADM_SEM)
+#define MSG IPCADM_KIND_BIT(IPCADM_MSG)
+#define ALL IPCADM_ALL_KINDS
+
+const char *const kind_titles[IPCADM_NKINDS] = {
+	"Shared memory segments", "Semaphore arrays", "Message queues",
+};
+
+const char *const obj_default_columns[IPCADM_NKINDS] = {
+	"KEY,ID,OWNER,PERMS,SIZE,NATTCH,STATUS,CTIME,CPID,LPID",
+	"KEY,ID,OWNER,PERMS,NSEMS,OTIME,CTIME",
+	"KEY,ID,OWNER,PERMS,USEDBYTES,QNUM,STIME,RTIME,CTIME,LSPID,LRPID",
+};
+
+static void u64v(struct value *v, uint64_t x)
+{
+	v->type = V_U64;
+	v->u = x;
+}
+
+static void timev(struct value *v, int64_t t)
+{
+	v->type = V_TIME;
+	v->i = t;
+}
+
+static void name_or_id(struct value *v, struct obj_env *env, const char *name, uint32_t id)
+{
+	v->type = V_STR;
+	if (name) {
+		v->s = name;
+		return;
+	}
+	env->scratch[fmt_u64(env->scratch, id)] = '\0';
+	v->s = env->scratch;
+}
+
+static void get_key(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_KEY;
+	v->u = (uint32_t)O(r)->key;
+}
+
+static void get_id(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, (uint64_t)O(r)->id);
+}
+
+static void get_owner(const void *r, void *e, struct value *v)
+{
+	name_or_id(v, ENV(e), ipcadm_user_name(ENV(e)->ctx, O(r)->uid), O(r)->uid);
+}
+
+static void get_group(const void *r, void *e, struct value *v)
+{
+	name_or_id(v, ENV(e), ipcadm_group_name(ENV(e)->ctx, O(r)->gid), O(r)->gid);
+}
+
+static void get_cuser(const void *r, void *e, struct value *v)
+{
+	name_or_id(v, ENV(e), ipcadm_user_name(ENV(e)->ctx, O(r)->cuid), O(r)->cuid);
+}
+
+static void get_cgroup(const void *r, void *e, struct value *v)
+{
+	name_or_id(v, ENV(e), ipcadm_group_name(ENV(e)->ctx, O(r)->cgid), O(r)->cgid);
+}
+
+static void get_uid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->uid);
+}
+
+static void get_gid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->gid);
+}
+
+static void get_cuid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->cuid);
+}
+
+static void get_cgid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->cgid);
+}
+
+static void get_perms(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_PERMS;
+	v->u = O(r)->mode & 0777;
+}
+
+static void get_status(const void *r, void *e, struct value *v)
+{
+	static const char *const words[] = { NULL, "dest", "locked", "dest,locked" };
+	unsigned int m = O(r)->mode;
+
+	(void)e;
+	v->type = V_STR;
+	v->s = words[((m & IPCADM_SHM_DEST) ? 1 : 0) | ((m & IPCADM_SHM_LOCKED) ? 2 : 0)];
+	if (v->s == NULL)
+		v->type = V_NONE;
+}
+
+static void get_size(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_SIZE;
+	v->u = O(r)->size;
+}
+
+static void get_nattch(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->nattch);
+}
+
+static void get_cpid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, (uint64_t)O(r)->cpid);
+}
+
+static void get_lpid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, (uint64_t)O(r)->lpid);
+}
+
+static void get_atime(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	timev(v, O(r)->atime);
+}
+
+static void get_dtime(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	timev(v, O(r)->dtime);
+}
+
+static void get_ctime(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	timev(v, O(r)->ctime);
+}
+
+static void get_otime(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	timev(v, O(r)->otime);
+}
+
+static void get_stime(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	timev(v, O(r)->stime);
+}
+
+static void get_rtime(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	timev(v, O(r)->rtime);
+}
+
+static void maybe_size(struct value *v, uint64_t x)
+{
+	v->type = x == IPCADM_UNKNOWN ? V_NONE : V_SIZE;
+	v->u = x;
+}
+
+static void get_rss(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	maybe_size(v, O(r)->rss);
+}
+
+static void get_swap(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	maybe_size(v, O(r)->swap);
+}
+
+static void get_nsems(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->nsems);
+}
+
+static void get_qnum(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->qnum);
+}
+
+static void get_usedbytes(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_SIZE;
+	v->u = O(r)->cbytes;
+}
+
+static void get_qbytes(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	maybe_size(v, O(r)->qbytes);
+}
+
+static void get_lspid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, (uint64_t)O(r)->lspid);
+}
+
+static void get_lrpid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, (uint64_t)O(r)->lrpid);
+}
+
+#define R COL_RIGHT
+const struct column obj_columns[] = {
+	{ "KEY", "key", 0, get_key, NULL, ALL },
+	{ "ID", "identifier", R, get_id, NULL, ALL },
+	{ "OWNER", "owner's user name (or UID)", 0, get_owner, NULL, ALL },
+	{ "GROUP", "owner's group name (or GID)", 0, get_group, NULL, ALL },
+	{ "UID", "owner's user ID", R, get_uid, NULL, ALL },
+	{ "GID", "owner's group ID", R, get_gid, NULL, ALL },
+	{ "CUSER", "creator's user name (or UID)", 0, get_cuser, NULL, ALL },
+	{ "CGROUP", "creator's group name (or GID)", 0, get_cgroup, NULL, ALL },
+	{ "CUID", "creator's user ID", R, get_cuid, NULL, ALL },
+	{ "CGID", "creator's group ID", R, get_cgid, NULL, ALL },
+	{ "PERMS", "permissions, octal", 0, get_perms, NULL, ALL },
+	{ "CTIME", "time of creation or last change", 0, get_ctime, NULL, ALL },
+	{ "SIZE", "segment size", R, get_size, NULL, SHM },
+	{ "NATTCH", "number of attachments", R, get_nattch, NULL, SHM },
+	{ "STATUS", "dest (removed, waiting for its last detach), locked", 0, get_status,
+	  NULL, SHM },
+	{ "CPID", "PID of the creator", R, get_cpid, NULL, SHM },
+	{ "LPID", "PID of the last attach or detach", R, get_lpid, NULL, SHM },
+	{ "ATIME", "time of the last attach", 0, get_atime, NULL, SHM },
+	{ "DTIME", "time of the last detach", 0, get_dtime, NULL, SHM },
+	{ "RSS", "resident memory of the segment", R, get_rss, NULL, SHM },
+	{ "SWAP", "swapped-out memory of the segment", R, get_swap, NULL, SHM },
+	{ "NSEMS", "number of semaphores", R, get_nsems, NULL, SEM },
+	{ "OTIME", "time of the last semop", 0, get_otime, NULL, SEM },
+	{ "QNUM", "number of messages queued", R, get_qnum, NULL, MSG },
+	{ "USEDBYTES", "bytes of messages queued", R, get_usedbytes, NULL, MSG },
+	{ "QBYTES", "maximum bytes the queue holds", R, get_qbytes, NULL, MSG },
+	{ "LSPID", "PID of the last msgsnd", R, get_lspid, NULL, MSG },
+	{ "LRPID", "PID of the last msgrcv", R, get_lrpid, NULL, MSG },
+	{ "STIME", "time of the last msgsnd", 0, get_stime, NULL, MSG },
+	{ "RTIME", "time of the last msgrcv", 0, get_rtime, NULL, MSG },
+};
+const size_t obj_ncolumns = sizeof(obj_columns) / sizeof(obj_columns[0]);
+
+size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < obj_ncolumns && n < max; i++)
+		if (obj_columns[i].kinds & IPCADM_KIND_BIT(kind))
+			sel[n++] = &obj_columns[i];
+	return n;
+}

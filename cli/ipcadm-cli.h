@@ -1,0 +1,68 @@
+/* ipcadm-cli.h: what the command files share: the command table, error reporting in
+ * one place, the common output options, and the object column table. */
+#ifndef IPCADM_CLI_H
+#define IPCADM_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "ipcadm.h"
+#include "output.h"
+
+/* Exit codes: 0 done, 1 failed, 2 misused. */
+#define EXIT_MISUSE 2
+
+struct cmd {
+	const char *name;
+	int (*run)(struct ipcadm_ctx *ctx, int argc, char **argv);
+	const char *help;
+};
+
+extern const char *progname;
+
+/* Messages: "ipcadm: what failed: why" on stderr. */
+__attribute__((format(printf, 1, 2))) void errorx(const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int error_code(int code, const char *fmt, ...);
+/* Prints "ipcadm CMD: msg" and the --help hint; returns EXIT_MISUSE. */
+__attribute__((format(printf, 2, 3))) int usage_error(const char *cmd, const char *fmt, ...);
+/* Flushes standard output and reports a write error; returns rc or 1. */
+int finish_output(int rc);
+
+/* Options shared by list, show, limits: -J -r -e -n -b --time-format. */
+#define OUTPUT_SHORTOPTS "Jrenb"
+enum { OPT_TIME_FORMAT = 0x100, OPT_NOHEADINGS };
+#define OUTPUT_LONGOPTS                                                          \
+	{ "json", no_argument, NULL, 'J' }, { "raw", no_argument, NULL, 'r' },       \
+	{ "export", no_argument, NULL, 'e' }, { "noheadings", no_argument, NULL, 'n' }, \
+	{ "bytes", no_argument, NULL, 'b' },                                         \
+	{ "time-format", required_argument, NULL, OPT_TIME_FORMAT }
+/* 1 when the option was an output option, 0 when not, -1 on a bad argument. */
+int output_option(const char *cmd, int c, const char *arg, struct out_opts *opts);
+extern const char output_options_help[];
+
+/* The object columns (cols-obj.c). */
+struct obj_env {
+	struct ipcadm_ctx *ctx;
+	char scratch[32];
+};
+extern const struct column obj_columns[];
+extern const size_t obj_ncolumns;
+extern const char *const obj_default_columns[IPCADM_NKINDS];
+/* Every column that applies to a kind, for show. */
+size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t max);
+extern const char *const kind_titles[IPCADM_NKINDS];
+
+/* Parses "shm", "sem", "msg" at argv[*i]; returns the kind or -1 (and leaves *i). */
+int parse_kind_arg(const char *s);
+int parse_id_arg(const char *cmd, const char *s, int *id);
+
+int cmd_overview(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv);
+
+/* The limit rows (cmd-limits.c), shared with the overview. */
+int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts,
+		 bool usage_only);
+
+#endif

@@ -1,0 +1,108 @@
+/* ipcadm.c: the program's entry point: global options, then one command from the
+ * table below; run as ipcs, ipcrm or ipcmk it takes that tool's personality. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+
+#ifndef IPCADM_VERSION
+#define IPCADM_VERSION "0.1"
+#endif
+
+static const struct cmd commands[] = {
+	{ "list", cmd_list, "list objects with every attribute" },
+	{ "show", cmd_show, "one object in full (semaphore values too)" },
+	{ "limits", cmd_limits, "every limit with its usage" },
+};
+
+static void usage(void)
+{
+	printf("Usage: %s [--root DIR] [COMMAND] [OPTIONS]\n\n"
+	       "Examine, explain and clean up System V IPC.\n"
+	       "Without a command, prints an overview of usage against every limit.\n\n"
+	       "Commands:\n",
+	       progname);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		printf("  %-10s %s\n", commands[i].name, commands[i].help);
+	printf("\nOptions:\n"
+	       "  -R, --root DIR       read /proc below DIR (a copied tree or support bundle)\n"
+	       "      --source SRC     auto, proc (/proc/sysvipc) or syscall (*_STAT_ANY)\n"
+	       "  -h, --help           this help\n"
+	       "  -V, --version        the version\n\n"
+	       "'%s COMMAND --help' describes each command. See ipcadm(8).\n",
+	       progname);
+}
+
+static const struct cmd *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'R' },
+		{ "source", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *root = "/";
+	enum ipcadm_source source = IPCADM_SOURCE_AUTO;
+	struct ipcadm_ctx *ctx;
+	const struct cmd *cmd = NULL;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "+R:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'R':
+			root = optarg;
+			break;
+		case 'S':
+			if (strcmp(optarg, "auto") == 0)
+				source = IPCADM_SOURCE_AUTO;
+			else if (strcmp(optarg, "proc") == 0)
+				source = IPCADM_SOURCE_PROC;
+			else if (strcmp(optarg, "syscall") == 0)
+				source = IPCADM_SOURCE_SYSCALL;
+			else
+				return usage_error(NULL, "unknown source '%s'", optarg);
+			break;
+		case 'h':
+			usage();
+			return 0;
+		case 'V':
+			printf("ipcadm %s\n", IPCADM_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+			return EXIT_MISUSE;
+		}
+	}
+	if (optind < argc) {
+		cmd = find_command(argv[optind]);
+		if (cmd == NULL)
+			return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	}
+	r = ipcadm_ctx_new(&ctx, root);
+	if (r < 0)
+		return error_code(r, "cannot use root '%s'", root);
+	ipcadm_ctx_set_source(ctx, source);
+	if (cmd) {
+		argv += optind;
+		argc -= optind;
+		optind = 0; /* restart getopt for the command */
+		r = cmd->run(ctx, argc, argv);
+	} else {
+		r = cmd_overview(ctx, 0, NULL);
+	}
+	ipcadm_ctx_free(ctx);
+	return finish_output(r);
+}

@@ -1,0 +1,579 @@
+/* output.c: renders column tables as aligned text, raw, export (NAME="value") or JSON.
+ * Every number is formatted by hand: this runs 100,000 rows at a time. */
+#include "output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "obuf.h"
+#include "strutil.h"
+
+struct table {
+	const struct out_opts *opts;
+	const struct column *const *cols;
+	size_t ncols;
+	void *env;
+	const char *name;
+	size_t nrows;
+	/* aligned tables: every cell's text in one arena */
+	char *arena;
+	size_t alen, acap;
+	uint32_t *cell_end; /* end offset of each cell */
+	size_t ncells, ccap;
+	size_t *width;
+	int err;
+};
+
+static bool json_first_table = true;
+
+/* ---- time ---- */
+
+/* localtime is slow; cache the broken-down start of the last quarter hour seen. */
+static struct tm *local_tm(int64_t t, struct tm *tm)
+{
+	static int64_t block = INT64_MIN;
+	static struct tm base;
+	int64_t b = t - (t % 900 + 900) % 900;
+
+	if (b != block) {
+		time_t tt = (time_t)b;
+
+		if (localtime_r(&tt, &base) == NULL)
+			return NULL;
+		block = b;
+	}
+	*tm = base;
+	tm->tm_sec += (int)(t - b);
+	tm->tm_min += tm->tm_sec / 60;
+	tm->tm_sec %= 60;
+	return tm;
+}
+
+static size_t put2(char *b, int v)
+{
+	b[0] = (char)('0' + v / 10 % 10);
+	b[1] = (char)('0' + v % 10);
+	return 2;
+}
+
+static size_t format_time(enum time_format tf, int64_t t, char *buf)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static struct tm now;
+	static bool have_now;
+	struct tm tm;
+	size_t n = 0;
+
+	if (local_tm(t, &tm) == NULL)
+		return fmt_i64(buf, t);
+	if (tf == TIME_FULL)
+		return strftime(buf, 64, "%a %b %e %H:%M:%S %Y", &tm);
+	if (tf == TIME_ISO) {
+		n = strftime(buf, 64, "%Y-%m-%dT%H:%M:%S%z", &tm);
+		if (n == 24) { /* +hhmm to +hh:mm */
+			memmove(buf + 23, buf + 22, 2);
+			buf[22] = ':';
+			n = 25;
+		}
+		return n;
+	}
+	if (!have_now) {
+		time_t tt = time(NULL);
+
+		localtime_r(&tt, &now);
+		have_now = true;
+	}
+	if (tm.tm_year == now.tm_year && tm.tm_yday == now.tm_yday) {
+		n += put2(buf, tm.tm_hour);
+		buf[n++] = ':';
+		n += put2(buf + n, tm.tm_min);
+		return n;
+	}
+	if (tm.tm_year != now.tm_year) {
+		n = fmt_i64(buf, (int64_t)tm.tm_year + 1900);
+		buf[n++] = '-';
+	}
+	memcpy(buf + n, months + 3 * tm.tm_mon, 3);
+	n += 3;
+	n += put2(buf + n, tm.tm_mday);
+	return n;
+}
+
+/* ---- values ---- */
+
+size_t value_format(const struct out_opts *opts, const struct value *v, char *buf,
+		    const char **textp)
+{
+	*textp = buf;
+	switch (v->type) {
+	case V_NONE:
+		*textp = "-";
+		return 1;
+	case V_U64:
+		return fmt_u64(buf, v->u);
+	case V_I64:
+		return fmt_i64(buf, v->i);
+	case V_STR:
+		*textp = v->s ? v->s : "-";
+		return strlen(*textp);
+	case V_SIZE:
+		return opts->bytes ? fmt_u64(buf, v->u) : fmt_size_human(buf, v->u);
+	case V_TIME:
+		if (v->i == 0) {
+			*textp = "-";
+			return 1;
+		}
+		return format_time(opts->time_format, v->i, buf);
+	case V_KEY: {
+		static const char hex[] = "0123456789abcdef";
+		uint32_t k = (uint32_t)v->u;
+
+		buf[0] = '0';
+		buf[1] = 'x';
+		for (int i = 0; i < 8; i++)
+			buf[2 + i] = hex[(k >> (28 - 4 * i)) & 0xf];
+		return 10;
+	}
+	case V_PERMS:
+		return (size_t)snprintf(buf, 64, "%o", (unsigned int)v->u);
+	case V_PERCENT:
+		return (size_t)snprintf(buf, 64, "%.2f%%", v->d);
+	case V_BOOL:
+		*textp = v->b ? "yes" : "no";
+		return strlen(*textp);
+	}
+	return 0;
+}
+
+/* Length of a valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t k;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return k;
+}
+
+void json_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	obuf_putc(out, '"');
+	while (n > 0) {
+		size_t k = utf8_len(p, n);
+
+		if (k == 0) { /* invalid UTF-8: U+FFFD */
+			obuf_write(out, "\\ufffd", 6);
+			k = 1;
+		} else if (*p == '"' || *p == '\\') {
+			obuf_putc(out, '\\');
+			obuf_putc(out, (char)*p);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			obuf_printf(out, "\\u%04x", *p);
+		} else {
+			obuf_write(out, (const char *)p, k);
+		}
+		p += k;
+		n -= k;
+	}
+	obuf_putc(out, '"');
+}
+
+/* Copies text for a table or raw cell: control characters, invalid UTF-8 and (raw)
+ * spaces as \xNN, as util-linux does. */
+static void cell_escape(struct obuf *o, const char *s, size_t n, bool raw)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (n > 0) {
+		size_t k = utf8_len(p, n);
+
+		if (k == 0 || *p < 0x20 || *p == 0x7f || *p == '\\' || (raw && *p == ' ')) {
+			obuf_printf(o, "\\x%02x", *p);
+			k = 1;
+		} else {
+			obuf_write(o, (const char *)p, k);
+		}
+		p += k;
+		n -= k;
+	}
+}
+
+static bool needs_escape(const char *s, size_t n, bool raw)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\' || (raw && c == ' '))
+			return true;
+	}
+	return false;
+}
+
+static void json_value(const struct value *v)
+{
+	char buf[64];
+
+	switch (v->type) {
+	case V_NONE:
+		obuf_write(out, "null", 4);
+		break;
+	case V_U64:
+	case V_SIZE:
+		obuf_u64(out, v->u);
+		break;
+	case V_I64:
+	case V_TIME:
+		obuf_i64(out, v->i);
+		break;
+	case V_STR:
+		if (v->s)
+			json_string(v->s);
+		else
+			obuf_write(out, "null", 4);
+		break;
+	case V_KEY:
+	case V_PERMS: {
+		const char *text;
+		struct out_opts o = { 0 };
+		size_t n = value_format(&o, v, buf, &text);
+
+		obuf_putc(out, '"');
+		obuf_write(out, text, n);
+		obuf_putc(out, '"');
+		break;
+	}
+	case V_PERCENT:
+		obuf_printf(out, "%.2f", v->d);
+		break;
+	case V_BOOL:
+		obuf_puts(out, v->b ? "true" : "false");
+		break;
+	}
+}
+
+static void json_key(const struct column *c)
+{
+	char key[64];
+	size_t i;
+
+	if (c->json) {
+		json_string(c->json);
+		return;
+	}
+	for (i = 0; c->name[i] && i < sizeof(key) - 1; i++)
+		key[i] = (char)(c->name[i] >= 'A' && c->name[i] <= 'Z' ? c->name[i] - 'A' + 'a'
+								       : c->name[i]);
+	key[i] = '\0';
+	json_string(key);
+}
+
+void json_fields(const struct column *const *cols, size_t ncols, const void *row, void *env)
+{
+	for (size_t c = 0; c < ncols; c++) {
+		struct value v = { .type = V_NONE };
+
+		cols[c]->get(row, env, &v);
+		if (c)
+			obuf_write(out, ", ", 2);
+		json_key(cols[c]);
+		obuf_write(out, ": ", 2);
+		json_value(&v);
+	}
+}
+
+/* ---- documents and tables ---- */
+
+void output_doc_begin(const struct out_opts *opts, bool object)
+{
+	json_first_table = true;
+	if (opts->mode == OUT_JSON && object)
+		obuf_write(out, "{\n", 2);
+}
+
+void output_doc_end(const struct out_opts *opts, bool object)
+{
+	if (opts->mode == OUT_JSON && object)
+		obuf_write(out, "\n}\n", 3);
+}
+
+static void export_name(const char *name)
+{
+	for (; *name; name++) {
+		if (*name == '%')
+			obuf_write(out, "_PCT", 4);
+		else
+			obuf_putc(out, *name == '-' ? '_' : *name);
+	}
+}
+
+struct table *table_new(const struct out_opts *opts, const char *name, const char *title,
+			const struct column *const *cols, size_t ncols, void *env)
+{
+	struct table *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->opts = opts;
+	t->cols = cols;
+	t->ncols = ncols;
+	t->env = env;
+	t->name = name;
+	if (opts->mode == OUT_JSON) {
+		if (name) {
+			if (!json_first_table)
+				obuf_write(out, ",\n", 2);
+			obuf_write(out, "   ", 3);
+			json_string(name);
+			obuf_write(out, ": [", 3);
+		} else {
+			obuf_putc(out, '[');
+		}
+		json_first_table = false;
+		return t;
+	}
+	if (title && opts->mode == OUT_TABLE)
+		obuf_printf(out, "%s\n", title);
+	if (opts->mode == OUT_TABLE) {
+		t->width = calloc(ncols, sizeof(*t->width));
+		if (t->width == NULL) {
+			free(t);
+			return NULL;
+		}
+		for (size_t c = 0; c < ncols && !opts->noheadings; c++)
+			t->width[c] = strlen(cols[c]->name);
+		return t;
+	}
+	if (opts->mode == OUT_RAW && !opts->noheadings) {
+		for (size_t c = 0; c < ncols; c++) {
+			if (c)
+				obuf_putc(out, ' ');
+			obuf_puts(out, cols[c]->name);
+		}
+		obuf_putc(out, '\n');
+	}
+	return t;
+}
+
+static size_t display_width(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			w += 4;
+		else if ((c & 0xc0) != 0x80)
+			w++;
+	}
+	return w;
+}
+
+static int arena_add(struct table *t, const char *s, size_t n)
+{
+	if (t->alen + n > t->acap) {
+		size_t cap = t->acap ? t->acap * 2 : 1 << 16;
+		char *a;
+
+		while (cap < t->alen + n)
+			cap *= 2;
+		a = realloc(t->arena, cap);
+		if (a == NULL)
+			return -ENOMEM;
+		t->arena = a;
+		t->acap = cap;
+	}
+	if (t->ncells == t->ccap) {
+		size_t cap = t->ccap ? t->ccap * 2 : 1024;
+		uint32_t *e = realloc(t->cell_end, cap * sizeof(*e));
+
+		if (e == NULL)
+			return -ENOMEM;
+		t->cell_end = e;
+		t->ccap = cap;
+	}
+	if (t->alen + n > UINT32_MAX)
+		return -ENOMEM;
+	memcpy(t->arena + t->alen, s, n);
+	t->alen += n;
+	t->cell_end[t->ncells++] = (uint32_t)t->alen;
+	return 0;
+}
+
+void table_add(struct table *t, const void *row)
+{
+	const struct out_opts *opts = t->opts;
+	char buf[64];
+
+	if (t->err)
+		return;
+	if (opts->mode == OUT_JSON) {
+		obuf_write(out, t->nrows ? ",\n      {" : "\n      {", t->nrows ? 9 : 8);
+		json_fields(t->cols, t->ncols, row, t->env);
+		obuf_putc(out, '}');
+		t->nrows++;
+		return;
+	}
+	for (size_t c = 0; c < t->ncols; c++) {
+		struct value v = { .type = V_NONE };
+		const char *text;
+		size_t n;
+
+		t->cols[c]->get(row, t->env, &v);
+		n = value_format(opts, &v, buf, &text);
+		if (opts->mode == OUT_TABLE) {
+			size_t w = v.type == V_STR ? display_width(text, n) : n;
+
+			if (w > t->width[c])
+				t->width[c] = w;
+			if (arena_add(t, text, n) < 0) {
+				t->err = -ENOMEM;
+				return;
+			}
+			continue;
+		}
+		if (c)
+			obuf_putc(out, ' ');
+		if (opts->mode == OUT_EXPORT) {
+			export_name(t->cols[c]->name);
+			obuf_write(out, "=\"", 2);
+			for (size_t i = 0; i < n; i++) {
+				if (text[i] == '"' || text[i] == '\\' || text[i] == '$' ||
+				    text[i] == '`')
+					obuf_putc(out, '\\');
+				obuf_putc(out, text[i]);
+			}
+			obuf_putc(out, '"');
+		} else if (v.type == V_NONE || (v.type == V_STR && !needs_escape(text, n, true))) {
+			obuf_write(out, text, n);
+		} else {
+			cell_escape(out, text, n, true);
+		}
+	}
+	if (opts->mode != OUT_TABLE)
+		obuf_putc(out, '\n');
+	t->nrows++;
+}
+
+static void print_cell(const struct table *t, size_t c, const char *s, size_t n, bool last)
+{
+	size_t w = display_width(s, n);
+	size_t pad = t->width[c] > w ? t->width[c] - w : 0;
+
+	if (t->cols[c]->flags & COL_RIGHT)
+		obuf_pad(out, pad);
+	if (needs_escape(s, n, false))
+		cell_escape(out, s, n, false);
+	else
+		obuf_write(out, s, n);
+	if (!last)
+		obuf_pad(out, (t->cols[c]->flags & COL_RIGHT) ? 1 : pad + 1);
+}
+
+int table_finish(struct table *t)
+{
+	int err = t->err;
+
+	if (t->opts->mode == OUT_JSON) {
+		obuf_write(out, t->nrows ? "\n   ]" : "]", t->nrows ? 5 : 1);
+		if (t->name == NULL)
+			obuf_putc(out, '\n');
+	} else if (t->opts->mode == OUT_TABLE && !err) {
+		size_t cell = 0, start = 0;
+
+		if (!t->opts->noheadings) {
+			for (size_t c = 0; c < t->ncols; c++)
+				print_cell(t, c, t->cols[c]->name, strlen(t->cols[c]->name),
+					   c + 1 == t->ncols);
+			obuf_putc(out, '\n');
+		}
+		for (size_t r = 0; r < t->nrows; r++) {
+			for (size_t c = 0; c < t->ncols; c++, cell++) {
+				print_cell(t, c, t->arena + start, t->cell_end[cell] - start,
+					   c + 1 == t->ncols);
+				start = t->cell_end[cell];
+			}
+			obuf_putc(out, '\n');
+		}
+	}
+	free(t->arena);
+	free(t->cell_end);
+	free(t->width);
+	free(t);
+	return err;
+}
+
+/* ---- column selection ---- */
+
+const struct column *column_find(const struct column *all, size_t nall, const char *name)
+{
+	for (size_t i = 0; i < nall; i++)
+		if (strcasecmp(all[i].name, name) == 0)
+			return &all[i];
+	return NULL;
+}
+
+/* Appends the columns named in a comma-separated list; names not in this table are
+ * skipped (the caller checked that each exists somewhere). */
+static int add_list(const struct column *all, size_t nall, unsigned int kinds, const char *list,
+		    const struct column **sel, size_t *n, size_t max)
+{
+	char name[64];
+
+	while (*list) {
+		size_t len = strcspn(list, ",");
+		const struct column *c;
+
+		if (len >= sizeof(name))
+			return -EINVAL;
+		memcpy(name, list, len);
+		name[len] = '\0';
+		list += len + (list[len] == ',');
+		c = column_find(all, nall, name);
+		if (c == NULL || (kinds && c->kinds && !(c->kinds & kinds)))
+			continue;
+		if (*n == max)
+			return -E2BIG;
+		sel[(*n)++] = c;
+	}
+	return 0;
+}
+
+int columns_select(const struct column *all, size_t nall, unsigned int kinds,
+		   const char *const *defaults, const char *list, const struct column **sel,
+		   size_t *nsel)
+{
+	size_t n = 0, max = *nsel;
+	int r = 0;
+
+	if (list == NULL || *list == '+') {
+		for (size_t i = 0; defaults[i] && r == 0; i++)
+			r = add_list(all, nall, kinds, defaults[i], sel, &n, max);
+		if (list && r == 0)
+			r = add_list(all, nall, kinds, list + 1, sel, &n, max);
+	} else {
+		r = add_list(all, nall, kinds, list, sel, &n, max);
+	}
+	*nsel = n;
+	return r;
+}

@@ -1,0 +1,125 @@
+/* util.c: the CLI's one place for messages, exit codes, the shared output options
+ * and the parsing of kinds and IDs given on the command line. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+#include "strutil.h"
+
+const char *progname = "ipcadm";
+
+void errorx(const char *fmt, ...)
+{
+	va_list ap;
+
+	obuf_flush(out);
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int error_code(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	obuf_flush(out);
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(code < 0 ? -code : code));
+	return 1;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	obuf_flush(out);
+	fprintf(stderr, "%s%s%s: ", progname, cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s%s%s --help' for more information.\n", progname, cmd ? " " : "",
+		cmd ? cmd : "");
+	return EXIT_MISUSE;
+}
+
+int finish_output(int rc)
+{
+	int r = obuf_flush(out);
+
+	if (r < 0 && r != -EPIPE) {
+		fprintf(stderr, "%s: write error: %s\n", progname, strerror(-r));
+		return rc ? rc : 1;
+	}
+	if (r == -EPIPE)
+		return rc ? rc : 1;
+	return rc;
+}
+
+const char output_options_help[] =
+	"  -J, --json               JSON output\n"
+	"  -r, --raw                raw output (values separated by one space)\n"
+	"  -e, --export             NAME=\"value\" pairs\n"
+	"  -n, --noheadings         no header line\n"
+	"  -b, --bytes              sizes in bytes\n"
+	"      --time-format TYPE   short, full or iso\n";
+
+int output_option(const char *cmd, int c, const char *arg, struct out_opts *opts)
+{
+	switch (c) {
+	case 'J':
+		opts->mode = OUT_JSON;
+		return 1;
+	case 'r':
+		opts->mode = OUT_RAW;
+		return 1;
+	case 'e':
+		opts->mode = OUT_EXPORT;
+		return 1;
+	case 'n':
+	case OPT_NOHEADINGS:
+		opts->noheadings = true;
+		return 1;
+	case 'b':
+		opts->bytes = true;
+		return 1;
+	case OPT_TIME_FORMAT:
+		if (strcmp(arg, "short") == 0)
+			opts->time_format = TIME_SHORT;
+		else if (strcmp(arg, "full") == 0)
+			opts->time_format = TIME_FULL;
+		else if (strcmp(arg, "iso") == 0)
+			opts->time_format = TIME_ISO;
+		else
+			return usage_error(cmd, "unknown time format '%s' (short, full or iso)", arg),
+			       -1;
+		return 1;
+	}
+	return 0;
+}
+
+int parse_kind_arg(const char *s)
+{
+	int k = ipcadm_kind_parse(s);
+
+	return k < 0 || strlen(s) < 3 ? -1 : k; /* only the full words here */
+}
+
+int parse_id_arg(const char *cmd, const char *s, int *id)
+{
+	int r = str_to_id(s, id);
+
+	if (r < 0) {
+		usage_error(cmd, "invalid ID '%s': %s", s,
+			    r == -ERANGE ? "out of range" : "not a number");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,161 @@
+/* ipcadm.h: the public API of libipcadm.
+ * Reads System V IPC state into one snapshot; returns -errno, never prints or exits. */
+#ifndef IPCADM_H
+#define IPCADM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The kinds of IPC object. */
+enum ipcadm_kind {
+	IPCADM_SHM,
+	IPCADM_SEM,
+	IPCADM_MSG,
+	IPCADM_NKINDS,
+};
+
+#define IPCADM_KIND_BIT(k) (1u << (k))
+#define IPCADM_ALL_KINDS (IPCADM_KIND_BIT(IPCADM_SHM) | IPCADM_KIND_BIT(IPCADM_SEM) | \
+			  IPCADM_KIND_BIT(IPCADM_MSG))
+
+/* Mode bits the kernel keeps in a segment's perms. */
+#define IPCADM_SHM_DEST 01000
+#define IPCADM_SHM_LOCKED 02000
+
+/* A value the kernel did not report (RSS on old kernels, qbytes from /proc). */
+#define IPCADM_UNKNOWN UINT64_MAX
+
+/* One semaphore of an array: read only with IPCADM_READ_SEMVALS. */
+struct ipcadm_semval {
+	int value;
+	int ncnt; /* processes waiting for the value to increase */
+	int zcnt; /* processes waiting for it to become zero */
+	pid_t pid; /* last operator (also set by SEM_UNDO at exit) */
+};
+
+/*
+ * One object. Fields that do not belong to the object's kind are zero.
+ * Times are Unix seconds, 0 meaning "never".
+ */
+struct ipcadm_obj {
+	enum ipcadm_kind kind;
+	int id;
+	int32_t key; /* signed, as /proc/sysvipc prints it */
+	unsigned int mode; /* perms with SHM_DEST and SHM_LOCKED */
+	uid_t uid, cuid;
+	gid_t gid, cgid;
+	int64_t ctime;
+
+	/* shm */
+	uint64_t size; /* bytes */
+	uint64_t nattch;
+	pid_t cpid, lpid;
+	int64_t atime, dtime;
+	uint64_t rss, swap; /* bytes, IPCADM_UNKNOWN when not reported */
+
+	/* sem */
+	uint64_t nsems;
+	int64_t otime;
+	struct ipcadm_semval *sems; /* nsems entries, or NULL */
+	int sems_err; /* -errno when values were asked for and could not be read */
+
+	/* msg */
+	uint64_t cbytes, qnum;
+	uint64_t qbytes; /* IPCADM_UNKNOWN unless read by msgctl */
+	pid_t lspid, lrpid;
+	int64_t stime, rtime;
+};
+
+/* What a snapshot reads beyond the /proc/sysvipc tables. */
+enum ipcadm_read_flags {
+	IPCADM_READ_SEMVALS = 1 << 0, /* each semaphore's value, ncnt, zcnt, pid */
+	IPCADM_READ_QBYTES = 1 << 1, /* each queue's qbytes (one msgctl per queue) */
+};
+
+/* Where object tables come from. AUTO: /proc/sysvipc, else the *_STAT_ANY calls. */
+enum ipcadm_source {
+	IPCADM_SOURCE_AUTO,
+	IPCADM_SOURCE_PROC,
+	IPCADM_SOURCE_SYSCALL,
+};
+
+/* The context: a root prefix, a source, and the user and group name caches. */
+struct ipcadm_ctx;
+
+int ipcadm_ctx_new(struct ipcadm_ctx **ctxp, const char *root);
+void ipcadm_ctx_free(struct ipcadm_ctx *ctx);
+const char *ipcadm_ctx_root(const struct ipcadm_ctx *ctx);
+/* True when the root is "/": syscalls then see the same state as the files. */
+bool ipcadm_ctx_is_live(const struct ipcadm_ctx *ctx);
+void ipcadm_ctx_set_source(struct ipcadm_ctx *ctx, enum ipcadm_source source);
+/* Opens ROOT/path; returns a file descriptor or -errno. */
+int ipcadm_ctx_open(const struct ipcadm_ctx *ctx, const char *path, int flags);
+
+/* Name of a uid or gid; NULL when there is none. Cached: one lookup per id. */
+const char *ipcadm_user_name(struct ipcadm_ctx *ctx, uid_t uid);
+const char *ipcadm_group_name(struct ipcadm_ctx *ctx, gid_t gid);
+/* Resolves a user name or a decimal uid; 0 or -ENOENT/-EINVAL. */
+int ipcadm_user_lookup(struct ipcadm_ctx *ctx, const char *name, uid_t *uid);
+
+/* The limits in force, and the usage of each as the kernel counts it. */
+#define IPCADM_IPCMNI 32768 /* the cap on identifiers of each kind */
+
+struct ipcadm_limits {
+	/* IPCADM_UNKNOWN when the limit could not be read */
+	uint64_t shmmax, shmall, shmmni, shm_rmid_forced;
+	uint64_t semmsl, semmns, semopm, semmni;
+	uint64_t msgmax, msgmnb, msgmni;
+	uint64_t page_size;
+};
+
+struct ipcadm_usage {
+	uint64_t shm_segs, shm_pages, shm_bytes, shm_rss, shm_swap;
+	uint64_t sem_sets, sem_sems;
+	uint64_t msg_queues, msg_bytes, msg_msgs;
+};
+
+int ipcadm_limits_read(const struct ipcadm_ctx *ctx, struct ipcadm_limits *lim);
+/* The number of segments the kernel allows: min(shmmni, IPCMNI). */
+uint64_t ipcadm_limits_shm_segs(const struct ipcadm_limits *lim);
+uint64_t ipcadm_limits_sem_sets(const struct ipcadm_limits *lim);
+uint64_t ipcadm_limits_msg_queues(const struct ipcadm_limits *lim);
+/* Pages a segment of this size takes: rounded up, as the kernel counts shm_tot. */
+uint64_t ipcadm_shm_pages(uint64_t size, uint64_t page_size);
+
+/* A snapshot: every object of the chosen kinds, the limits and the usage. */
+struct ipcadm_snapshot;
+
+int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned int flags,
+			 struct ipcadm_snapshot **snapp);
+void ipcadm_snapshot_free(struct ipcadm_snapshot *snap);
+size_t ipcadm_snapshot_count(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind);
+const struct ipcadm_obj *ipcadm_snapshot_obj(const struct ipcadm_snapshot *snap,
+					     enum ipcadm_kind kind, size_t i);
+/* NULL when the object is not in the snapshot. */
+const struct ipcadm_obj *ipcadm_snapshot_find(const struct ipcadm_snapshot *snap,
+					      enum ipcadm_kind kind, int id);
+const struct ipcadm_limits *ipcadm_snapshot_limits(const struct ipcadm_snapshot *snap);
+const struct ipcadm_usage *ipcadm_snapshot_usage(const struct ipcadm_snapshot *snap);
+/* Lines of /proc/sysvipc that could not be parsed and were skipped. */
+size_t ipcadm_snapshot_skipped(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind);
+
+/*
+ * Reads one object by its ID, without reading the others when the root is live.
+ * Returns 0, -ENOENT when no object of that kind has the ID, or another -errno.
+ * Free with ipcadm_obj_release().
+ */
+int ipcadm_obj_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id, unsigned int flags,
+		    struct ipcadm_obj *obj);
+void ipcadm_obj_release(struct ipcadm_obj *obj);
+
+/* Parses one /proc/sysvipc table held in memory (the fuzz and unit entry point). */
+int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
+			 struct ipcadm_obj **objsp, size_t *np, size_t *skippedp);
+
+const char *ipcadm_kind_name(enum ipcadm_kind kind);
+/* "shm", "sem", "msg" (and the ipcs words) to a kind; -EINVAL otherwise. */
+int ipcadm_kind_parse(const char *name);
+
+#endif

@@ -1,0 +1,144 @@
+/* ctx.c: the library context: a root prefix that every path is read through,
+ * so tests and support bundles can point the library at a copied /proc tree. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int ipcadm_ctx_new(struct ipcadm_ctx **ctxp, const char *root)
+{
+	struct ipcadm_ctx *ctx;
+	size_t n;
+
+	if (root == NULL || *root == '\0')
+		root = "/";
+	n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (n >= sizeof(ctx->root))
+		return -ENAMETOOLONG;
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL)
+		return -ENOMEM;
+	memcpy(ctx->root, root, n);
+	ctx->live = n == 1 && root[0] == '/';
+	if (ctx->live)
+		ctx->root[0] = '\0'; /* paths are absolute already */
+	*ctxp = ctx;
+	return 0;
+}
+
+void ipcadm_ctx_free(struct ipcadm_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	name_cache_free(ctx->users);
+	name_cache_free(ctx->groups);
+	free(ctx);
+}
+
+const char *ipcadm_ctx_root(const struct ipcadm_ctx *ctx)
+{
+	return ctx->live ? "/" : ctx->root;
+}
+
+bool ipcadm_ctx_is_live(const struct ipcadm_ctx *ctx)
+{
+	return ctx->live;
+}
+
+void ipcadm_ctx_set_source(struct ipcadm_ctx *ctx, enum ipcadm_source source)
+{
+	ctx->source = source;
+}
+
+int ipcadm_ctx_open(const struct ipcadm_ctx *ctx, const char *path, int flags)
+{
+	char full[PATH_MAX + 256];
+	int fd;
+
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", ctx->root, path) >= sizeof(full))
+		return -ENAMETOOLONG;
+	fd = open(full, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int read_fd_all(int fd, char **bufp, size_t *lenp)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+
+	if (buf == NULL)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t r;
+
+		if (cap - len < 4096) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (nb == NULL) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r < 0) {
+			int err = -errno;
+
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return err;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_t *lenp)
+{
+	int fd = ipcadm_ctx_open(ctx, path, O_RDONLY);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = read_fd_all(fd, bufp, lenp);
+	close(fd);
+	return r;
+}
+
+static const char *const kind_names[IPCADM_NKINDS] = { "shm", "sem", "msg" };
+
+const char *ipcadm_kind_name(enum ipcadm_kind kind)
+{
+	return (unsigned int)kind < IPCADM_NKINDS ? kind_names[kind] : "?";
+}
+
+int ipcadm_kind_parse(const char *name)
+{
+	static const struct {
+		const char *word;
+		enum ipcadm_kind kind;
+	} words[] = {
+		{ "shm", IPCADM_SHM },  { "sem", IPCADM_SEM },	  { "msg", IPCADM_MSG },
+		{ "m", IPCADM_SHM },	{ "s", IPCADM_SEM },	  { "q", IPCADM_MSG },
+		{ "shared-memory", IPCADM_SHM }, { "semaphores", IPCADM_SEM },
+		{ "queues", IPCADM_MSG }, { "semaphore", IPCADM_SEM }, { "queue", IPCADM_MSG },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(name, words[i].word) == 0)
+			return words[i].kind;
+	return -EINVAL;
+}

@@ -1,0 +1,40 @@
+/* internal.h: what the library's files share and the public API does not show.
+ * The context's layout, the whole-file reader, and the kernel readers. */
+#ifndef IPCADM_INTERNAL_H
+#define IPCADM_INTERNAL_H
+
+#include "ipcadm.h"
+
+#include <limits.h>
+
+struct name_cache;
+
+struct ipcadm_ctx {
+	char root[PATH_MAX];
+	bool live;
+	enum ipcadm_source source;
+	struct name_cache *users;
+	struct name_cache *groups;
+};
+
+struct ipcadm_snapshot {
+	struct ipcadm_obj *objs[IPCADM_NKINDS];
+	size_t n[IPCADM_NKINDS];
+	size_t skipped[IPCADM_NKINDS];
+	struct ipcadm_limits limits;
+	struct ipcadm_usage usage;
+};
+
+/* Reads a whole file below the root into a malloc'd, NUL-terminated buffer. */
+int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_t *lenp);
+int read_fd_all(int fd, char **bufp, size_t *lenp);
+
+/* The *_STAT_ANY readers (sysvipc-syscall.c). */
+int syscall_read_all(enum ipcadm_kind kind, struct ipcadm_obj **objsp, size_t *np);
+int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj);
+int syscall_read_semvals(struct ipcadm_obj *obj);
+int syscall_read_qbytes(struct ipcadm_obj *obj);
+
+void name_cache_free(struct name_cache *c);
+
+#endif

@@ -1,0 +1,183 @@
+/* snapshot.c: one read of every object, the limits and the usage; everything the
+ * commands show is derived from it, so each table is read once per command. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const proc_files[IPCADM_NKINDS] = {
+	"/proc/sysvipc/shm", "/proc/sysvipc/sem", "/proc/sysvipc/msg",
+};
+
+static int read_proc(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, struct ipcadm_obj **objsp,
+		     size_t *np, size_t *skippedp)
+{
+	char *buf;
+	size_t len;
+	int r = read_file(ctx, proc_files[kind], &buf, &len);
+
+	if (r < 0)
+		return r;
+	r = ipcadm_sysvipc_parse(kind, buf, len, objsp, np, skippedp);
+	free(buf);
+	return r;
+}
+
+static int read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, struct ipcadm_obj **objsp,
+		     size_t *np, size_t *skippedp)
+{
+	int r;
+
+	*skippedp = 0;
+	if (ctx->source == IPCADM_SOURCE_SYSCALL)
+		return ctx->live ? syscall_read_all(kind, objsp, np) : -EOPNOTSUPP;
+	r = read_proc(ctx, kind, objsp, np, skippedp);
+	if (r == -ENOENT && ctx->live && ctx->source == IPCADM_SOURCE_AUTO)
+		r = syscall_read_all(kind, objsp, np);
+	return r;
+}
+
+static void read_extras(struct ipcadm_ctx *ctx, struct ipcadm_obj *o, unsigned int flags)
+{
+	if (!ctx->live)
+		return;
+	if (o->kind == IPCADM_SEM && (flags & IPCADM_READ_SEMVALS))
+		syscall_read_semvals(o); /* a failure is kept in o->sems_err */
+	if (o->kind == IPCADM_MSG && (flags & IPCADM_READ_QBYTES) && o->qbytes == IPCADM_UNKNOWN)
+		syscall_read_qbytes(o);
+}
+
+static void add_usage(struct ipcadm_usage *u, const struct ipcadm_obj *o, uint64_t page)
+{
+	switch (o->kind) {
+	case IPCADM_SHM:
+		u->shm_segs++;
+		u->shm_pages += ipcadm_shm_pages(o->size, page);
+		u->shm_bytes += o->size;
+		if (o->rss != IPCADM_UNKNOWN)
+			u->shm_rss += o->rss;
+		if (o->swap != IPCADM_UNKNOWN)
+			u->shm_swap += o->swap;
+		break;
+	case IPCADM_SEM:
+		u->sem_sets++;
+		u->sem_sems += o->nsems;
+		break;
+	default:
+		u->msg_queues++;
+		u->msg_bytes += o->cbytes;
+		u->msg_msgs += o->qnum;
+		break;
+	}
+}
+
+int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned int flags,
+			 struct ipcadm_snapshot **snapp)
+{
+	struct ipcadm_snapshot *snap = calloc(1, sizeof(*snap));
+	int r;
+
+	if (snap == NULL)
+		return -ENOMEM;
+	r = ipcadm_limits_read(ctx, &snap->limits);
+	for (int k = 0; r == 0 && k < IPCADM_NKINDS; k++) {
+		if (!(kinds & IPCADM_KIND_BIT(k)))
+			continue;
+		r = read_kind(ctx, (enum ipcadm_kind)k, &snap->objs[k], &snap->n[k],
+			      &snap->skipped[k]);
+		for (size_t i = 0; r == 0 && i < snap->n[k]; i++) {
+			read_extras(ctx, &snap->objs[k][i], flags);
+			add_usage(&snap->usage, &snap->objs[k][i], snap->limits.page_size);
+		}
+	}
+	if (r < 0) {
+		ipcadm_snapshot_free(snap);
+		return r;
+	}
+	*snapp = snap;
+	return 0;
+}
+
+void ipcadm_snapshot_free(struct ipcadm_snapshot *snap)
+{
+	if (snap == NULL)
+		return;
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		for (size_t i = 0; i < snap->n[k]; i++)
+			free(snap->objs[k][i].sems);
+		free(snap->objs[k]);
+	}
+	free(snap);
+}
+
+size_t ipcadm_snapshot_count(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind)
+{
+	return (unsigned int)kind < IPCADM_NKINDS ? snap->n[kind] : 0;
+}
+
+const struct ipcadm_obj *ipcadm_snapshot_obj(const struct ipcadm_snapshot *snap,
+					     enum ipcadm_kind kind, size_t i)
+{
+	return i < ipcadm_snapshot_count(snap, kind) ? &snap->objs[kind][i] : NULL;
+}
+
+const struct ipcadm_obj *ipcadm_snapshot_find(const struct ipcadm_snapshot *snap,
+					      enum ipcadm_kind kind, int id)
+{
+	for (size_t i = 0; i < ipcadm_snapshot_count(snap, kind); i++)
+		if (snap->objs[kind][i].id == id)
+			return &snap->objs[kind][i];
+	return NULL;
+}
+
+const struct ipcadm_limits *ipcadm_snapshot_limits(const struct ipcadm_snapshot *snap)
+{
+	return &snap->limits;
+}
+
+const struct ipcadm_usage *ipcadm_snapshot_usage(const struct ipcadm_snapshot *snap)
+{
+	return &snap->usage;
+}
+
+size_t ipcadm_snapshot_skipped(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind)
+{
+	return (unsigned int)kind < IPCADM_NKINDS ? snap->skipped[kind] : 0;
+}
+
+int ipcadm_obj_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id, unsigned int flags,
+		    struct ipcadm_obj *obj)
+{
+	struct ipcadm_obj *objs;
+	size_t n, skipped;
+	int r;
+
+	if ((unsigned int)kind >= IPCADM_NKINDS)
+		return -EINVAL;
+	if (ctx->live && ctx->source != IPCADM_SOURCE_PROC) {
+		r = syscall_read_one(kind, id, obj);
+	} else {
+		r = read_kind(ctx, kind, &objs, &n, &skipped);
+		if (r < 0)
+			return r;
+		r = -ENOENT;
+		for (size_t i = 0; i < n; i++) {
+			if (objs[i].id == id) {
+				*obj = objs[i];
+				r = 0;
+				break;
+			}
+		}
+		free(objs);
+	}
+	if (r == 0)
+		read_extras(ctx, obj, flags);
+	return r;
+}
+
+void ipcadm_obj_release(struct ipcadm_obj *obj)
+{
+	free(obj->sems);
+	obj->sems = NULL;
+}

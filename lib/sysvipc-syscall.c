@@ -1,0 +1,226 @@
+/* sysvipc-syscall.c: reads objects with shmctl/semctl/msgctl: the *_STAT_ANY walk
+ * when /proc/sysvipc is missing, one object by ID, semaphore values and queue qbytes. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+	struct seminfo *__buf;
+};
+
+static void from_perm(struct ipcadm_obj *o, const struct ipc_perm *p)
+{
+	o->key = (int32_t)p->__key;
+	o->mode = p->mode;
+	o->uid = p->uid;
+	o->gid = p->gid;
+	o->cuid = p->cuid;
+	o->cgid = p->cgid;
+}
+
+/* Runs one *_STAT-style call; returns the object's ID or -errno. */
+static int stat_call(enum ipcadm_kind kind, int cmd, int idx, struct ipcadm_obj *o)
+{
+	int id;
+
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->rss = o->swap = IPCADM_UNKNOWN;
+	o->qbytes = IPCADM_UNKNOWN;
+	if (kind == IPCADM_SHM) {
+		struct shmid_ds ds;
+
+		id = shmctl(idx, cmd, &ds);
+		if (id < 0)
+			return -errno;
+		from_perm(o, &ds.shm_perm);
+		o->size = ds.shm_segsz;
+		o->nattch = ds.shm_nattch;
+		o->cpid = ds.shm_cpid;
+		o->lpid = ds.shm_lpid;
+		o->atime = ds.shm_atime;
+		o->dtime = ds.shm_dtime;
+		o->ctime = ds.shm_ctime;
+	} else if (kind == IPCADM_SEM) {
+		struct semid_ds ds;
+		union semun arg = { .buf = &ds };
+
+		id = semctl(idx, 0, cmd, arg);
+		if (id < 0)
+			return -errno;
+		from_perm(o, &ds.sem_perm);
+		o->nsems = ds.sem_nsems;
+		o->otime = ds.sem_otime;
+		o->ctime = ds.sem_ctime;
+	} else {
+		struct msqid_ds ds;
+
+		id = msgctl(idx, cmd, &ds);
+		if (id < 0)
+			return -errno;
+		from_perm(o, &ds.msg_perm);
+		o->cbytes = ds.__msg_cbytes;
+		o->qnum = ds.msg_qnum;
+		o->qbytes = ds.msg_qbytes;
+		o->lspid = ds.msg_lspid;
+		o->lrpid = ds.msg_lrpid;
+		o->stime = ds.msg_stime;
+		o->rtime = ds.msg_rtime;
+		o->ctime = ds.msg_ctime;
+	}
+	return cmd == IPC_STAT ? idx : id;
+}
+
+static const int stat_any_cmd[IPCADM_NKINDS] = { SHM_STAT_ANY, SEM_STAT_ANY, MSG_STAT_ANY };
+static const int stat_cmd[IPCADM_NKINDS] = { SHM_STAT, SEM_STAT, MSG_STAT };
+
+/* The highest index in use, and how many objects the kernel says exist. */
+static int info_call(enum ipcadm_kind kind, int *used)
+{
+	int max;
+
+	if (kind == IPCADM_SHM) {
+		struct shm_info si;
+
+		max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si);
+		*used = si.used_ids;
+	} else if (kind == IPCADM_SEM) {
+		struct seminfo si;
+		union semun arg = { .__buf = &si };
+
+		max = semctl(0, 0, SEM_INFO, arg);
+		*used = si.semusz;
+	} else {
+		struct msginfo mi;
+
+		max = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi);
+		*used = mi.msgpool;
+	}
+	return max < 0 ? -errno : max;
+}
+
+static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs, size_t *np)
+{
+	size_t n = 0;
+
+	for (int idx = 0; idx <= max; idx++) {
+		int r = stat_call(kind, cmd, idx, &objs[n]);
+
+		if (r >= 0) {
+			objs[n++].id = r;
+			continue;
+		}
+		/* an empty slot, a vanished object, or (plain *_STAT) no read permission */
+		if (r != -EINVAL && r != -EIDRM && r != -EACCES)
+			return r;
+	}
+	*np = n;
+	return 0;
+}
+
+int syscall_read_all(enum ipcadm_kind kind, struct ipcadm_obj **objsp, size_t *np)
+{
+	int used = 0, max = info_call(kind, &used);
+	struct ipcadm_obj *objs;
+	int r;
+
+	if (max < 0)
+		return max;
+	objs = calloc((size_t)max + 1, sizeof(*objs));
+	if (objs == NULL)
+		return -ENOMEM;
+	r = walk(kind, stat_any_cmd[kind], max, objs, np);
+	/* Before Linux 4.17 every *_STAT_ANY call fails with EINVAL. */
+	if (r == 0 && *np == 0 && used > 0)
+		r = walk(kind, stat_cmd[kind], max, objs, np);
+	if (r < 0) {
+		free(objs);
+		return r;
+	}
+	*objsp = objs;
+	return 0;
+}
+
+int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj)
+{
+	/* An ID is seq << 15 | index (seq << 24 with the ipcmni_extend boot option). */
+	const int masks[] = { 0x7fff, 0xffffff };
+	int r;
+
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		r = stat_call(kind, stat_any_cmd[kind], id & masks[i], obj);
+		if (r == id) {
+			obj->id = id;
+			return 0;
+		}
+	}
+	/* No *_STAT_ANY (old kernel): IPC_STAT checks read permission. */
+	r = stat_call(kind, IPC_STAT, id, obj);
+	if (r == -EINVAL || r == -EIDRM)
+		return -ENOENT;
+	if (r < 0)
+		return r;
+	obj->id = id;
+	return 0;
+}
+
+int syscall_read_semvals(struct ipcadm_obj *obj)
+{
+	size_t n = obj->nsems;
+	unsigned short *vals;
+	struct ipcadm_semval *sv;
+	union semun arg;
+
+	if (n == 0)
+		return 0;
+	vals = calloc(n, sizeof(*vals));
+	sv = calloc(n, sizeof(*sv));
+	if (vals == NULL || sv == NULL) {
+		free(vals);
+		free(sv);
+		return -ENOMEM;
+	}
+	arg.array = vals;
+	if (semctl(obj->id, 0, GETALL, arg) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		int ncnt = semctl(obj->id, (int)i, GETNCNT);
+		int zcnt = semctl(obj->id, (int)i, GETZCNT);
+		int pid = semctl(obj->id, (int)i, GETPID);
+
+		if (ncnt < 0 || zcnt < 0 || pid < 0)
+			goto fail;
+		sv[i].value = vals[i];
+		sv[i].ncnt = ncnt;
+		sv[i].zcnt = zcnt;
+		sv[i].pid = pid;
+	}
+	free(vals);
+	obj->sems = sv;
+	return 0;
+fail:
+	obj->sems_err = -errno;
+	free(vals);
+	free(sv);
+	return obj->sems_err;
+}
+
+int syscall_read_qbytes(struct ipcadm_obj *obj)
+{
+	struct ipcadm_obj tmp;
+	int r = syscall_read_one(IPCADM_MSG, obj->id, &tmp);
+
+	if (r < 0)
+		return r;
+	obj->qbytes = tmp.qbytes;
+	return 0;
+}
