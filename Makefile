@@ -23,18 +23,22 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 PREFIX ?= /usr/local
 
 .PHONY: all run check test deps asan fuzz man install clean bench
+
+# CI builds with the same flags; -Werror is in WARN above.
 all: $(BUILD)/ipcadm $(HELPER_BIN)
 
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libipcadm.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/ipcadm: $(CLI_OBJ) $(BUILD)/libipcadm.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libipcadm.a $(LDFLAGS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libipcadm.a $(LDFLAGS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
@@ -43,6 +47,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libipcadm.a
 $(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libipcadm.a $(LDFLAGS)
+
+MAN_SRC := $(wildcard man/*.scd)
+MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
+$(BUILD)/man/%: man/%.scd
+	@mkdir -p $(dir $@)
+	@scdoc < $< > $@
+man: $(MAN_OUT)
 
 run: $(BUILD)/ipcadm
 	./$(BUILD)/ipcadm
@@ -53,7 +64,7 @@ deps:
 # The whole suite: unit tests, end-to-end tests in namespaces, fuzz smoke runs,
 # and the same suite again built with ASan and UBSan.
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all man $(UNIT_BIN)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" all \
@@ -69,3 +80,7 @@ asan:
 
 clean:
 	rm -rf $(BUILD)
+
+install: $(BUILD)/ipcadm man
+	install -D -m 755 $(BUILD)/ipcadm $(DESTDIR)$(PREFIX)/bin/ipcadm
+	install -D -m 644 $(BUILD)/man/ipcadm.8 $(DESTDIR)$(PREFIX)/share/man/man8/ipcadm.8

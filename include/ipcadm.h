@@ -150,6 +150,19 @@ int ipcadm_obj_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id, unsig
 		    struct ipcadm_obj *obj);
 void ipcadm_obj_release(struct ipcadm_obj *obj);
 
+/*
+ * Removes one object (IPC_RMID). With expect (an earlier read of the object), the
+ * object is read again right before and removed only when nothing changed: same
+ * key, ctime, mode, nattch, times and last PIDs (and each semaphore's pid when expect
+ * carries values); otherwise -ESTALE. -ENOENT when it is gone, -EPERM when not allowed.
+ * A segment already marked SHM_DEST gives -EALREADY: it is freed at its last detach.
+ * Only live roots can remove (-EOPNOTSUPP otherwise).
+ */
+int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
+		      const struct ipcadm_obj *expect);
+/* True when two reads of one object show no sign of use between them. */
+bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b);
+
 /* Parses one /proc/sysvipc table held in memory (the fuzz and unit entry point). */
 int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
 			 struct ipcadm_obj **objsp, size_t *np, size_t *skippedp);

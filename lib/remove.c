@@ -1,0 +1,79 @@
+/* remove.c: IPC_RMID of one object, guarded: an object is read again right before
+ * removal and left alone if anything shows it was used since the caller looked. */
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b)
+{
+	if (a->kind != b->kind || a->id != b->id || a->key != b->key || a->ctime != b->ctime ||
+	    a->mode != b->mode || a->uid != b->uid || a->gid != b->gid)
+		return false;
+	switch (a->kind) {
+	case IPCADM_SHM:
+		return a->nattch == b->nattch && a->atime == b->atime && a->dtime == b->dtime &&
+		       a->lpid == b->lpid && a->cpid == b->cpid && a->size == b->size;
+	case IPCADM_SEM:
+		if (a->otime != b->otime || a->nsems != b->nsems)
+			return false;
+		if (a->sems && b->sems) {
+			for (size_t i = 0; i < a->nsems; i++)
+				if (a->sems[i].pid != b->sems[i].pid ||
+				    a->sems[i].value != b->sems[i].value ||
+				    a->sems[i].ncnt != b->sems[i].ncnt ||
+				    a->sems[i].zcnt != b->sems[i].zcnt)
+					return false;
+		}
+		return true;
+	default:
+		return a->qnum == b->qnum && a->cbytes == b->cbytes && a->stime == b->stime &&
+		       a->rtime == b->rtime && a->lspid == b->lspid && a->lrpid == b->lrpid;
+	}
+}
+
+static int rmid(enum ipcadm_kind kind, int id)
+{
+	int r;
+
+	if (kind == IPCADM_SHM)
+		r = shmctl(id, IPC_RMID, NULL);
+	else if (kind == IPCADM_SEM)
+		r = semctl(id, 0, IPC_RMID);
+	else
+		r = msgctl(id, IPC_RMID, NULL);
+	if (r == 0)
+		return 0;
+	return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
+}
+
+int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
+		      const struct ipcadm_obj *expect)
+{
+	struct ipcadm_obj now;
+	int r;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if ((unsigned int)kind >= IPCADM_NKINDS)
+		return -EINVAL;
+	r = syscall_read_one(kind, id, &now);
+	if (r < 0)
+		return r;
+	if (expect && expect->sems)
+		syscall_read_semvals(&now);
+	if (kind == IPCADM_SHM && (now.mode & IPCADM_SHM_DEST)) {
+		ipcadm_obj_release(&now);
+		return -EALREADY;
+	}
+	if (expect && !ipcadm_obj_unchanged(expect, &now)) {
+		ipcadm_obj_release(&now);
+		return -ESTALE;
+	}
+	ipcadm_obj_release(&now);
+	return rmid(kind, id);
+}

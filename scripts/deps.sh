@@ -1,0 +1,39 @@
+#!/bin/sh
+# deps.sh: installs the Debian packages that building and testing ipcadm need.
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+set -eu
+
+# One package per line: the build, the test frameworks, the tools tests compare with.
+PACKAGES="
+gcc
+make
+libc6-dev
+libcmocka-dev
+bats
+jq
+clang
+libclang-rt-14-dev
+util-linux
+procps
+scdoc
+"
+[ -z "${IPCADM_EXTRA_PACKAGES:-}" ] || PACKAGES="$PACKAGES $IPCADM_EXTRA_PACKAGES"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: install them with: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
