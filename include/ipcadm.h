@@ -163,6 +163,77 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 /* True when two reads of one object show no sign of use between them. */
 bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b);
 
+/*
+ * Would a get call that creates a new object succeed right now? amount is the size in
+ * bytes for shm, the number of semaphores for sem, unused for msg. Tests exactly what
+ * the kernel tests, in its order: shm size < SHMMIN or > SHMMAX gives EINVAL, then
+ * segments >= min(shmmni, IPCMNI) or pages + ceil(size / page) > shmall ENOSPC;
+ * sem nsems > SEMMSL EINVAL, then sets >= SEMMNI or sems + nsems > SEMMNS ENOSPC;
+ * msg queues >= MSGMNI ENOSPC. (Implemented in lib/predict.c.)
+ */
+struct ipcadm_prediction {
+	int err; /* 0 when the call would succeed, else -EINVAL or -ENOSPC */
+	const char *limit; /* "SHMMAX", "SHMMNI", "SHMALL", "SEMMSL", "SEMMNI", ... or NULL */
+	uint64_t limit_value; /* the limit in force */
+	uint64_t used; /* what is counted against it now */
+	uint64_t requested; /* what the new object would add */
+};
+
+int ipcadm_predict_get(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind,
+		       uint64_t amount, struct ipcadm_prediction *p);
+/* One line saying why, e.g. "SEMMNI: 128 of 128 semaphore arrays in use". */
+int ipcadm_prediction_explain(const struct ipcadm_prediction *p, char *buf, size_t len);
+
+/*
+ * Holders and verdicts (lib/holders.c, lib/procscan.c, lib/verdict.c): one pass over
+ * /proc/PID finds who maps, waits on or is the live recorded PID of each object, and
+ * each object gets a verdict with its evidence (rules in DESIGN.md, "Verdicts").
+ */
+enum ipcadm_verdict {
+	IPCADM_IN_USE,
+	IPCADM_MAYBE_IN_USE,
+	IPCADM_IDLE,
+	IPCADM_ORPHANED,
+	IPCADM_UNKNOWN_VERDICT,
+};
+
+/* How a process holds an object (bits). */
+enum ipcadm_hold {
+	IPCADM_HOLD_ATTACHED_RW = 1 << 0, /* maps the segment read-write */
+	IPCADM_HOLD_ATTACHED_RO = 1 << 1, /* maps it read-only */
+	IPCADM_HOLD_WAITING = 1 << 2, /* blocked in semop/msgrcv/msgsnd on it */
+	IPCADM_HOLD_CREATOR = 1 << 3, /* the live creator (shm cpid) */
+	IPCADM_HOLD_LAST_OP = 1 << 4, /* live last attacher/operator/sender/receiver */
+	IPCADM_HOLD_POSSIBLE = 1 << 5, /* a possible holder of a private sem/msg */
+	IPCADM_HOLD_COMPANION = 1 << 6, /* made with an in-use object (same creator, second) */
+};
+
+struct ipcadm_holder {
+	pid_t pid;
+	uid_t uid;
+	const char *comm; /* the command name, NULL if unknown */
+	int64_t start_time; /* Unix seconds */
+	unsigned int how; /* enum ipcadm_hold bits */
+	unsigned int nmaps; /* mappings of the segment */
+};
+
+struct ipcadm_analysis;
+
+enum ipcadm_analyze_flags {
+	IPCADM_ANALYZE_NO_VERDICTS = 1 << 0, /* holders only */
+};
+
+int ipcadm_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
+		   unsigned int flags, struct ipcadm_analysis **ap);
+void ipcadm_analysis_free(struct ipcadm_analysis *a);
+/* The verdict of an object of the snapshot, and a one-line evidence sentence. */
+enum ipcadm_verdict ipcadm_analysis_verdict(const struct ipcadm_analysis *a,
+					    const struct ipcadm_obj *o, const char **evidence);
+/* The holders of an object; returns how many. */
+size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+			       const struct ipcadm_holder **holders);
+const char *ipcadm_verdict_name(enum ipcadm_verdict v); /* "in-use", "orphaned", ... */
+
 /* Parses one /proc/sysvipc table held in memory (the fuzz and unit entry point). */
 int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
 			 struct ipcadm_obj **objsp, size_t *np, size_t *skippedp);
