@@ -16,6 +16,9 @@ libclang-rt-14-dev
 util-linux
 procps
 scdoc
+prometheus
+prometheus-node-exporter
+curl
 "
 [ -z "${IPCADM_EXTRA_PACKAGES:-}" ] || PACKAGES="$PACKAGES $IPCADM_EXTRA_PACKAGES"
 
