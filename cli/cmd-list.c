@@ -42,6 +42,8 @@ static int check_columns(const char *list, unsigned int kinds)
 {
 	char name[64];
 
+	if (*list == '\0')
+		return usage_error("list", "no columns given to -o");
 	if (*list == '+')
 		list++;
 	while (*list) {
@@ -83,6 +85,8 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	unsigned int kinds = 0, flags = 0;
 	struct ipcadm_snapshot *snap;
 	struct obj_env env = { .ctx = ctx };
+	struct ipcadm_analysis *an = NULL;
+	bool verdicts = false;
 	int c, r, nkinds = 0;
 
 	while ((c = getopt_long(argc, argv, "o:h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
@@ -116,10 +120,21 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return EXIT_MISUSE;
 	if (columns && strcasestr(columns, "QBYTES"))
 		flags |= IPCADM_READ_QBYTES;
+	if (columns_need_analysis(columns, &verdicts))
+		flags |= IPCADM_READ_SEMVALS;
 
 	r = ipcadm_snapshot_read(ctx, kinds, flags, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+	if (flags & IPCADM_READ_SEMVALS) {
+		r = ipcadm_analyze(ctx, snap, verdicts ? 0 : IPCADM_ANALYZE_NO_VERDICTS, &an);
+		if (r < 0) {
+			ipcadm_snapshot_free(snap);
+			return error_code(r, "cannot read the process table below '%s'",
+					  ipcadm_ctx_root(ctx));
+		}
+		env.an = an;
+	}
 	for (int k = 0; k < IPCADM_NKINDS; k++)
 		nkinds += !!(kinds & IPCADM_KIND_BIT(k));
 
@@ -152,6 +167,7 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 			       ipcadm_snapshot_skipped(snap, k), ipcadm_kind_name(k));
 	}
 	output_doc_end(&opts, true);
+	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);
 	return r < 0 ? error_code(r, "cannot print the list") : 0;
 }

@@ -1,5 +1,6 @@
 /* cols-obj.c: the one column table for System V objects; it drives list, show,
  * the -o check and the column list in --help (the lsipc pattern). */
+#include <stdio.h>
 #include <string.h>
 
 #include "ipcadm-cli.h"
@@ -238,6 +239,44 @@ static void get_lrpid(const void *r, void *e, struct value *v)
 	u64v(v, (uint64_t)O(r)->lrpid);
 }
 
+static void get_holders(const void *r, void *e, struct value *v)
+{
+	struct obj_env *env = ENV(e);
+	const struct ipcadm_holder *h;
+	size_t n = env->an ? ipcadm_analysis_holders(env->an, O(r), &h) : 0, len = 0;
+
+	v->type = V_NONE;
+	if (env->an == NULL)
+		return;
+	env->scratch[0] = '\0';
+	for (size_t i = 0; i < n && len + 40 < sizeof(env->scratch); i++) {
+		if (h[i].how == IPCADM_HOLD_POSSIBLE)
+			continue; /* possible holders are in EVIDENCE, not here */
+		len += (size_t)snprintf(env->scratch + len, sizeof(env->scratch) - len, "%s%d(%s)",
+					len ? "," : "", (int)h[i].pid, h[i].comm ? h[i].comm : "?");
+	}
+	v->type = len ? V_STR : V_NONE;
+	v->s = env->scratch;
+}
+
+static void get_verdict(const void *r, void *e, struct value *v)
+{
+	v->type = V_NONE;
+	if (ENV(e)->an == NULL)
+		return;
+	v->type = V_STR;
+	v->s = ipcadm_verdict_name(ipcadm_analysis_verdict(ENV(e)->an, O(r), NULL));
+}
+
+static void get_evidence(const void *r, void *e, struct value *v)
+{
+	v->type = V_NONE;
+	if (ENV(e)->an == NULL)
+		return;
+	v->type = V_STR;
+	ipcadm_analysis_verdict(ENV(e)->an, O(r), &v->s);
+}
+
 #define R COL_RIGHT
 const struct column obj_columns[] = {
 	{ "KEY", "key", 0, get_key, NULL, ALL },
@@ -271,6 +310,10 @@ const struct column obj_columns[] = {
 	{ "LRPID", "PID of the last msgrcv", R, get_lrpid, NULL, MSG },
 	{ "STIME", "time of the last msgsnd", 0, get_stime, NULL, MSG },
 	{ "RTIME", "time of the last msgrcv", 0, get_rtime, NULL, MSG },
+	{ "HOLDERS", "processes that hold it: PID(command),...", 0, get_holders, NULL, ALL },
+	{ "VERDICT", "in-use, maybe-in-use, idle, orphaned or unknown", 0, get_verdict, NULL,
+	  ALL },
+	{ "EVIDENCE", "the facts behind the verdict", 0, get_evidence, NULL, ALL },
 };
 const size_t obj_ncolumns = sizeof(obj_columns) / sizeof(obj_columns[0]);
 
@@ -282,4 +325,10 @@ size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t 
 		if (obj_columns[i].kinds & IPCADM_KIND_BIT(kind))
 			sel[n++] = &obj_columns[i];
 	return n;
+}
+
+bool columns_need_analysis(const char *list, bool *verdicts)
+{
+	*verdicts = list && (strcasestr(list, "VERDICT") || strcasestr(list, "EVIDENCE"));
+	return list && (*verdicts || strcasestr(list, "HOLDERS"));
 }

@@ -43,13 +43,16 @@ extern const char output_options_help[];
 /* The object columns (cols-obj.c). */
 struct obj_env {
 	struct ipcadm_ctx *ctx;
-	char scratch[32];
+	const struct ipcadm_analysis *an; /* for HOLDERS, VERDICT, EVIDENCE; may be NULL */
+	char scratch[1024];
 };
 extern const struct column obj_columns[];
 extern const size_t obj_ncolumns;
 extern const char *const obj_default_columns[IPCADM_NKINDS];
 /* Every column that applies to a kind, for show. */
 size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t max);
+/* True when a -o list names a column that needs the holder analysis. */
+bool columns_need_analysis(const char *list, bool *verdicts);
 extern const char *const kind_titles[IPCADM_NKINDS];
 
 /* Parses "shm", "sem", "msg" at argv[*i]; returns the kind or -1 (and leaves *i). */

@@ -233,6 +233,8 @@ enum ipcadm_verdict ipcadm_analysis_verdict(const struct ipcadm_analysis *a,
 size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 			       const struct ipcadm_holder **holders);
 const char *ipcadm_verdict_name(enum ipcadm_verdict v); /* "in-use", "orphaned", ... */
+/* How a holder holds it, in words: "attached rw, creator". */
+int ipcadm_holder_describe(const struct ipcadm_holder *h, char *buf, size_t len);
 
 /* Parses one /proc/sysvipc table held in memory (the fuzz and unit entry point). */
 int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,

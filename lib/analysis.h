@@ -1,0 +1,53 @@
+/* analysis.h: the holder analysis's private state, shared by holders.c (who holds
+ * what, from the process table) and verdict.c (the rules that judge each object). */
+#ifndef IPCADM_ANALYSIS_H
+#define IPCADM_ANALYSIS_H
+
+#include "procscan.h"
+
+/* Seconds of clock granularity and daemonizing allowed between times (DESIGN.md). */
+#define IPCADM_SLACK 2
+
+struct obj_info {
+	enum ipcadm_verdict verdict;
+	size_t evidence; /* offset in the text arena */
+	size_t first, count; /* range in the holders array, after sorting */
+	uint64_t maps_found; /* mappings found in maps (shm) */
+	bool waiters; /* a process was found blocked on it */
+	bool own_evidence; /* in use by its own evidence (not a companion) */
+};
+
+struct holder_rec {
+	enum ipcadm_kind kind;
+	size_t idx;
+	struct ipcadm_holder h;
+};
+
+struct ipcadm_analysis {
+	const struct ipcadm_snapshot *snap;
+	struct procs procs;
+	struct obj_info *info[IPCADM_NKINDS];
+	struct holder_rec *recs;
+	size_t nrecs, capr;
+	struct ipcadm_holder *holders; /* sorted by object, after holders_finish() */
+	char *text;
+	size_t tlen, tcap;
+	bool maps_incomplete; /* some process's maps could not be read */
+	size_t syscall_unreadable; /* processes whose syscall could not be read */
+	bool scanned_syscalls;
+};
+
+/* Adds how to the holder record of (kind, idx, p), creating it if needed. */
+int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			const struct proc *p, unsigned int how);
+/* Appends printf-formatted text to the arena; returns its offset (or 0 on ENOMEM). */
+__attribute__((format(printf, 2, 3))) size_t analysis_text(struct ipcadm_analysis *a,
+							   const char *fmt, ...);
+/* The live process that the kernel recorded as pid at time t, or NULL. */
+const struct proc *analysis_alive(const struct ipcadm_analysis *a, pid_t pid, int64_t t);
+
+int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a);
+int holders_finish(struct ipcadm_analysis *a);
+int verdicts_judge(struct ipcadm_analysis *a);
+
+#endif

@@ -1,0 +1,335 @@
+/* holders.c: who holds each object: SysV mappings in /proc/PID/maps (same IPC
+ * namespace only) and processes blocked in semop/msgrcv/msgsnd, in one pass. */
+#include "analysis.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+/* ---- the text arena and holder records ---- */
+
+size_t analysis_text(struct ipcadm_analysis *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = a->tcap - a->tlen;
+
+		va_start(ap, fmt);
+		n = a->text ? vsnprintf(a->text + a->tlen, room, fmt, ap) : -1;
+		va_end(ap);
+		if (n >= 0 && (size_t)n < room) {
+			size_t off = a->tlen;
+
+			a->tlen += (size_t)n + 1;
+			return off;
+		}
+		{
+			size_t cap = a->tcap ? a->tcap * 2 : 1 << 16;
+			char *nt;
+
+			while (n >= 0 && cap - a->tlen <= (size_t)n)
+				cap *= 2;
+			nt = realloc(a->text, cap);
+			if (nt == NULL)
+				return 0;
+			if (a->text == NULL)
+				nt[0] = '\0', a->tlen = 1; /* offset 0 is the empty string */
+			a->text = nt;
+			a->tcap = cap;
+		}
+	}
+}
+
+int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			const struct proc *p, unsigned int how)
+{
+	struct holder_rec *r;
+
+	if (a->nrecs == a->capr) {
+		size_t cap = a->capr ? a->capr * 2 : 256;
+		struct holder_rec *nr = realloc(a->recs, cap * sizeof(*nr));
+
+		if (nr == NULL)
+			return -ENOMEM;
+		a->recs = nr;
+		a->capr = cap;
+	}
+	r = &a->recs[a->nrecs++];
+	r->kind = kind;
+	r->idx = idx;
+	r->h.pid = p->pid;
+	r->h.uid = p->uids_known ? p->euid : (uid_t)-1;
+	r->h.comm = p->comm; /* points into procs, which lives as long as the analysis */
+	r->h.start_time = p->start;
+	r->h.how = how;
+	r->h.nmaps = (how & (IPCADM_HOLD_ATTACHED_RW | IPCADM_HOLD_ATTACHED_RO)) ? 1 : 0;
+	return 0;
+}
+
+const struct proc *analysis_alive(const struct ipcadm_analysis *a, pid_t pid, int64_t t)
+{
+	const struct proc *p = procs_find(&a->procs, pid);
+
+	if (p == NULL || p->start > t + IPCADM_SLACK)
+		return NULL; /* gone, or the PID was reused by a younger process */
+	return p;
+}
+
+/* ---- id lookup ---- */
+
+struct id_map {
+	int *slot; /* index + 1, 0 = empty */
+	size_t mask;
+	const struct ipcadm_obj *objs;
+};
+
+static int id_map_init(struct id_map *m, const struct ipcadm_snapshot *snap,
+		       enum ipcadm_kind kind)
+{
+	size_t n = ipcadm_snapshot_count(snap, kind), cap = 16;
+
+	while (cap < n * 2)
+		cap *= 2;
+	m->slot = calloc(cap, sizeof(*m->slot));
+	if (m->slot == NULL)
+		return -ENOMEM;
+	m->mask = cap - 1;
+	m->objs = ipcadm_snapshot_obj(snap, kind, 0);
+	for (size_t i = 0; i < n; i++) {
+		size_t h = ((unsigned int)m->objs[i].id * 2654435761u) & m->mask;
+
+		while (m->slot[h])
+			h = (h + 1) & m->mask;
+		m->slot[h] = (int)i + 1;
+	}
+	return 0;
+}
+
+static long id_map_find(const struct id_map *m, long id)
+{
+	size_t h;
+
+	if (id < 0 || id > INT32_MAX)
+		return -1;
+	h = ((unsigned int)id * 2654435761u) & m->mask;
+	while (m->slot[h]) {
+		if (m->objs[m->slot[h] - 1].id == id)
+			return m->slot[h] - 1;
+		h = (h + 1) & m->mask;
+	}
+	return -1;
+}
+
+/* ---- maps ---- */
+
+struct maps_walk {
+	struct ipcadm_analysis *a;
+	struct id_map *ids;
+	struct proc *p;
+	uint64_t *found, pending;
+	int err;
+};
+
+static int on_mapping(void *arg, const struct proc_sysv_map *m)
+{
+	struct maps_walk *w = arg;
+	const struct ipcadm_obj *objs = w->ids->objs;
+	long idx = id_map_find(w->ids, (long)m->inode);
+
+	/* The inode is the shmid; the name keeps the key even after IPC_RMID (key 0). */
+	if (idx >= 0 && (uint32_t)objs[idx].key != m->key && !(objs[idx].mode & IPCADM_SHM_DEST))
+		idx = -1;
+	if (idx < 0)
+		return 0; /* a hugetlb segment (own inode numbers) or another namespace's */
+	w->a->info[IPCADM_SHM][idx].maps_found++;
+	(*w->found)++;
+	if (analysis_add_holder(w->a, IPCADM_SHM, (size_t)idx, w->p,
+				m->writable ? IPCADM_HOLD_ATTACHED_RW : IPCADM_HOLD_ATTACHED_RO) < 0)
+		w->err = -ENOMEM;
+	return 0;
+}
+
+static bool same_ns(const struct ipcadm_analysis *a, const struct proc *p)
+{
+	return p->ipcns == 0 || a->procs.self_ipcns == 0 || p->ipcns == a->procs.self_ipcns;
+}
+
+static int scan_maps_of(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct proc *p,
+			struct maps_walk *w, bool *done)
+{
+	int r;
+
+	if (*done || p->kthread || !same_ns(a, p))
+		return 0;
+	*done = true; /* marks the process as read (see scan_maps) */
+	w->p = p;
+	r = proc_read_maps(ctx, &a->procs, p, on_mapping, w);
+	if (r == -ENOENT || r == -ESRCH)
+		return 0; /* exited during the pass */
+	if (r < 0 && r != -ENOMEM) {
+		p->maps_unreadable = true;
+		a->maps_incomplete = true;
+		return 0;
+	}
+	return r < 0 ? r : w->err;
+}
+
+/* Reads maps until every attachment the kernel counts is found: likely holders (the
+ * live last attacher and creator of each attached segment) first, then the rest. */
+static int scan_maps(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct id_map *ids)
+{
+	size_t n = ipcadm_snapshot_count(a->snap, IPCADM_SHM);
+	const struct ipcadm_obj *objs = ids->objs;
+	uint64_t pending = 0, found = 0;
+	struct maps_walk w = { .a = a, .ids = ids, .found = &found };
+	bool *done;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		pending += objs[i].nattch;
+	if (pending == 0)
+		return 0;
+	done = calloc(a->procs.n ? a->procs.n : 1, sizeof(*done));
+	if (done == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && r == 0 && found < pending; i++) {
+		pid_t pids[2] = { objs[i].lpid, objs[i].cpid };
+
+		if (objs[i].nattch == 0)
+			continue;
+		for (int k = 0; k < 2 && r == 0; k++) {
+			struct proc *p = procs_find(&a->procs, pids[k]);
+
+			if (p)
+				r = scan_maps_of(ctx, a, p, &w, &done[p - a->procs.v]);
+		}
+	}
+	for (size_t i = 0; i < a->procs.n && r == 0 && found < pending; i++)
+		r = scan_maps_of(ctx, a, &a->procs.v[i], &w, &done[i]);
+	free(done);
+	return r;
+}
+
+/* ---- blocked system calls ---- */
+
+struct sys_walk {
+	struct ipcadm_analysis *a;
+	struct id_map *sems, *msgs;
+	struct proc *p;
+	int err;
+};
+
+static void on_syscall(void *arg, long nr, const uint64_t *args)
+{
+	struct sys_walk *w = arg;
+	enum ipcadm_kind kind;
+	struct id_map *ids;
+	long idx;
+
+	if (0) {
+#ifdef SYS_semop
+	} else if (nr == SYS_semop) {
+		kind = IPCADM_SEM;
+#endif
+#ifdef SYS_semtimedop
+	} else if (nr == SYS_semtimedop) {
+		kind = IPCADM_SEM;
+#endif
+#ifdef SYS_msgrcv
+	} else if (nr == SYS_msgrcv || nr == SYS_msgsnd) {
+		kind = IPCADM_MSG;
+#endif
+	} else {
+		return;
+	}
+	ids = kind == IPCADM_SEM ? w->sems : w->msgs;
+	idx = id_map_find(ids, (long)(int)args[0]);
+	if (idx < 0)
+		return;
+	w->a->info[kind][idx].waiters = true;
+	if (analysis_add_holder(w->a, kind, (size_t)idx, w->p, IPCADM_HOLD_WAITING) < 0)
+		w->err = -ENOMEM;
+}
+
+static int scan_syscalls(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct id_map *sems,
+			 struct id_map *msgs)
+{
+	struct sys_walk w = { .a = a, .sems = sems, .msgs = msgs };
+
+	if (ipcadm_snapshot_count(a->snap, IPCADM_SEM) == 0 &&
+	    ipcadm_snapshot_count(a->snap, IPCADM_MSG) == 0)
+		return 0;
+	a->scanned_syscalls = true;
+	for (size_t i = 0; i < a->procs.n && w.err == 0; i++) {
+		struct proc *p = &a->procs.v[i];
+		int r;
+
+		if (p->kthread || !same_ns(a, p))
+			continue;
+		w.p = p;
+		r = proc_read_syscalls(ctx, &a->procs, p, on_syscall, &w);
+		if (r < 0 && r != -ENOENT && r != -ESRCH) {
+			p->syscall_unreadable = true;
+			a->syscall_unreadable++;
+		}
+	}
+	return w.err;
+}
+
+int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
+{
+	struct id_map ids[IPCADM_NKINDS] = { 0 };
+	int r = 0;
+
+	for (int k = 0; k < IPCADM_NKINDS && r == 0; k++)
+		r = id_map_init(&ids[k], a->snap, k);
+	if (r == 0)
+		r = scan_maps(ctx, a, &ids[IPCADM_SHM]);
+	if (r == 0)
+		r = scan_syscalls(ctx, a, &ids[IPCADM_SEM], &ids[IPCADM_MSG]);
+	for (int k = 0; k < IPCADM_NKINDS; k++)
+		free(ids[k].slot);
+	return r;
+}
+
+static int cmp_rec(const void *x, const void *y)
+{
+	const struct holder_rec *a = x, *b = y;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->idx != b->idx)
+		return a->idx < b->idx ? -1 : 1;
+	return (a->h.pid > b->h.pid) - (a->h.pid < b->h.pid);
+}
+
+/* Sorts the records by object and merges those of one process into one holder. */
+int holders_finish(struct ipcadm_analysis *a)
+{
+	size_t n = 0;
+
+	qsort(a->recs, a->nrecs, sizeof(*a->recs), cmp_rec);
+	a->holders = calloc(a->nrecs ? a->nrecs : 1, sizeof(*a->holders));
+	if (a->holders == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->nrecs; i++) {
+		const struct holder_rec *r = &a->recs[i];
+		struct obj_info *info = &a->info[r->kind][r->idx];
+
+		if (i > 0 && cmp_rec(r, &a->recs[i - 1]) == 0) {
+			a->holders[n - 1].how |= r->h.how;
+			a->holders[n - 1].nmaps += r->h.nmaps;
+			continue;
+		}
+		if (info->count == 0)
+			info->first = n;
+		info->count++;
+		a->holders[n++] = r->h;
+	}
+	return 0;
+}

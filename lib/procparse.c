@@ -1,0 +1,244 @@
+/* procparse.c: strict parsers for /proc/PID/{stat,status,maps,syscall} and /proc/stat.
+ * A malformed file is an error for that process, never a crash or a guess. */
+#include "procparse.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "strutil.h"
+
+/* Next space-separated field of [*p, end); returns its length (0 at the end). */
+static size_t next_field(const char **p, const char *end, const char **field)
+{
+	const char *s = *p;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	*field = s;
+	while (s < end && *s != ' ' && *s != '\t' && *s != '\n')
+		s++;
+	*p = s;
+	return (size_t)(s - *field);
+}
+
+int procparse_stat(const char *buf, size_t len, struct proc_stat *st)
+{
+	const char *end = buf + len, *open = memchr(buf, '(', len), *close = NULL, *p, *f;
+	uint64_t v;
+	int64_t iv;
+	size_t n, comm_len;
+
+	/* comm may hold spaces and parentheses: it ends at the last ')' */
+	for (const char *q = end; q > buf; q--) {
+		if (q[-1] == ')') {
+			close = q - 1;
+			break;
+		}
+	}
+	if (open == NULL || close == NULL || close < open)
+		return -EBADMSG;
+	if (mem_to_i64(buf, (size_t)(open - buf - (open > buf && open[-1] == ' ')), &iv) < 0 ||
+	    iv <= 0 || iv > INT32_MAX)
+		return -EBADMSG;
+	st->pid = (pid_t)iv;
+	comm_len = (size_t)(close - open - 1);
+	if (comm_len >= sizeof(st->comm))
+		comm_len = sizeof(st->comm) - 1;
+	memcpy(st->comm, open + 1, comm_len);
+	st->comm[comm_len] = '\0';
+	p = close + 1;
+	/* field 3 is the state; the fields are numbered from 1 (pid) */
+	for (int field = 3; field <= 22; field++) {
+		n = next_field(&p, end, &f);
+		if (n == 0)
+			return -EBADMSG;
+		if (field == 3) {
+			if (n != 1)
+				return -EBADMSG;
+			st->state = f[0];
+			continue;
+		}
+		if (field != 4 && field != 9 && field != 20 && field != 22)
+			continue;
+		if (field == 4 || field == 20) {
+			if (mem_to_i64(f, n, &iv) < 0 || iv < 0 || iv > INT32_MAX)
+				return -EBADMSG;
+			if (field == 4)
+				st->ppid = (pid_t)iv;
+			else
+				st->num_threads = (long)iv;
+			continue;
+		}
+		if (mem_to_u64(f, n, &v) < 0)
+			return -EBADMSG;
+		if (field == 9)
+			st->flags = (unsigned long)v;
+		else
+			st->starttime = v;
+	}
+	return 0;
+}
+
+int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (eol == NULL)
+			eol = end;
+		if (eol - p > 4 && memcmp(p, "Uid:", 4) == 0) {
+			const char *q = p + 4, *f;
+			uint64_t v[2];
+
+			for (int i = 0; i < 2; i++) {
+				size_t n = next_field(&q, eol, &f);
+
+				if (n == 0 || mem_to_u64(f, n, &v[i]) < 0 || v[i] > UINT32_MAX)
+					return -EBADMSG;
+			}
+			*ruid = (uid_t)v[0];
+			*euid = (uid_t)v[1];
+			return 0;
+		}
+		p = eol + 1;
+	}
+	return -EBADMSG;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_hex(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (n == 0 || n > 16)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		int d = hexval(s[i]);
+
+		if (d < 0)
+			return -EINVAL;
+		x = x << 4 | (unsigned int)d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* One maps line known to name /SYSV: "start-end perms offset maj:min inode /SYSVkkkkkkkk". */
+static int parse_sysv_line(const char *p, const char *eol, struct proc_sysv_map *m)
+{
+	const char *f, *colon;
+	size_t n;
+	uint64_t v, maj, min;
+
+	n = next_field(&p, eol, &f); /* range */
+	if (n == 0)
+		return -EBADMSG;
+	n = next_field(&p, eol, &f); /* perms */
+	if (n != 4)
+		return -EBADMSG;
+	m->writable = f[1] == 'w';
+	n = next_field(&p, eol, &f); /* offset */
+	if (parse_hex(f, n, &v) < 0)
+		return -EBADMSG;
+	n = next_field(&p, eol, &f); /* dev */
+	colon = memchr(f, ':', n);
+	if (colon == NULL || parse_hex(f, (size_t)(colon - f), &maj) < 0 ||
+	    parse_hex(colon + 1, (size_t)(f + n - colon - 1), &min) < 0 || maj > UINT32_MAX ||
+	    min > UINT32_MAX)
+		return -EBADMSG;
+	m->dev_major = (unsigned int)maj;
+	m->dev_minor = (unsigned int)min;
+	n = next_field(&p, eol, &f); /* inode */
+	if (mem_to_u64(f, n, &v) < 0)
+		return -EBADMSG;
+	m->inode = (unsigned long)v;
+	n = next_field(&p, eol, &f); /* path */
+	if (n < 13 || memcmp(f, "/SYSV", 5) != 0 || parse_hex(f + 5, 8, &v) < 0)
+		return -EBADMSG;
+	m->key = (uint32_t)v;
+	return 0;
+}
+
+int procparse_maps_sysv(const char *buf, size_t len,
+			int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg)
+{
+	const char *p = buf, *end = buf + len;
+	int count = 0;
+
+	while (p < end) {
+		const char *hit = memmem(p, (size_t)(end - p), " /SYSV", 6);
+		const char *bol, *eol;
+		struct proc_sysv_map m;
+
+		if (hit == NULL)
+			break;
+		for (bol = hit; bol > buf && bol[-1] != '\n'; bol--)
+			;
+		eol = memchr(hit, '\n', (size_t)(end - hit));
+		if (eol == NULL)
+			eol = end;
+		if (parse_sysv_line(bol, eol, &m) < 0)
+			return -EBADMSG;
+		count++;
+		if (fn && fn(arg, &m))
+			break;
+		p = eol;
+	}
+	return count;
+}
+
+int procparse_syscall(const char *buf, size_t len, long *nr, uint64_t args[6])
+{
+	const char *p = buf, *end = buf + len, *f;
+	size_t n = next_field(&p, end, &f);
+	int64_t v;
+
+	if (n == 7 && memcmp(f, "running", 7) == 0)
+		return 0;
+	if (mem_to_i64(f, n, &v) < 0)
+		return -EBADMSG;
+	if (v < 0)
+		return 0; /* blocked, but not in a system call */
+	*nr = (long)v;
+	for (int i = 0; i < 6; i++) {
+		uint64_t a;
+
+		n = next_field(&p, end, &f);
+		if (n < 3 || f[0] != '0' || f[1] != 'x' || parse_hex(f + 2, n - 2, &a) < 0)
+			return -EBADMSG;
+		args[i] = a;
+	}
+	return 1;
+}
+
+int procparse_btime(const char *buf, size_t len, int64_t *btime)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (eol == NULL)
+			eol = end;
+		if (eol - p > 6 && memcmp(p, "btime ", 6) == 0) {
+			const char *q = p + 6, *f;
+			size_t n = next_field(&q, eol, &f);
+
+			return mem_to_i64(f, n, btime) < 0 ? -EBADMSG : 0;
+		}
+		p = eol + 1;
+	}
+	return -EBADMSG;
+}

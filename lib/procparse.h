@@ -1,0 +1,47 @@
+/* procparse.h: parsers for the /proc/PID files the holder scan reads (stat, status,
+ * maps, syscall) and /proc/stat's btime. Pure functions on buffers: fuzzed directly. */
+#ifndef IPCADM_PROCPARSE_H
+#define IPCADM_PROCPARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_stat {
+	pid_t pid, ppid;
+	char comm[16 * 4 + 1]; /* the kernel's 16 bytes; room for odd bytes */
+	char state;
+	unsigned long flags;
+	long num_threads;
+	uint64_t starttime; /* clock ticks after boot */
+};
+
+/* PF_KTHREAD in /proc/PID/stat's flags. */
+#define PROC_PF_KTHREAD 0x00200000UL
+
+int procparse_stat(const char *buf, size_t len, struct proc_stat *st);
+/* The real and effective uids from /proc/PID/status. */
+int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid);
+
+/* One System V segment mapping from /proc/PID/maps. */
+struct proc_sysv_map {
+	unsigned long inode; /* the shmid (for non-hugetlb segments) */
+	uint32_t key; /* from the /SYSV%08x name */
+	bool writable;
+	unsigned int dev_major, dev_minor;
+};
+
+/* Calls fn for each /SYSVxxxxxxxx mapping; stops early when fn returns non-zero.
+ * Returns the number of mappings seen, or -EBADMSG on a malformed SysV line. */
+int procparse_maps_sysv(const char *buf, size_t len,
+			int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg);
+
+/* /proc/PID/syscall: "NR a1 a2 a3 a4 a5 a6 sp pc", "-1 sp pc" or "running".
+ * Returns 1 with nr and args when blocked in a syscall, 0 when not, -EBADMSG. */
+int procparse_syscall(const char *buf, size_t len, long *nr, uint64_t args[6]);
+
+/* btime from /proc/stat. */
+int procparse_btime(const char *buf, size_t len, int64_t *btime);
+
+#endif

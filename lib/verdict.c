@@ -1,0 +1,396 @@
+/* verdict.c: the rules that judge each object (DESIGN.md, "Verdicts"), in one place:
+ * in-use, maybe-in-use, idle, orphaned or unknown, each with the facts behind it. */
+#include "analysis.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The initial namespaces' inode numbers (include/linux/proc_ns.h). */
+#define INIT_IPC_NS 4026531839UL
+#define INIT_PID_NS 4026531836UL
+
+const char *ipcadm_verdict_name(enum ipcadm_verdict v)
+{
+	static const char *const names[] = { "in-use", "maybe-in-use", "idle", "orphaned",
+					     "unknown" };
+
+	return (unsigned int)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
+}
+
+/* Why the process table cannot rule out a holder, or NULL. */
+static const char *blind_spot(const struct ipcadm_analysis *a)
+{
+	if (a->procs.hidden)
+		return "/proc hides other users' processes (hidepid)";
+	if (a->procs.self_pidns != INIT_PID_NS && a->procs.self_pidns != 0 &&
+	    a->procs.self_ipcns == INIT_IPC_NS)
+		return "processes outside this PID namespace share the IPC namespace";
+	return NULL;
+}
+
+/* "creator 4242 exited" or "... (PID now reused by sshd, which started after it)". */
+static void describe_dead(const struct ipcadm_analysis *a, char *buf, size_t len,
+			  const char *role, pid_t pid)
+{
+	const struct proc *p = procs_find(&a->procs, pid);
+	size_t n = strlen(buf);
+
+	if (pid <= 0 || n >= len)
+		return;
+	if (p == NULL)
+		snprintf(buf + n, len - n, ", %s %d exited", role, (int)pid);
+	else
+		snprintf(buf + n, len - n,
+			 ", %s %d exited (PID now reused by %s, which started after it)", role,
+			 (int)pid, p->comm);
+}
+
+/* Records a live recorded PID as a holder; returns true when it is alive. */
+static bool live_pid(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx, pid_t pid,
+		     int64_t t, unsigned int how)
+{
+	const struct proc *p;
+
+	if (pid <= 0)
+		return false;
+	p = analysis_alive(a, pid, t);
+	if (p == NULL)
+		return false;
+	analysis_add_holder(a, kind, idx, p, how);
+	return true;
+}
+
+static int64_t max64(int64_t x, int64_t y)
+{
+	return x > y ? x : y;
+}
+
+/* ---- possible holders of private semaphore arrays and queues ---- */
+
+static bool is_root(const struct proc *p)
+{
+	return p->ruid == 0 || p->euid == 0;
+}
+
+static bool runs_as(const struct proc *p, uid_t uid)
+{
+	return p->uids_known && (p->ruid == uid || p->euid == uid);
+}
+
+/* Marks every process that has a descendant running as uid. */
+static void mark_ancestors(const struct procs *ps, uid_t uid, bool *mark)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct proc *p = &ps->v[i];
+		size_t guard = 0;
+
+		if (!runs_as(p, uid))
+			continue;
+		while (p && p->ppid > 0 && guard++ < 4096) {
+			const struct proc *parent = procs_find(ps, p->ppid);
+
+			if (parent == NULL || mark[parent - ps->v])
+				break;
+			mark[parent - ps->v] = true;
+			p = parent;
+		}
+	}
+}
+
+static bool may_hold(const struct ipcadm_analysis *a, const struct proc *p,
+		     const struct ipcadm_obj *o, const bool *has_owner_desc)
+{
+	if (p->pid == 1 || p->kthread || !p->uids_known || p->start > o->ctime + IPCADM_SLACK)
+		return false;
+	if (a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns)
+		return false;
+	if (is_root(p))
+		return o->uid == 0 || has_owner_desc[p - a->procs.v];
+	return runs_as(p, o->uid) || runs_as(p, o->cuid);
+}
+
+/* The last owner uid whose ancestors were marked, to judge many objects of one owner. */
+struct desc_cache {
+	uid_t uid;
+	bool valid;
+	bool *mark;
+};
+
+static const bool *owner_descendants(const struct ipcadm_analysis *a, struct desc_cache *c,
+				     uid_t uid)
+{
+	if (c->valid && c->uid == uid)
+		return c->mark;
+	memset(c->mark, 0, a->procs.n ? a->procs.n : 1);
+	mark_ancestors(&a->procs, uid, c->mark);
+	c->uid = uid;
+	c->valid = true;
+	return c->mark;
+}
+
+/* Adds possible holders (at most a few named); returns how many there are. */
+static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			       const struct ipcadm_obj *o, struct desc_cache *dc)
+{
+	const bool *desc = owner_descendants(a, dc, o->uid);
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->procs.n; i++) {
+		const struct proc *p = &a->procs.v[i];
+
+		if (!may_hold(a, p, o, desc))
+			continue;
+		if (n < 5)
+			analysis_add_holder(a, kind, idx, p, IPCADM_HOLD_POSSIBLE);
+		n++;
+	}
+	return n;
+}
+
+/* ---- the rules ---- */
+
+struct judgement {
+	enum ipcadm_verdict v;
+	char facts[512];
+};
+
+static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			 const struct ipcadm_obj *o, struct desc_cache *dc, struct judgement *j)
+{
+	const char *blind = blind_spot(a);
+	size_t n;
+
+	if (o->key != 0) {
+		j->v = IPCADM_IDLE;
+		return;
+	}
+	if (blind) {
+		j->v = IPCADM_UNKNOWN_VERDICT;
+		snprintf(j->facts, sizeof(j->facts), "key 0, no evidence of use, but %s", blind);
+		return;
+	}
+	n = possible_holders(a, kind, idx, o, dc);
+	if (n == 0) {
+		j->v = IPCADM_ORPHANED;
+		return;
+	}
+	j->v = IPCADM_MAYBE_IN_USE;
+	snprintf(j->facts + strlen(j->facts), sizeof(j->facts) - strlen(j->facts),
+		 "%s%zu live process%s of its owner started before it", j->facts[0] ? "; " : "",
+		 n, n == 1 ? "" : "es");
+}
+
+static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm_obj *o,
+		      struct judgement *j)
+{
+	struct obj_info *info = &a->info[IPCADM_SHM][idx];
+	bool used = false;
+	int64_t last = max64(o->atime, o->dtime);
+
+	used |= live_pid(a, IPCADM_SHM, idx, o->cpid, o->ctime, IPCADM_HOLD_CREATOR);
+	used |= live_pid(a, IPCADM_SHM, idx, o->lpid, last, IPCADM_HOLD_LAST_OP);
+	if (o->nattch > 0 || info->maps_found > 0) {
+		j->v = IPCADM_IN_USE;
+		if (o->nattch > info->maps_found)
+			snprintf(j->facts, sizeof(j->facts),
+				 "%llu of %llu attachments by processes not seen",
+				 (unsigned long long)(o->nattch - info->maps_found),
+				 (unsigned long long)o->nattch);
+		return;
+	}
+	if (used) {
+		j->v = IPCADM_IN_USE;
+		return;
+	}
+	if (o->cpid == 0 || (o->lpid == 0 && last != 0)) {
+		j->v = IPCADM_UNKNOWN_VERDICT;
+		snprintf(j->facts, sizeof(j->facts), "nattch 0, but its %s is outside this PID "
+			 "namespace", o->cpid == 0 ? "creator" : "last user");
+		return;
+	}
+	if (a->procs.hidden) {
+		j->v = IPCADM_UNKNOWN_VERDICT;
+		snprintf(j->facts, sizeof(j->facts), "nattch 0, but %s", blind_spot(a));
+		return;
+	}
+	snprintf(j->facts, sizeof(j->facts), "key 0x%08x, nattch 0", (uint32_t)o->key);
+	describe_dead(a, j->facts, sizeof(j->facts), "creator", o->cpid);
+	if (o->lpid != o->cpid)
+		describe_dead(a, j->facts, sizeof(j->facts), "last user", o->lpid);
+	j->v = o->key != 0 ? IPCADM_IDLE : IPCADM_ORPHANED;
+}
+
+static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm_obj *o,
+		      struct desc_cache *dc, struct judgement *j)
+{
+	int64_t t = max64(o->otime, o->ctime);
+	long waiting = 0;
+	bool used = false, any_pid = false;
+	pid_t dead = 0;
+
+	if (o->sems == NULL && o->nsems > 0) {
+		j->v = IPCADM_UNKNOWN_VERDICT;
+		snprintf(j->facts, sizeof(j->facts), "semaphore values not readable%s%s",
+			 o->sems_err ? ": " : "", o->sems_err ? strerror(-o->sems_err) : "");
+		return;
+	}
+	for (size_t i = 0; i < o->nsems; i++) {
+		const struct ipcadm_semval *s = &o->sems[i];
+
+		waiting += s->ncnt + s->zcnt;
+		if (s->pid <= 0)
+			continue;
+		any_pid = true;
+		if (live_pid(a, IPCADM_SEM, idx, s->pid, t, IPCADM_HOLD_LAST_OP))
+			used = true;
+		else if (dead == 0)
+			dead = s->pid;
+	}
+	if (waiting > 0 || a->info[IPCADM_SEM][idx].waiters) {
+		j->v = IPCADM_IN_USE;
+		if (waiting > 0)
+			snprintf(j->facts, sizeof(j->facts), "%ld waiting", waiting);
+		return;
+	}
+	if (used) {
+		j->v = IPCADM_IN_USE;
+		return;
+	}
+	if (!any_pid && o->otime != 0) {
+		j->v = IPCADM_UNKNOWN_VERDICT;
+		snprintf(j->facts, sizeof(j->facts),
+			 "its last operator is outside this PID namespace");
+		return;
+	}
+	snprintf(j->facts, sizeof(j->facts), "key 0x%08x, no waiters", (uint32_t)o->key);
+	if (dead)
+		describe_dead(a, j->facts, sizeof(j->facts), "last operator", dead);
+	else
+		strncat(j->facts, ", never operated on", sizeof(j->facts) - strlen(j->facts) - 1);
+	private_rule(a, IPCADM_SEM, idx, o, dc, j);
+}
+
+static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm_obj *o,
+		      struct desc_cache *dc, struct judgement *j)
+{
+	bool used = false;
+
+	used |= live_pid(a, IPCADM_MSG, idx, o->lspid, o->stime, IPCADM_HOLD_LAST_OP);
+	used |= live_pid(a, IPCADM_MSG, idx, o->lrpid, o->rtime, IPCADM_HOLD_LAST_OP);
+	if (used || a->info[IPCADM_MSG][idx].waiters) {
+		j->v = IPCADM_IN_USE;
+		return;
+	}
+	if ((o->lspid == 0 && o->stime != 0) || (o->lrpid == 0 && o->rtime != 0)) {
+		j->v = IPCADM_UNKNOWN_VERDICT;
+		snprintf(j->facts, sizeof(j->facts),
+			 "its last sender or receiver is outside this PID namespace");
+		return;
+	}
+	if (a->syscall_unreadable > 0) {
+		j->v = IPCADM_UNKNOWN_VERDICT;
+		snprintf(j->facts, sizeof(j->facts),
+			 "waiters cannot be ruled out: %zu processes could not be inspected",
+			 a->syscall_unreadable);
+		return;
+	}
+	snprintf(j->facts, sizeof(j->facts), "key 0x%08x, %llu messages, no waiters",
+		 (uint32_t)o->key, (unsigned long long)o->qnum);
+	describe_dead(a, j->facts, sizeof(j->facts), "last sender", o->lspid);
+	if (o->lrpid != o->lspid)
+		describe_dead(a, j->facts, sizeof(j->facts), "last receiver", o->lrpid);
+	private_rule(a, IPCADM_MSG, idx, o, dc, j);
+}
+
+/* ---- companions: objects made together with an in-use one ---- */
+
+struct made {
+	uid_t cuid;
+	gid_t cgid;
+	int64_t ctime;
+	enum ipcadm_kind kind;
+	int id;
+};
+
+static int cmp_made(const void *x, const void *y)
+{
+	const struct made *a = x, *b = y;
+
+	if (a->cuid != b->cuid)
+		return a->cuid < b->cuid ? -1 : 1;
+	if (a->cgid != b->cgid)
+		return a->cgid < b->cgid ? -1 : 1;
+	return (a->ctime > b->ctime) - (a->ctime < b->ctime);
+}
+
+static int judge_companions(struct ipcadm_analysis *a)
+{
+	size_t n = 0, total = 0;
+	struct made *m;
+	char facts[1024];
+
+	for (int k = 0; k < IPCADM_NKINDS; k++)
+		total += ipcadm_snapshot_count(a->snap, k);
+	m = malloc((total ? total : 1) * sizeof(*m));
+	if (m == NULL)
+		return -ENOMEM;
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
+
+			if (a->info[k][i].own_evidence)
+				m[n++] = (struct made){ o->cuid, o->cgid, o->ctime, k, o->id };
+		}
+	}
+	qsort(m, n, sizeof(*m), cmp_made);
+	for (int k = 0; k < IPCADM_NKINDS && n; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
+			struct obj_info *info = &a->info[k][i];
+			struct made key = { o->cuid, o->cgid, o->ctime, k, o->id };
+			const struct made *hit;
+
+			if (info->verdict != IPCADM_IDLE && info->verdict != IPCADM_ORPHANED)
+				continue;
+			hit = bsearch(&key, m, n, sizeof(*m), cmp_made);
+			if (hit == NULL)
+				continue;
+			info->verdict = IPCADM_MAYBE_IN_USE;
+			snprintf(facts, sizeof(facts), "%s", a->text + info->evidence);
+			info->evidence = analysis_text(
+				a, "made by the same creator in the same second as %s %d, which is "
+				   "in use; %s",
+				ipcadm_kind_name(hit->kind), hit->id, facts);
+		}
+	}
+	free(m);
+	return 0;
+}
+
+int verdicts_judge(struct ipcadm_analysis *a)
+{
+	struct desc_cache dc = { .mark = calloc(a->procs.n ? a->procs.n : 1, 1) };
+
+	if (dc.mark == NULL)
+		return -ENOMEM;
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
+			struct judgement j = { .v = IPCADM_UNKNOWN_VERDICT };
+
+			if (k == IPCADM_SHM)
+				judge_shm(a, i, o, &j);
+			else if (k == IPCADM_SEM)
+				judge_sem(a, i, o, &dc, &j);
+			else
+				judge_msg(a, i, o, &dc, &j);
+			a->info[k][i].verdict = j.v;
+			a->info[k][i].own_evidence = j.v == IPCADM_IN_USE;
+			a->info[k][i].evidence = analysis_text(a, "%s", j.facts);
+		}
+	}
+	free(dc.mark);
+	return judge_companions(a);
+}
