@@ -44,6 +44,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
 
+# test-output tests the CLI's output module, so it links that module's objects too.
+$(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
+		$(BUILD)/cli/output.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
+		$(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
+
 $(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libipcadm.a $(LDFLAGS)

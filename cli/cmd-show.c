@@ -80,10 +80,16 @@ static void print_object(const struct out_opts *opts, const struct ipcadm_obj *o
 
 		cols[c]->get(o, env, &v);
 		len = value_format(opts, &v, buf, &text);
-		if (opts->mode == OUT_EXPORT)
-			obuf_printf(out, "%s=\"%.*s\"\n", cols[c]->name, (int)len, text);
-		else
-			obuf_printf(out, "%-10s %.*s\n", cols[c]->name, (int)len, text);
+		if (opts->mode == OUT_EXPORT) {
+			export_pair(cols[c]->name, text, len);
+		} else if (opts->mode == OUT_RAW) {
+			obuf_printf(out, "%s ", cols[c]->name);
+			text_escaped(text, len, true);
+		} else {
+			obuf_printf(out, "%-10s ", cols[c]->name);
+			text_escaped(text, len, false);
+		}
+		obuf_putc(out, '\n');
 	}
 	if (o->kind == IPCADM_SEM)
 		print_sems_text(o);
@@ -124,7 +130,6 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (parse_id_arg("show", argv[optind], &id) < 0)
 		return EXIT_MISUSE;
 
-	output_doc_begin(&opts, true);
 	for (int k = 0; k < IPCADM_NKINDS; k++) {
 		struct ipcadm_obj o;
 
@@ -134,9 +139,14 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 		if (r == -ENOENT)
 			continue;
 		if (r < 0) {
+			if (found)
+				output_doc_end(&opts, true);
 			error_code(r, "cannot read %s %d", ipcadm_kind_name(k), id);
 			return 1;
 		}
+		/* The document starts with the first object, so a miss prints nothing. */
+		if (found == 0)
+			output_doc_begin(&opts, true);
 		print_object(&opts, &o, &env, found == 0);
 		ipcadm_obj_release(&o);
 		found++;

@@ -50,6 +50,11 @@ static struct tm *local_tm(int64_t t, struct tm *tm)
 	tm->tm_sec += (int)(t - b);
 	tm->tm_min += tm->tm_sec / 60;
 	tm->tm_sec %= 60;
+	if (tm->tm_min >= 60) { /* an offset that is not whole quarter hours (old LMT) */
+		time_t tt = (time_t)t;
+
+		return localtime_r(&tt, tm);
+	}
 	return tm;
 }
 
@@ -149,9 +154,11 @@ size_t value_format(const struct out_opts *opts, const struct value *v, char *bu
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
+/* Length of a valid UTF-8 sequence at s, or 0. Overlong forms, UTF-16 surrogates and
+ * code points above U+10FFFF are invalid (RFC 3629), so JSON parsers accept the output. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
 	size_t k;
 
 	if (s[0] < 0x80)
@@ -166,7 +173,17 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 		return 0;
 	if (k > n)
 		return 0;
-	for (size_t i = 1; i < k; i++)
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return k;
@@ -218,6 +235,16 @@ static void cell_escape(struct obuf *o, const char *s, size_t n, bool raw)
 	}
 }
 
+static void export_name(const char *name)
+{
+	for (; *name; name++) {
+		if (*name == '%')
+			obuf_write(out, "_PCT", 4);
+		else
+			obuf_putc(out, *name == '-' ? '_' : *name);
+	}
+}
+
 static bool needs_escape(const char *s, size_t n, bool raw)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -227,6 +254,26 @@ static bool needs_escape(const char *s, size_t n, bool raw)
 			return true;
 	}
 	return false;
+}
+
+void text_escaped(const char *s, size_t n, bool raw)
+{
+	if (needs_escape(s, n, raw))
+		cell_escape(out, s, n, raw);
+	else
+		obuf_write(out, s, n);
+}
+
+void export_pair(const char *name, const char *s, size_t n)
+{
+	export_name(name);
+	obuf_write(out, "=\"", 2);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\' || s[i] == '$' || s[i] == '`')
+			obuf_putc(out, '\\');
+		obuf_putc(out, s[i]);
+	}
+	obuf_putc(out, '"');
 }
 
 static void json_value(const struct value *v)
@@ -316,16 +363,6 @@ void output_doc_end(const struct out_opts *opts, bool object)
 		obuf_write(out, "\n}\n", 3);
 }
 
-static void export_name(const char *name)
-{
-	for (; *name; name++) {
-		if (*name == '%')
-			obuf_write(out, "_PCT", 4);
-		else
-			obuf_putc(out, *name == '-' ? '_' : *name);
-	}
-}
-
 struct table *table_new(const struct out_opts *opts, const char *name, const char *title,
 			const struct column *const *cols, size_t ncols, void *env)
 {
@@ -351,7 +388,7 @@ struct table *table_new(const struct out_opts *opts, const char *name, const cha
 		json_first_table = false;
 		return t;
 	}
-	if (title && opts->mode == OUT_TABLE)
+	if (title && opts->mode == OUT_TABLE && !opts->noheadings)
 		obuf_printf(out, "%s\n", title);
 	if (opts->mode == OUT_TABLE) {
 		t->width = calloc(ncols, sizeof(*t->width));
@@ -374,17 +411,23 @@ struct table *table_new(const struct out_opts *opts, const char *name, const cha
 	return t;
 }
 
+/* Columns the cell takes once escaped as cell_escape() does (one per character). */
 static size_t display_width(const char *s, size_t n)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (n > 0) {
+		size_t k = utf8_len(p, n);
 
-		if (c < 0x20 || c == 0x7f || c == '\\')
+		if (k == 0 || *p < 0x20 || *p == 0x7f || *p == '\\') {
 			w += 4;
-		else if ((c & 0xc0) != 0x80)
+			k = 1;
+		} else {
 			w++;
+		}
+		p += k;
+		n -= k;
 	}
 	return w;
 }
@@ -455,15 +498,7 @@ void table_add(struct table *t, const void *row)
 		if (c)
 			obuf_putc(out, ' ');
 		if (opts->mode == OUT_EXPORT) {
-			export_name(t->cols[c]->name);
-			obuf_write(out, "=\"", 2);
-			for (size_t i = 0; i < n; i++) {
-				if (text[i] == '"' || text[i] == '\\' || text[i] == '$' ||
-				    text[i] == '`')
-					obuf_putc(out, '\\');
-				obuf_putc(out, text[i]);
-			}
-			obuf_putc(out, '"');
+			export_pair(t->cols[c]->name, text, n);
 		} else if (v.type == V_NONE || (v.type == V_STR && !needs_escape(text, n, true))) {
 			obuf_write(out, text, n);
 		} else {

@@ -69,6 +69,11 @@ int table_finish(struct table *t);
 size_t value_format(const struct out_opts *opts, const struct value *v, char *buf,
 		    const char **textp);
 void json_string(const char *s);
+/* Text as a table (raw: a raw) cell shows it: control characters, backslashes and invalid
+ * UTF-8 (raw: spaces too) as \xNN. */
+void text_escaped(const char *s, size_t n, bool raw);
+/* NAME="value", with ", \, $ and ` escaped for the shell. */
+void export_pair(const char *name, const char *s, size_t n);
 /* "key": value pairs of one row, comma-separated, without braces. */
 void json_fields(const struct column *const *cols, size_t ncols, const void *row, void *env);
 

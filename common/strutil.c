@@ -286,8 +286,13 @@ size_t fmt_size_human(char *buf, uint64_t bytes)
 	}
 	whole = bytes >> exp;
 	frac = bytes & ((1ULL << exp) - 1);
-	/* One rounded decimal, as util-linux's size_to_human_string. */
-	frac = (frac / (1ULL << (exp - 10)) + 50) / 100;
+	/* Thousandths first, then one decimal rounded half up, as util-linux does it
+	 * (1075 bytes is "1K" there: 51/1024 is 0.049, not 0.1). */
+	if (frac < UINT64_MAX / 1000)
+		frac = frac * 1000 >> exp;
+	else
+		frac = (frac >> 10) * 1000 >> (exp - 10);
+	frac = (frac + 50) / 100;
 	if (frac == 10) {
 		whole++;
 		frac = 0;

@@ -1,0 +1,522 @@
+/* test-output.c: the CLI's output module: value formatting (sizes as util-linux prints
+ * them, keys, perms, times), JSON string escaping, every output mode, column selection. */
+#include "fixture.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "obuf.h"
+#include "output.h"
+
+/* ---- capturing standard output ---- */
+
+static int cap_fd = -1;
+static char cap_buf[1 << 20];
+
+static void cap_start(void)
+{
+	if (cap_fd < 0) {
+		cap_fd = memfd_create("test-output", 0);
+		assert_true(cap_fd >= 0);
+	}
+	assert_int_equal(ftruncate(cap_fd, 0), 0);
+	assert_int_equal(lseek(cap_fd, 0, SEEK_SET), 0);
+	obuf_init(out, cap_fd);
+}
+
+/* Everything written since cap_start(), NUL-terminated. */
+static const char *cap_end(void)
+{
+	ssize_t n;
+
+	assert_int_equal(obuf_flush(out), 0);
+	assert_int_equal(lseek(cap_fd, 0, SEEK_SET), 0);
+	n = read(cap_fd, cap_buf, sizeof(cap_buf) - 1);
+	assert_true(n >= 0);
+	cap_buf[n] = '\0';
+	return cap_buf;
+}
+
+/* ---- value formatting ---- */
+
+static const char *fmt(const struct out_opts *o, struct value v)
+{
+	static char buf[128];
+	char tmp[64];
+	const char *text;
+	size_t n = value_format(o, &v, tmp, &text);
+
+	assert_true(n < sizeof(buf));
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+#define SIZEV(x) ((struct value){ .type = V_SIZE, .u = (x) })
+#define KEYV(x) ((struct value){ .type = V_KEY, .u = (uint32_t)(x) })
+#define PERMV(x) ((struct value){ .type = V_PERMS, .u = (x) })
+#define TIMEV(x) ((struct value){ .type = V_TIME, .i = (x) })
+
+static void test_sizes(void **state)
+{
+	struct out_opts o = { 0 }, b = { .bytes = true };
+
+	(void)state;
+	/* as util-linux's lsipc prints them */
+	assert_string_equal(fmt(&o, SIZEV(10000)), "9.8K");
+	assert_string_equal(fmt(&o, SIZEV(1536)), "1.5K");
+	assert_string_equal(fmt(&o, SIZEV(4096)), "4K");
+	assert_string_equal(fmt(&o, SIZEV(1023)), "1023B");
+	assert_string_equal(fmt(&o, SIZEV(0)), "0B");
+	assert_string_equal(fmt(&o, SIZEV(1075)), "1K");
+	assert_string_equal(fmt(&o, SIZEV(1048576)), "1M");
+	assert_string_equal(fmt(&o, SIZEV(1100000)), "1M");
+	assert_string_equal(fmt(&o, SIZEV(3ULL << 30)), "3G");
+	/* --bytes */
+	assert_string_equal(fmt(&b, SIZEV(10000)), "10000");
+	assert_string_equal(fmt(&b, SIZEV(UINT64_MAX)), "18446744073709551615");
+}
+
+static void test_keys_perms(void **state)
+{
+	struct out_opts o = { 0 };
+
+	(void)state;
+	assert_string_equal(fmt(&o, KEYV(0)), "0x00000000");
+	assert_string_equal(fmt(&o, KEYV(0x1234)), "0x00001234");
+	assert_string_equal(fmt(&o, KEYV(0xdeadbeef)), "0xdeadbeef");
+	assert_string_equal(fmt(&o, KEYV((uint32_t)(int32_t)-2)), "0xfffffffe");
+	assert_string_equal(fmt(&o, KEYV((uint32_t)INT32_MIN)), "0x80000000");
+	assert_string_equal(fmt(&o, PERMV(0644)), "644");
+	assert_string_equal(fmt(&o, PERMV(0600)), "600");
+	assert_string_equal(fmt(&o, PERMV(0)), "0");
+	assert_string_equal(fmt(&o, PERMV(0777)), "777");
+}
+
+static void test_other_values(void **state)
+{
+	struct out_opts o = { 0 };
+
+	(void)state;
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_NONE })), "-");
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_STR, .s = NULL })), "-");
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_STR, .s = "root" })), "root");
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_U64, .u = 32768 })), "32768");
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_I64, .i = -7 })), "-7");
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_PERCENT, .d = 12.5 })),
+			    "12.50%");
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_PERCENT, .d = 100.0 / 3 })),
+			    "33.33%");
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_BOOL, .b = true })), "yes");
+	assert_string_equal(fmt(&o, ((struct value){ .type = V_BOOL, .b = false })), "no");
+}
+
+static void test_times(void **state)
+{
+	struct out_opts iso = { .time_format = TIME_ISO }, full = { .time_format = TIME_FULL };
+	struct out_opts shrt = { .time_format = TIME_SHORT };
+	time_t now = time(NULL);
+	struct tm tm;
+	char want[64];
+
+	(void)state;
+	/* TZ is UTC (main sets it) */
+	assert_string_equal(fmt(&shrt, TIMEV(0)), "-");
+	assert_string_equal(fmt(&iso, TIMEV(0)), "-");
+	assert_string_equal(fmt(&iso, TIMEV(1700000000)), "2023-11-14T22:13:20+00:00");
+	assert_string_equal(fmt(&full, TIMEV(1700000000)), "Tue Nov 14 22:13:20 2023");
+	assert_string_equal(fmt(&full, TIMEV(1700000000 + 899)), "Tue Nov 14 22:28:19 2023");
+	assert_string_equal(fmt(&full, TIMEV(1700000000 + 900)), "Tue Nov 14 22:28:20 2023");
+	assert_string_equal(fmt(&iso, TIMEV(86400 * 365)), "1971-01-01T00:00:00+00:00");
+	/* short: another year gives the year, today the time of day */
+	assert_string_equal(fmt(&shrt, TIMEV(1700000000)), "2023-Nov14");
+	gmtime_r(&now, &tm);
+	strftime(want, sizeof(want), "%H:%M", &tm);
+	assert_string_equal(fmt(&shrt, TIMEV(now)), want);
+}
+
+/* ---- JSON strings ---- */
+
+static const char *json_of(const char *s)
+{
+	cap_start();
+	json_string(s);
+	return cap_end();
+}
+
+static void test_json_escaping(void **state)
+{
+	(void)state;
+	assert_string_equal(json_of(""), "\"\"");
+	assert_string_equal(json_of("root"), "\"root\"");
+	assert_string_equal(json_of("a\"b"), "\"a\\\"b\"");
+	assert_string_equal(json_of("a\\b"), "\"a\\\\b\"");
+	assert_string_equal(json_of("\x01"), "\"\\u0001\"");
+	assert_string_equal(json_of("tab\there\nnl"), "\"tab\\u0009here\\u000anl\"");
+	assert_string_equal(json_of("\x1f\x7f"), "\"\\u001f\\u007f\"");
+	assert_string_equal(json_of("/"), "\"/\"");
+	/* valid UTF-8 passes unchanged */
+	assert_string_equal(json_of("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+	assert_string_equal(json_of("\xe2\x82\xac"), "\"\xe2\x82\xac\"");
+	assert_string_equal(json_of("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"");
+	assert_string_equal(json_of("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"");
+	/* invalid UTF-8: each bad byte becomes U+FFFD */
+	assert_string_equal(json_of("\xff"), "\"\\ufffd\"");
+	assert_string_equal(json_of("a\xc3"), "\"a\\ufffd\"");	     /* truncated */
+	assert_string_equal(json_of("\xc3(x"), "\"\\ufffd(x\"");     /* bad continuation */
+	assert_string_equal(json_of("\x80"), "\"\\ufffd\"");	     /* lone continuation */
+	assert_string_equal(json_of("\xc0\x80"), "\"\\ufffd\\ufffd\""); /* overlong NUL */
+	assert_string_equal(json_of("\xe0\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\""); /* overlong */
+	assert_string_equal(json_of("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\""); /* surrogate */
+	assert_string_equal(json_of("\xf4\x90\x80\x80"),
+			    "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* above U+10FFFF */
+	assert_string_equal(json_of("we\"ird\\\x01\xff"), "\"we\\\"ird\\\\\\u0001\\ufffd\"");
+}
+
+/* A strict checker of one JSON string (RFC 8259, UTF-8 per RFC 3629); returns its end. */
+static const char *json_string_end(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p++ != '"')
+		return NULL;
+	for (;;) {
+		unsigned char c = *p;
+
+		if (c == '"')
+			return (const char *)p + 1;
+		if (c < 0x20)
+			return NULL;
+		if (c == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
+						return NULL;
+				p += 5;
+			} else if (*p && strchr("\"\\/bfnrt", *p)) {
+				p++;
+			} else {
+				return NULL;
+			}
+			continue;
+		}
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		/* a multi-byte sequence: decode and check the code point */
+		{
+			int k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+			uint32_t cp = c & (k == 4 ? 0x07 : k == 3 ? 0x0f : 0x1f);
+			static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+
+			if (k == 0 || c > 0xf4)
+				return NULL;
+			for (int i = 1; i < k; i++) {
+				if ((p[i] & 0xc0) != 0x80)
+					return NULL;
+				cp = cp << 6 | (p[i] & 0x3f);
+			}
+			if (cp < min[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+				return NULL;
+			p += k;
+		}
+	}
+}
+
+/* Random bytes (a fixed seed) always give one valid JSON string. */
+static void test_json_random(void **state)
+{
+	unsigned int seed = 12345;
+	char s[64];
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)(rand_r(&seed) % 40);
+		const char *j, *end;
+
+		for (size_t i = 0; i < n; i++) {
+			int r = rand_r(&seed);
+
+			/* favour the interesting bytes: high ones, controls, quotes */
+			s[i] = (char)(r % 3 == 0 ? 0x80 + (r >> 8) % 0x80
+				      : r % 3 == 1 ? (r >> 8) % 0x28 : (r >> 8) % 0xff + 1);
+			if (s[i] == '\0')
+				s[i] = 'x';
+		}
+		s[n] = '\0';
+		j = json_of(s);
+		end = json_string_end(j);
+		if (end == NULL || *end != '\0')
+			fail_msg("invalid JSON %s for input of %zu bytes", j, n);
+	}
+}
+
+/* ---- tables in every mode ---- */
+
+struct row {
+	const char *name;
+	uint64_t size;
+	int32_t key;
+	bool has_pid;
+};
+
+static void get_name(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_STR;
+	v->s = ((const struct row *)r)->name;
+}
+
+static void get_size(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_SIZE;
+	v->u = ((const struct row *)r)->size;
+}
+
+static void get_key(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_KEY;
+	v->u = (uint32_t)((const struct row *)r)->key;
+}
+
+static void get_pid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	if (((const struct row *)r)->has_pid) {
+		v->type = V_U64;
+		v->u = 42;
+	}
+}
+
+static const struct column test_cols[] = {
+	{ "NAME", "a name", 0, get_name, NULL, 1 },
+	{ "SIZE", "a size", COL_RIGHT, get_size, NULL, 1 },
+	{ "KEY", "a key", 0, get_key, NULL, 3 },
+	{ "LAST-PID", "a pid", COL_RIGHT, get_pid, "pid", 2 },
+};
+#define NCOLS (sizeof(test_cols) / sizeof(test_cols[0]))
+
+static const struct row rows[] = {
+	{ "root", 10000, 0x1234, true },
+	{ "a b\x01\\", 4096, -2, false },
+};
+
+static const char *render(struct out_opts o, bool object)
+{
+	const struct column *cols[NCOLS];
+	struct table *t;
+
+	for (size_t i = 0; i < NCOLS; i++)
+		cols[i] = &test_cols[i];
+	cap_start();
+	output_doc_begin(&o, object);
+	t = table_new(&o, object ? "things" : NULL, "Some things", cols, NCOLS, NULL);
+	assert_non_null(t);
+	for (size_t i = 0; i < 2; i++)
+		table_add(t, &rows[i]);
+	assert_int_equal(table_finish(t), 0);
+	output_doc_end(&o, object);
+	return cap_end();
+}
+
+static void test_table_modes(void **state)
+{
+	(void)state;
+	assert_string_equal(render((struct out_opts){ .mode = OUT_TABLE }, true),
+			    "Some things\n"
+			    "NAME        SIZE KEY        LAST-PID\n"
+			    "root        9.8K 0x00001234       42\n"
+			    "a b\\x01\\x5c   4K 0xfffffffe        -\n");
+	assert_string_equal(render((struct out_opts){ .mode = OUT_TABLE, .noheadings = true,
+						      .bytes = true },
+				   true),
+			    "root        10000 0x00001234 42\n"
+			    "a b\\x01\\x5c  4096 0xfffffffe  -\n");
+	assert_string_equal(render((struct out_opts){ .mode = OUT_RAW }, true),
+			    "NAME SIZE KEY LAST-PID\n"
+			    "root 9.8K 0x00001234 42\n"
+			    "a\\x20b\\x01\\x5c 4K 0xfffffffe -\n");
+	assert_string_equal(render((struct out_opts){ .mode = OUT_RAW, .noheadings = true },
+				   true),
+			    "root 9.8K 0x00001234 42\n"
+			    "a\\x20b\\x01\\x5c 4K 0xfffffffe -\n");
+	assert_string_equal(render((struct out_opts){ .mode = OUT_EXPORT }, true),
+			    "NAME=\"root\" SIZE=\"9.8K\" KEY=\"0x00001234\" LAST_PID=\"42\"\n"
+			    "NAME=\"a b\x01\\\\\" SIZE=\"4K\" KEY=\"0xfffffffe\" LAST_PID=\"-\"\n");
+	assert_string_equal(render((struct out_opts){ .mode = OUT_JSON }, true),
+			    "{\n"
+			    "   \"things\": [\n"
+			    "      {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
+			    "\"pid\": 42},\n"
+			    "      {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
+			    "\"key\": \"0xfffffffe\", \"pid\": null}\n"
+			    "   ]\n"
+			    "}\n");
+	assert_string_equal(render((struct out_opts){ .mode = OUT_JSON }, false),
+			    "[\n"
+			    "      {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
+			    "\"pid\": 42},\n"
+			    "      {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
+			    "\"key\": \"0xfffffffe\", \"pid\": null}\n"
+			    "   ]\n");
+}
+
+static void test_json_two_tables(void **state)
+{
+	struct out_opts o = { .mode = OUT_JSON };
+	const struct column *cols[1] = { &test_cols[2] };
+	struct table *t;
+
+	(void)state;
+	cap_start();
+	output_doc_begin(&o, true);
+	t = table_new(&o, "a", NULL, cols, 1, NULL);
+	table_add(t, &rows[0]);
+	assert_int_equal(table_finish(t), 0);
+	t = table_new(&o, "b", NULL, cols, 1, NULL);
+	assert_int_equal(table_finish(t), 0);
+	output_doc_end(&o, true);
+	assert_string_equal(cap_end(), "{\n"
+				       "   \"a\": [\n"
+				       "      {\"key\": \"0x00001234\"}\n"
+				       "   ],\n"
+				       "   \"b\": []\n"
+				       "}\n");
+}
+
+static void get_perms(const void *r, void *e, struct value *v)
+{
+	(void)r;
+	(void)e;
+	v->type = V_PERMS;
+	v->u = 0640;
+}
+
+static void get_time(const void *r, void *e, struct value *v)
+{
+	(void)r;
+	(void)e;
+	v->type = V_TIME;
+	v->i = 1700000000;
+}
+
+static void get_percent(const void *r, void *e, struct value *v)
+{
+	(void)r;
+	(void)e;
+	v->type = V_PERCENT;
+	v->d = 12.5;
+}
+
+static void get_bool(const void *r, void *e, struct value *v)
+{
+	(void)r;
+	(void)e;
+	v->type = V_BOOL;
+	v->b = true;
+}
+
+static void get_i64(const void *r, void *e, struct value *v)
+{
+	(void)r;
+	(void)e;
+	v->type = V_I64;
+	v->i = -3;
+}
+
+/* Keys are the lower-cased names; perms an octal string; times and numbers numbers. */
+static void test_json_fields(void **state)
+{
+	static const struct column cols[] = {
+		{ "PERMS", "p", 0, get_perms, NULL, 0 },
+		{ "CTIME", "t", 0, get_time, NULL, 0 },
+		{ "USE%", "u", 0, get_percent, "percent", 0 },
+		{ "OK", "b", 0, get_bool, NULL, 0 },
+		{ "DELTA", "i", 0, get_i64, NULL, 0 },
+	};
+	const struct column *sel[5];
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++)
+		sel[i] = &cols[i];
+	cap_start();
+	json_fields(sel, 5, NULL, NULL);
+	assert_string_equal(cap_end(), "\"perms\": \"640\", \"ctime\": 1700000000, "
+				       "\"percent\": 12.50, \"ok\": true, \"delta\": -3");
+}
+
+/* ---- column selection ---- */
+
+static const char *selected(unsigned int kinds, const char *list, int *rp)
+{
+	static const char *const defaults[] = { "NAME,SIZE", "KEY", NULL };
+	static char names[256];
+	const struct column *sel[8];
+	size_t n = 8;
+
+	*rp = columns_select(test_cols, NCOLS, kinds, defaults, list, sel, &n);
+	names[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(names, ",");
+		strcat(names, sel[i]->name);
+	}
+	return names;
+}
+
+static void test_column_selection(void **state)
+{
+	int r;
+
+	(void)state;
+	assert_string_equal(selected(0, NULL, &r), "NAME,SIZE,KEY");
+	assert_int_equal(r, 0);
+	assert_string_equal(selected(0, "KEY,name", &r), "KEY,NAME"); /* any case */
+	assert_int_equal(r, 0);
+	assert_string_equal(selected(0, "+last-pid", &r), "NAME,SIZE,KEY,LAST-PID");
+	assert_string_equal(selected(0, "+SIZE,KEY", &r), "NAME,SIZE,KEY,SIZE,KEY");
+	assert_string_equal(selected(0, "+", &r), "NAME,SIZE,KEY");
+	/* a name not in the table is skipped (the command checks names first) */
+	assert_string_equal(selected(0, "NAME,BOGUS,KEY", &r), "NAME,KEY");
+	assert_int_equal(r, 0);
+	/* kinds keep only the columns that apply */
+	assert_string_equal(selected(2, NULL, &r), "KEY");
+	assert_string_equal(selected(2, "+LAST-PID,NAME", &r), "KEY,LAST-PID");
+	assert_string_equal(selected(1, "LAST-PID,KEY", &r), "KEY");
+	/* overlong names and too many columns are errors */
+	selected(0, "NAMEXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", &r);
+	assert_int_equal(r, -EINVAL);
+	selected(0, "KEY,KEY,KEY,KEY,KEY,KEY,KEY,KEY,KEY", &r);
+	assert_int_equal(r, -E2BIG);
+
+	assert_ptr_equal(column_find(test_cols, NCOLS, "size"), &test_cols[1]);
+	assert_ptr_equal(column_find(test_cols, NCOLS, "Last-Pid"), &test_cols[3]);
+	assert_null(column_find(test_cols, NCOLS, "SIZ"));
+	assert_null(column_find(test_cols, NCOLS, ""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_keys_perms),
+		cmocka_unit_test(test_other_values),
+		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_json_random),
+		cmocka_unit_test(test_table_modes),
+		cmocka_unit_test(test_json_two_tables),
+		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_column_selection),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
