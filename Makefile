@@ -21,11 +21,17 @@ HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 PREFIX ?= /usr/local
+# The drop-in ipcs, ipcrm and ipcmk: symlinks; the program takes its personality from argv[0].
+COMPAT_NAMES := ipcs ipcrm ipcmk
+COMPAT_LINKS := $(COMPAT_NAMES:%=$(BUILD)/%)
 
 .PHONY: all run check test deps asan fuzz man install clean bench
 
 # CI builds with the same flags; -Werror is in WARN above.
-all: $(BUILD)/ipcadm $(HELPER_BIN)
+all: $(BUILD)/ipcadm $(COMPAT_LINKS) $(HELPER_BIN)
+
+$(COMPAT_LINKS): $(BUILD)/ipcadm
+	@ln -sfn ipcadm $@
 
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -90,4 +96,5 @@ clean:
 
 install: $(BUILD)/ipcadm man
 	install -D -m 755 $(BUILD)/ipcadm $(DESTDIR)$(PREFIX)/bin/ipcadm
+	for n in $(COMPAT_NAMES); do ln -sfn ipcadm $(DESTDIR)$(PREFIX)/bin/$$n; done
 	install -D -m 644 $(BUILD)/man/ipcadm.8 $(DESTDIR)$(PREFIX)/share/man/man8/ipcadm.8

@@ -63,6 +63,11 @@ int cmd_overview(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_mk(struct ipcadm_ctx *ctx, int argc, char **argv);
+/* The ipcs, ipcrm and ipcmk personalities (compat-*.c): the exit code when argv[0]
+ * names one of them, else -1. */
+int compat_main(int argc, char **argv);
 
 /* The limit rows (cmd-limits.c), shared with the overview. */
 int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts,

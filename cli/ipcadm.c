@@ -60,6 +60,11 @@ int main(int argc, char **argv)
 	const struct cmd *cmd = NULL;
 	int c, r;
 
+	/* Run as ipcs, ipcrm or ipcmk (a symlink), the program is that tool. */
+	r = compat_main(argc, argv);
+	if (r >= 0)
+		return finish_output(r);
+
 	while ((c = getopt_long(argc, argv, "+R:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'R':

@@ -1,0 +1,165 @@
+/* compat-ipcmk.c: the ipcadm binary run as `ipcmk`: util-linux 2.38.1's options, output and
+ * messages; a random key never hands back someone else's object (IPC_EXCL, then retry). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/random.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+#include "compat.h"
+#include "ipcadm-cli.h"
+#include "obuf.h"
+
+/* Random keys tried before giving up with EEXIST (each collides with odds n / 2^32). */
+#define KEY_TRIES 64
+
+static void ipcmk_usage(void)
+{
+	obuf_printf(out,
+		    "\nUsage:\n"
+		    " %s [options]\n"
+		    "\nCreate various IPC resources.\n"
+		    "\nOptions:\n"
+		    " -M, --shmem <size>       create shared memory segment of size <size>\n"
+		    " -S, --semaphore <number> create semaphore array with <number> elements\n"
+		    " -Q, --queue              create message queue\n"
+		    " -p, --mode <mode>        permission for the resource (default is 0644)\n"
+		    "\n"
+		    " -h, --help               display this help\n"
+		    " -V, --version            display version\n"
+		    "\nArguments:\n"
+		    " <size> arguments may be followed by the suffixes for\n"
+		    "   GiB, TiB, PiB, EiB, ZiB, and YiB (the \"iB\" is optional)\n"
+		    "\nFor more details see ipcmk(1).\n",
+		    progname);
+}
+
+static key_t random_key(void)
+{
+	key_t key = 0;
+
+	if (getrandom(&key, sizeof(key), 0) != sizeof(key))
+		key = (key_t)random();
+	return key;
+}
+
+/*
+ * 2.38 asks for a random key without IPC_EXCL: on a collision it prints the ID of an
+ * object that already existed. Here a collision draws another key.
+ */
+static int create(enum ipcadm_kind kind, uint64_t size, int nsems, int mode)
+{
+	int flags = IPC_CREAT | IPC_EXCL | (mode & 0777);
+	int id = -1;
+
+	for (int i = 0; i < KEY_TRIES; i++) {
+		key_t key = random_key();
+
+		if (kind == IPCADM_SHM)
+			id = shmget(key, (size_t)size, flags);
+		else if (kind == IPCADM_MSG)
+			id = msgget(key, flags);
+		else
+			id = semget(key, nsems, flags);
+		if (id >= 0 || errno != EEXIST)
+			break;
+	}
+	return id;
+}
+
+int compat_ipcmk(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "shmem", required_argument, NULL, 'M' },
+		{ "semaphore", required_argument, NULL, 'S' },
+		{ "queue", no_argument, NULL, 'Q' },
+		{ "mode", required_argument, NULL, 'p' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool ask_shm = false, ask_msg = false, ask_sem = false;
+	uint64_t size = 0;
+	int32_t nsems = 0;
+	int mode = 0644, opt, r, id;
+
+	while ((opt = getopt_long(argc, argv, "hM:QS:p:Vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'M':
+			r = compat_strtosize(optarg, &size);
+			if (r < 0) {
+				compat_warn(-r, "failed to parse size: '%s'", optarg);
+				return 1;
+			}
+			ask_shm = true;
+			break;
+		case 'Q':
+			ask_msg = true;
+			break;
+		case 'S':
+			r = compat_strtos32(optarg, &nsems);
+			if (r < 0)
+				return compat_bad_number("failed to parse elements", optarg, r);
+			ask_sem = true;
+			break;
+		case 'p': {
+			char *end = NULL;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 8);
+			if (errno || end == optarg || *end) {
+				/* 2.38 says "failed to parse mode: Success" here */
+				if (errno)
+					compat_warn(errno, "failed to parse mode: '%s'", optarg);
+				else
+					compat_warnx("failed to parse mode: '%s'", optarg);
+				return 1;
+			}
+			mode = (int)v;
+			break;
+		}
+		case 'h':
+			ipcmk_usage();
+			return 0;
+		case 'V':
+			return compat_version();
+		default:
+			return compat_try_help();
+		}
+	}
+	if (!ask_shm && !ask_msg && !ask_sem) {
+		compat_warnx("bad usage");
+		return compat_try_help();
+	}
+	if (ask_shm) {
+		id = create(IPCADM_SHM, size, 0, mode);
+		if (id < 0) {
+			compat_warn(errno, "create share memory failed");
+			return 1;
+		}
+		obuf_printf(out, "Shared memory id: %d\n", id);
+	}
+	if (ask_msg) {
+		id = create(IPCADM_MSG, 0, 0, mode);
+		if (id < 0) {
+			compat_warn(errno, "create message queue failed");
+			return 1;
+		}
+		obuf_printf(out, "Message queue id: %d\n", id);
+	}
+	if (ask_sem) {
+		id = create(IPCADM_SEM, 0, nsems, mode);
+		if (id < 0) {
+			compat_warn(errno, "create semaphore failed");
+			return 1;
+		}
+		obuf_printf(out, "Semaphore id: %d\n", id);
+	}
+	return 0;
+}

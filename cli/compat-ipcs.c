@@ -1,0 +1,670 @@
+/* compat-ipcs.c: the ipcadm binary run as `ipcs`: util-linux 2.38.1's output byte for
+ * byte, from one snapshot with cached names; the -u numbers counted as the kernel does. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "ipcadm-cli.h"
+#include "obuf.h"
+#include "strutil.h"
+
+enum format { F_DEFAULT, F_LIMITS, F_STATUS, F_CREATOR, F_TIME, F_PID };
+enum unit { U_DEFAULT, U_KB, U_BYTES, U_HUMAN };
+
+struct ipcs {
+	struct ipcadm_ctx *ctx;
+	const struct ipcadm_snapshot *snap;
+	enum format format;
+	enum unit unit;
+};
+
+static void ipcs_usage(void)
+{
+	obuf_printf(out,
+		    "\nUsage:\n"
+		    " %1$s [resource-option...] [output-option]\n"
+		    " %1$s -m|-q|-s -i <id>\n"
+		    "\nShow information on IPC facilities.\n"
+		    "\nOptions:\n"
+		    " -i, --id <id>  print details on resource identified by <id>\n"
+		    " -h, --help     display this help\n"
+		    " -V, --version  display version\n"
+		    "\nResource options:\n"
+		    " -m, --shmems      shared memory segments\n"
+		    " -q, --queues      message queues\n"
+		    " -s, --semaphores  semaphores\n"
+		    " -a, --all         all (default)\n"
+		    "\nOutput options:\n"
+		    " -t, --time        show attach, detach and change times\n"
+		    " -p, --pid         show PIDs of creator and last operator\n"
+		    " -c, --creator     show creator and owner\n"
+		    " -l, --limits      show resource limits\n"
+		    " -u, --summary     show status summary\n"
+		    "     --human       show sizes in human-readable format\n"
+		    " -b, --bytes       show sizes in bytes\n"
+		    "\nFor more details see ipcs(1).\n",
+		    progname);
+}
+
+/* A size with util-linux's units. Values above 64 bits (only SHMALL in bytes reaches
+ * them) are printed exactly, where 2.38 printed a clamped 64-bit number. */
+static void human_u128(char *buf, size_t len, unsigned __int128 bytes)
+{
+	static const char letters[] = "BKMGTPEZY";
+	unsigned int exp = 0;
+	uint64_t whole, frac;
+
+	if (bytes <= UINT64_MAX) {
+		buf[fmt_size_human(buf, (uint64_t)bytes)] = '\0';
+		return;
+	}
+	while (exp < 80 && bytes >= ((unsigned __int128)1 << (exp + 10)))
+		exp += 10;
+	whole = (uint64_t)(bytes >> exp);
+	frac = (uint64_t)(((bytes & (((unsigned __int128)1 << exp) - 1)) >> (exp - 10)) * 1000 >>
+			  10);
+	frac = (frac + 50) / 100;
+	if (frac == 10) {
+		whole++;
+		frac = 0;
+	}
+	if (frac)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", whole, frac, letters[exp / 10]);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", whole, letters[exp / 10]);
+}
+
+static void u128_dec(char *buf, size_t len, unsigned __int128 v)
+{
+	char tmp[48];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n && i + 1 < len; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n < len ? n : len - 1] = '\0';
+}
+
+/*
+ * util-linux's ipc_print_size: an optional "MSG (bytes) = " label, the value in the
+ * unit, padded to width (negative: left-aligned), then end.
+ */
+static void print_size(enum unit unit, const char *msg, unsigned __int128 size, const char *end,
+		       int width)
+{
+	char num[64];
+
+	if (msg == NULL)
+		;
+	else if (msg[strlen(msg) - 1] == '=')
+		obuf_puts(out, msg);
+	else if (unit == U_BYTES)
+		obuf_printf(out, "%s (bytes) = ", msg);
+	else if (unit == U_KB)
+		obuf_printf(out, "%s (kbytes) = ", msg);
+	else
+		obuf_printf(out, "%s = ", msg);
+	if (unit == U_HUMAN)
+		human_u128(num, sizeof(num), size);
+	else
+		u128_dec(num, sizeof(num), unit == U_KB ? size / 1024 : size);
+	obuf_printf(out, "%*s", width, num);
+	if (end)
+		obuf_puts(out, end);
+}
+
+/* "%-10.10s" of the name, or "%-10u" of the id when it has none. */
+static void print_owner(struct ipcs *s, int idwidth, int id, uid_t uid)
+{
+	const char *name = ipcadm_user_name(s->ctx, uid);
+
+	if (name)
+		obuf_printf(out, "%-*d %-10.10s", idwidth, id, name);
+	else
+		obuf_printf(out, "%-*d %-10u", idwidth, id, (unsigned int)uid);
+}
+
+static void print_name(const char *name, unsigned int id, const char *end)
+{
+	if (name)
+		obuf_printf(out, " %-10s%s", name, end);
+	else
+		obuf_printf(out, " %-10u%s", id, end);
+}
+
+/* The -c row: creator and owner, names not truncated (as 2.38 prints them). */
+static void print_perms(struct ipcs *s, const struct ipcadm_obj *o)
+{
+	obuf_printf(out, "%-10d %-10o", o->id, o->mode & 0777);
+	print_name(ipcadm_user_name(s->ctx, o->cuid), o->cuid, "");
+	print_name(ipcadm_group_name(s->ctx, o->cgid), o->cgid, "");
+	print_name(ipcadm_user_name(s->ctx, o->uid), o->uid, "");
+	print_name(ipcadm_group_name(s->ctx, o->gid), o->gid, "\n");
+}
+
+/* ctime(3) without the weekday, or "Not set": the -t columns of shm and msg. */
+static void print_short_time(int64_t t, const char *end)
+{
+	char buf[32];
+
+	obuf_printf(out, " %-20.16s%s", t ? compat_ctime(t, buf) + 4 : "Not set", end);
+}
+
+static const char *full_time(int64_t t, char buf[32], bool not_set)
+{
+	return t || !not_set ? compat_ctime(t, buf) : "Not set";
+}
+
+static size_t count(struct ipcs *s, enum ipcadm_kind k)
+{
+	return ipcadm_snapshot_count(s->snap, k);
+}
+
+static void do_msg(struct ipcs *s)
+{
+	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
+	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
+	enum unit lu = s->unit == U_DEFAULT ? U_BYTES : s->unit;
+
+	switch (s->format) {
+	case F_LIMITS:
+		if (lim->msgmni == IPCADM_UNKNOWN || lim->msgmnb == IPCADM_UNKNOWN ||
+		    lim->msgmax == IPCADM_UNKNOWN) {
+			obuf_puts(out, "unable to fetch message limits\n");
+			return;
+		}
+		obuf_printf(out, "------ Messages Limits --------\n"
+				 "max queues system wide = %d\n",
+			    (int)lim->msgmni);
+		print_size(lu, "max size of message", lim->msgmax, "\n", 0);
+		print_size(lu, "default max size of queue", lim->msgmnb, "\n", 0);
+		return;
+	case F_STATUS:
+		obuf_printf(out, "------ Messages Status --------\n"
+				 "allocated queues = %d\n"
+				 "used headers = %d\n",
+			    (int)use->msg_queues, (int)use->msg_msgs);
+		print_size(s->unit, "used space", use->msg_bytes,
+			   s->unit == U_DEFAULT ? " bytes\n" : "\n", 0);
+		return;
+	case F_CREATOR:
+		obuf_printf(out, "------ Message Queues Creators/Owners --------\n"
+				 "%-10s %-10s %-10s %-10s %-10s %-10s\n",
+			    "msqid", "perms", "cuid", "cgid", "uid", "gid");
+		break;
+	case F_TIME:
+		obuf_printf(out, "------ Message Queues Send/Recv/Change Times --------\n"
+				 "%-8s %-10s %-20s %-20s %-20s\n",
+			    "msqid", "owner", "send", "recv", "change");
+		break;
+	case F_PID:
+		obuf_printf(out, "------ Message Queues PIDs --------\n"
+				 "%-10s %-10s %-10s %-10s\n",
+			    "msqid", "owner", "lspid", "lrpid");
+		break;
+	default:
+		obuf_printf(out, "------ Message Queues --------\n"
+				 "%-10s %-10s %-10s %-10s %-12s %-12s\n",
+			    "key", "msqid", "owner", "perms",
+			    s->unit == U_HUMAN ? "size" : "used-bytes", "messages");
+		break;
+	}
+	for (size_t i = 0; i < count(s, IPCADM_MSG); i++) {
+		const struct ipcadm_obj *o = ipcadm_snapshot_obj(s->snap, IPCADM_MSG, i);
+
+		switch (s->format) {
+		case F_CREATOR:
+			print_perms(s, o);
+			break;
+		case F_TIME:
+			print_owner(s, 8, o->id, o->uid);
+			print_short_time(o->stime, "");
+			print_short_time(o->rtime, "");
+			print_short_time(o->ctime, "\n");
+			break;
+		case F_PID:
+			print_owner(s, 8, o->id, o->uid);
+			obuf_printf(out, "  %5d     %5d\n", (int)o->lspid, (int)o->lrpid);
+			break;
+		default:
+			obuf_printf(out, "0x%08x ", (unsigned int)o->key);
+			print_owner(s, 10, o->id, o->uid);
+			obuf_printf(out, " %-10o ", o->mode & 0777);
+			if (s->unit == U_HUMAN)
+				print_size(s->unit, NULL, o->cbytes, "      ", 6);
+			else
+				print_size(s->unit, NULL, o->cbytes, NULL, -12);
+			obuf_printf(out, " %-12" PRIu64 "\n", o->qnum);
+			break;
+		}
+	}
+}
+
+static void do_shm(struct ipcs *s)
+{
+	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
+	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
+	uint64_t page = lim->page_size;
+
+	switch (s->format) {
+	case F_LIMITS:
+		if (lim->shmmni == IPCADM_UNKNOWN || lim->shmmax == IPCADM_UNKNOWN ||
+		    lim->shmall == IPCADM_UNKNOWN) {
+			obuf_puts(out, "unable to fetch shared memory limits\n");
+			return;
+		}
+		obuf_printf(out, "------ Shared Memory Limits --------\n"
+				 "max number of segments = %" PRIu64 "\n",
+			    lim->shmmni);
+		print_size(s->unit == U_DEFAULT ? U_KB : s->unit, "max seg size", lim->shmmax, "\n",
+			   0);
+		/* SHMALL pages in bytes can pass 64 bits: 128-bit arithmetic, no clamping. */
+		if (s->unit == U_KB || s->unit == U_DEFAULT)
+			print_size(U_DEFAULT, "max total shared memory (kbytes)",
+				   (unsigned __int128)lim->shmall * (page / 1024), "\n", 0);
+		else
+			print_size(s->unit, "max total shared memory",
+				   (unsigned __int128)lim->shmall * page, "\n", 0);
+		print_size(s->unit == U_DEFAULT ? U_BYTES : s->unit, "min seg size", 1, "\n", 0);
+		return;
+	case F_STATUS:
+		obuf_printf(out,
+			    "------ Shared Memory Status --------\n"
+			    "segments allocated %d\n"
+			    "pages allocated %ld\n"
+			    "pages resident  %ld\n"
+			    "pages swapped   %ld\n"
+			    "Swap performance: %ld attempts\t %ld successes\n",
+			    (int)use->shm_segs, (long)use->shm_pages, (long)(use->shm_rss / page),
+			    (long)(use->shm_swap / page), 0L, 0L);
+		return;
+	case F_CREATOR:
+		obuf_printf(out, "------ Shared Memory Segment Creators/Owners --------\n"
+				 "%-10s %-10s %-10s %-10s %-10s %-10s\n",
+			    "shmid", "perms", "cuid", "cgid", "uid", "gid");
+		break;
+	case F_TIME:
+		obuf_printf(out, "------ Shared Memory Attach/Detach/Change Times --------\n"
+				 "%-10s %-10s %-20s %-20s %-20s\n",
+			    "shmid", "owner", "attached", "detached", "changed");
+		break;
+	case F_PID:
+		obuf_printf(out, "------ Shared Memory Creator/Last-op PIDs --------\n"
+				 "%-10s %-10s %-10s %-10s\n",
+			    "shmid", "owner", "cpid", "lpid");
+		break;
+	default:
+		obuf_printf(out, "------ Shared Memory Segments --------\n"
+				 "%-10s %-10s %-10s %-10s %-10s %-10s %-12s\n",
+			    "key", "shmid", "owner", "perms", s->unit == U_HUMAN ? "size" : "bytes",
+			    "nattch", "status");
+		break;
+	}
+	for (size_t i = 0; i < count(s, IPCADM_SHM); i++) {
+		const struct ipcadm_obj *o = ipcadm_snapshot_obj(s->snap, IPCADM_SHM, i);
+
+		switch (s->format) {
+		case F_CREATOR:
+			print_perms(s, o);
+			break;
+		case F_TIME:
+			print_owner(s, 10, o->id, o->uid);
+			print_short_time(o->atime, "");
+			print_short_time(o->dtime, "");
+			print_short_time(o->ctime, "\n");
+			break;
+		case F_PID:
+			print_owner(s, 10, o->id, o->uid);
+			obuf_printf(out, " %-10u %-10u\n", (unsigned int)o->cpid,
+				    (unsigned int)o->lpid);
+			break;
+		default:
+			obuf_printf(out, "0x%08x ", (unsigned int)o->key);
+			print_owner(s, 10, o->id, o->uid);
+			obuf_printf(out, " %-10o ", o->mode & 0777);
+			if (s->unit == U_HUMAN)
+				print_size(s->unit, NULL, o->size, "    ", 6);
+			else
+				print_size(s->unit, NULL, o->size, NULL, -10);
+			obuf_printf(out, " %-10" PRIu64 " %-6s %-6s\n", o->nattch,
+				    o->mode & IPCADM_SHM_DEST ? "dest" : " ",
+				    o->mode & IPCADM_SHM_LOCKED ? "locked" : " ");
+			break;
+		}
+	}
+}
+
+/* 2.38 prints nothing at all for -s -p; here each semaphore's last operator. */
+static void sem_pids(struct ipcs *s, const struct ipcadm_obj *o)
+{
+	if (o->sems == NULL) {
+		print_owner(s, 10, o->id, o->uid);
+		obuf_printf(out, " %-10s %-10s\n", "-", "-");
+		return;
+	}
+	for (size_t j = 0; j < o->nsems; j++) {
+		print_owner(s, 10, o->id, o->uid);
+		obuf_printf(out, " %-10zu %-10d\n", j, (int)o->sems[j].pid);
+	}
+}
+
+static void do_sem(struct ipcs *s)
+{
+	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
+	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
+	char b1[32], b2[32];
+
+	switch (s->format) {
+	case F_LIMITS:
+		if (lim->semmni == IPCADM_UNKNOWN) {
+			obuf_puts(out, "unable to fetch semaphore limits\n");
+			return;
+		}
+		obuf_printf(out,
+			    "------ Semaphore Limits --------\n"
+			    "max number of arrays = %d\n"
+			    "max semaphores per array = %d\n"
+			    "max semaphores system wide = %d\n"
+			    "max ops per semop call = %d\n"
+			    "semaphore max value = %u\n",
+			    (int)lim->semmni, (int)lim->semmsl, (int)lim->semmns, (int)lim->semopm,
+			    32767u);
+		return;
+	case F_STATUS:
+		obuf_printf(out,
+			    "------ Semaphore Status --------\n"
+			    "used arrays = %d\n"
+			    "allocated semaphores = %d\n",
+			    (int)use->sem_sets, (int)use->sem_sems);
+		return;
+	case F_CREATOR:
+		obuf_printf(out, "------ Semaphore Arrays Creators/Owners --------\n"
+				 "%-10s %-10s %-10s %-10s %-10s %-10s\n",
+			    "semid", "perms", "cuid", "cgid", "uid", "gid");
+		break;
+	case F_TIME:
+		obuf_printf(out, "------ Semaphore Operation/Change Times --------\n"
+				 "%-8s %-10s %-26.24s %-26.24s\n",
+			    "semid", "owner", "last-op", "last-changed");
+		break;
+	case F_PID:
+		obuf_printf(out, "------ Semaphore Last-op PIDs --------\n"
+				 "%-10s %-10s %-10s %-10s\n",
+			    "semid", "owner", "semnum", "lpid");
+		break;
+	default:
+		obuf_printf(out, "------ Semaphore Arrays --------\n"
+				 "%-10s %-10s %-10s %-10s %-10s\n",
+			    "key", "semid", "owner", "perms", "nsems");
+		break;
+	}
+	for (size_t i = 0; i < count(s, IPCADM_SEM); i++) {
+		const struct ipcadm_obj *o = ipcadm_snapshot_obj(s->snap, IPCADM_SEM, i);
+
+		switch (s->format) {
+		case F_CREATOR:
+			print_perms(s, o);
+			break;
+		case F_TIME:
+			print_owner(s, 8, o->id, o->uid);
+			obuf_printf(out, "  %-26.24s %-26.24s\n", full_time(o->otime, b1, true),
+				    full_time(o->ctime, b2, true));
+			break;
+		case F_PID:
+			sem_pids(s, o);
+			break;
+		default:
+			obuf_printf(out, "0x%08x ", (unsigned int)o->key);
+			print_owner(s, 10, o->id, o->uid);
+			obuf_printf(out, " %-10o %-10" PRIu64 "\n", o->mode & 0777, o->nsems);
+			break;
+		}
+	}
+}
+
+/* Reads one object for -i; 1 when printed, 0 when not found (a warning, exit 0). */
+static int read_one(struct ipcs *s, enum ipcadm_kind kind, int id, unsigned int flags,
+		    struct ipcadm_obj *o)
+{
+	int r;
+
+	/* 2.38 printed the first object for a negative ID; no ID is negative. */
+	r = id < 0 ? -ENOENT : ipcadm_obj_read(s->ctx, kind, id, flags, o);
+	if (r == -ENOENT) {
+		compat_warnx("id %d not found", id);
+		return 0;
+	}
+	if (r < 0) {
+		compat_warn(-r, "cannot read id %d", id);
+		return -1;
+	}
+	return 1;
+}
+
+static int print_shm(struct ipcs *s, int id)
+{
+	struct ipcadm_obj o;
+	char b[32];
+	int r = read_one(s, IPCADM_SHM, id, 0, &o);
+
+	if (r <= 0)
+		return r;
+	obuf_printf(out,
+		    "\nShared memory Segment shmid=%d\n"
+		    "uid=%u\tgid=%u\tcuid=%u\tcgid=%u\n"
+		    "mode=%#o\taccess_perms=%#o\n",
+		    id, (unsigned int)o.uid, (unsigned int)o.gid, (unsigned int)o.cuid,
+		    (unsigned int)o.cgid, o.mode, o.mode & 0777);
+	print_size(s->unit, s->unit == U_HUMAN ? "size=" : "bytes=", o.size, "\t", 0);
+	obuf_printf(out, "lpid=%u\tcpid=%u\tnattch=%" PRId64 "\n", (unsigned int)o.lpid,
+		    (unsigned int)o.cpid, (int64_t)o.nattch);
+	obuf_printf(out, "att_time=%-26.24s\n", full_time(o.atime, b, true));
+	obuf_printf(out, "det_time=%-26.24s\n", full_time(o.dtime, b, true));
+	obuf_printf(out, "change_time=%-26.24s\n\n", full_time(o.ctime, b, false));
+	ipcadm_obj_release(&o);
+	return 0;
+}
+
+static int print_msg(struct ipcs *s, int id)
+{
+	struct ipcadm_obj o;
+	char b[32];
+	int r = read_one(s, IPCADM_MSG, id, IPCADM_READ_QBYTES, &o);
+
+	if (r <= 0)
+		return r;
+	obuf_printf(out,
+		    "\nMessage Queue msqid=%d\n"
+		    "uid=%u\tgid=%u\tcuid=%u\tcgid=%u\tmode=%#o\n",
+		    id, (unsigned int)o.uid, (unsigned int)o.gid, (unsigned int)o.cuid,
+		    (unsigned int)o.cgid, o.mode);
+	print_size(s->unit, s->unit == U_HUMAN ? "csize=" : "cbytes=", o.cbytes, "\t", 0);
+	print_size(s->unit, s->unit == U_HUMAN ? "qsize=" : "qbytes=",
+		   o.qbytes == IPCADM_UNKNOWN ? 0 : o.qbytes, "\t", 0);
+	obuf_printf(out, "qnum=%" PRId64 "\tlspid=%d\tlrpid=%d\n", (int64_t)o.qnum, (int)o.lspid,
+		    (int)o.lrpid);
+	obuf_printf(out, "send_time=%-26.24s\n", full_time(o.stime, b, true));
+	obuf_printf(out, "rcv_time=%-26.24s\n", full_time(o.rtime, b, true));
+	obuf_printf(out, "change_time=%-26.24s\n\n", full_time(o.ctime, b, true));
+	ipcadm_obj_release(&o);
+	return 0;
+}
+
+static int print_sem(struct ipcs *s, int id)
+{
+	struct ipcadm_obj o;
+	char b[32];
+	int r = read_one(s, IPCADM_SEM, id, IPCADM_READ_SEMVALS, &o);
+
+	if (r <= 0)
+		return r;
+	if (o.sems == NULL && o.nsems > 0) {
+		/* 2.38 stops at the first value it cannot read, before printing anything */
+		compat_warn(o.sems_err ? -o.sems_err : EIO, "%s failed", "semctl(GETVAL)");
+		ipcadm_obj_release(&o);
+		return -1;
+	}
+	obuf_printf(out,
+		    "\nSemaphore Array semid=%d\n"
+		    "uid=%u\t gid=%u\t cuid=%u\t cgid=%u\n"
+		    "mode=%#o, access_perms=%#o\n"
+		    "nsems = %" PRIu64 "\n",
+		    id, (unsigned int)o.uid, (unsigned int)o.gid, (unsigned int)o.cuid,
+		    (unsigned int)o.cgid, o.mode, o.mode & 0777, o.nsems);
+	obuf_printf(out, "otime = %-26.24s\n", full_time(o.otime, b, true));
+	obuf_printf(out, "ctime = %-26.24s\n", full_time(o.ctime, b, false));
+	obuf_printf(out, "%-10s %-10s %-10s %-10s %-10s\n", "semnum", "value", "ncount", "zcount",
+		    "pid");
+	for (size_t i = 0; i < o.nsems; i++)
+		obuf_printf(out, "%-10zu %-10d %-10d %-10d %-10d\n", i, o.sems[i].value,
+			    o.sems[i].ncnt, o.sems[i].zcnt, (int)o.sems[i].pid);
+	obuf_putc(out, '\n');
+	ipcadm_obj_release(&o);
+	return 0;
+}
+
+static int run(struct ipcs *s, bool msg, bool shm, bool sem, bool specific, int id)
+{
+	struct ipcadm_snapshot *snap;
+	unsigned int kinds = 0, flags = 0;
+	int r;
+
+	if (specific) {
+		if (msg)
+			r = print_msg(s, id);
+		else if (shm)
+			r = print_shm(s, id);
+		else
+			r = print_sem(s, id);
+		return r < 0 ? 1 : 0;
+	}
+	if (!msg && !shm && !sem)
+		msg = shm = sem = true;
+	if (msg)
+		kinds |= IPCADM_KIND_BIT(IPCADM_MSG);
+	if (shm)
+		kinds |= IPCADM_KIND_BIT(IPCADM_SHM);
+	if (sem)
+		kinds |= IPCADM_KIND_BIT(IPCADM_SEM);
+	if (sem && s->format == F_PID)
+		flags |= IPCADM_READ_SEMVALS;
+	if (s->format == F_LIMITS)
+		kinds = 0; /* the limits need no object */
+	r = ipcadm_snapshot_read(s->ctx, kinds, flags, &snap);
+	if (r < 0) {
+		compat_warn(-r, "cannot read the IPC state");
+		return 1;
+	}
+	s->snap = snap;
+	obuf_putc(out, '\n');
+	if (msg) {
+		do_msg(s);
+		obuf_putc(out, '\n');
+	}
+	if (shm) {
+		do_shm(s);
+		obuf_putc(out, '\n');
+	}
+	if (sem) {
+		do_sem(s);
+		obuf_putc(out, '\n');
+	}
+	ipcadm_snapshot_free(snap);
+	return 0;
+}
+
+int compat_ipcs(int argc, char **argv)
+{
+	enum { OPT_HUMAN = 0x100 };
+	static const struct option longopts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "queues", no_argument, NULL, 'q' },
+		{ "shmems", no_argument, NULL, 'm' },
+		{ "semaphores", no_argument, NULL, 's' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "time", no_argument, NULL, 't' },
+		{ "pid", no_argument, NULL, 'p' },
+		{ "creator", no_argument, NULL, 'c' },
+		{ "limits", no_argument, NULL, 'l' },
+		{ "summary", no_argument, NULL, 'u' },
+		{ "human", no_argument, NULL, OPT_HUMAN },
+		{ "bytes", no_argument, NULL, 'b' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ipcs s = { .format = F_DEFAULT, .unit = U_DEFAULT };
+	bool msg = false, shm = false, sem = false, specific = false;
+	int32_t id = 0;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "i:qmsatpclubVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			r = compat_strtos32(optarg, &id);
+			if (r < 0)
+				return compat_bad_number("failed to parse id argument", optarg, r);
+			specific = true;
+			break;
+		case 'a':
+			msg = shm = sem = true;
+			break;
+		case 'q':
+			msg = true;
+			break;
+		case 'm':
+			shm = true;
+			break;
+		case 's':
+			sem = true;
+			break;
+		case 't':
+			s.format = F_TIME;
+			break;
+		case 'c':
+			s.format = F_CREATOR;
+			break;
+		case 'p':
+			s.format = F_PID;
+			break;
+		case 'l':
+			s.format = F_LIMITS;
+			break;
+		case 'u':
+			s.format = F_STATUS;
+			break;
+		case OPT_HUMAN:
+			s.unit = U_HUMAN;
+			break;
+		case 'b':
+			s.unit = U_BYTES;
+			break;
+		case 'h':
+			ipcs_usage();
+			return 0;
+		case 'V':
+			return compat_version();
+		default:
+			return compat_try_help();
+		}
+	}
+	if (specific && msg + shm + sem != 1) {
+		compat_warnx("when using an ID, a single resource must be specified");
+		return 1;
+	}
+	r = ipcadm_ctx_new(&s.ctx, "/");
+	if (r < 0) {
+		compat_warn(-r, "cannot read the IPC state");
+		return 1;
+	}
+	r = run(&s, msg, shm, sem, specific, id);
+	ipcadm_ctx_free(s.ctx);
+	return r;
+}
