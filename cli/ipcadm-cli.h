@@ -68,6 +68,9 @@ int cmd_mk(struct ipcadm_ctx *ctx, int argc, char **argv);
 /* The ipcs, ipcrm and ipcmk personalities (compat-*.c): the exit code when argv[0]
  * names one of them, else -1. */
 int compat_main(int argc, char **argv);
+int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_restore(struct ipcadm_ctx *ctx, int argc, char **argv);
 
 /* The limit rows (cmd-limits.c), shared with the overview. */
 int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts,

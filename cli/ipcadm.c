@@ -17,6 +17,9 @@ static const struct cmd commands[] = {
 	{ "list", cmd_list, "list objects with every attribute" },
 	{ "show", cmd_show, "one object in full (semaphore values too)" },
 	{ "limits", cmd_limits, "every limit with its usage" },
+	{ "who", cmd_who, "the processes that hold an object, and its verdict" },
+	{ "reap", cmd_reap, "remove proven leaks (a dry run unless --yes)" },
+	{ "restore", cmd_restore, "recreate segments saved by reap --backup" },
 };
 
 static void usage(void)

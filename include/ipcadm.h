@@ -160,6 +160,20 @@ void ipcadm_obj_release(struct ipcadm_obj *obj);
  */
 int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		      const struct ipcadm_obj *expect);
+/*
+ * Saves a segment's contents (attached read-only) and attributes into dirfd as
+ * shm-ID.data and shm-ID.meta, each written, synced and renamed into place.
+ * Attaching changes the segment's atime, dtime and lpid: see ipcadm_obj_remove_backup.
+ */
+int ipcadm_shm_backup(const struct ipcadm_obj *obj, int dirfd, const char *evidence);
+/* Recreates a segment from a backup (same key, size, mode, owner, contents). */
+int ipcadm_shm_restore(int dirfd, const char *meta_name, int *idp);
+/*
+ * ipcadm_obj_remove() with a backup first: the object is verified unchanged, backed up,
+ * verified again (nothing but our own attach and detach may have changed), removed.
+ */
+int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect,
+			     int dirfd, const char *evidence);
 /* True when two reads of one object show no sign of use between them. */
 bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b);
 
@@ -235,6 +249,78 @@ size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipc
 const char *ipcadm_verdict_name(enum ipcadm_verdict v); /* "in-use", "orphaned", ... */
 /* How a holder holds it, in words: "attached rw, creator". */
 int ipcadm_holder_describe(const struct ipcadm_holder *h, char *buf, size_t len);
+
+/*
+ * Findings (lib/findings.c): the doctor's diagnosis of a snapshot, as data. Each finding
+ * has a severity, a one-line summary, detail lines (the evidence, who uses a resource
+ * up) and remedies (commands to run). Limits are tested exactly as the kernel tests
+ * them; with an analysis, groups carry verdict counts and remedies name `ipcadm reap`.
+ */
+enum ipcadm_severity {
+	IPCADM_SEV_OK,
+	IPCADM_SEV_WARNING,
+	IPCADM_SEV_CRITICAL,
+};
+
+enum ipcadm_finding_type {
+	IPCADM_FINDING_LIMIT, /* a counted limit (SHMMNI SHMALL SEMMNI SEMMNS MSGMNI) */
+	IPCADM_FINDING_SHMMAX, /* segments larger than SHMMAX, or SHMMAX beyond SHMALL */
+	IPCADM_FINDING_SHM_DEST, /* removed segments that still count against the limits */
+	IPCADM_FINDING_RMID_FORCED, /* kernel.shm_rmid_forced off while segments leak */
+	IPCADM_FINDING_LEAKED, /* orphaned objects of one kind, and the memory they hold */
+	IPCADM_FINDING_UNREADABLE, /* limits, lines or processes that could not be read */
+};
+
+/* The objects of one owner and key that count against a limit (key 0: all private ones). */
+struct ipcadm_finding_group {
+	uid_t uid;
+	const char *owner; /* the user's name, NULL when it has none */
+	int32_t key;
+	uint64_t count; /* objects */
+	uint64_t amount; /* what the limit counts: objects, pages or semaphores */
+	int64_t oldest, newest; /* ctime */
+	uint64_t bytes, rss, swap; /* shm; rss and swap IPCADM_UNKNOWN when not reported */
+	uint64_t verdicts[IPCADM_UNKNOWN_VERDICT + 1]; /* objects per verdict, with an analysis */
+	bool has_verdicts;
+};
+
+struct ipcadm_finding {
+	enum ipcadm_finding_type type;
+	enum ipcadm_severity severity;
+	const char *name; /* stable: "SEMMNI", "SHMMAX", "shm-dest", "shm_rmid_forced", ... */
+	enum ipcadm_kind kind; /* IPCADM_NKINDS when it concerns no one kind */
+	uint64_t limit, used; /* IPCADM_UNKNOWN when they do not apply */
+	double percent; /* used of limit, -1 when it does not apply */
+	const char *summary;
+	const char *const *details;
+	size_t ndetails;
+	const char *const *remedies; /* shell commands; a comment after '#' says why */
+	size_t nremedies;
+	const struct ipcadm_finding_group *groups; /* largest first */
+	size_t ngroups;
+};
+
+struct ipcadm_doctor_opts {
+	unsigned int warn_percent; /* a counted limit this full is a warning (80) */
+	unsigned int crit_percent; /* and this full critical (95) */
+	size_t max_groups; /* groups listed per limit (5) */
+	size_t max_objects; /* objects named per finding (5) */
+	int64_t now; /* Unix seconds for ages; 0: the clock */
+	const struct ipcadm_analysis *analysis; /* verdicts and holders, or NULL */
+	int analysis_err; /* why there is no analysis (-errno), 0 when none was tried */
+};
+
+struct ipcadm_findings;
+
+void ipcadm_doctor_opts_init(struct ipcadm_doctor_opts *opts);
+int ipcadm_findings_build(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
+			  const struct ipcadm_doctor_opts *opts, struct ipcadm_findings **fp);
+void ipcadm_findings_free(struct ipcadm_findings *f);
+/* Sorted: critical first, then warnings, then ok; in a fixed order within each. */
+size_t ipcadm_findings_count(const struct ipcadm_findings *f);
+const struct ipcadm_finding *ipcadm_findings_get(const struct ipcadm_findings *f, size_t i);
+enum ipcadm_severity ipcadm_findings_worst(const struct ipcadm_findings *f);
+const char *ipcadm_severity_name(enum ipcadm_severity s); /* "ok", "warning", "critical" */
 
 /* Parses one /proc/sysvipc table held in memory (the fuzz and unit entry point). */
 int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,

@@ -8,6 +8,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <unistd.h>
 
 bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b)
 {
@@ -76,4 +77,38 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 	}
 	ipcadm_obj_release(&now);
 	return rmid(kind, id);
+}
+
+int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect,
+			     int dirfd, const char *evidence)
+{
+	struct ipcadm_obj now, after;
+	int r;
+
+	if (expect->kind != IPCADM_SHM)
+		return ipcadm_obj_remove(ctx, expect->kind, expect->id, expect);
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	r = syscall_read_one(IPCADM_SHM, expect->id, &now);
+	if (r < 0)
+		return r;
+	if (now.mode & IPCADM_SHM_DEST)
+		return -EALREADY;
+	if (!ipcadm_obj_unchanged(expect, &now))
+		return -ESTALE;
+	r = ipcadm_shm_backup(&now, dirfd, evidence);
+	if (r < 0)
+		return r;
+	/* Only our own attach and detach may show: atime, dtime and lpid (ours). */
+	r = syscall_read_one(IPCADM_SHM, expect->id, &after);
+	if (r < 0)
+		return r;
+	if (after.nattch != 0 || after.lpid != getpid())
+		return -ESTALE;
+	after.atime = now.atime;
+	after.dtime = now.dtime;
+	after.lpid = now.lpid;
+	if (!ipcadm_obj_unchanged(&now, &after))
+		return -ESTALE;
+	return rmid(IPCADM_SHM, expect->id);
 }

@@ -250,8 +250,9 @@ static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	}
 	if (waiting > 0 || a->info[IPCADM_SEM][idx].waiters) {
 		j->v = IPCADM_IN_USE;
-		if (waiting > 0)
-			snprintf(j->facts, sizeof(j->facts), "%ld waiting", waiting);
+		if (!a->info[IPCADM_SEM][idx].waiters)
+			snprintf(j->facts, sizeof(j->facts), "%ld waiting (processes not seen)",
+				 waiting);
 		return;
 	}
 	if (used) {

@@ -1,0 +1,201 @@
+/* cmd-who.c: `ipcadm who [shm|sem|msg] ID`: the processes that hold an object, how
+ * they hold it (attached, waiting, creator, last user), and the object's verdict. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+#include "strutil.h"
+
+struct holder_env {
+	struct ipcadm_ctx *ctx;
+	char how[128];
+	char user[16];
+};
+
+#define H(r) ((const struct ipcadm_holder *)(r))
+#define HENV(e) ((struct holder_env *)(e))
+
+static void get_pid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_U64;
+	v->u = (uint64_t)H(r)->pid;
+}
+
+static void get_user(const void *r, void *e, struct value *v)
+{
+	const char *name;
+
+	if (H(r)->uid == (uid_t)-1) {
+		v->type = V_NONE;
+		return;
+	}
+	name = ipcadm_user_name(HENV(e)->ctx, H(r)->uid);
+	if (name == NULL) {
+		HENV(e)->user[fmt_u64(HENV(e)->user, H(r)->uid)] = '\0';
+		name = HENV(e)->user;
+	}
+	v->type = V_STR;
+	v->s = name;
+}
+
+static void get_command(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = H(r)->comm ? V_STR : V_NONE;
+	v->s = H(r)->comm;
+}
+
+static void get_how(const void *r, void *e, struct value *v)
+{
+	ipcadm_holder_describe(H(r), HENV(e)->how, sizeof(HENV(e)->how));
+	v->type = V_STR;
+	v->s = HENV(e)->how;
+}
+
+static void get_maps(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_U64;
+	v->u = H(r)->nmaps;
+}
+
+static void get_started(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_TIME;
+	v->i = H(r)->start_time;
+}
+
+static const struct column holder_columns[] = {
+	{ "PID", "process ID", COL_RIGHT, get_pid, NULL, 0 },
+	{ "USER", "effective user", 0, get_user, NULL, 0 },
+	{ "COMMAND", "command name", 0, get_command, NULL, 0 },
+	{ "HOW", "attached rw/ro, waiting, creator, last user, may hold it", 0, get_how, NULL,
+	  0 },
+	{ "MAPS", "mappings of the segment", COL_RIGHT, get_maps, NULL, 0 },
+	{ "STARTED", "process start time", 0, get_started, "start_time", 0 },
+};
+#define NHCOLS (sizeof(holder_columns) / sizeof(holder_columns[0]))
+
+static void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
+		      const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first)
+{
+	const struct column *cols[NHCOLS];
+	struct holder_env env = { .ctx = ctx };
+	const struct ipcadm_holder *h;
+	size_t n = ipcadm_analysis_holders(an, o, &h);
+	const char *evidence;
+	enum ipcadm_verdict v = ipcadm_analysis_verdict(an, o, &evidence);
+	struct table *t;
+
+	for (size_t i = 0; i < NHCOLS; i++)
+		cols[i] = &holder_columns[i];
+	if (opts->mode == OUT_JSON) {
+		obuf_printf(out, "%s   \"%s\": [{\"id\": %d, \"verdict\": \"%s\", \"evidence\": ",
+			    first ? "" : ",\n", ipcadm_kind_name(o->kind), o->id,
+			    ipcadm_verdict_name(v));
+		json_string(evidence);
+		obuf_puts(out, ", \"holders\": [");
+		for (size_t i = 0; i < n; i++) {
+			obuf_puts(out, i ? ", {" : "{");
+			json_fields(cols, NHCOLS, &h[i], &env);
+			obuf_putc(out, '}');
+		}
+		obuf_puts(out, "]}]");
+		return;
+	}
+	if (!first)
+		obuf_putc(out, '\n');
+	if (!opts->noheadings)
+		obuf_printf(out, "%.*s %d: %s: %s\n", (int)strlen(kind_titles[o->kind]) - 1,
+			    kind_titles[o->kind], o->id, ipcadm_verdict_name(v), evidence);
+	if (n == 0)
+		return;
+	t = table_new(opts, NULL, NULL, cols, NHCOLS, &env);
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		table_add(t, &h[i]);
+	table_finish(t);
+}
+
+int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		OUTPUT_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct out_opts opts = { 0 };
+	struct ipcadm_snapshot *snap;
+	struct ipcadm_analysis *an;
+	unsigned int kinds = IPCADM_ALL_KINDS;
+	int c, r, kind = -1, id, found = 0;
+
+	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+		r = output_option("who", c, optarg, &opts);
+		if (r < 0)
+			return EXIT_MISUSE;
+		if (r > 0)
+			continue;
+		if (c == 'h') {
+			printf("Usage: %s who [OPTIONS] [shm|sem|msg] ID\n\n"
+			       "The processes that hold an object and how: attached (rw or ro,\n"
+			       "with the number of mappings), waiting in semop/msgrcv/msgsnd,\n"
+			       "its live creator or last user; and the object's verdict.\n\n"
+			       "Options:\n%s  -h, --help               this help\n",
+			       progname, output_options_help);
+			return 0;
+		}
+		return usage_error("who", "bad usage");
+	}
+	if (argc - optind == 2) {
+		kind = parse_kind_arg(argv[optind]);
+		if (kind < 0)
+			return usage_error("who", "unknown kind '%s' (shm, sem or msg)",
+					   argv[optind]);
+		optind++;
+	} else if (argc - optind != 1) {
+		return usage_error("who", "expected [shm|sem|msg] ID");
+	}
+	if (parse_id_arg("who", argv[optind], &id) < 0)
+		return EXIT_MISUSE;
+	r = ipcadm_snapshot_read(ctx, kinds, IPCADM_READ_SEMVALS, &snap);
+	if (r < 0)
+		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+	r = ipcadm_analyze(ctx, snap, 0, &an);
+	if (r < 0) {
+		ipcadm_snapshot_free(snap);
+		return error_code(r, "cannot read the process table below '%s'",
+				  ipcadm_ctx_root(ctx));
+	}
+	output_doc_begin(&opts, true);
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		const struct ipcadm_obj *o;
+
+		if (kind >= 0 && k != kind)
+			continue;
+		o = ipcadm_snapshot_find(snap, k, id);
+		if (o == NULL)
+			continue;
+		print_who(&opts, ctx, an, o, found == 0);
+		found++;
+	}
+	if (found)
+		output_doc_end(&opts, true);
+	ipcadm_analysis_free(an);
+	ipcadm_snapshot_free(snap);
+	if (!found) {
+		if (kind >= 0)
+			errorx("no %s with ID %d", ipcadm_kind_name(kind), id);
+		else
+			errorx("no shared memory segment, semaphore array or message queue with "
+			       "ID %d",
+			       id);
+		return 1;
+	}
+	return 0;
+}
