@@ -15,6 +15,7 @@ clang
 libclang-rt-14-dev
 util-linux
 procps
+tzdata
 scdoc
 prometheus
 prometheus-node-exporter
