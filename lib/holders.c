@@ -71,11 +71,17 @@ int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t
 	return 0;
 }
 
+bool analysis_started_by(const struct proc *p, int64_t t)
+{
+	/* t is a whole second: the event happened before t + 1 */
+	return p->start_ms < (t + 1 + IPCADM_SLACK) * 1000;
+}
+
 const struct proc *analysis_alive(const struct ipcadm_analysis *a, pid_t pid, int64_t t)
 {
 	const struct proc *p = procs_find(&a->procs, pid);
 
-	if (p == NULL || p->start > t + IPCADM_SLACK)
+	if (p == NULL || !analysis_started_by(p, t))
 		return NULL; /* gone, or the PID was reused by a younger process */
 	return p;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "strutil.h"
@@ -86,7 +87,8 @@ static int read_proc(const struct ipcadm_ctx *ctx, const struct procs *ps, pid_t
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->num_threads = st.num_threads;
 	p->kthread = (st.flags & PROC_PF_KTHREAD) || pid == 2 || st.ppid == 2;
-	p->start = ps->btime + (int64_t)(st.starttime / (uint64_t)ps->ticks);
+	p->start_ms = ps->boot_ms + (int64_t)(st.starttime * 1000 / (uint64_t)ps->ticks);
+	p->start = p->start_ms / 1000;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	n = read_small(ctx, path, buf, sizeof(buf));
 	if (n >= 0 && procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid) == 0)
@@ -113,6 +115,17 @@ int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 		return (int)n;
 	if (procparse_btime(buf, (size_t)n, &ps->btime) < 0)
 		return -EBADMSG;
+	ps->boot_ms = ps->btime * 1000;
+	if (ctx->live) {
+		struct timespec real, boot;
+
+		/* btime is whole seconds; the clocks give the offset to a millisecond */
+		if (clock_gettime(CLOCK_REALTIME, &real) == 0 &&
+		    clock_gettime(CLOCK_BOOTTIME, &boot) == 0)
+			ps->boot_ms = ((int64_t)real.tv_sec - boot.tv_sec) * 1000 +
+				      ((int64_t)real.tv_nsec - boot.tv_nsec) / 1000000;
+		ps->self = getpid();
+	}
 	ps->self_ipcns = read_ns(ctx, "/proc/self/ns/ipc");
 	ps->self_pidns = read_ns(ctx, "/proc/self/ns/pid");
 	snprintf(path, sizeof(path), "%s/proc", ctx->root);

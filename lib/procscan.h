@@ -10,6 +10,7 @@ struct proc {
 	pid_t pid, ppid;
 	uid_t ruid, euid;
 	int64_t start; /* Unix seconds */
+	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];
 	unsigned long ipcns; /* inode of its IPC namespace, 0 when unknown */
 	long num_threads;
@@ -23,7 +24,9 @@ struct procs {
 	struct proc *v; /* sorted by pid */
 	size_t n;
 	int64_t btime;
+	int64_t boot_ms; /* realtime at boot in ms: btime, or the clocks' offset when live */
 	long ticks;
+	pid_t self; /* our own process, never a holder; 0 for a copied tree */
 	unsigned long self_ipcns;
 	unsigned long self_pidns;
 	bool hidden; /* /proc is mounted with hidepid: others' processes are invisible */

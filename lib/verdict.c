@@ -102,7 +102,8 @@ static void mark_ancestors(const struct procs *ps, uid_t uid, bool *mark)
 static bool may_hold(const struct ipcadm_analysis *a, const struct proc *p,
 		     const struct ipcadm_obj *o, const bool *has_owner_desc)
 {
-	if (p->pid == 1 || p->kthread || !p->uids_known || p->start > o->ctime + IPCADM_SLACK)
+	if (p->pid == 1 || p->pid == a->procs.self || p->kthread || !p->uids_known ||
+	    !analysis_started_by(p, o->ctime))
 		return false;
 	if (a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns)
 		return false;
