@@ -71,6 +71,15 @@ int compat_main(int argc, char **argv);
 int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_restore(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_check(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv);
+
+/* The doctor (cmd-doctor.c), shared with the overview and metrics: runs the holder
+ * analysis when verdicts is set (a failure is kept in opts->analysis_err). */
+int doctor_diagnose(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
+		    struct ipcadm_doctor_opts *opts, bool verdicts, struct ipcadm_findings **fp);
+int print_findings_text(const struct ipcadm_findings *f, bool include_ok);
 
 /* The limit rows (cmd-limits.c), shared with the overview. */
 int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts,

@@ -1,0 +1,285 @@
+/* cmd-doctor.c: `ipcadm doctor`: which limit is near exhaustion, who uses it up, what
+ * leaks, and the commands that fix it; exit 0/1/2 as a Nagios plugin (3: unknown). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+#include "strutil.h"
+
+#define EXIT_UNKNOWN 3 /* Nagios: the state could not be read */
+
+enum { OPT_NOW = 0x200, OPT_NO_VERDICTS, OPT_TOP };
+
+static void doctor_help(void)
+{
+	printf("Usage: %s doctor [OPTIONS]\n\n"
+	       "Diagnose System V IPC: each limit tested as the kernel tests it, who uses it\n"
+	       "up (by owner and key, with ages, memory and verdicts), leaked objects, removed\n"
+	       "segments that still count, and the commands that fix each problem.\n"
+	       "Exit status: 0 ok, 1 warning, 2 critical, 3 the state could not be read.\n\n"
+	       "Options:\n"
+	       "  -w, --warn PERCENT       a limit this full is a warning (default 80)\n"
+	       "  -c, --crit PERCENT       a limit this full is critical (default 95)\n"
+	       "      --top N              owner and key groups listed per limit (default 5)\n"
+	       "      --no-verdicts        do not read the process table (faster; no verdicts)\n"
+	       "      --now TIME           Unix time to measure ages from (a copied tree)\n"
+	       "  -q, --quiet              print only the status line\n"
+	       "  -J, --json               JSON output\n"
+	       "  -h, --help               this help\n",
+	       progname);
+}
+
+static const char *const type_names[] = {
+	[IPCADM_FINDING_LIMIT] = "limit",
+	[IPCADM_FINDING_SHMMAX] = "shmmax",
+	[IPCADM_FINDING_SHM_DEST] = "shm-dest",
+	[IPCADM_FINDING_RMID_FORCED] = "shm_rmid_forced",
+	[IPCADM_FINDING_LEAKED] = "leaked",
+	[IPCADM_FINDING_UNREADABLE] = "unreadable",
+};
+
+static const char *upper_severity(enum ipcadm_severity s)
+{
+	return s == IPCADM_SEV_CRITICAL ? "CRITICAL" : s == IPCADM_SEV_WARNING ? "WARNING" : "OK";
+}
+
+int doctor_diagnose(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
+		    struct ipcadm_doctor_opts *opts, bool verdicts, struct ipcadm_findings **fp)
+{
+	struct ipcadm_analysis *an = NULL;
+	int r;
+
+	if (verdicts) {
+		r = ipcadm_analyze(ctx, snap, 0, &an);
+		if (r < 0)
+			opts->analysis_err = r;
+	}
+	opts->analysis = an;
+	r = ipcadm_findings_build(ctx, snap, opts, fp);
+	opts->analysis = NULL;
+	ipcadm_analysis_free(an);
+	return r;
+}
+
+/* "IPC CRITICAL: SHMALL: 95 of 100 pages in use (95%); 3 more problems" */
+static void print_status_line(const struct ipcadm_findings *f)
+{
+	enum ipcadm_severity worst = ipcadm_findings_worst(f);
+	size_t problems = 0;
+
+	for (size_t i = 0; i < ipcadm_findings_count(f); i++)
+		problems += ipcadm_findings_get(f, i)->severity != IPCADM_SEV_OK;
+	if (worst == IPCADM_SEV_OK) {
+		obuf_puts(out, "IPC OK: no limit near exhaustion, nothing leaked\n");
+		return;
+	}
+	obuf_printf(out, "IPC %s: %s", upper_severity(worst), ipcadm_findings_get(f, 0)->summary);
+	if (problems > 1)
+		obuf_printf(out, "; %zu more problem%s", problems - 1, problems == 2 ? "" : "s");
+	obuf_putc(out, '\n');
+}
+
+int print_findings_text(const struct ipcadm_findings *f, bool include_ok)
+{
+	bool gap = false;
+
+	for (size_t i = 0; i < ipcadm_findings_count(f); i++) {
+		const struct ipcadm_finding *x = ipcadm_findings_get(f, i);
+		bool more = x->ndetails || x->nremedies;
+
+		if (x->severity == IPCADM_SEV_OK && !include_ok)
+			continue;
+		if (gap || (more && i > 0))
+			obuf_putc(out, '\n');
+		obuf_printf(out, "%-9s %s\n", upper_severity(x->severity), x->summary);
+		for (size_t j = 0; j < x->ndetails; j++)
+			obuf_printf(out, "          - %s\n", x->details[j]);
+		for (size_t j = 0; j < x->nremedies; j++)
+			obuf_printf(out, "          %s %s\n", j ? "    " : "fix:", x->remedies[j]);
+		gap = more;
+	}
+	return 0;
+}
+
+static void json_u64_or_null(const char *key, uint64_t v)
+{
+	if (v == IPCADM_UNKNOWN)
+		obuf_printf(out, ", \"%s\": null", key);
+	else
+		obuf_printf(out, ", \"%s\": %llu", key, (unsigned long long)v);
+}
+
+static void json_strings(const char *key, const char *const *v, size_t n)
+{
+	obuf_printf(out, ", \"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			obuf_puts(out, ", ");
+		json_string(v[i]);
+	}
+	obuf_putc(out, ']');
+}
+
+static void json_group(const struct ipcadm_finding_group *g)
+{
+	obuf_puts(out, "{\"owner\": ");
+	if (g->owner)
+		json_string(g->owner);
+	else
+		obuf_puts(out, "null");
+	obuf_printf(out, ", \"uid\": %u, \"key\": \"0x%08x\", \"objects\": %llu, \"amount\": %llu",
+		    (unsigned int)g->uid, (uint32_t)g->key, (unsigned long long)g->count,
+		    (unsigned long long)g->amount);
+	obuf_printf(out, ", \"oldest\": %lld, \"newest\": %lld", (long long)g->oldest,
+		    (long long)g->newest);
+	json_u64_or_null("bytes", g->bytes);
+	json_u64_or_null("rss", g->rss);
+	json_u64_or_null("swap", g->swap);
+	obuf_puts(out, ", \"verdicts\": ");
+	if (!g->has_verdicts) {
+		obuf_puts(out, "null}");
+		return;
+	}
+	obuf_putc(out, '{');
+	for (int v = 0; v <= IPCADM_UNKNOWN_VERDICT; v++)
+		obuf_printf(out, "%s\"%s\": %llu", v ? ", " : "", ipcadm_verdict_name(v),
+			    (unsigned long long)g->verdicts[v]);
+	obuf_puts(out, "}}");
+}
+
+static void print_findings_json(const struct ipcadm_findings *f)
+{
+	obuf_printf(out, "{\"status\": \"%s\", \"findings\": [",
+		    ipcadm_severity_name(ipcadm_findings_worst(f)));
+	for (size_t i = 0; i < ipcadm_findings_count(f); i++) {
+		const struct ipcadm_finding *x = ipcadm_findings_get(f, i);
+
+		obuf_printf(out, "%s\n  {\"severity\": \"%s\", \"name\": ", i ? "," : "",
+			    ipcadm_severity_name(x->severity));
+		json_string(x->name);
+		obuf_printf(out, ", \"type\": \"%s\", \"kind\": ", type_names[x->type]);
+		if ((unsigned int)x->kind < IPCADM_NKINDS)
+			obuf_printf(out, "\"%s\"", ipcadm_kind_name(x->kind));
+		else
+			obuf_puts(out, "null");
+		json_u64_or_null("limit", x->limit);
+		json_u64_or_null("used", x->used);
+		if (x->percent < 0)
+			obuf_puts(out, ", \"percent\": null");
+		else
+			obuf_printf(out, ", \"percent\": %.2f", x->percent);
+		obuf_puts(out, ", \"summary\": ");
+		json_string(x->summary);
+		json_strings("details", x->details, x->ndetails);
+		json_strings("remedies", x->remedies, x->nremedies);
+		obuf_puts(out, ", \"groups\": [");
+		for (size_t j = 0; j < x->ngroups; j++) {
+			if (j)
+				obuf_puts(out, ", ");
+			json_group(&x->groups[j]);
+		}
+		obuf_puts(out, "]}");
+	}
+	obuf_puts(out, "\n]}\n");
+}
+
+static int parse_percent(const char *opt, const char *arg, unsigned int *v)
+{
+	uint64_t n;
+
+	if (str_to_u64(arg, &n) < 0 || n > 100)
+		return usage_error("doctor", "invalid %s '%s': a percentage from 0 to 100", opt,
+				   arg);
+	*v = (unsigned int)n;
+	return 0;
+}
+
+int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "warn", required_argument, NULL, 'w' },
+		{ "crit", required_argument, NULL, 'c' },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "no-verdicts", no_argument, NULL, OPT_NO_VERDICTS },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ipcadm_doctor_opts dopts;
+	struct ipcadm_snapshot *snap;
+	struct ipcadm_findings *f;
+	bool json = false, quiet = false, verdicts = true;
+	uint64_t n;
+	int c, r;
+
+	ipcadm_doctor_opts_init(&dopts);
+	while ((c = getopt_long(argc, argv, "w:c:qJh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			if (parse_percent("--warn", optarg, &dopts.warn_percent))
+				return EXIT_MISUSE;
+			break;
+		case 'c':
+			if (parse_percent("--crit", optarg, &dopts.crit_percent))
+				return EXIT_MISUSE;
+			break;
+		case OPT_TOP:
+			if (str_to_u64(optarg, &n) < 0 || n > 1000)
+				return usage_error("doctor", "invalid --top '%s'", optarg);
+			dopts.max_groups = (size_t)n;
+			break;
+		case OPT_NO_VERDICTS:
+			verdicts = false;
+			break;
+		case OPT_NOW:
+			if (str_to_i64(optarg, &dopts.now) < 0 || dopts.now <= 0)
+				return usage_error("doctor", "invalid --now '%s': Unix seconds",
+						   optarg);
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'h':
+			doctor_help();
+			return 0;
+		default:
+			return usage_error("doctor", "bad usage");
+		}
+	}
+	if (optind < argc)
+		return usage_error("doctor", "unexpected argument '%s'", argv[optind]);
+	if (dopts.crit_percent < dopts.warn_percent)
+		return usage_error("doctor", "--crit (%u) is below --warn (%u)", dopts.crit_percent,
+				   dopts.warn_percent);
+	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
+	if (r < 0) {
+		error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+		return EXIT_UNKNOWN;
+	}
+	r = doctor_diagnose(ctx, snap, &dopts, verdicts, &f);
+	if (r < 0) {
+		ipcadm_snapshot_free(snap);
+		error_code(r, "cannot diagnose the IPC state");
+		return EXIT_UNKNOWN;
+	}
+	if (json) {
+		print_findings_json(f);
+	} else {
+		print_status_line(f);
+		if (!quiet) {
+			obuf_putc(out, '\n');
+			print_findings_text(f, true);
+		}
+	}
+	r = (int)ipcadm_findings_worst(f);
+	ipcadm_findings_free(f);
+	ipcadm_snapshot_free(snap);
+	return r;
+}

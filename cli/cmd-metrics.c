@@ -1,0 +1,327 @@
+/* cmd-metrics.c: `ipcadm metrics`: usage, limits, verdicts and the doctor's status in the
+ * Prometheus text format; --textfile DIR writes it atomically for node_exporter. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+#include "strutil.h"
+
+#define TEXTFILE_NAME "ipcadm.prom"
+
+enum { OPT_TEXTFILE = 0x300, OPT_NO_VERDICTS };
+
+static void metrics_help(void)
+{
+	printf("Usage: %s metrics [OPTIONS]\n\n"
+	       "Print System V IPC usage, limits, objects per verdict, the memory orphaned\n"
+	       "segments hold and the doctor's status in the Prometheus text format.\n\n"
+	       "Options:\n"
+	       "      --textfile DIR       write DIR/" TEXTFILE_NAME " atomically (for node_exporter's\n"
+	       "                           textfile collector) instead of standard output\n"
+	       "      --no-verdicts        do not read the process table (no verdict metrics)\n"
+	       "  -w, --warn PERCENT       the doctor's warning threshold (default 80)\n"
+	       "  -c, --crit PERCENT       the doctor's critical threshold (default 95)\n"
+	       "  -h, --help               this help\n",
+	       progname);
+}
+
+static void head(struct obuf *o, const char *name, const char *help)
+{
+	obuf_printf(o, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static void sample(struct obuf *o, const char *name, const char *labels, uint64_t v)
+{
+	if (v == IPCADM_UNKNOWN)
+		return; /* not reported: absent, not a made-up number */
+	obuf_printf(o, "%s%s%s%s %llu\n", name, labels ? "{" : "", labels ? labels : "",
+		    labels ? "}" : "", (unsigned long long)v);
+}
+
+static void gauge(struct obuf *o, const char *name, const char *help, uint64_t v)
+{
+	if (v == IPCADM_UNKNOWN)
+		return;
+	head(o, name, help);
+	sample(o, name, NULL, v);
+}
+
+static void per_kind(struct obuf *o, const char *name, const char *help, const uint64_t *v)
+{
+	char labels[32];
+
+	head(o, name, help);
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		snprintf(labels, sizeof(labels), "kind=\"%s\"", ipcadm_kind_name(k));
+		sample(o, name, labels, v[k]);
+	}
+}
+
+struct verdict_sums {
+	uint64_t objects[IPCADM_NKINDS][IPCADM_UNKNOWN_VERDICT + 1];
+	uint64_t rss[IPCADM_UNKNOWN_VERDICT + 1], swap[IPCADM_UNKNOWN_VERDICT + 1];
+	uint64_t size[IPCADM_UNKNOWN_VERDICT + 1];
+};
+
+static void sum_verdicts(const struct ipcadm_snapshot *snap, const struct ipcadm_analysis *an,
+			 struct verdict_sums *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
+			enum ipcadm_verdict v = ipcadm_analysis_verdict(an, o, NULL);
+
+			s->objects[k][v]++;
+			if (k != IPCADM_SHM)
+				continue;
+			s->size[v] += o->size;
+			s->rss[v] += o->rss == IPCADM_UNKNOWN ? 0 : o->rss;
+			s->swap[v] += o->swap == IPCADM_UNKNOWN ? 0 : o->swap;
+		}
+	}
+}
+
+static void write_verdicts(struct obuf *o, const struct verdict_sums *s)
+{
+	static const char *const shm_names[][2] = {
+		{ "ipcadm_shm_orphaned_size_bytes", "Bytes in orphaned segments (sizes)." },
+		{ "ipcadm_shm_orphaned_resident_bytes",
+		  "Resident bytes of orphaned segments: memory a leak holds." },
+		{ "ipcadm_shm_orphaned_swap_bytes", "Swapped bytes of orphaned segments." },
+		{ "ipcadm_shm_idle_resident_bytes",
+		  "Resident bytes of idle keyed segments that nobody attaches." },
+		{ "ipcadm_shm_idle_swap_bytes", "Swapped bytes of idle keyed segments." },
+	};
+	char labels[64];
+
+	head(o, "ipcadm_verdict_objects",
+	     "Objects per verdict: in-use, maybe-in-use, idle, orphaned, unknown.");
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		for (int v = 0; v <= IPCADM_UNKNOWN_VERDICT; v++) {
+			snprintf(labels, sizeof(labels), "kind=\"%s\",verdict=\"%s\"",
+				 ipcadm_kind_name(k), ipcadm_verdict_name(v));
+			sample(o, "ipcadm_verdict_objects", labels, s->objects[k][v]);
+		}
+	}
+	gauge(o, shm_names[0][0], shm_names[0][1], s->size[IPCADM_ORPHANED]);
+	gauge(o, shm_names[1][0], shm_names[1][1], s->rss[IPCADM_ORPHANED]);
+	gauge(o, shm_names[2][0], shm_names[2][1], s->swap[IPCADM_ORPHANED]);
+	gauge(o, shm_names[3][0], shm_names[3][1], s->rss[IPCADM_IDLE]);
+	gauge(o, shm_names[4][0], shm_names[4][1], s->swap[IPCADM_IDLE]);
+}
+
+static void write_findings(struct obuf *o, const struct ipcadm_findings *f)
+{
+	uint64_t count[IPCADM_SEV_CRITICAL + 1] = { 0 };
+	char labels[32];
+
+	for (size_t i = 0; i < ipcadm_findings_count(f); i++)
+		count[ipcadm_findings_get(f, i)->severity]++;
+	gauge(o, "ipcadm_doctor_status",
+	      "The doctor's verdict: 0 ok, 1 warning, 2 critical (as its exit status).",
+	      (uint64_t)ipcadm_findings_worst(f));
+	head(o, "ipcadm_doctor_findings", "The doctor's findings, by severity.");
+	for (int s = 0; s <= IPCADM_SEV_CRITICAL; s++) {
+		snprintf(labels, sizeof(labels), "severity=\"%s\"", ipcadm_severity_name(s));
+		sample(o, "ipcadm_doctor_findings", labels, count[s]);
+	}
+}
+
+static void write_metrics(struct obuf *o, const struct ipcadm_snapshot *snap,
+			  const struct ipcadm_analysis *an, const struct ipcadm_findings *f)
+{
+	const struct ipcadm_limits *l = ipcadm_snapshot_limits(snap);
+	const struct ipcadm_usage *u = ipcadm_snapshot_usage(snap);
+	uint64_t objects[IPCADM_NKINDS] = { u->shm_segs, u->sem_sets, u->msg_queues };
+	uint64_t limits[IPCADM_NKINDS] = { ipcadm_limits_shm_segs(l), ipcadm_limits_sem_sets(l),
+					   ipcadm_limits_msg_queues(l) };
+	uint64_t dest = 0;
+
+	for (size_t i = 0; i < ipcadm_snapshot_count(snap, IPCADM_SHM); i++)
+		dest += !!(ipcadm_snapshot_obj(snap, IPCADM_SHM, i)->mode & IPCADM_SHM_DEST);
+	per_kind(o, "ipcadm_objects", "System V IPC objects in this IPC namespace, by kind.",
+		 objects);
+	per_kind(o, "ipcadm_objects_limit",
+		 "The most objects of a kind the kernel allows: kernel.shmmni, the SEMMNI of "
+		 "kernel.sem or kernel.msgmni, capped at 32768.",
+		 limits);
+	gauge(o, "ipcadm_shm_pages",
+	      "Pages counted against kernel.shmall: each segment rounded up to whole pages.",
+	      u->shm_pages);
+	gauge(o, "ipcadm_shm_pages_limit", "kernel.shmall: the most pages all segments may take.",
+	      l->shmall);
+	gauge(o, "ipcadm_shm_page_size_bytes", "The page size SHMALL counts in.", l->page_size);
+	gauge(o, "ipcadm_shm_size_bytes", "The sizes of all segments added up.", u->shm_bytes);
+	gauge(o, "ipcadm_shm_resident_bytes", "Resident bytes of all segments.", u->shm_rss);
+	gauge(o, "ipcadm_shm_swap_bytes", "Swapped bytes of all segments.", u->shm_swap);
+	gauge(o, "ipcadm_shm_segment_size_limit_bytes", "kernel.shmmax: the largest segment.",
+	      l->shmmax);
+	gauge(o, "ipcadm_shm_rmid_forced",
+	      "kernel.shm_rmid_forced: 1 when segments are destroyed at their last detach.",
+	      l->shm_rmid_forced);
+	gauge(o, "ipcadm_shm_removed_segments",
+	      "Segments removed while attached (SHM_DEST): they count until the last detach.",
+	      dest);
+	gauge(o, "ipcadm_sem_semaphores", "Semaphores in all arrays (counted against SEMMNS).",
+	      u->sem_sems);
+	gauge(o, "ipcadm_sem_semaphores_limit", "SEMMNS: the most semaphores in all arrays.",
+	      l->semmns);
+	gauge(o, "ipcadm_sem_array_semaphores_limit", "SEMMSL: the most semaphores an array has.",
+	      l->semmsl);
+	gauge(o, "ipcadm_sem_operations_limit", "SEMOPM: the most operations one semop takes.",
+	      l->semopm);
+	gauge(o, "ipcadm_msg_messages", "Messages queued in all queues.", u->msg_msgs);
+	gauge(o, "ipcadm_msg_queued_bytes", "Bytes queued in all queues.", u->msg_bytes);
+	gauge(o, "ipcadm_msg_message_size_limit_bytes", "kernel.msgmax: the largest message.",
+	      l->msgmax);
+	gauge(o, "ipcadm_msg_queue_size_default_bytes",
+	      "kernel.msgmnb: the bytes a new queue may hold.", l->msgmnb);
+	gauge(o, "ipcadm_verdicts_available",
+	      "1 when the process table was read and every object has a verdict.",
+	      an ? 1 : 0);
+	if (an) {
+		struct verdict_sums s;
+
+		sum_verdicts(snap, an, &s);
+		write_verdicts(o, &s);
+	}
+	write_findings(o, f);
+	gauge(o, "ipcadm_last_run_timestamp_seconds", "When ipcadm read this state (Unix time).",
+	      (uint64_t)time(NULL));
+}
+
+/* Writes the metrics to a temporary file in dir, syncs it, renames it into place. */
+static int write_textfile(const char *dir, const struct ipcadm_snapshot *snap,
+			  const struct ipcadm_analysis *an, const struct ipcadm_findings *f)
+{
+	static struct obuf fo;
+	char tmp[4096], final[4096];
+	int fd, dfd, r;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, TEXTFILE_NAME) >=
+		    sizeof(tmp) ||
+	    (size_t)snprintf(final, sizeof(final), "%s/%s", dir, TEXTFILE_NAME) >= sizeof(final))
+		return error_code(-ENAMETOOLONG, "cannot write to '%s'", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return error_code(-errno, "cannot create a temporary file in '%s'", dir);
+	obuf_init(&fo, fd);
+	write_metrics(&fo, snap, an, f);
+	r = obuf_flush(&fo);
+	if (r == 0 && fchmod(fd, 0644) < 0) /* node_exporter runs as another user */
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, final) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return error_code(r, "cannot write '%s'", final);
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) { /* make the rename itself durable */
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+static int parse_percent(const char *opt, const char *arg, unsigned int *v)
+{
+	uint64_t n;
+
+	if (str_to_u64(arg, &n) < 0 || n > 100)
+		return usage_error("metrics", "invalid %s '%s': a percentage from 0 to 100", opt,
+				   arg);
+	*v = (unsigned int)n;
+	return 0;
+}
+
+int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+		{ "no-verdicts", no_argument, NULL, OPT_NO_VERDICTS },
+		{ "warn", required_argument, NULL, 'w' },
+		{ "crit", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ipcadm_doctor_opts dopts;
+	struct ipcadm_snapshot *snap;
+	struct ipcadm_analysis *an = NULL;
+	struct ipcadm_findings *f;
+	const char *textfile = NULL;
+	bool verdicts = true;
+	struct stat st;
+	int c, r;
+
+	ipcadm_doctor_opts_init(&dopts);
+	while ((c = getopt_long(argc, argv, "w:c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_TEXTFILE:
+			textfile = optarg;
+			break;
+		case OPT_NO_VERDICTS:
+			verdicts = false;
+			break;
+		case 'w':
+			if (parse_percent("--warn", optarg, &dopts.warn_percent))
+				return EXIT_MISUSE;
+			break;
+		case 'c':
+			if (parse_percent("--crit", optarg, &dopts.crit_percent))
+				return EXIT_MISUSE;
+			break;
+		case 'h':
+			metrics_help();
+			return 0;
+		default:
+			return usage_error("metrics", "bad usage");
+		}
+	}
+	if (optind < argc)
+		return usage_error("metrics", "unexpected argument '%s'", argv[optind]);
+	if (dopts.crit_percent < dopts.warn_percent)
+		return usage_error("metrics", "--crit (%u) is below --warn (%u)",
+				   dopts.crit_percent, dopts.warn_percent);
+	if (textfile && stat(textfile, &st) < 0)
+		return error_code(-errno, "cannot use '%s' as the textfile directory", textfile);
+	if (textfile && !S_ISDIR(st.st_mode))
+		return error_code(-ENOTDIR, "cannot use '%s' as the textfile directory", textfile);
+	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
+	if (r < 0)
+		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+	if (verdicts) {
+		r = ipcadm_analyze(ctx, snap, 0, &an);
+		if (r < 0) {
+			dopts.analysis_err = r;
+			an = NULL;
+		}
+	}
+	dopts.analysis = an;
+	r = ipcadm_findings_build(ctx, snap, &dopts, &f);
+	if (r < 0) {
+		ipcadm_analysis_free(an);
+		ipcadm_snapshot_free(snap);
+		return error_code(r, "cannot diagnose the IPC state");
+	}
+	if (textfile)
+		r = write_textfile(textfile, snap, an, f);
+	else
+		write_metrics(out, snap, an, f);
+	ipcadm_findings_free(f);
+	ipcadm_analysis_free(an);
+	ipcadm_snapshot_free(snap);
+	return r;
+}
