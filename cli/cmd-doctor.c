@@ -103,6 +103,29 @@ int print_findings_text(const struct ipcadm_findings *f, bool include_ok)
 	return 0;
 }
 
+int print_overview_findings(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap)
+{
+	struct ipcadm_doctor_opts dopts;
+	struct ipcadm_findings *f;
+	int r;
+
+	ipcadm_doctor_opts_init(&dopts);
+	r = doctor_diagnose(ctx, snap, &dopts, true, &f);
+	if (r < 0)
+		return r;
+	obuf_putc(out, '\n');
+	if (ipcadm_findings_worst(f) == IPCADM_SEV_OK) {
+		obuf_puts(out, "Doctor: no limit near exhaustion, nothing leaked.\n");
+	} else {
+		obuf_puts(out, "Doctor:\n");
+		print_findings_text(f, false);
+		obuf_putc(out, '\n');
+	}
+	obuf_puts(out, "'ipcadm doctor' shows every check; 'ipcadm --help' lists the commands.\n");
+	ipcadm_findings_free(f);
+	return 0;
+}
+
 static void json_u64_or_null(const char *key, uint64_t v)
 {
 	if (v == IPCADM_UNKNOWN)

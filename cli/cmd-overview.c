@@ -1,5 +1,6 @@
 /* cmd-overview.c: `ipcadm` without a command: how many objects of each kind exist and
- * how close each counted resource is to its limit (the health report of `make run`). */
+ * how close each counted resource is to its limit, and the doctor's findings (the health
+ * report of `make run`). */
 #include <stdio.h>
 
 #include "ipcadm-cli.h"
@@ -17,7 +18,7 @@ int cmd_overview(struct ipcadm_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap);
+	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, IPCADM_READ_SEMVALS, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	u = ipcadm_snapshot_usage(snap);
@@ -32,6 +33,8 @@ int cmd_overview(struct ipcadm_ctx *ctx, int argc, char **argv)
 		    (unsigned long long)u->msg_queues, (unsigned long long)u->msg_msgs,
 		    (unsigned long long)u->msg_bytes);
 	r = print_limits(snap, &opts, true);
+	if (r >= 0)
+		r = print_overview_findings(ctx, snap);
 	ipcadm_snapshot_free(snap);
 	return r < 0 ? error_code(r, "cannot print the overview") : 0;
 }

@@ -80,6 +80,8 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv);
 int doctor_diagnose(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
 		    struct ipcadm_doctor_opts *opts, bool verdicts, struct ipcadm_findings **fp);
 int print_findings_text(const struct ipcadm_findings *f, bool include_ok);
+/* The doctor's problems (or that there are none), below the overview's table. */
+int print_overview_findings(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap);
 
 /* The limit rows (cmd-limits.c), shared with the overview. */
 int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts,
