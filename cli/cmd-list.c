@@ -123,7 +123,9 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (columns_need_analysis(columns, &verdicts))
 		flags |= IPCADM_READ_SEMVALS;
 
-	r = ipcadm_snapshot_read(ctx, kinds, flags, &snap);
+	/* Verdicts look across kinds (companions): analyse every kind, print those asked. */
+	r = ipcadm_snapshot_read(ctx, (flags & IPCADM_READ_SEMVALS) ? IPCADM_ALL_KINDS : kinds,
+				 flags, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	if (flags & IPCADM_READ_SEMVALS) {

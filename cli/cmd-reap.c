@@ -274,7 +274,8 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 			return r;
 		}
 	}
-	r = ipcadm_snapshot_read(ctx, o.kinds, IPCADM_READ_SEMVALS, &snap);
+	/* Every kind is analysed (companions), whatever --kind selects for removal. */
+	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, IPCADM_READ_SEMVALS, &snap);
 	if (r < 0) {
 		r = error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 		goto out;

@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# holders.bats: who holds what, and the verdicts, each scenario in private IPC, PID and
+# mount namespaces: attachers, waiters, PID reuse, Apache's leaks, other users.
+
+load ipc-lib
+
+# Shell functions for the scripts run by `ns`.
+PRELUDE='
+verdict() { "$IPCADM" list -J -o ID,VERDICT "$1" | jq -r ".$1[] | select(.id == $2) | .verdict"; }
+evidence() { "$IPCADM" list -J -o ID,EVIDENCE "$1" | jq -r ".$1[] | select(.id == $2) | .evidence"; }
+want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
+# waits until a holder printed "ready" (its stdout goes to a file)
+ready() { for i in $(seq 100); do grep -q ready "$1" && return 0; sleep 0.05; done; echo "no ready in $1" >&2; exit 1; }
+T=$(mktemp -d)
+'
+
+@test "attachers rw and ro are found in maps and named by who" {
+	run ns "$PRELUDE"'
+		id=$($IPCTOOL shm-create 0 8192 600)
+		$IPCTOOL shm-attach $id 60 >$T/a & a=$!
+		$IPCTOOL shm-attach $id ro 60 >$T/b & b=$!
+		ready $T/a; ready $T/b
+		want "$(verdict shm $id)" in-use
+		j=$("$IPCADM" who -J shm $id)
+		[[ "$(jq -r ".shm[0].holders | map(select(.pid == $a))[0].how" <<<"$j")" == "attached rw"* ]]
+		[[ "$(jq -r ".shm[0].holders | map(select(.pid == $b))[0].how" <<<"$j")" == "attached ro"* ]]
+		want "$(jq -r ".shm[0].holders | map(.command) | unique | .[]" <<<"$j")" ipctool
+		h=$("$IPCADM" list -J -o ID,HOLDERS shm | jq -r ".shm[0].holders")
+		[[ "$h" == *"$a(ipctool)"* && "$h" == *"$b(ipctool)"* ]]
+		kill $a $b'
+	ok
+}
+
+@test "a segment removed while attached (SHM_DEST) is in use and its attacher named" {
+	run ns "$PRELUDE"'
+		id=$($IPCTOOL shm-create 0x4d2 4096 600)
+		$IPCTOOL shm-attach $id 60 >$T/a & a=$!
+		ready $T/a
+		$IPCTOOL rm shm $id
+		want "$("$IPCADM" list -J -o ID,KEY,STATUS shm | jq -r ".shm[0].status")" dest
+		want "$(verdict shm $id)" in-use
+		"$IPCADM" who shm $id | grep -q "^ *$a .*attached rw"
+		kill $a'
+	ok
+}
+
+@test "a creator that exited leaves a private segment orphaned and a keyed one idle" {
+	run ns "$PRELUDE"'
+		p=$($IPCTOOL shm-create 0 4096 600)
+		k=$($IPCTOOL shm-create 0x1234 4096 600)
+		sleep 4   # past the slack, so nothing started later is mistaken for a holder
+		want "$(verdict shm $p)" orphaned
+		want "$(verdict shm $k)" idle
+		[[ "$(evidence shm $p)" == *"creator"*"exited"* ]]'
+	ok
+}
+
+@test "waiters on a semaphore array and on a queue make them in use" {
+	run ns "$PRELUDE"'
+		s=$($IPCTOOL sem-create 0 2 600)
+		q=$($IPCTOOL msg-create 0 600)
+		sleep 4
+		$IPCTOOL sem-wait $s 1 60 >$T/s & sp=$!
+		$IPCTOOL msg-wait $q 60 >$T/q & qp=$!
+		ready $T/s; ready $T/q
+		want "$(verdict sem $s)" in-use
+		want "$(verdict msg $q)" in-use
+		j=$("$IPCADM" who -J sem $s)
+		want "$(jq -r ".sem[0].holders[] | select(.pid == $sp) | .how" <<<"$j")" waiting "$j"
+		j=$("$IPCADM" who -J msg $q)
+		want "$(jq -r ".msg[0].holders[] | select(.pid == $qp) | .how" <<<"$j")" waiting "$j"
+		kill $sp $qp
+		wait $sp $qp 2>/dev/null || true
+		want "$(verdict sem $s)" orphaned
+		want "$(verdict msg $q)" orphaned'
+	ok
+}
+
+@test "a live last operator makes an array in use, a dead one does not" {
+	run ns "$PRELUDE"'
+		s=$($IPCTOOL sem-create 0 1 600)
+		$IPCTOOL sem-op $s 0 1
+		sleep 4
+		want "$(verdict sem $s)" orphaned
+		[[ "$(evidence sem $s)" == *"last operator"*"exited"* ]]
+		# a process that operates and stays: its SEM_UNDO op records its PID
+		bash -c "$IPCTOOL sem-op $s 0 1 undo && exec sleep 60" & op=$!
+		sleep 0.3
+		"$IPCADM" show -J sem $s | jq -e ".sem[0].sems[0].pid" >/dev/null
+		kill $op'
+	ok
+}
+
+@test "PID reuse: a new process on a dead creator's PID does not keep its segment alive" {
+	run ns "$PRELUDE"'
+		id=$($IPCTOOL shm-create 0 4096 600)
+		cpid=$("$IPCADM" list -J -o ID,CPID shm | jq -r ".shm[0].cpid")
+		sleep 4
+		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
+		sleep 60 & new=$!
+		want "$new" "$cpid" "(the new process did not get the old PID)"
+		want "$(verdict shm $id)" orphaned
+		[[ "$(evidence shm $id)" == *"creator $cpid exited (PID now reused by sleep"* ]]
+		kill $new'
+	ok
+}
+
+@test "companions: a keyed queue made with an in-use array in the same second is maybe-in-use" {
+	run ns "$PRELUDE"'
+		# the two must be made in the same second: retry across a second boundary
+		for try in 1 2 3 4 5; do
+			s=$($IPCTOOL sem-create 0x77 1 600); q=$($IPCTOOL msg-create 0x78 600)
+			[ "$("$IPCADM" list -J -o CTIME sem msg | jq "[.sem[0].ctime, .msg[0].ctime] | unique | length")" = 1 ] && break
+			$IPCTOOL rm sem $s; $IPCTOOL rm msg $q
+		done
+		$IPCTOOL sem-wait $s 0 60 >$T/s & w=$!
+		ready $T/s
+		want "$(verdict sem $s)" in-use
+		want "$(verdict msg $q)" maybe-in-use "$("$IPCADM" list -o ID,CTIME,VERDICT,EVIDENCE --time-format iso sem msg)"
+		[[ "$(evidence msg $q)" == *"same second as sem $s"* ]]
+		kill $w'
+	ok
+}
+
+@test "not root: objects of other users are never called orphaned" {
+	run ns "$PRELUDE"'
+		chmod 755 $T
+		s=$($IPCTOOL sem-create 0 1 600)            # root-only values
+		q=$($IPCTOOL msg-create 0 600)
+		m=$($IPCTOOL shm-create 0 4096 600)
+		$IPCTOOL shm-attach $m 60 >$T/a & a=$!
+		ready $T/a
+		sleep 4
+		j=$($IPCTOOL drop-to 65534 65534 -- "$IPCADM" list -J -o ID,VERDICT,EVIDENCE)
+		want "$(jq -r ".sem[0].verdict" <<<"$j")" unknown "$j"
+		want "$(jq -r ".msg[0].verdict" <<<"$j")" unknown "$j"
+		want "$(jq -r ".shm[0].verdict" <<<"$j")" in-use "$j"
+		! jq -e ".. | .verdict? | select(. == \"orphaned\")" <<<"$j" >/dev/null
+		kill $a'
+	ok
+}
+
+@test "who: a bad ID, a missing object and an unknown kind are errors" {
+	run "$IPCADM" who 12x
+	[ "$status" -eq 2 ]
+	run "$IPCADM" who frob 1
+	[ "$status" -eq 2 ]
+	run ns '"$IPCADM" who 5'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no shared memory segment, semaphore array or message queue with ID 5"* ]]
+}
