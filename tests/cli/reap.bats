@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# reap.bats: reaping removes proven leaks and nothing in use: the Apache scenario,
+# shared memory with backups and restore, an attach racing the removal, filters.
+
+load ipc-lib
+
+PRELUDE='
+want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
+ready() { for i in $(seq 100); do grep -q ready "$1" && return 0; sleep 0.05; done; echo "no ready in $1" >&2; exit 1; }
+T=$(mktemp -d); chmod 777 $T
+ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " "; }
+'
+
+@test "Apache: leaked arrays of killed instances are reaped, live ones kept, semget works again" {
+	run ns "$PRELUDE"'
+		echo "250 32000 32 8" > /proc/sys/kernel/sem    # SEMMNI 8
+		# instances killed uncleanly, again and again, each leaking its private mutex
+		leaks=""
+		for i in 1 2 3 4 5 6; do
+			$IPCTOOL drop-to 33 33 -- bash -c "$IPCTOOL sem-create 0 1 600 > $T/id; $IPCTOOL sem-op \$(cat $T/id) 0 1; exec sleep 60" &
+			pid=$!
+			for j in $(seq 50); do [ -s $T/id ] && break; sleep 0.05; done
+			sleep 0.1
+			kill -9 $pid; wait $pid 2>/dev/null || true
+			leaks="$leaks$(cat $T/id) "; rm $T/id
+		done
+		sleep 4   # the live instances start well after the leaks
+		# a live instance: a worker running as the owner waits on its own array
+		$IPCTOOL drop-to 33 33 -- bash -c "id=\$($IPCTOOL sem-create 0 1 600); echo \$id > $T/live; exec $IPCTOOL sem-wait \$id 0 120" > $T/w &
+		ready $T/w; live=$(cat $T/live)
+		# a daemon: root creates the mutex, hands it to www-data, forks a root master
+		# whose worker runs as www-data, and exits (its last-op PID is dead)
+		bash -c "id=\$($IPCTOOL sem-create 0 1 600); $IPCTOOL set-owner sem \$id 33 33 600
+			$IPCTOOL sem-op \$id 0 1; echo \$id > $T/daemon
+			setsid bash -c \"$IPCTOOL drop-to 33 33 -- sleep 120 & wait\" </dev/null >/dev/null 2>&1 &
+			exit 0"
+		for j in $(seq 50); do [ -s $T/daemon ] && break; sleep 0.05; done
+		daemon=$(cat $T/daemon)
+		sleep 0.5
+		# SEMMNI is exhausted: semget fails with ENOSPC
+		! $IPCTOOL sem-create 0 1 600 2>$T/err
+		grep -q "No space left on device" $T/err
+		j=$("$IPCADM" list -J -o ID,VERDICT,EVIDENCE sem)
+		for l in $leaks; do want "$(jq -r ".sem[] | select(.id == $l) | .verdict" <<<"$j")" orphaned "$j"; done
+		want "$(jq -r ".sem[] | select(.id == $live) | .verdict" <<<"$j")" in-use "$j"
+		want "$(jq -r ".sem[] | select(.id == $daemon) | .verdict" <<<"$j")" maybe-in-use "$j"
+		jq -r ".sem[] | select(.id == $daemon) | .evidence" <<<"$j" | grep -q "bash"
+		# the dry run lists exactly the leaks and removes nothing
+		"$IPCADM" reap > $T/dry
+		want "$(grep -c "^would remove sem" $T/dry)" 6 "$(cat $T/dry)"
+		want "$(ids sem)" "$(echo $leaks $live $daemon | tr " " "\n" | sort -n | tr "\n" " ")"
+		"$IPCADM" reap --yes --log $T/log > $T/out
+		want "$(grep -c "^removed sem" $T/out)" 6 "$(cat $T/out)"
+		want "$(grep -c "removed sem" $T/log)" 6
+		want "$(ids sem)" "$(echo $live $daemon | tr " " "\n" | sort -n | tr "\n" " ")"
+		$IPCTOOL sem-create 0 1 600 >/dev/null'
+	ok
+}
+
+@test "shared memory: attached, SHM_DEST and keyed segments survive; orphans go, with a backup that restores" {
+	run ns "$PRELUDE"'
+		orphan=$($IPCTOOL shm-create 0 10000 640)
+		$IPCTOOL set-owner shm $orphan 4242 4242 640
+		idle=$($IPCTOOL shm-create 0x1234 4096 600)
+		sleep 4
+		used=$($IPCTOOL shm-create 0 4096 600)
+		$IPCTOOL shm-attach $used 60 >$T/a & a=$!
+		dest=$($IPCTOOL shm-create 0x99 4096 600)
+		$IPCTOOL shm-attach $dest ro 60 >$T/b & b=$!
+		ready $T/a; ready $T/b
+		$IPCTOOL rm shm $dest
+		mkdir $T/bk
+		"$IPCADM" reap --yes --backup $T/bk --log $T/log > $T/out
+		want "$(ids shm)" "$(echo $idle $used $dest | tr " " "\n" | sort -n | tr "\n" " ")" "$(cat $T/out)"
+		[ -s $T/bk/shm-$orphan.meta ] && [ -s $T/bk/shm-$orphan.data ]
+		want "$(stat -c %s $T/bk/shm-$orphan.data)" 10000
+		"$IPCADM" restore $T/bk | grep -q "restored shm-$orphan as shm"
+		j=$("$IPCADM" list -J -o KEY,SIZE,PERMS,UID,GID shm)
+		want "$(jq -r "[.shm[] | select(.size == 10000)][0] | [.key, .perms, .uid, .gid] | join(\" \")" <<<"$j")" "0x00000000 640 4242 4242" "$j"
+		# idle is reaped only when asked, and only with the filters that match it
+		"$IPCADM" reap --yes --include-idle --kind sem,msg > /dev/null
+		"$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
+		"$IPCADM" reap --yes --include-idle --owner 4243 > /dev/null
+		"$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
+		"$IPCADM" reap --yes --include-idle --kind shm --older-than 1h > /dev/null
+		"$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
+		"$IPCADM" reap --yes --include-idle --kind shm --older-than 2s > /dev/null
+		! "$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
+		kill $a $b'
+	ok
+}
+
+@test "a process attaching between the scan and the removal makes reap skip the segment" {
+	run ns "$PRELUDE"'
+		id=$($IPCTOOL shm-create 0 4096 600)
+		sleep 4
+		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap --yes > $T/out &
+		r=$!
+		sleep 0.5
+		$IPCTOOL shm-attach $id 2 > /dev/null   # attaches, holds 2 s past the scan, detaches
+		wait $r
+		grep -q "^skipped: it changed since the scan (in use) shm $id" $T/out || { cat $T/out; exit 1; }
+		"$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $id)" >/dev/null'
+	ok
+}
+
+@test "reap: bad options are usage errors; a copied tree cannot be reaped" {
+	run "$IPCADM" reap --older-than 5x
+	[ "$status" -eq 2 ]
+	run "$IPCADM" reap --kind shm,frob
+	[ "$status" -eq 2 ]
+	run "$IPCADM" reap --owner no-such-user-here
+	[ "$status" -eq 2 ]
+	run "$IPCADM" --root "$BATS_TEST_DIRNAME/../fixtures/modern" reap --yes
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot remove objects of a copied tree"* ]]
+}
