@@ -40,6 +40,11 @@ static void drain(struct obuf *o)
 
 void obuf_write(struct obuf *o, const char *s, size_t n)
 {
+	if (n < sizeof(o->buf) - o->len) { /* the common case: it fits */
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+		return;
+	}
 	while (n > 0) {
 		size_t room = sizeof(o->buf) - o->len;
 		size_t k = n < room ? n : room;
@@ -69,6 +74,11 @@ void obuf_pad(struct obuf *o, size_t n)
 {
 	static const char spaces[64] = "                                                                ";
 
+	if (n <= sizeof(o->buf) - o->len) {
+		memset(o->buf + o->len, ' ', n);
+		o->len += n;
+		return;
+	}
 	while (n > 0) {
 		size_t k = n < sizeof(spaces) ? n : sizeof(spaces);
 

@@ -22,11 +22,17 @@ struct table {
 	/* aligned tables: every cell's text in one arena */
 	char *arena;
 	size_t alen, acap;
-	uint32_t *cell_end; /* end offset of each cell */
+	uint32_t *cell_end; /* end offset of each cell, CELL_WIDE when not all ASCII */
 	size_t ncells, ccap;
 	size_t *width;
+	/* JSON: each column's '"key": ', made once */
+	char *jkeys;
+	size_t *jkey_end;
 	int err;
 };
+
+#define CELL_WIDE 0x80000000u /* the cell has UTF-8: its width is not its length */
+#define CELL_MAX (CELL_WIDE - 1)
 
 static bool json_first_table = true;
 
@@ -143,8 +149,19 @@ size_t value_format(const struct out_opts *opts, const struct value *v, char *bu
 			buf[2 + i] = hex[(k >> (28 - 4 * i)) & 0xf];
 		return 10;
 	}
-	case V_PERMS:
-		return (size_t)snprintf(buf, 64, "%o", (unsigned int)v->u);
+	case V_PERMS: {
+		char tmp[24];
+		size_t n = 0, len = 0;
+		uint64_t m = v->u;
+
+		do {
+			tmp[n++] = (char)('0' + (m & 7));
+			m >>= 3;
+		} while (m);
+		while (n > 0)
+			buf[len++] = tmp[--n];
+		return len;
+	}
 	case V_PERCENT:
 		return (size_t)snprintf(buf, 64, "%.2f%%", v->d);
 	case V_BOOL:
@@ -192,9 +209,16 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 void json_string(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
+	size_t n = strlen(s), plain = 0;
 
+	/* the common case, printable ASCII, goes out in one piece */
+	while (plain < n && p[plain] >= 0x20 && p[plain] < 0x7f && p[plain] != '"' &&
+	       p[plain] != '\\')
+		plain++;
 	obuf_putc(out, '"');
+	obuf_write(out, s, plain);
+	p += plain;
+	n -= plain;
 	while (n > 0) {
 		size_t k = utf8_len(p, n);
 
@@ -215,22 +239,45 @@ void json_string(const char *s)
 	obuf_putc(out, '"');
 }
 
-/* Copies text for a table or raw cell: control characters, invalid UTF-8 and (raw)
- * spaces as \xNN, as util-linux does. */
-static void cell_escape(struct obuf *o, const char *s, size_t n, bool raw)
+/* Escapes text for a table or raw cell: control characters, backslashes, invalid UTF-8
+ * and (raw) spaces as \xNN, as util-linux does. dst holds 4 * n bytes; returns the length. */
+static size_t escape_to(char *dst, const char *s, size_t n, bool raw)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	size_t len = 0;
 
 	while (n > 0) {
 		size_t k = utf8_len(p, n);
 
 		if (k == 0 || *p < 0x20 || *p == 0x7f || *p == '\\' || (raw && *p == ' ')) {
-			obuf_printf(o, "\\x%02x", *p);
+			dst[len++] = '\\';
+			dst[len++] = 'x';
+			dst[len++] = hex[*p >> 4];
+			dst[len++] = hex[*p & 15];
 			k = 1;
 		} else {
-			obuf_write(o, (const char *)p, k);
+			memcpy(dst + len, p, k);
+			len += k;
 		}
 		p += k;
+		n -= k;
+	}
+	return len;
+}
+
+static void cell_escape(struct obuf *o, const char *s, size_t n, bool raw)
+{
+	char buf[4 * 64];
+
+	while (n > 0) {
+		size_t k = n < 64 ? n : 64;
+
+		/* never split a UTF-8 sequence between two chunks */
+		while (k < n && k > 60 && ((unsigned char)s[k] & 0xc0) == 0x80)
+			k--;
+		obuf_write(o, buf, escape_to(buf, s, k, raw));
+		s += k;
 		n -= k;
 	}
 }
@@ -318,20 +365,53 @@ static void json_value(const struct value *v)
 	}
 }
 
-static void json_key(const struct column *c)
+/* A column's JSON key: its json name, or its name in lower case. */
+static void json_key_name(const struct column *c, char *key, size_t max)
 {
-	char key[64];
 	size_t i;
 
 	if (c->json) {
-		json_string(c->json);
+		snprintf(key, max, "%s", c->json);
 		return;
 	}
-	for (i = 0; c->name[i] && i < sizeof(key) - 1; i++)
+	for (i = 0; c->name[i] && i < max - 1; i++)
 		key[i] = (char)(c->name[i] >= 'A' && c->name[i] <= 'Z' ? c->name[i] - 'A' + 'a'
 								       : c->name[i]);
 	key[i] = '\0';
+}
+
+static void json_key(const struct column *c)
+{
+	char key[64];
+
+	json_key_name(c, key, sizeof(key));
 	json_string(key);
+}
+
+/* The '"key": ' text of every column, made once per table (column names are ASCII). */
+static int json_keys_make(struct table *t)
+{
+	size_t len = 0;
+
+	t->jkeys = malloc(t->ncols * 72);
+	t->jkey_end = calloc(t->ncols, sizeof(*t->jkey_end));
+	if (t->jkeys == NULL || t->jkey_end == NULL)
+		return -ENOMEM;
+	for (size_t c = 0; c < t->ncols; c++) {
+		char key[64];
+
+		json_key_name(t->cols[c], key, sizeof(key));
+		t->jkeys[len++] = '"';
+		for (size_t i = 0; key[i]; i++) {
+			if (key[i] == '"' || key[i] == '\\')
+				t->jkeys[len++] = '\\';
+			t->jkeys[len++] = key[i];
+		}
+		memcpy(t->jkeys + len, "\": ", 3);
+		len += 3;
+		t->jkey_end[c] = len;
+	}
+	return 0;
 }
 
 void json_fields(const struct column *const *cols, size_t ncols, const void *row, void *env)
@@ -386,6 +466,8 @@ struct table *table_new(const struct out_opts *opts, const char *name, const cha
 			obuf_putc(out, '[');
 		}
 		json_first_table = false;
+		if (json_keys_make(t) < 0)
+			t->err = -ENOMEM;
 		return t;
 	}
 	if (title && opts->mode == OUT_TABLE && !opts->noheadings)
@@ -411,30 +493,11 @@ struct table *table_new(const struct out_opts *opts, const char *name, const cha
 	return t;
 }
 
-/* Columns the cell takes once escaped as cell_escape() does (one per character). */
-static size_t display_width(const char *s, size_t n)
+/* Room for n more bytes and one more cell; NULL when out of memory. The arena is
+ * allocated by the first cell, even an empty one: no arithmetic on NULL later. */
+static char *arena_reserve(struct table *t, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (n > 0) {
-		size_t k = utf8_len(p, n);
-
-		if (k == 0 || *p < 0x20 || *p == 0x7f || *p == '\\') {
-			w += 4;
-			k = 1;
-		} else {
-			w++;
-		}
-		p += k;
-		n -= k;
-	}
-	return w;
-}
-
-static int arena_add(struct table *t, const char *s, size_t n)
-{
-	if (t->alen + n > t->acap) {
+	if (t->alen + n > t->acap || t->arena == NULL) {
 		size_t cap = t->acap ? t->acap * 2 : 1 << 16;
 		char *a;
 
@@ -442,7 +505,7 @@ static int arena_add(struct table *t, const char *s, size_t n)
 			cap *= 2;
 		a = realloc(t->arena, cap);
 		if (a == NULL)
-			return -ENOMEM;
+			return NULL;
 		t->arena = a;
 		t->acap = cap;
 	}
@@ -451,15 +514,46 @@ static int arena_add(struct table *t, const char *s, size_t n)
 		uint32_t *e = realloc(t->cell_end, cap * sizeof(*e));
 
 		if (e == NULL)
-			return -ENOMEM;
+			return NULL;
 		t->cell_end = e;
 		t->ccap = cap;
 	}
-	if (t->alen + n > UINT32_MAX)
+	if (t->alen + n > CELL_MAX)
+		return NULL;
+	return t->arena + t->alen;
+}
+
+/* Columns a cell of printable text (ASCII or valid UTF-8) takes: one per character. */
+static size_t text_width(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+/* Adds one cell, escaped when it is a string that needs it; updates the column's width. */
+static int arena_add(struct table *t, size_t c, const char *s, size_t n, bool is_str)
+{
+	char *dst = arena_reserve(t, is_str ? 4 * n : n);
+	bool wide = false;
+	size_t w;
+
+	if (dst == NULL)
 		return -ENOMEM;
-	memcpy(t->arena + t->alen, s, n);
+	if (is_str && needs_escape(s, n, false)) {
+		n = escape_to(dst, s, n, false);
+		for (size_t i = 0; i < n && !wide; i++)
+			wide = (unsigned char)dst[i] >= 0x80;
+	} else {
+		memcpy(dst, s, n);
+	}
+	w = wide ? text_width(dst, n) : n;
+	if (w > t->width[c])
+		t->width[c] = w;
 	t->alen += n;
-	t->cell_end[t->ncells++] = (uint32_t)t->alen;
+	t->cell_end[t->ncells++] = (uint32_t)t->alen | (wide ? CELL_WIDE : 0);
 	return 0;
 }
 
@@ -471,8 +565,19 @@ void table_add(struct table *t, const void *row)
 	if (t->err)
 		return;
 	if (opts->mode == OUT_JSON) {
+		size_t kstart = 0;
+
 		obuf_write(out, t->nrows ? ",\n      {" : "\n      {", t->nrows ? 9 : 8);
-		json_fields(t->cols, t->ncols, row, t->env);
+		for (size_t c = 0; c < t->ncols; c++) {
+			struct value v = { .type = V_NONE };
+
+			t->cols[c]->get(row, t->env, &v);
+			if (c)
+				obuf_write(out, ", ", 2);
+			obuf_write(out, t->jkeys + kstart, t->jkey_end[c] - kstart);
+			kstart = t->jkey_end[c];
+			json_value(&v);
+		}
 		obuf_putc(out, '}');
 		t->nrows++;
 		return;
@@ -485,11 +590,7 @@ void table_add(struct table *t, const void *row)
 		t->cols[c]->get(row, t->env, &v);
 		n = value_format(opts, &v, buf, &text);
 		if (opts->mode == OUT_TABLE) {
-			size_t w = v.type == V_STR ? display_width(text, n) : n;
-
-			if (w > t->width[c])
-				t->width[c] = w;
-			if (arena_add(t, text, n) < 0) {
+			if (arena_add(t, c, text, n, v.type == V_STR) < 0) {
 				t->err = -ENOMEM;
 				return;
 			}
@@ -510,17 +611,15 @@ void table_add(struct table *t, const void *row)
 	t->nrows++;
 }
 
-static void print_cell(const struct table *t, size_t c, const char *s, size_t n, bool last)
+/* Writes one cell (already escaped) with its padding. */
+static void print_cell(const struct table *t, size_t c, const char *s, size_t n, size_t w,
+		       bool last)
 {
-	size_t w = display_width(s, n);
 	size_t pad = t->width[c] > w ? t->width[c] - w : 0;
 
 	if (t->cols[c]->flags & COL_RIGHT)
 		obuf_pad(out, pad);
-	if (needs_escape(s, n, false))
-		cell_escape(out, s, n, false);
-	else
-		obuf_write(out, s, n);
+	obuf_write(out, s, n);
 	if (!last)
 		obuf_pad(out, (t->cols[c]->flags & COL_RIGHT) ? 1 : pad + 1);
 }
@@ -537,20 +636,28 @@ int table_finish(struct table *t)
 		size_t cell = 0, start = 0;
 
 		if (!t->opts->noheadings) {
-			for (size_t c = 0; c < t->ncols; c++)
-				print_cell(t, c, t->cols[c]->name, strlen(t->cols[c]->name),
-					   c + 1 == t->ncols);
+			for (size_t c = 0; c < t->ncols; c++) {
+				size_t n = strlen(t->cols[c]->name);
+
+				print_cell(t, c, t->cols[c]->name, n, n, c + 1 == t->ncols);
+			}
 			obuf_putc(out, '\n');
 		}
 		for (size_t r = 0; r < t->nrows; r++) {
 			for (size_t c = 0; c < t->ncols; c++, cell++) {
-				print_cell(t, c, t->arena + start, t->cell_end[cell] - start,
+				size_t end = t->cell_end[cell] & CELL_MAX, n = end - start;
+				const char *s = t->arena + start;
+
+				print_cell(t, c, s, n,
+					   (t->cell_end[cell] & CELL_WIDE) ? text_width(s, n) : n,
 					   c + 1 == t->ncols);
-				start = t->cell_end[cell];
+				start = end;
 			}
 			obuf_putc(out, '\n');
 		}
 	}
+	free(t->jkeys);
+	free(t->jkey_end);
 	free(t->arena);
 	free(t->cell_end);
 	free(t->width);

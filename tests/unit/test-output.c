@@ -367,6 +367,30 @@ static void test_table_modes(void **state)
 			    "   ]\n");
 }
 
+/* Valid UTF-8 takes one column a character; invalid bytes are escaped (4 columns). */
+static void test_table_utf8_width(void **state)
+{
+	static const struct row urows[] = {
+		{ "caf\xc3\xa9", 4096, 0, false },
+		{ "ab", 4096, 0, false },
+		{ "x\xff", 4096, 0, false },
+	};
+	struct out_opts o = { .mode = OUT_TABLE };
+	const struct column *cols[2] = { &test_cols[0], &test_cols[1] };
+	struct table *t;
+
+	(void)state;
+	cap_start();
+	t = table_new(&o, NULL, NULL, cols, 2, NULL);
+	for (size_t i = 0; i < 3; i++)
+		table_add(t, &urows[i]);
+	assert_int_equal(table_finish(t), 0);
+	assert_string_equal(cap_end(), "NAME  SIZE\n"
+				       "caf\xc3\xa9    4K\n"
+				       "ab      4K\n"
+				       "x\\xff   4K\n");
+}
+
 static void test_json_two_tables(void **state)
 {
 	struct out_opts o = { .mode = OUT_JSON };
@@ -511,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_json_random),
 		cmocka_unit_test(test_table_modes),
+		cmocka_unit_test(test_table_utf8_width),
 		cmocka_unit_test(test_json_two_tables),
 		cmocka_unit_test(test_json_fields),
 		cmocka_unit_test(test_column_selection),
