@@ -12,6 +12,8 @@
  *   msg-create KEY MODE             msgget(KEY, IPC_CREAT|IPC_EXCL|MODE)
  *   set-owner shm|sem|msg ID UID GID [MODE]
  *                                   IPC_SET of the owner (and the mode when given)
+ *   set-owner-all shm|sem|msg UID GID
+ *                                   the same for every object of the kind (benchmarks)
  *   sem-setall ID V...              SETALL; give one value per semaphore
  *   sem-op ID SEMNUM DELTA [undo]   one semop with IPC_NOWAIT (SEM_UNDO with "undo");
  *                                   it fails with EAGAIN rather than block
@@ -211,47 +213,82 @@ static int do_create(int argc, char **argv)
 	return 0;
 }
 
-static void set_perm(struct ipc_perm *p, char **argv, int argc)
+/* IPC_SET of one object's owner; mode < 0 keeps the mode. Returns 0 or -1 (errno set). */
+static int set_owner(enum ipcadm_kind kind, int id, uid_t uid, gid_t gid, int mode)
 {
-	p->uid = (uid_t)arg_u64(argv[3], UINT32_MAX - 1, "uid");
-	p->gid = (gid_t)arg_u64(argv[4], UINT32_MAX - 1, "gid");
-	if (argc == 6)
-		p->mode = (unsigned short)((p->mode & ~0777u) | arg_mode(argv[5]));
+	struct ipc_perm *p;
+	struct shmid_ds shm;
+	struct semid_ds sem;
+	struct msqid_ds msg;
+	union semun arg = { .buf = &sem };
+	int r;
+
+	if (kind == IPCADM_SHM) {
+		r = shmctl(id, IPC_STAT, &shm);
+		p = &shm.shm_perm;
+	} else if (kind == IPCADM_SEM) {
+		r = semctl(id, 0, IPC_STAT, arg);
+		p = &sem.sem_perm;
+	} else {
+		r = msgctl(id, IPC_STAT, &msg);
+		p = &msg.msg_perm;
+	}
+	if (r < 0)
+		return -1;
+	p->uid = uid;
+	p->gid = gid;
+	if (mode >= 0)
+		p->mode = (unsigned short)((p->mode & ~0777u) | (unsigned int)mode);
+	if (kind == IPCADM_SHM)
+		return shmctl(id, IPC_SET, &shm);
+	if (kind == IPCADM_SEM)
+		return semctl(id, 0, IPC_SET, arg);
+	return msgctl(id, IPC_SET, &msg);
 }
 
 static int do_set_owner(int argc, char **argv)
 {
 	enum ipcadm_kind kind;
-	int id, r;
+	int id;
 
 	need(argc, 5, 6, "set-owner shm|sem|msg ID UID GID [MODE]");
 	kind = arg_kind(argv[1]);
 	id = arg_id(argv[2]);
-	if (kind == IPCADM_SHM) {
-		struct shmid_ds ds;
-
-		if (shmctl(id, IPC_STAT, &ds) < 0)
-			fail("cannot read shm %d", id);
-		set_perm(&ds.shm_perm, argv, argc);
-		r = shmctl(id, IPC_SET, &ds);
-	} else if (kind == IPCADM_SEM) {
-		struct semid_ds ds;
-		union semun arg = { .buf = &ds };
-
-		if (semctl(id, 0, IPC_STAT, arg) < 0)
-			fail("cannot read sem %d", id);
-		set_perm(&ds.sem_perm, argv, argc);
-		r = semctl(id, 0, IPC_SET, arg);
-	} else {
-		struct msqid_ds ds;
-
-		if (msgctl(id, IPC_STAT, &ds) < 0)
-			fail("cannot read msg %d", id);
-		set_perm(&ds.msg_perm, argv, argc);
-		r = msgctl(id, IPC_SET, &ds);
-	}
-	if (r < 0)
+	if (set_owner(kind, id, (uid_t)arg_u64(argv[3], UINT32_MAX - 1, "uid"),
+		      (gid_t)arg_u64(argv[4], UINT32_MAX - 1, "gid"),
+		      argc == 6 ? (int)arg_mode(argv[5]) : -1) < 0)
 		fail("cannot set the owner of %s %d", argv[1], id);
+	return 0;
+}
+
+static int do_set_owner_all(int argc, char **argv)
+{
+	struct ipcadm_ctx *ctx;
+	struct ipcadm_snapshot *snap;
+	enum ipcadm_kind kind;
+	uid_t uid;
+	gid_t gid;
+	int r;
+
+	need(argc, 4, 4, "set-owner-all shm|sem|msg UID GID");
+	kind = arg_kind(argv[1]);
+	uid = (uid_t)arg_u64(argv[2], UINT32_MAX - 1, "uid");
+	gid = (gid_t)arg_u64(argv[3], UINT32_MAX - 1, "gid");
+	r = ipcadm_ctx_new(&ctx, "/");
+	if (r == 0)
+		r = ipcadm_snapshot_read(ctx, IPCADM_KIND_BIT(kind), 0, &snap);
+	if (r < 0) {
+		errno = -r;
+		fail("cannot read the %s objects", argv[1]);
+	}
+	for (size_t i = 0; i < ipcadm_snapshot_count(snap, kind); i++) {
+		int id = ipcadm_snapshot_obj(snap, kind, i)->id;
+
+		if (set_owner(kind, id, uid, gid, -1) < 0)
+			fail("cannot set the owner of %s %d", argv[1], id);
+	}
+	ipcadm_snapshot_free(snap);
+	ipcadm_ctx_free(ctx);
 	return 0;
 }
 
@@ -523,6 +560,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "shm-create", do_create },	{ "sem-create", do_create },
 		{ "msg-create", do_create },	{ "set-owner", do_set_owner },
+		{ "set-owner-all", do_set_owner_all },
 		{ "sem-setall", do_sem_setall }, { "sem-op", do_sem_op },
 		{ "msg-send", do_msg_send },	{ "shm-lock", do_shm_lock },
 		{ "rm", do_rm },		{ "shm-attach", do_shm_attach },
