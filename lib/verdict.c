@@ -231,6 +231,10 @@ static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	bool used = false, any_pid = false;
 	pid_t dead = 0;
 
+	if (a->info[IPCADM_SEM][idx].waiters) {
+		j->v = IPCADM_IN_USE; /* a thread is blocked on it: proof enough */
+		return;
+	}
 	if (o->sems == NULL && o->nsems > 0) {
 		j->v = IPCADM_UNKNOWN_VERDICT;
 		snprintf(j->facts, sizeof(j->facts), "semaphore values not readable%s%s",

@@ -1,0 +1,105 @@
+/* test-procparse.c: the /proc/PID parsers: stat with odd command names, status uids,
+ * SysV lines of maps, syscall lines, btime; malformed input is an error. */
+#include "fixture.h"
+
+#include <errno.h>
+
+#include "procparse.h"
+
+static void test_stat(void **state)
+{
+	const char line[] = "4242 (a) b (c)) S 1 4242 4242 0 -1 4194560 10 0 0 0 1 2 0 0 20 0 3 0 "
+			    "123456 1000 100 18446744073709551615\n";
+	struct proc_stat st;
+
+	(void)state;
+	assert_int_equal(procparse_stat(line, sizeof(line) - 1, &st), 0);
+	assert_int_equal(st.pid, 4242);
+	assert_string_equal(st.comm, "a) b (c)");
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.ppid, 1);
+	assert_int_equal(st.num_threads, 3);
+	assert_int_equal(st.starttime, 123456);
+	assert_int_equal(procparse_stat("4242 (x) S 1\n", 13, &st), -EBADMSG);
+	assert_int_equal(procparse_stat("(x) S", 5, &st), -EBADMSG);
+	assert_int_equal(procparse_stat("", 0, &st), -EBADMSG);
+}
+
+static void test_status(void **state)
+{
+	const char s[] = "Name:\tx\nPid:\t5\nUid:\t1000\t0\t0\t0\nGid:\t1\t1\t1\t1\n";
+	uid_t r, e;
+
+	(void)state;
+	assert_int_equal(procparse_status_uids(s, sizeof(s) - 1, &r, &e), 0);
+	assert_int_equal(r, 1000);
+	assert_int_equal(e, 0);
+	assert_int_equal(procparse_status_uids("Uid:\tx\n", 7, &r, &e), -EBADMSG);
+	assert_int_equal(procparse_status_uids("Name:\tx\n", 8, &r, &e), -EBADMSG);
+}
+
+static int collect(void *arg, const struct proc_sysv_map *m)
+{
+	struct proc_sysv_map *out = arg;
+
+	*out = *m;
+	return 0;
+}
+
+static void test_maps(void **state)
+{
+	const char maps[] = "55d0a0000000-55d0a0001000 r-xp 00000000 fd:01 1234 /usr/bin/x\n"
+			    "7f0000000000-7f0000002000 r--s 00000000 00:01 32769   "
+			    "/SYSV0000abcd (deleted)\n"
+			    "7f0000003000-7f0000004000 rw-p 00000000 00:00 0\n";
+	struct proc_sysv_map m;
+
+	(void)state;
+	assert_int_equal(procparse_maps_sysv(maps, sizeof(maps) - 1, collect, &m), 1);
+	assert_int_equal(m.inode, 32769);
+	assert_int_equal(m.key, 0xabcd);
+	assert_false(m.writable);
+	assert_int_equal(m.dev_major, 0);
+	assert_int_equal(m.dev_minor, 1);
+	assert_int_equal(procparse_maps_sysv("x /SYSV1\n", 9, collect, &m), -EBADMSG);
+	assert_int_equal(procparse_maps_sysv("", 0, collect, &m), 0);
+}
+
+static void test_syscall(void **state)
+{
+	uint64_t args[6];
+	long nr;
+
+	(void)state;
+	assert_int_equal(procparse_syscall("running\n", 8, &nr, args), 0);
+	assert_int_equal(procparse_syscall("-1 0x7ffd 0x7f00\n", 17, &nr, args), 0);
+	assert_int_equal(procparse_syscall("220 0x8001 0x7ffd0 0x1 0x0 0x0 0x0 0x7ffd 0x7f\n", 47,
+					   &nr, args),
+			 1);
+	assert_int_equal(nr, 220);
+	assert_int_equal(args[0], 0x8001);
+	assert_int_equal(args[2], 1);
+	assert_int_equal(procparse_syscall("220 0x1 zz\n", 11, &nr, args), -EBADMSG);
+	assert_int_equal(procparse_syscall("", 0, &nr, args), -EBADMSG);
+}
+
+static void test_btime(void **state)
+{
+	int64_t b;
+
+	(void)state;
+	assert_int_equal(procparse_btime("cpu 1\nbtime 1700000000\nx 1\n", 27, &b), 0);
+	assert_int_equal(b, 1700000000);
+	assert_int_equal(procparse_btime("cpu 1\n", 6, &b), -EBADMSG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stat),	cmocka_unit_test(test_status),
+		cmocka_unit_test(test_maps),	cmocka_unit_test(test_syscall),
+		cmocka_unit_test(test_btime),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,148 @@
+/* test-verdict.c: holders and verdicts on the fixture tree tests/fixtures/holders:
+ * maps in and out of the IPC namespace, waiters, PID reuse, possible holders. */
+#include "fixture.h"
+
+#include <errno.h>
+
+struct fx {
+	struct ipcadm_ctx *ctx;
+	struct ipcadm_snapshot *snap;
+	struct ipcadm_analysis *an;
+};
+
+static int setup(void **state)
+{
+	static struct fx fx;
+
+	fx.ctx = fixture_ctx("holders");
+	assert_int_equal(ipcadm_snapshot_read(fx.ctx, IPCADM_ALL_KINDS, 0, &fx.snap), 0);
+	assert_int_equal(ipcadm_analyze(fx.ctx, fx.snap, 0, &fx.an), 0);
+	*state = &fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	ipcadm_analysis_free(fx->an);
+	ipcadm_snapshot_free(fx->snap);
+	ipcadm_ctx_free(fx->ctx);
+	return 0;
+}
+
+static enum ipcadm_verdict verdict(struct fx *fx, enum ipcadm_kind kind, int id,
+				   const char **evidence)
+{
+	const struct ipcadm_obj *o = ipcadm_snapshot_find(fx->snap, kind, id);
+
+	assert_non_null(o);
+	return ipcadm_analysis_verdict(fx->an, o, evidence);
+}
+
+static void test_attached_segment(void **state)
+{
+	struct fx *fx = *state;
+	const struct ipcadm_holder *h;
+	const char *ev;
+	size_t n;
+
+	assert_int_equal(verdict(fx, IPCADM_SHM, 0, &ev), IPCADM_IN_USE);
+	n = ipcadm_analysis_holders(fx->an, ipcadm_snapshot_find(fx->snap, IPCADM_SHM, 0), &h);
+	assert_int_equal(n, 1); /* two mappings of one process make one holder */
+	assert_int_equal(h[0].pid, 200);
+	assert_string_equal(h[0].comm, "postgres");
+	assert_int_equal(h[0].nmaps, 2);
+	assert_true(h[0].how & IPCADM_HOLD_ATTACHED_RW);
+	assert_true(h[0].how & IPCADM_HOLD_ATTACHED_RO);
+	assert_true(h[0].how & IPCADM_HOLD_CREATOR);
+	assert_int_equal(h[0].uid, 1000);
+	assert_int_equal(h[0].start_time, 1700000010);
+}
+
+static void test_other_namespace_mapping_ignored(void **state)
+{
+	struct fx *fx = *state;
+	const struct ipcadm_holder *h;
+
+	/* pid 400 maps a shmid 1 of another IPC namespace */
+	assert_int_equal(ipcadm_analysis_holders(fx->an,
+						 ipcadm_snapshot_find(fx->snap, IPCADM_SHM, 1), &h),
+			 0);
+}
+
+static void test_pid_reuse(void **state)
+{
+	struct fx *fx = *state;
+	const char *ev;
+
+	assert_int_equal(verdict(fx, IPCADM_SHM, 1, &ev), IPCADM_ORPHANED);
+	assert_non_null(strstr(ev, "creator 300 exited (PID now reused by sshd"));
+}
+
+static void test_keyed_idle_and_invisible_creator(void **state)
+{
+	struct fx *fx = *state;
+	const char *ev;
+
+	assert_int_equal(verdict(fx, IPCADM_SHM, 2, &ev), IPCADM_IDLE);
+	assert_non_null(strstr(ev, "creator 999 exited"));
+	assert_int_equal(verdict(fx, IPCADM_SHM, 3, &ev), IPCADM_UNKNOWN_VERDICT);
+	assert_non_null(strstr(ev, "outside this PID namespace"));
+}
+
+static void test_waiters(void **state)
+{
+	struct fx *fx = *state;
+	const struct ipcadm_holder *h;
+	const char *ev;
+
+	/* blocked in semtimedop: in use even though the values cannot be read here */
+	assert_int_equal(verdict(fx, IPCADM_SEM, 0, &ev), IPCADM_IN_USE);
+	assert_int_equal(ipcadm_analysis_holders(fx->an,
+						 ipcadm_snapshot_find(fx->snap, IPCADM_SEM, 0), &h),
+			 1);
+	assert_int_equal(h[0].pid, 500);
+	assert_int_equal(h[0].how, IPCADM_HOLD_WAITING);
+	/* a second thread of pid 600 is blocked in msgsnd on queue 32768 */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 32768, &ev), IPCADM_IN_USE);
+	assert_non_null(strstr(ev, "600 (threaded) waiting"));
+}
+
+static void test_possible_holders(void **state)
+{
+	struct fx *fx = *state;
+	const char *ev;
+
+	/* owner 1000's processes started before the queue: they may hold it */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 0, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "200 (postgres) may hold it"));
+	assert_null(strstr(ev, "(init)")); /* PID 1 never counts */
+	/* nobody runs as 4242 */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 1, &ev), IPCADM_ORPHANED);
+}
+
+static void test_foreign_object(void **state)
+{
+	struct fx *fx = *state;
+	struct ipcadm_obj o = { .kind = IPCADM_SHM, .id = 0 };
+	const char *ev;
+
+	assert_int_equal(ipcadm_analysis_verdict(fx->an, &o, &ev), IPCADM_UNKNOWN_VERDICT);
+	assert_string_equal(ipcadm_verdict_name(IPCADM_MAYBE_IN_USE), "maybe-in-use");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_attached_segment),
+		cmocka_unit_test(test_other_namespace_mapping_ignored),
+		cmocka_unit_test(test_pid_reuse),
+		cmocka_unit_test(test_keyed_idle_and_invisible_creator),
+		cmocka_unit_test(test_waiters),
+		cmocka_unit_test(test_possible_holders),
+		cmocka_unit_test(test_foreign_object),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
