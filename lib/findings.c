@@ -813,7 +813,8 @@ static void attachers(struct builder *b, const struct ipcadm_obj *o, char *buf, 
 		if (!(h[i].how & (IPCADM_HOLD_ATTACHED_RW | IPCADM_HOLD_ATTACHED_RO)))
 			continue;
 		if (named++ < 5)
-			n += (size_t)snprintf(buf + n, len - n, "%s%d (%s)", n ? ", " : "attached by ",
+			n += (size_t)snprintf(buf + n, len - n, "%spid %d (%s)",
+					      n ? ", " : "attached by ",
 					      (int)h[i].pid, h[i].comm ? h[i].comm : "?");
 	}
 	if (named > 5 && n < len)
@@ -984,8 +985,8 @@ static void rmid_forced_finding(struct builder *b, uint64_t leaks)
 		(unsigned long long)leaks, leaks == 1 ? "segment" : "segments");
 	detail(b, fi, "with 1, a segment is destroyed when its last user detaches, keyed ones "
 		      "too: a program that detaches and attaches again later loses its data");
-	detail(b, fi, "switching it on also destroys the existing segments that nobody attaches "
-		      "and whose creator has exited");
+	detail(b, fi, "switching it on also destroys every segment that nobody attaches and "
+		      "whose creator has exited, keyed ones included");
 	sysctl_remedies(b, fi, "shm_rmid_forced", "1", false);
 }
 
