@@ -20,6 +20,8 @@ scdoc
 prometheus
 prometheus-node-exporter
 curl
+iproute2
+systemd
 "
 [ -z "${IPCADM_EXTRA_PACKAGES:-}" ] || PACKAGES="$PACKAGES $IPCADM_EXTRA_PACKAGES"
 
