@@ -154,8 +154,8 @@ int ipcadm_prediction_explain(const struct ipcadm_prediction *p, char *buf, size
 		return snprintf(buf, len,
 				"SEMMSL: a new array needs 1 to %llu semaphores, %llu requested", v, req);
 	if (strcmp(l, "SHMALL") == 0 || strcmp(l, "SEMMNS") == 0)
-		return snprintf(buf, len, "%s: %llu of %llu %s in use, the new object needs %llu more",
-				l, used, v, unit_of(l), req);
+		return snprintf(buf, len, "%s: %llu of %llu %s in use, the new %s needs %llu more",
+				l, used, v, unit_of(l), l[1] == 'H' ? "segment" : "array", req);
 	if (strcmp(l, "IPCMNI") == 0)
 		return snprintf(buf, len,
 				"IPCMNI: %llu of %llu identifiers in use, the kernel's cap whatever the "

@@ -203,10 +203,16 @@ static void test_explain(void **st)
 	p = predict(s, IPCADM_SEM, 1);
 	assert_true(ipcadm_prediction_explain(&p, buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, "SEMMNI: 3 of 3 semaphore arrays in use");
+	s->usage.sem_sets = 0;
+	s->usage.sem_sems = 10;
+	p = predict(s, IPCADM_SEM, 3);
+	ipcadm_prediction_explain(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "SEMMNS: 10 of 12 semaphores in use, the new array needs 3 more");
+	s->usage.sem_sets = 3;
 	s->usage.shm_pages = 9;
 	p = predict(s, IPCADM_SHM, 4097);
 	ipcadm_prediction_explain(&p, buf, sizeof(buf));
-	assert_string_equal(buf, "SHMALL: 9 of 10 pages in use, the new object needs 2 more");
+	assert_string_equal(buf, "SHMALL: 9 of 10 pages in use, the new segment needs 2 more");
 	p = predict(s, IPCADM_SHM, 9000);
 	ipcadm_prediction_explain(&p, buf, sizeof(buf));
 	assert_string_equal(buf, "SHMMAX: a segment may have at most 8192 bytes, 9000 requested");
