@@ -25,7 +25,7 @@ PREFIX ?= /usr/local
 COMPAT_NAMES := ipcs ipcrm ipcmk
 COMPAT_LINKS := $(COMPAT_NAMES:%=$(BUILD)/%)
 
-.PHONY: all run check test deps asan fuzz man install clean bench
+.PHONY: all run check test deps asan fuzz fuzz-build fuzz-objs man install clean bench
 
 # CI builds with the same flags; -Werror is in WARN above.
 all: $(BUILD)/ipcadm $(COMPAT_LINKS) $(HELPER_BIN)
@@ -82,6 +82,7 @@ check: deps
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" all \
 		$(UNIT_BIN:$(BUILD)/%=$(BUILD)/asan/%)
+	@$(MAKE) --no-print-directory fuzz-build
 	@tests/run.sh $(BUILD)
 
 test: check
@@ -90,6 +91,45 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" all
+
+# Fuzzing: libFuzzer targets tests/fuzz/fuzz-*.c, built with clang under $(BUILD)/fuzz
+# (the library and the CLI objects too, instrumented). `make fuzz` runs each target for
+# FUZZ_SECONDS in a private IPC namespace; `make check` runs a short smoke run of each.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/fuzz/%.o)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=$(FUZZ_CC) \
+		CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-objs
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+# (run with BUILD=.../fuzz) the instrumented library and CLI objects
+fuzz-objs: $(BUILD)/libipcadm.a $(CLI_OBJ)
+	@:
+
+# The CLI as a library: main() renamed ipcadm_main() for the argument-parsing target.
+$(BUILD)/fuzz/libcli.a: $(FUZZ_CLI_OBJ)
+	@objcopy --redefine-sym main=ipcadm_main $(BUILD)/fuzz/cli/ipcadm.o $(BUILD)/fuzz/cli-main.o
+	@rm -f $@ && ar rcs $@ $(filter-out %/ipcadm.o,$^) $(BUILD)/fuzz/cli-main.o
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(BUILD)/fuzz/libcli.a \
+		$(BUILD)/fuzz/libipcadm.a
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer $(CPPFLAGS) -Icli -o $@ $< \
+		$(BUILD)/fuzz/libcli.a $(BUILD)/fuzz/libipcadm.a
+
+# test-regress holds a test for each defect fuzzing found, in the output module too.
+$(BUILD)/tests/test-regress: tests/unit/test-regress.c tests/unit/fixture.h \
+		$(BUILD)/cli/output.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
+		$(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka -lm $(LDFLAGS)
+
+fuzz: fuzz-build
+	@tests/fuzz/smoke.sh $(BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,13 +44,21 @@ static struct tm *local_tm(int64_t t, struct tm *tm)
 {
 	static int64_t block = INT64_MIN;
 	static struct tm base;
-	int64_t b = t - (t % 900 + 900) % 900;
+	int64_t b;
 
+	if (t < -(INT64_C(1) << 60) || t > INT64_C(1) << 60) { /* beyond any year; no overflow */
+		time_t tt = (time_t)t;
+
+		return localtime_r(&tt, tm);
+	}
+	b = t - (t % 900 + 900) % 900;
 	if (b != block) {
 		time_t tt = (time_t)b;
+		struct tm fresh; /* a failed localtime_r may have written it: not the cache */
 
-		if (localtime_r(&tt, &base) == NULL)
+		if (localtime_r(&tt, &fresh) == NULL)
 			return NULL;
+		base = fresh;
 		block = b;
 	}
 	*tm = base;
@@ -162,8 +171,12 @@ size_t value_format(const struct out_opts *opts, const struct value *v, char *bu
 			buf[len++] = tmp[--n];
 		return len;
 	}
-	case V_PERCENT:
-		return (size_t)snprintf(buf, 64, "%.2f%%", v->d);
+	case V_PERCENT: {
+		/* snprintf returns the length it wanted: 1e300% must not run past buf */
+		int n = snprintf(buf, 64, "%.2f%%", v->d);
+
+		return n < 0 ? 0 : n < 64 ? (size_t)n : 63;
+	}
 	case V_BOOL:
 		*textp = v->b ? "yes" : "no";
 		return strlen(*textp);
@@ -357,7 +370,10 @@ static void json_value(const struct value *v)
 		break;
 	}
 	case V_PERCENT:
-		obuf_printf(out, "%.2f", v->d);
+		if (isfinite(v->d))
+			obuf_printf(out, "%.2f", v->d);
+		else
+			obuf_write(out, "null", 4); /* JSON has no NaN or infinity */
 		break;
 	case V_BOOL:
 		obuf_puts(out, v->b ? "true" : "false");

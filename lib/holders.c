@@ -319,7 +319,8 @@ int holders_finish(struct ipcadm_analysis *a)
 {
 	size_t n = 0;
 
-	qsort(a->recs, a->nrecs, sizeof(*a->recs), cmp_rec);
+	if (a->nrecs > 0) /* recs is NULL then, and qsort's pointer must not be */
+		qsort(a->recs, a->nrecs, sizeof(*a->recs), cmp_rec);
 	a->holders = calloc(a->nrecs ? a->nrecs : 1, sizeof(*a->holders));
 	if (a->holders == NULL)
 		return -ENOMEM;

@@ -28,6 +28,8 @@ struct ipcadm_snapshot {
 /* Reads a whole file below the root into a malloc'd, NUL-terminated buffer. */
 int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_t *lenp);
 int read_fd_all(int fd, char **bufp, size_t *lenp);
+/* Parses exactly max numbers of a sysctl file (limits.c); 0 or -EBADMSG. */
+int sysctl_parse_numbers(const char *buf, size_t len, uint64_t *v, size_t max);
 
 /* The *_STAT_ANY readers (sysvipc-syscall.c). */
 int syscall_read_all(enum ipcadm_kind kind, struct ipcadm_obj **objsp, size_t *np);

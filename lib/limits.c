@@ -13,19 +13,14 @@
 
 #include "strutil.h"
 
-/* Reads up to max whitespace-separated numbers from a sysctl file. */
-static int read_numbers(const struct ipcadm_ctx *ctx, const char *path, uint64_t *v, size_t max)
+/* Parses exactly max whitespace-separated decimal numbers, as a sysctl file holds them. */
+int sysctl_parse_numbers(const char *buf, size_t len, uint64_t *v, size_t max)
 {
-	char *buf, *p, *end;
-	size_t len, n = 0;
-	int r = read_file(ctx, path, &buf, &len);
+	const char *p = buf, *end = buf + len;
+	size_t n = 0;
 
-	if (r < 0)
-		return r;
-	p = buf;
-	end = buf + len;
 	while (n < max) {
-		char *s;
+		const char *s;
 
 		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
 			p++;
@@ -38,8 +33,21 @@ static int read_numbers(const struct ipcadm_ctx *ctx, const char *path, uint64_t
 	}
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
 		p++;
-	free(buf);
 	return n == max && p == end ? 0 : -EBADMSG;
+}
+
+/* Reads up to max whitespace-separated numbers from a sysctl file. */
+static int read_numbers(const struct ipcadm_ctx *ctx, const char *path, uint64_t *v, size_t max)
+{
+	char *buf;
+	size_t len;
+	int r = read_file(ctx, path, &buf, &len);
+
+	if (r < 0)
+		return r;
+	r = sysctl_parse_numbers(buf, len, v, max);
+	free(buf);
+	return r;
 }
 
 static void read_one(const struct ipcadm_ctx *ctx, const char *path, uint64_t *v)
