@@ -181,9 +181,11 @@ bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b
  * Would a get call that creates a new object succeed right now? amount is the size in
  * bytes for shm, the number of semaphores for sem, unused for msg. Tests exactly what
  * the kernel tests, in its order: shm size < SHMMIN or > SHMMAX gives EINVAL, then
- * segments >= min(shmmni, IPCMNI) or pages + ceil(size / page) > shmall ENOSPC;
- * sem nsems > SEMMSL EINVAL, then sets >= SEMMNI or sems + nsems > SEMMNS ENOSPC;
- * msg queues >= MSGMNI ENOSPC. (Implemented in lib/predict.c.)
+ * pages + ceil(size / page) > shmall, then segments >= min(shmmni, IPCMNI) ENOSPC;
+ * sem nsems 0 or > SEMMSL EINVAL, then sems + nsems > SEMMNS, then sets >=
+ * min(SEMMNI, IPCMNI) ENOSPC; msg queues >= min(MSGMNI, IPCMNI) ENOSPC. limit names the
+ * first test that fails ("IPCMNI" when the cap binds rather than the sysctl).
+ * -ENODATA when a limit it needs could not be read. (Implemented in lib/predict.c.)
  */
 struct ipcadm_prediction {
 	int err; /* 0 when the call would succeed, else -EINVAL or -ENOSPC */
