@@ -81,13 +81,15 @@ run_set() {
 		sample "ipcadm list" "$IPCADM" list
 		sample "ipcadm list -J" "$IPCADM" list -J
 		sample "ipcadm list -r" "$IPCADM" list -r
+		sample "ipcadm list (syscall)" "$IPCADM" --source syscall list
 		sample "ipcadm show ID" "$IPCADM" show shm "$mid"
 		sample "ipcs -m -i ID" ipcs -m -i "$mid"
 	done
 	echo
 	echo "== $label: median of $N runs (seconds, output to a pipe)"
 	for c in "ipcs -a" "lsipc -m" "lsipc -s" "lsipc -q" "cat /proc/sysvipc/*" "ipcadm list" \
-		"ipcadm list -J" "ipcadm list -r" "ipcadm show ID" "ipcs -m -i ID"; do
+		"ipcadm list -J" "ipcadm list -r" "ipcadm list (syscall)" "ipcadm show ID" \
+		"ipcs -m -i ID"; do
 		printf '  %-24s %8.4f\n' "$c" "$(median "$c")"
 	done
 	local ipcs cat list json show ipcsi
