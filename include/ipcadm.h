@@ -8,17 +8,28 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* The kinds of IPC object. */
+/*
+ * The kinds of IPC object. IPCADM_NKINDS counts the System V kinds only, so every loop
+ * to it (limits, findings, metrics, the compat tools) stays System V; the POSIX kinds
+ * follow it and loops that want them too go to IPCADM_NALL_KINDS.
+ */
 enum ipcadm_kind {
 	IPCADM_SHM,
 	IPCADM_SEM,
 	IPCADM_MSG,
 	IPCADM_NKINDS,
+	IPCADM_PSHM = IPCADM_NKINDS, /* POSIX shared memory: /dev/shm/NAME */
+	IPCADM_PSEM, /* POSIX named semaphores: /dev/shm/sem.NAME */
+	IPCADM_PMQ, /* POSIX message queues: the mqueue filesystem */
+	IPCADM_NALL_KINDS,
 };
 
 #define IPCADM_KIND_BIT(k) (1u << (k))
 #define IPCADM_ALL_KINDS (IPCADM_KIND_BIT(IPCADM_SHM) | IPCADM_KIND_BIT(IPCADM_SEM) | \
 			  IPCADM_KIND_BIT(IPCADM_MSG))
+#define IPCADM_POSIX_KINDS (IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM) | \
+			    IPCADM_KIND_BIT(IPCADM_PMQ))
+#define IPCADM_IS_POSIX(k) ((unsigned int)(k) >= IPCADM_NKINDS)
 
 /* Mode bits the kernel keeps in a segment's perms. */
 #define IPCADM_SHM_DEST 01000
@@ -66,6 +77,19 @@ struct ipcadm_obj {
 	uint64_t qbytes; /* IPCADM_UNKNOWN unless read by msgctl */
 	pid_t lspid, lrpid;
 	int64_t stime, rtime;
+
+	/*
+	 * POSIX objects (lib/posix.c): uid, gid, mode, size, atime and ctime come from the
+	 * file (cuid and cgid are the owner's); id is -1 and key 0. A queue's cbytes is its
+	 * QSIZE; qnum (messages) is IPCADM_UNKNOWN: the queue file does not tell it and
+	 * mq_getattr() would need mq_open().
+	 */
+	char *name; /* without the leading '/' (and without "sem." for semaphores) */
+	uint64_t dev, ino; /* the file's device and inode: how holders are matched */
+	int64_t mtime;
+	uint64_t alloc; /* bytes the tmpfs holds for it (st_blocks), IPCADM_UNKNOWN for queues */
+	pid_t notify_pid; /* queue: the process registered by mq_notify(), 0 when none */
+	int notify, signo; /* queue: NOTIFY (sigev_notify) and SIGNO */
 };
 
 /* What a snapshot reads beyond the /proc/sysvipc tables. */
@@ -140,6 +164,52 @@ const struct ipcadm_limits *ipcadm_snapshot_limits(const struct ipcadm_snapshot 
 const struct ipcadm_usage *ipcadm_snapshot_usage(const struct ipcadm_snapshot *snap);
 /* Lines of /proc/sysvipc that could not be parsed and were skipped. */
 size_t ipcadm_snapshot_skipped(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind);
+
+/*
+ * POSIX IPC (lib/posix.c): with POSIX kinds, a snapshot holds the regular files of
+ * /dev/shm (sem.NAME: semaphores; the rest: shared memory) and of this IPC namespace's
+ * mqueue filesystem. Live, that filesystem is mounted privately with fsmount() (attached
+ * to no mount namespace, gone when closed), which always shows this IPC namespace;
+ * without the privilege, where /proc/self/mountinfo says it is mounted.
+ */
+struct ipcadm_posix_limits {
+	/* IPCADM_UNKNOWN when not readable */
+	uint64_t queues_max, msg_max, msgsize_max, msg_default, msgsize_default; /* fs.mqueue */
+	uint64_t queues; /* queues that exist (when pmq was read) */
+	uint64_t shm_size, shm_used, shm_avail; /* the /dev/shm filesystem, bytes (statvfs) */
+	uint64_t shm_inodes, shm_inodes_used;
+	uint64_t shm_objs_alloc; /* bytes the pshm and psem objects hold on it */
+};
+
+const struct ipcadm_posix_limits *
+ipcadm_snapshot_posix_limits(const struct ipcadm_snapshot *snap);
+/* Why a kind asked for could not be read (-errno), else 0. A POSIX kind that cannot be
+ * read leaves the snapshot without it rather than failing it. */
+int ipcadm_snapshot_error(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind);
+/* A POSIX object by name (without '/'); NULL when not in the snapshot. */
+const struct ipcadm_obj *ipcadm_snapshot_find_name(const struct ipcadm_snapshot *snap,
+						   enum ipcadm_kind kind, const char *name);
+/*
+ * Removes a POSIX object (unlinks its name, as shm_unlink, sem_unlink, mq_unlink do).
+ * With expect, the file is checked first: same inode, owner, mode, size and mtime (and
+ * QSIZE for a queue), and no process maps or opens it now; else -ESTALE. -ENOENT when it
+ * is gone. Only live roots (-EOPNOTSUPP otherwise).
+ */
+int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const char *name,
+			const struct ipcadm_obj *expect);
+/* A new POSIX object: shm of size bytes, a semaphore of value, a queue of maxmsg messages
+ * of msgsize bytes (0: the namespace's defaults). Fails with -EEXIST when it exists. */
+struct ipcadm_posix_new {
+	enum ipcadm_kind kind;
+	const char *name;
+	unsigned int mode;
+	uint64_t size;
+	unsigned int value;
+	long maxmsg, msgsize;
+};
+int ipcadm_posix_create(struct ipcadm_ctx *ctx, const struct ipcadm_posix_new *n);
+/* True when a POSIX name is valid: 1 to 250 bytes, no '/', not "." or "..". */
+bool ipcadm_posix_name_valid(const char *name);
 
 /*
  * Reads one object by its ID, without reading the others when the root is live.
@@ -222,6 +292,7 @@ enum ipcadm_hold {
 	IPCADM_HOLD_LAST_OP = 1 << 4, /* live last attacher/operator/sender/receiver */
 	IPCADM_HOLD_POSSIBLE = 1 << 5, /* a possible holder of a private sem/msg */
 	IPCADM_HOLD_COMPANION = 1 << 6, /* made with an in-use object (same creator, second) */
+	IPCADM_HOLD_OPEN = 1 << 7, /* holds a POSIX object open (a file descriptor) */
 };
 
 struct ipcadm_holder {
@@ -271,6 +342,7 @@ enum ipcadm_finding_type {
 	IPCADM_FINDING_RMID_FORCED, /* kernel.shm_rmid_forced off while segments leak */
 	IPCADM_FINDING_LEAKED, /* orphaned objects of one kind, and the memory they hold */
 	IPCADM_FINDING_UNREADABLE, /* limits, lines or processes that could not be read */
+	IPCADM_FINDING_POSIX, /* /dev/shm nearly full, fs.mqueue.queues_max nearly reached */
 };
 
 /* The objects of one owner and key that count against a limit (key 0: all private ones). */
@@ -329,7 +401,7 @@ int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
 			 struct ipcadm_obj **objsp, size_t *np, size_t *skippedp);
 
 const char *ipcadm_kind_name(enum ipcadm_kind kind);
-/* "shm", "sem", "msg" (and the ipcs words) to a kind; -EINVAL otherwise. */
+/* "shm", "sem", "msg" (and the ipcs words), "pshm", "psem", "pmq" to a kind; -EINVAL. */
 int ipcadm_kind_parse(const char *name);
 
 #endif

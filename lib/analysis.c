@@ -1,6 +1,7 @@
 /* analysis.c: ipcadm_analyze(): the process scan, holders and verdicts for a snapshot,
  * and the evidence sentences that name the holders behind each verdict. */
 #include "analysis.h"
+#include "posix.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ static size_t describe_how(char *buf, size_t len, const struct ipcadm_holder *h)
 		{ IPCADM_HOLD_ATTACHED_RW, "attached rw" }, { IPCADM_HOLD_ATTACHED_RO, "attached ro" },
 		{ IPCADM_HOLD_WAITING, "waiting" },	    { IPCADM_HOLD_CREATOR, "creator" },
 		{ IPCADM_HOLD_LAST_OP, "last user" },	    { IPCADM_HOLD_POSSIBLE, "may hold it" },
+		{ IPCADM_HOLD_OPEN, "open" },
 	};
 	size_t n = 0;
 
@@ -71,7 +73,7 @@ int ipcadm_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
 		return -ENOMEM;
 	a->snap = snap;
 	analysis_text(a, "%s", ""); /* offset 0: the empty string */
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
 		a->info[k] = calloc(ipcadm_snapshot_count(snap, k) + 1, sizeof(*a->info[k]));
 		if (a->info[k] == NULL) {
 			ipcadm_analysis_free(a);
@@ -81,11 +83,15 @@ int ipcadm_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
 	r = procs_scan(ctx, &a->procs);
 	if (r == 0)
 		r = holders_scan(ctx, a);
+	if (r == 0)
+		r = posix_holders_scan(ctx, a);
 	if (r == 0 && !(flags & IPCADM_ANALYZE_NO_VERDICTS))
 		r = verdicts_judge(a);
+	if (r == 0 && !(flags & IPCADM_ANALYZE_NO_VERDICTS))
+		posix_judge(a);
 	if (r == 0)
 		r = holders_finish(a);
-	for (int k = 0; r == 0 && k < IPCADM_NKINDS; k++)
+	for (int k = 0; r == 0 && k < IPCADM_NALL_KINDS; k++)
 		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++)
 			compose_evidence(a, &a->info[k][i]);
 	if (r == 0 && a->text == NULL)
@@ -102,7 +108,7 @@ void ipcadm_analysis_free(struct ipcadm_analysis *a)
 {
 	if (a == NULL)
 		return;
-	for (int k = 0; k < IPCADM_NKINDS; k++)
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		free(a->info[k]);
 	procs_release(&a->procs);
 	free(a->recs);
@@ -117,7 +123,7 @@ static const struct obj_info *info_of(const struct ipcadm_analysis *a,
 	const struct ipcadm_obj *base;
 	size_t n;
 
-	if ((unsigned int)o->kind >= IPCADM_NKINDS)
+	if ((unsigned int)o->kind >= IPCADM_NALL_KINDS)
 		return NULL;
 	base = ipcadm_snapshot_obj(a->snap, o->kind, 0);
 	n = ipcadm_snapshot_count(a->snap, o->kind);

@@ -26,7 +26,7 @@ struct holder_rec {
 struct ipcadm_analysis {
 	const struct ipcadm_snapshot *snap;
 	struct procs procs;
-	struct obj_info *info[IPCADM_NKINDS];
+	struct obj_info *info[IPCADM_NALL_KINDS]; /* POSIX kinds too (posix-holders.c) */
 	struct holder_rec *recs;
 	size_t nrecs, capr;
 	struct ipcadm_holder *holders; /* sorted by object, after holders_finish() */
@@ -35,6 +35,7 @@ struct ipcadm_analysis {
 	bool maps_incomplete; /* some process's maps could not be read */
 	size_t syscall_unreadable; /* processes whose syscall could not be read */
 	bool scanned_syscalls;
+	size_t posix_unreadable; /* processes whose maps or fds could not be read */
 };
 
 /* Adds how to the holder record of (kind, idx, p), creating it if needed. */

@@ -25,6 +25,7 @@ int ipcadm_ctx_new(struct ipcadm_ctx **ctxp, const char *root)
 	if (ctx == NULL)
 		return -ENOMEM;
 	memcpy(ctx->root, root, n);
+	ctx->mqfd = -1;
 	ctx->live = n == 1 && root[0] == '/';
 	if (ctx->live)
 		ctx->root[0] = '\0'; /* paths are absolute already */
@@ -38,6 +39,8 @@ void ipcadm_ctx_free(struct ipcadm_ctx *ctx)
 		return;
 	name_cache_free(ctx->users);
 	name_cache_free(ctx->groups);
+	if (ctx->mqfd >= 0)
+		close(ctx->mqfd);
 	free(ctx);
 }
 
@@ -118,11 +121,12 @@ int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_
 	return r;
 }
 
-static const char *const kind_names[IPCADM_NKINDS] = { "shm", "sem", "msg" };
+static const char *const kind_names[IPCADM_NALL_KINDS] = { "shm", "sem", "msg",
+							    "pshm", "psem", "pmq" };
 
 const char *ipcadm_kind_name(enum ipcadm_kind kind)
 {
-	return (unsigned int)kind < IPCADM_NKINDS ? kind_names[kind] : "?";
+	return (unsigned int)kind < IPCADM_NALL_KINDS ? kind_names[kind] : "?";
 }
 
 int ipcadm_kind_parse(const char *name)
@@ -135,6 +139,7 @@ int ipcadm_kind_parse(const char *name)
 		{ "m", IPCADM_SHM },	{ "s", IPCADM_SEM },	  { "q", IPCADM_MSG },
 		{ "shared-memory", IPCADM_SHM }, { "semaphores", IPCADM_SEM },
 		{ "queues", IPCADM_MSG }, { "semaphore", IPCADM_SEM }, { "queue", IPCADM_MSG },
+		{ "pshm", IPCADM_PSHM }, { "psem", IPCADM_PSEM },	  { "pmq", IPCADM_PMQ },
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)

@@ -15,12 +15,15 @@ struct ipcadm_ctx {
 	enum ipcadm_source source;
 	struct name_cache *users;
 	struct name_cache *groups;
+	int mqfd; /* this IPC namespace's mqueue filesystem (posix.c), -1 until opened */
 };
 
 struct ipcadm_snapshot {
-	struct ipcadm_obj *objs[IPCADM_NKINDS];
-	size_t n[IPCADM_NKINDS];
-	size_t skipped[IPCADM_NKINDS];
+	struct ipcadm_obj *objs[IPCADM_NALL_KINDS];
+	size_t n[IPCADM_NALL_KINDS];
+	size_t skipped[IPCADM_NALL_KINDS];
+	int err[IPCADM_NALL_KINDS]; /* a POSIX kind that could not be read */
+	struct ipcadm_posix_limits plimits;
 	struct ipcadm_limits limits;
 	struct ipcadm_usage usage;
 };
@@ -38,5 +41,10 @@ int syscall_read_semvals(struct ipcadm_obj *obj);
 int syscall_read_qbytes(struct ipcadm_obj *obj);
 
 void name_cache_free(struct name_cache *c);
+
+/* POSIX IPC (posix.c): reads one POSIX kind, and the fs.mqueue and /dev/shm limits. */
+int posix_read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, struct ipcadm_obj **objsp,
+		    size_t *np);
+void posix_read_limits(struct ipcadm_ctx *ctx, struct ipcadm_snapshot *snap);
 
 #endif

@@ -81,9 +81,13 @@ int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned in
 	if (snap == NULL)
 		return -ENOMEM;
 	r = ipcadm_limits_read(ctx, &snap->limits);
-	for (int k = 0; r == 0 && k < IPCADM_NKINDS; k++) {
+	for (int k = 0; r == 0 && k < IPCADM_NALL_KINDS; k++) {
 		if (!(kinds & IPCADM_KIND_BIT(k)))
 			continue;
+		if (IPCADM_IS_POSIX(k)) { /* not fatal: the snapshot is made without it */
+			snap->err[k] = posix_read_kind(ctx, k, &snap->objs[k], &snap->n[k]);
+			continue;
+		}
 		r = read_kind(ctx, (enum ipcadm_kind)k, &snap->objs[k], &snap->n[k],
 			      &snap->skipped[k]);
 		for (size_t i = 0; r == 0 && i < snap->n[k]; i++) {
@@ -91,6 +95,8 @@ int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned in
 			add_usage(&snap->usage, &snap->objs[k][i], snap->limits.page_size);
 		}
 	}
+	if (r == 0)
+		posix_read_limits(ctx, snap);
 	if (r < 0) {
 		ipcadm_snapshot_free(snap);
 		return r;
@@ -103,9 +109,11 @@ void ipcadm_snapshot_free(struct ipcadm_snapshot *snap)
 {
 	if (snap == NULL)
 		return;
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
-		for (size_t i = 0; i < snap->n[k]; i++)
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		for (size_t i = 0; i < snap->n[k]; i++) {
 			free(snap->objs[k][i].sems);
+			free(snap->objs[k][i].name);
+		}
 		free(snap->objs[k]);
 	}
 	free(snap);
@@ -113,7 +121,7 @@ void ipcadm_snapshot_free(struct ipcadm_snapshot *snap)
 
 size_t ipcadm_snapshot_count(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind)
 {
-	return (unsigned int)kind < IPCADM_NKINDS ? snap->n[kind] : 0;
+	return (unsigned int)kind < IPCADM_NALL_KINDS ? snap->n[kind] : 0;
 }
 
 const struct ipcadm_obj *ipcadm_snapshot_obj(const struct ipcadm_snapshot *snap,
@@ -143,7 +151,7 @@ const struct ipcadm_usage *ipcadm_snapshot_usage(const struct ipcadm_snapshot *s
 
 size_t ipcadm_snapshot_skipped(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind)
 {
-	return (unsigned int)kind < IPCADM_NKINDS ? snap->skipped[kind] : 0;
+	return (unsigned int)kind < IPCADM_NALL_KINDS ? snap->skipped[kind] : 0;
 }
 
 int ipcadm_obj_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id, unsigned int flags,

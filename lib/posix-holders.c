@@ -1,0 +1,358 @@
+/* posix-holders.c: who holds each POSIX object: mappings in /proc/PID/maps and open
+ * descriptors in /proc/PID/fd, matched by the file's device and inode; and the verdicts. */
+#include "posix.h"
+#include "posixparse.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "strutil.h"
+
+/* The initial namespaces' inode numbers (include/linux/proc_ns.h). */
+#define INIT_IPC_NS 4026531839UL
+#define INIT_PID_NS 4026531836UL
+#define MAX_DEVS 8
+
+struct pkey {
+	uint64_t dev, ino;
+	enum ipcadm_kind kind;
+	size_t idx;
+};
+
+struct matcher {
+	struct pkey *v;
+	size_t n;
+	uint64_t devs[MAX_DEVS]; /* the filesystems the objects live on */
+	size_t ndevs;
+	bool any_dev; /* more filesystems than devs holds */
+	bool maps; /* shared memory or semaphores: read maps too */
+	const struct ipcadm_snapshot *snap; /* a copied tree: match paths, not inodes */
+};
+
+typedef void (*hold_fn)(void *arg, enum ipcadm_kind kind, size_t idx, unsigned int how);
+
+static int cmp_key(const void *x, const void *y)
+{
+	const struct pkey *a = x, *b = y;
+
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	return (a->ino > b->ino) - (a->ino < b->ino);
+}
+
+static void matcher_dev(struct matcher *m, uint64_t dev)
+{
+	for (size_t i = 0; i < m->ndevs; i++)
+		if (m->devs[i] == dev)
+			return;
+	if (m->ndevs == MAX_DEVS)
+		m->any_dev = true;
+	else
+		m->devs[m->ndevs++] = dev;
+}
+
+static bool matcher_has_dev(const struct matcher *m, uint64_t dev)
+{
+	if (m->any_dev)
+		return true;
+	for (size_t i = 0; i < m->ndevs; i++)
+		if (m->devs[i] == dev)
+			return true;
+	return false;
+}
+
+static int matcher_init(struct matcher *m, const struct ipcadm_snapshot *snap, bool live)
+{
+	size_t total = 0;
+
+	memset(m, 0, sizeof(*m));
+	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
+		total += ipcadm_snapshot_count(snap, k);
+	if (total == 0)
+		return 0;
+	m->v = malloc(total * sizeof(*m->v));
+	if (m->v == NULL)
+		return -ENOMEM;
+	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
+
+			m->v[m->n++] = (struct pkey){ o->dev, o->ino, k, i };
+			matcher_dev(m, o->dev);
+			m->maps |= k != IPCADM_PMQ;
+		}
+	}
+	qsort(m->v, m->n, sizeof(*m->v), cmp_key);
+	if (!live)
+		m->snap = snap;
+	return 0;
+}
+
+static const struct pkey *matcher_find(const struct matcher *m, uint64_t dev, uint64_t ino)
+{
+	struct pkey key = { .dev = dev, .ino = ino };
+
+	if (!matcher_has_dev(m, dev))
+		return NULL;
+	return bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_key);
+}
+
+/* A copied tree: "/dev/shm/NAME", "/dev/shm/sem.NAME" or "/dev/mqueue/NAME" by name. */
+static bool match_path(const struct matcher *m, const char *path, size_t len,
+		       enum ipcadm_kind *kind, size_t *idx)
+{
+	static const struct {
+		const char *prefix;
+		enum ipcadm_kind kind;
+	} dirs[] = {
+		{ "/dev/shm/sem.", IPCADM_PSEM },
+		{ "/dev/shm/", IPCADM_PSHM },
+		{ "/dev/mqueue/", IPCADM_PMQ },
+	};
+	char name[256];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t pl = strlen(dirs[i].prefix);
+		const struct ipcadm_obj *o, *base;
+
+		if (len <= pl || len - pl >= sizeof(name) || memcmp(path, dirs[i].prefix, pl) != 0)
+			continue;
+		memcpy(name, path + pl, len - pl);
+		name[len - pl] = '\0';
+		o = ipcadm_snapshot_find_name(m->snap, dirs[i].kind, name);
+		if (o == NULL)
+			return false;
+		base = ipcadm_snapshot_obj(m->snap, dirs[i].kind, 0);
+		*kind = dirs[i].kind;
+		*idx = (size_t)(o - base);
+		return true;
+	}
+	return false;
+}
+
+struct pid_walk {
+	const struct matcher *m;
+	hold_fn fn;
+	void *arg;
+};
+
+static int on_map(void *arg, const struct proc_file_map *map)
+{
+	struct pid_walk *w = arg;
+	unsigned int how = map->writable ? IPCADM_HOLD_ATTACHED_RW : IPCADM_HOLD_ATTACHED_RO;
+	enum ipcadm_kind kind;
+	size_t idx;
+
+	if (w->m->snap) {
+		if (match_path(w->m, map->path, map->pathlen, &kind, &idx))
+			w->fn(w->arg, kind, idx, how);
+	} else {
+		const struct pkey *k = matcher_find(
+			w->m, (uint64_t)makedev(map->dev_major, map->dev_minor), map->inode);
+
+		if (k)
+			w->fn(w->arg, k->kind, k->idx, how);
+	}
+	return 0;
+}
+
+static int scan_fds(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
+{
+	char path[64], link[PATH_MAX];
+	struct dirent *de;
+	int dfd, r = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dfd = ipcadm_ctx_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	if (dfd < 0)
+		return dfd;
+	dir = fdopendir(dfd);
+	if (dir == NULL) {
+		r = -errno;
+		close(dfd);
+		return r;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		enum ipcadm_kind kind;
+		size_t idx, plen;
+		struct stat st;
+		ssize_t n;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		if (w->m->snap) {
+			n = readlinkat(dirfd(dir), de->d_name, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			if (posixparse_fd_link(link, (size_t)n, &plen) == FD_LINK_PATH &&
+			    match_path(w->m, link, plen, &kind, &idx))
+				w->fn(w->arg, kind, idx, IPCADM_HOLD_OPEN);
+			continue;
+		}
+		/* stat follows the link to the very file, wherever it is mounted */
+		if (fstatat(dirfd(dir), de->d_name, &st, 0) == 0) {
+			const struct pkey *k = matcher_find(w->m, (uint64_t)st.st_dev,
+							    (uint64_t)st.st_ino);
+
+			if (k)
+				w->fn(w->arg, k->kind, k->idx, IPCADM_HOLD_OPEN);
+		}
+	}
+	closedir(dir);
+	return 0;
+}
+
+/* Reads a process's maps and fds; 0, -ENOENT when it is gone, -errno when unreadable. */
+static int scan_pid(struct ipcadm_ctx *ctx, pid_t pid, const struct matcher *m, hold_fn fn,
+		    void *arg)
+{
+	struct pid_walk w = { m, fn, arg };
+	char path[64], *buf;
+	size_t len;
+	int r;
+
+	if (m->maps) {
+		snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+		r = read_file(ctx, path, &buf, &len);
+		if (r < 0)
+			return r == -ESRCH ? -ENOENT : r;
+		r = posixparse_maps(buf, len, on_map, &w);
+		free(buf);
+		if (r < 0)
+			return r;
+	}
+	r = scan_fds(ctx, pid, &w);
+	return r == -ESRCH ? -ENOENT : r;
+}
+
+/* ---- the analysis ---- */
+
+struct an_walk {
+	struct ipcadm_analysis *a;
+	const struct proc *p;
+	int err;
+};
+
+static void on_hold(void *arg, enum ipcadm_kind kind, size_t idx, unsigned int how)
+{
+	struct an_walk *w = arg;
+
+	w->a->info[kind][idx].maps_found++;
+	if (analysis_add_holder(w->a, kind, idx, w->p, how) < 0)
+		w->err = -ENOMEM;
+}
+
+int posix_holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
+{
+	struct matcher m;
+	int r = matcher_init(&m, a->snap, ctx->live);
+
+	if (r < 0 || m.n == 0)
+		return r;
+	for (size_t i = 0; i < a->procs.n; i++) {
+		struct proc *p = &a->procs.v[i];
+		struct an_walk w = { a, p, 0 };
+
+		if (p->kthread || p->pid == a->procs.self)
+			continue;
+		r = scan_pid(ctx, p->pid, &m, on_hold, &w);
+		if (w.err) {
+			free(m.v);
+			return w.err;
+		}
+		if (r < 0 && r != -ENOENT) {
+			p->maps_unreadable = true;
+			a->posix_unreadable++;
+		}
+	}
+	free(m.v);
+	return 0;
+}
+
+static const char *posix_blind_spot(const struct ipcadm_analysis *a)
+{
+	if (a->procs.hidden)
+		return "/proc hides other users' processes (hidepid)";
+	if (a->procs.self_pidns != INIT_PID_NS && a->procs.self_pidns != 0 &&
+	    a->procs.self_ipcns == INIT_IPC_NS)
+		return "processes outside this PID namespace share the IPC namespace";
+	return NULL;
+}
+
+void posix_judge(struct ipcadm_analysis *a)
+{
+	const char *blind = posix_blind_spot(a);
+
+	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
+			struct obj_info *info = &a->info[k][i];
+			char facts[256] = "";
+
+			if (info->maps_found > 0) {
+				info->verdict = IPCADM_IN_USE;
+				info->own_evidence = true;
+			} else if (a->posix_unreadable > 0 || blind) {
+				info->verdict = IPCADM_UNKNOWN_VERDICT;
+				if (blind)
+					snprintf(facts, sizeof(facts),
+						 "no process seen holding it, but %s", blind);
+				else
+					snprintf(facts, sizeof(facts),
+						 "no process seen holding it, but %zu could not be "
+						 "inspected",
+						 a->posix_unreadable);
+			} else {
+				info->verdict = IPCADM_IDLE;
+				snprintf(facts, sizeof(facts),
+					 "no process maps or opens it; its name is its key: a "
+					 "program may open it again%s",
+					 k == IPCADM_PMQ && o->cbytes ? "; messages are queued" : "");
+			}
+			info->evidence = analysis_text(a, "%s", facts);
+		}
+	}
+}
+
+/* ---- the check right before a removal ---- */
+
+static void on_held(void *arg, enum ipcadm_kind kind, size_t idx, unsigned int how)
+{
+	(void)kind;
+	(void)idx;
+	(void)how;
+	*(bool *)arg = true;
+}
+
+bool posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino)
+{
+	struct pkey key = { dev, ino, IPCADM_PSHM, 0 };
+	struct matcher m = { .v = &key, .n = 1, .devs = { dev }, .ndevs = 1, .maps = true };
+	char path[PATH_MAX + 16];
+	struct dirent *de;
+	bool held = false;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/proc", ctx->root);
+	dir = opendir(path);
+	if (dir == NULL)
+		return false;
+	while (!held && (de = readdir(dir)) != NULL) {
+		uint64_t pid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' || str_to_u64(de->d_name, &pid) < 0 ||
+		    pid > INT32_MAX || (pid_t)pid == getpid())
+			continue;
+		scan_pid(ctx, (pid_t)pid, &m, on_held, &held);
+	}
+	closedir(dir);
+	return held;
+}
