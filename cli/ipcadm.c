@@ -107,9 +107,14 @@ int main(int argc, char **argv)
 		return error_code(r, "cannot use root '%s'", root);
 	ipcadm_ctx_set_source(ctx, source);
 	if (cmd) {
+		char name[64];
+
 		argv += optind;
 		argc -= optind;
 		optind = 0; /* restart getopt for the command */
+		/* getopt names argv[0] in its messages: "ipcadm list: invalid option" */
+		snprintf(name, sizeof(name), "%s %s", progname, cmd->name);
+		argv[0] = name;
 		r = cmd->run(ctx, argc, argv);
 	} else {
 		r = cmd_overview(ctx, 0, NULL);

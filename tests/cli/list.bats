@@ -301,8 +301,13 @@ we\"ird\\x5c\\x01\\xffx" "$("$IPCADM" list shm -o OWNER)" table
 	[[ "$output" == *"unknown time format 'yesterday'"* ]]
 	run "$IPCADM" list --bogus
 	[ "$status" -eq 2 ]
+	[[ "$output" == "ipcadm list: unrecognized option '--bogus'"* ]]
+	run "$IPCADM" list -x
+	[ "$status" -eq 2 ]
+	[[ "$output" == "ipcadm list: invalid option -- 'x'"* ]]
 	run "$IPCADM" list -o
 	[ "$status" -eq 2 ]
+	[[ "$output" == "ipcadm list: option requires an argument -- 'o'"* ]]
 	run "$IPCADM" lst
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown command 'lst'"* ]]
