@@ -36,7 +36,8 @@ tmp=$(mktemp -d)
 export IPCADM_FUZZ_SCRATCH="$tmp/scratch" IPCADM_FUZZ_FIXTURES="$ROOT/tests/fixtures"
 mkdir -p "$IPCADM_FUZZ_SCRATCH"
 trap 'rm -rf "$tmp"' EXIT
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+# the reports on stderr, where libFuzzer and the lines below look for them
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 n=0 rc_all=0
 for t in "${targets[@]}"; do
 	n=$((n + 1))
