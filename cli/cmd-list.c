@@ -1,5 +1,5 @@
-/* cmd-list.c: `ipcadm list [shm|sem|msg]...`: one table per kind, columns chosen
- * with -o from the object column table, in every output format. */
+/* cmd-list.c: `ipcadm list [shm|sem|msg|pshm|psem|pmq]...`: one table per kind, columns
+ * chosen with -o from the object column table, in every output format. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,18 +12,21 @@
 
 static void list_help(void)
 {
-	printf("Usage: %s list [OPTIONS] [shm|sem|msg]...\n\n"
-	       "List System V IPC objects, one table per kind (all kinds by default).\n\n"
+	printf("Usage: %s list [OPTIONS] [shm|sem|msg|pshm|psem|pmq]...\n\n"
+	       "List IPC objects, one table per kind. By default the System V kinds, and\n"
+	       "the POSIX kinds (pshm, psem, pmq) that have objects.\n\n"
 	       "Options:\n"
 	       "  -o, --output LIST        columns to show; +LIST adds to the defaults\n"
 	       "%s  -h, --help               this help\n\nColumns:\n",
 	       progname, output_options_help);
 	for (size_t i = 0; i < obj_ncolumns; i++) {
 		const struct column *c = &obj_columns[i];
-		char kinds[16] = "";
+		unsigned int all = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS;
+		char kinds[64] = "";
 
-		for (int k = 0; k < IPCADM_NKINDS; k++) {
-			if (!(c->kinds & IPCADM_KIND_BIT(k)) || c->kinds == IPCADM_ALL_KINDS)
+		for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+			if (!(c->kinds & IPCADM_KIND_BIT(k)) || c->kinds == IPCADM_ALL_KINDS ||
+			    c->kinds == all)
 				continue;
 			strcat(kinds, kinds[0] ? "," : " (");
 			strcat(kinds, ipcadm_kind_name(k));
@@ -33,7 +36,7 @@ static void list_help(void)
 		printf("  %-10s %s%s\n", c->name, c->help, kinds);
 	}
 	printf("\nDefault columns:\n");
-	for (int k = 0; k < IPCADM_NKINDS; k++)
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		printf("  %s: %s\n", ipcadm_kind_name(k), obj_default_columns[k]);
 }
 
@@ -86,8 +89,8 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	struct ipcadm_snapshot *snap;
 	struct obj_env env = { .ctx = ctx };
 	struct ipcadm_analysis *an = NULL;
-	bool verdicts = false;
-	int c, r, nkinds = 0;
+	bool verdicts = false, posix_implicit = false;
+	int c, r, nkinds = 0, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "o:h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
 		r = output_option("list", c, optarg, &opts);
@@ -107,15 +110,18 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 	}
 	for (; optind < argc; optind++) {
-		int k = parse_kind_arg(argv[optind]);
+		int k = parse_any_kind_arg(argv[optind]);
 
 		if (k < 0)
-			return usage_error("list", "unknown kind '%s' (shm, sem or msg)",
+			return usage_error("list",
+					   "unknown kind '%s' (shm, sem, msg, pshm, psem or pmq)",
 					   argv[optind]);
 		kinds |= IPCADM_KIND_BIT(k);
 	}
-	if (kinds == 0)
-		kinds = IPCADM_ALL_KINDS;
+	if (kinds == 0) {
+		kinds = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS;
+		posix_implicit = true; /* shown only when they have objects */
+	}
 	if (columns && check_columns(columns, kinds))
 		return EXIT_MISUSE;
 	if (columns && strcasestr(columns, "QBYTES"))
@@ -124,11 +130,23 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		flags |= IPCADM_READ_SEMVALS;
 
 	/* Verdicts look across kinds (companions): analyse every kind, print those asked. */
-	r = ipcadm_snapshot_read(ctx, (flags & IPCADM_READ_SEMVALS) ? IPCADM_ALL_KINDS : kinds,
+	r = ipcadm_snapshot_read(ctx,
+				 (flags & IPCADM_READ_SEMVALS) ? IPCADM_ALL_KINDS | kinds : kinds,
 				 flags, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
-	if (flags & IPCADM_READ_SEMVALS) {
+	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+		if (!(kinds & IPCADM_KIND_BIT(k)))
+			continue;
+		if (posix_read_failed(snap, k, !posix_implicit))
+			rc = 1;
+		if (posix_read_failed(snap, k, false) ||
+		    (posix_implicit && ipcadm_snapshot_count(snap, k) == 0))
+			kinds &= ~IPCADM_KIND_BIT(k);
+		else if (!columns || *columns == '+')
+			verdicts = true; /* the default POSIX columns have HOLDERS and VERDICT */
+	}
+	if ((flags & IPCADM_READ_SEMVALS) || verdicts) {
 		r = ipcadm_analyze(ctx, snap, verdicts ? 0 : IPCADM_ANALYZE_NO_VERDICTS, &an);
 		if (r < 0) {
 			ipcadm_snapshot_free(snap);
@@ -137,11 +155,11 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 		env.an = an;
 	}
-	for (int k = 0; k < IPCADM_NKINDS; k++)
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		nkinds += !!(kinds & IPCADM_KIND_BIT(k));
 
 	output_doc_begin(&opts, true);
-	for (int k = 0; k < IPCADM_NKINDS && r == 0; k++) {
+	for (int k = 0; k < IPCADM_NALL_KINDS && r == 0; k++) {
 		const struct column *sel[MAX_COLS];
 		size_t nsel = MAX_COLS;
 		const char *defaults[] = { obj_default_columns[k], NULL };
@@ -171,5 +189,5 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	output_doc_end(&opts, true);
 	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);
-	return r < 0 ? error_code(r, "cannot print the list") : 0;
+	return r < 0 ? error_code(r, "cannot print the list") : rc;
 }

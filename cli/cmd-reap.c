@@ -2,6 +2,7 @@
  * request), re-verifying each right before removal; a dry run unless --yes. */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@ struct reap_opts {
 	unsigned int kinds;
 	int64_t older_than;
 	const char *backup, *log;
+	const char *name; /* a glob: only POSIX objects whose name matches */
+	bool posix_asked; /* --kind named a POSIX kind */
 	struct out_opts out;
 };
 
@@ -28,13 +31,16 @@ static void reap_help(void)
 	       "Remove orphaned objects: private segments whose creator and last user are\n"
 	       "gone, private arrays and queues that no live process can hold. Without\n"
 	       "--yes, only lists what would be removed and why. Each object is read again\n"
-	       "right before removal and skipped if anything changed.\n\n"
+	       "right before removal and skipped if anything changed.\n"
+	       "POSIX objects (never orphaned: a name is a key) are removed only with\n"
+	       "--include-idle and either --name or a POSIX kind in --kind.\n\n"
 	       "Options:\n"
 	       "  -y, --yes                remove (otherwise a dry run)\n"
 	       "      --dry-run            list only (the default)\n"
 	       "  -i, --include-idle       also remove idle keyed objects\n"
 	       "  -u, --owner USER         only objects of this owner (name or UID)\n"
-	       "  -k, --kind LIST          only these kinds: shm,sem,msg\n"
+	       "  -k, --kind LIST          only these kinds: shm,sem,msg,pshm,psem,pmq\n"
+	       "      --name GLOB          only POSIX objects whose name matches, e.g. 'psm_*'\n"
 	       "      --older-than AGE     only objects created (ctime) longer ago: 30s, 10m, 2h, 3d\n"
 	       "      --backup DIR         save each segment's contents and attributes first\n"
 	       "      --log FILE           log each removal to FILE (default: syslog)\n"
@@ -52,7 +58,7 @@ static int parse_kinds(const char *list, unsigned int *kinds)
 	strcpy(buf, list);
 	*kinds = 0;
 	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
-		int k = parse_kind_arg(t);
+		int k = parse_any_kind_arg(t);
 
 		if (k < 0)
 			return -1;
@@ -66,6 +72,10 @@ static bool selected(const struct reap_opts *o, const struct ipcadm_obj *obj,
 {
 	if (v != IPCADM_ORPHANED && !(o->include_idle && v == IPCADM_IDLE))
 		return false;
+	if (IPCADM_IS_POSIX(obj->kind) && !o->name && !o->posix_asked)
+		return false; /* idle POSIX objects only when picked by name or kind */
+	if (o->name && (!obj->name || fnmatch(o->name, obj->name, 0) != 0))
+		return false;
 	if (o->have_owner && obj->uid != o->owner)
 		return false;
 	if (o->have_age && obj->ctime > now - o->older_than)
@@ -78,7 +88,14 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 {
 	char line[1536];
 
-	snprintf(line, sizeof(line),
+	if (IPCADM_IS_POSIX(obj->kind))
+		snprintf(line, sizeof(line),
+			 "removed %s /%s uid %u gid %u mode %o mtime %lld size %llu: %s: %s",
+			 ipcadm_kind_name(obj->kind), obj->name, (unsigned int)obj->uid,
+			 (unsigned int)obj->gid, obj->mode & 0777, (long long)obj->mtime,
+			 (unsigned long long)obj->size, ipcadm_verdict_name(v), evidence);
+	else
+		snprintf(line, sizeof(line),
 		 "removed %s %d key 0x%08x uid %u gid %u cuid %u cgid %u mode %o ctime %lld "
 		 "size %llu nsems %llu qnum %llu: %s: %s",
 		 ipcadm_kind_name(obj->kind), obj->id, (uint32_t)obj->key, (unsigned int)obj->uid,
@@ -110,9 +127,32 @@ static const char *outcome(int r)
 	}
 }
 
+static void report_posix(const struct reap_opts *o, const struct ipcadm_obj *obj,
+			 enum ipcadm_verdict v, const char *evidence, const char *what, bool first)
+{
+	if (o->out.mode == OUT_JSON) {
+		obuf_printf(out, "%s\n   {\"kind\": \"%s\", \"name\": ", first ? "" : ",",
+			    ipcadm_kind_name(obj->kind));
+		json_string(obj->name);
+		obuf_printf(out, ", \"uid\": %u, \"verdict\": \"%s\", \"action\": ",
+			    (unsigned int)obj->uid, ipcadm_verdict_name(v));
+		json_string(what);
+		obuf_puts(out, ", \"evidence\": ");
+		json_string(evidence);
+		obuf_putc(out, '}');
+		return;
+	}
+	obuf_printf(out, "%s %s /%s (uid %u): %s: %s\n", what, ipcadm_kind_name(obj->kind),
+		    obj->name, (unsigned int)obj->uid, ipcadm_verdict_name(v), evidence);
+}
+
 static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum ipcadm_verdict v,
 		   const char *evidence, const char *what, bool first)
 {
+	if (IPCADM_IS_POSIX(obj->kind)) {
+		report_posix(o, obj, v, evidence, what, first);
+		return;
+	}
 	if (o->out.mode == OUT_JSON) {
 		obuf_printf(out, "%s\n   {\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", "
 				 "\"uid\": %u, \"verdict\": \"%s\", \"action\": ",
@@ -142,7 +182,7 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, struct ipcadm
 
 	if (o->out.mode == OUT_JSON)
 		obuf_puts(out, "[");
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
 		if (!(o->kinds & IPCADM_KIND_BIT(k)))
 			continue;
 		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
@@ -158,7 +198,9 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, struct ipcadm
 				report(o, obj, v, evidence, "would remove", n++ == 0);
 				continue;
 			}
-			if (dirfd >= 0)
+			if (IPCADM_IS_POSIX(k))
+				r = ipcadm_posix_remove(ctx, obj->kind, obj->name, obj);
+			else if (dirfd >= 0)
 				r = ipcadm_obj_remove_backup(ctx, obj, dirfd, evidence);
 			else
 				r = ipcadm_obj_remove(ctx, obj->kind, obj->id, obj);
@@ -189,7 +231,7 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, struct ipcadm
 
 int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_DRY = 0x200, OPT_OLDER, OPT_BACKUP, OPT_LOG };
+	enum { OPT_DRY = 0x200, OPT_OLDER, OPT_BACKUP, OPT_LOG, OPT_NAME };
 	static const struct option longopts[] = {
 		{ "yes", no_argument, NULL, 'y' },
 		{ "dry-run", no_argument, NULL, OPT_DRY },
@@ -199,11 +241,12 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ "older-than", required_argument, NULL, OPT_OLDER },
 		{ "backup", required_argument, NULL, OPT_BACKUP },
 		{ "log", required_argument, NULL, OPT_LOG },
+		{ "name", required_argument, NULL, OPT_NAME },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct reap_opts o = { .kinds = IPCADM_ALL_KINDS };
+	struct reap_opts o = { .kinds = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS };
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an;
 	bool dry = false;
@@ -228,8 +271,13 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 			break;
 		case 'k':
 			if (parse_kinds(optarg, &o.kinds) < 0)
-				return usage_error("reap", "invalid kind list '%s' (shm,sem,msg)",
+				return usage_error("reap",
+						   "invalid kind list '%s' (shm,sem,msg,pshm,psem,pmq)",
 						   optarg);
+			o.posix_asked = (o.kinds & IPCADM_POSIX_KINDS) != 0;
+			break;
+		case OPT_NAME:
+			o.name = optarg;
 			break;
 		case OPT_OLDER:
 			if (str_to_duration(optarg, &o.older_than) < 0)
@@ -256,6 +304,9 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("reap", "unexpected argument '%s'", argv[optind]);
 	if (dry)
 		o.yes = false;
+	if (o.name && !o.include_idle)
+		return usage_error("reap", "--name selects POSIX objects, which are never orphaned "
+					   "(a name is a key): add --include-idle");
 	if (o.yes && !ipcadm_ctx_is_live(ctx)) {
 		errorx("cannot remove objects of a copied tree ('%s')", ipcadm_ctx_root(ctx));
 		return 1;
@@ -275,11 +326,19 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 	}
 	/* Every kind is analysed (companions), whatever --kind selects for removal. */
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, IPCADM_READ_SEMVALS, &snap);
+	/* POSIX objects are read only when they can be selected (see selected()). */
+	r = ipcadm_snapshot_read(ctx,
+				 IPCADM_ALL_KINDS | (o.include_idle && (o.name || o.posix_asked)
+							     ? (o.kinds & IPCADM_POSIX_KINDS)
+							     : 0),
+				 IPCADM_READ_SEMVALS, &snap);
 	if (r < 0) {
 		r = error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 		goto out;
 	}
+	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
+		if ((o.kinds & IPCADM_KIND_BIT(k)) && o.posix_asked)
+			posix_read_failed(snap, k, true);
 	r = ipcadm_analyze(ctx, snap, 0, &an);
 	if (r < 0) {
 		ipcadm_snapshot_free(snap);

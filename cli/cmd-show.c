@@ -11,11 +11,13 @@
 
 static void show_help(void)
 {
-	printf("Usage: %s show [OPTIONS] [shm|sem|msg] ID\n\n"
+	printf("Usage: %s show [OPTIONS] [shm|sem|msg] ID\n"
+	       "       %s show [OPTIONS] pshm|psem|pmq NAME | /NAME\n\n"
 	       "Show every attribute of one object. With a bare ID, every kind that has\n"
-	       "an object with that ID is shown (IDs of different kinds can be equal).\n\n"
+	       "an object with that ID is shown (IDs of different kinds can be equal);\n"
+	       "with a bare /NAME, every POSIX kind that has it.\n\n"
 	       "Options:\n%s  -h, --help               this help\n",
-	       progname, output_options_help);
+	       progname, progname, output_options_help);
 }
 
 static void print_sems_json(const struct ipcadm_obj *o)
@@ -53,7 +55,7 @@ static void print_sems_text(const struct ipcadm_obj *o)
 	}
 }
 
-static void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
+void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
 			 struct obj_env *env, bool first)
 {
 	const struct column *cols[MAX_COLS];
@@ -70,7 +72,10 @@ static void print_object(const struct out_opts *opts, const struct ipcadm_obj *o
 	}
 	if (!first)
 		obuf_putc(out, '\n');
-	if (opts->mode == OUT_TABLE && !opts->noheadings)
+	if (opts->mode == OUT_TABLE && !opts->noheadings && IPCADM_IS_POSIX(o->kind))
+		obuf_printf(out, "%.*s /%s\n", (int)strlen(kind_titles[o->kind]) - 1,
+			    kind_titles[o->kind], o->name);
+	else if (opts->mode == OUT_TABLE && !opts->noheadings)
 		obuf_printf(out, "%.*s %d\n", (int)strlen(kind_titles[o->kind]) - 1,
 			    kind_titles[o->kind], o->id);
 	for (size_t c = 0; c < n; c++) {
@@ -119,14 +124,17 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("show", "bad usage");
 	}
 	if (argc - optind == 2) {
-		kind = parse_kind_arg(argv[optind]);
+		kind = parse_any_kind_arg(argv[optind]);
 		if (kind < 0)
-			return usage_error("show", "unknown kind '%s' (shm, sem or msg)",
+			return usage_error("show",
+					   "unknown kind '%s' (shm, sem, msg, pshm, psem or pmq)",
 					   argv[optind]);
 		optind++;
 	} else if (argc - optind != 1) {
-		return usage_error("show", "expected [shm|sem|msg] ID");
+		return usage_error("show", "expected [shm|sem|msg] ID or [pshm|psem|pmq] NAME");
 	}
+	if (IPCADM_IS_POSIX(kind) || (kind < 0 && argv[optind][0] == '/'))
+		return posix_show(ctx, &opts, kind, argv[optind]);
 	if (parse_id_arg("show", argv[optind], &id) < 0)
 		return EXIT_MISUSE;
 

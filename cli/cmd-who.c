@@ -80,7 +80,7 @@ static const struct column holder_columns[] = {
 };
 #define NHCOLS (sizeof(holder_columns) / sizeof(holder_columns[0]))
 
-static void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
+void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 		      const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first)
 {
 	const struct column *cols[NHCOLS];
@@ -93,10 +93,17 @@ static void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 
 	for (size_t i = 0; i < NHCOLS; i++)
 		cols[i] = &holder_columns[i];
-	if (opts->mode == OUT_JSON) {
+	if (opts->mode == OUT_JSON && IPCADM_IS_POSIX(o->kind)) {
+		obuf_printf(out, "%s   \"%s\": [{\"name\": ", first ? "" : ",\n",
+			    ipcadm_kind_name(o->kind));
+		json_string(o->name);
+		obuf_printf(out, ", \"verdict\": \"%s\", \"evidence\": ", ipcadm_verdict_name(v));
+	} else if (opts->mode == OUT_JSON) {
 		obuf_printf(out, "%s   \"%s\": [{\"id\": %d, \"verdict\": \"%s\", \"evidence\": ",
 			    first ? "" : ",\n", ipcadm_kind_name(o->kind), o->id,
 			    ipcadm_verdict_name(v));
+	}
+	if (opts->mode == OUT_JSON) {
 		json_string(evidence);
 		obuf_puts(out, ", \"holders\": [");
 		for (size_t i = 0; i < n; i++) {
@@ -109,7 +116,10 @@ static void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	}
 	if (!first)
 		obuf_putc(out, '\n');
-	if (!opts->noheadings)
+	if (!opts->noheadings && IPCADM_IS_POSIX(o->kind))
+		obuf_printf(out, "%.*s /%s: %s: %s\n", (int)strlen(kind_titles[o->kind]) - 1,
+			    kind_titles[o->kind], o->name, ipcadm_verdict_name(v), evidence);
+	else if (!opts->noheadings)
 		obuf_printf(out, "%.*s %d: %s: %s\n", (int)strlen(kind_titles[o->kind]) - 1,
 			    kind_titles[o->kind], o->id, ipcadm_verdict_name(v), evidence);
 	if (n == 0)
@@ -142,10 +152,11 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 		if (r > 0)
 			continue;
 		if (c == 'h') {
-			printf("Usage: %s who [OPTIONS] [shm|sem|msg] ID\n\n"
+			printf("Usage: %s who [OPTIONS] [shm|sem|msg] ID | pshm|psem|pmq NAME | /NAME\n\n"
 			       "The processes that hold an object and how: attached (rw or ro,\n"
 			       "with the number of mappings), waiting in semop/msgrcv/msgsnd,\n"
-			       "its live creator or last user; and the object's verdict.\n\n"
+			       "its live creator or last user; for POSIX objects, mapped or open;\n"
+			       "and the object's verdict.\n\n"
 			       "Options:\n%s  -h, --help               this help\n",
 			       progname, output_options_help);
 			return 0;
@@ -153,14 +164,17 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("who", "bad usage");
 	}
 	if (argc - optind == 2) {
-		kind = parse_kind_arg(argv[optind]);
+		kind = parse_any_kind_arg(argv[optind]);
 		if (kind < 0)
-			return usage_error("who", "unknown kind '%s' (shm, sem or msg)",
+			return usage_error("who",
+					   "unknown kind '%s' (shm, sem, msg, pshm, psem or pmq)",
 					   argv[optind]);
 		optind++;
 	} else if (argc - optind != 1) {
-		return usage_error("who", "expected [shm|sem|msg] ID");
+		return usage_error("who", "expected [shm|sem|msg] ID or [pshm|psem|pmq] NAME");
 	}
+	if (IPCADM_IS_POSIX(kind) || (kind < 0 && argv[optind][0] == '/'))
+		return posix_who(ctx, &opts, kind, argv[optind]);
 	if (parse_id_arg("who", argv[optind], &id) < 0)
 		return EXIT_MISUSE;
 	r = ipcadm_snapshot_read(ctx, kinds, IPCADM_READ_SEMVALS, &snap);

@@ -1,4 +1,4 @@
-/* cols-obj.c: the one column table for System V objects; it drives list, show,
+/* cols-obj.c: the one column table for System V and POSIX objects; it drives list, show,
  * the -o check and the column list in --help (the lsipc pattern). */
 #include <stdio.h>
 #include <string.h>
@@ -13,15 +13,25 @@
 #define SEM IPCADM_KIND_BIT(IPCADM_SEM)
 #define MSG IPCADM_KIND_BIT(IPCADM_MSG)
 #define ALL IPCADM_ALL_KINDS
+#define PSHM IPCADM_KIND_BIT(IPCADM_PSHM)
+#define PSEM IPCADM_KIND_BIT(IPCADM_PSEM)
+#define PMQ IPCADM_KIND_BIT(IPCADM_PMQ)
+#define POSIX IPCADM_POSIX_KINDS
 
-const char *const kind_titles[IPCADM_NKINDS] = {
+const char *const kind_titles[IPCADM_NALL_KINDS] = {
 	"Shared memory segments", "Semaphore arrays", "Message queues",
+	"POSIX shared memory segments", "POSIX named semaphores", "POSIX message queues",
 };
 
-const char *const obj_default_columns[IPCADM_NKINDS] = {
+/* POSIX objects show their verdict by default: they are listed only when they exist, and
+ * "nobody holds it" is what one asks of a file in /dev/shm. */
+const char *const obj_default_columns[IPCADM_NALL_KINDS] = {
 	"KEY,ID,OWNER,PERMS,SIZE,NATTCH,STATUS,CTIME,CPID,LPID",
 	"KEY,ID,OWNER,PERMS,NSEMS,OTIME,CTIME",
 	"KEY,ID,OWNER,PERMS,USEDBYTES,QNUM,STIME,RTIME,CTIME,LSPID,LRPID",
+	"NAME,OWNER,PERMS,SIZE,ALLOC,MTIME,CTIME,HOLDERS,VERDICT",
+	"NAME,OWNER,PERMS,MTIME,CTIME,HOLDERS,VERDICT",
+	"NAME,OWNER,PERMS,QSIZE,MSGS,NOTIFY_PID,MTIME,CTIME,HOLDERS,VERDICT",
 };
 
 static void u64v(struct value *v, uint64_t x)
@@ -239,6 +249,46 @@ static void get_lrpid(const void *r, void *e, struct value *v)
 	u64v(v, (uint64_t)O(r)->lrpid);
 }
 
+static void get_name(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = O(r)->name ? V_STR : V_NONE;
+	v->s = O(r)->name;
+}
+
+static void get_mtime(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	timev(v, O(r)->mtime);
+}
+
+static void get_alloc(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	maybe_size(v, O(r)->alloc);
+}
+
+static void get_qsize(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_SIZE;
+	v->u = O(r)->cbytes;
+}
+
+static void get_msgs(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->qnum);
+	if (O(r)->qnum == IPCADM_UNKNOWN)
+		v->type = V_NONE; /* the queue file does not tell it */
+}
+
+static void get_notify_pid(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, (uint64_t)O(r)->notify_pid);
+}
+
 static void get_holders(const void *r, void *e, struct value *v)
 {
 	struct obj_env *env = ENV(e);
@@ -281,23 +331,34 @@ static void get_evidence(const void *r, void *e, struct value *v)
 const struct column obj_columns[] = {
 	{ "KEY", "key", 0, get_key, NULL, ALL },
 	{ "ID", "identifier", R, get_id, NULL, ALL },
-	{ "OWNER", "owner's user name (or UID)", 0, get_owner, NULL, ALL },
-	{ "GROUP", "owner's group name (or GID)", 0, get_group, NULL, ALL },
-	{ "UID", "owner's user ID", R, get_uid, NULL, ALL },
-	{ "GID", "owner's group ID", R, get_gid, NULL, ALL },
+	{ "OWNER", "owner's user name (or UID)", 0, get_owner, NULL, ALL | POSIX },
+	{ "NAME", "name (POSIX), without the leading /", 0, get_name, NULL, POSIX },
+	{ "GROUP", "owner's group name (or GID)", 0, get_group, NULL, ALL | POSIX },
+	{ "UID", "owner's user ID", R, get_uid, NULL, ALL | POSIX },
+	{ "GID", "owner's group ID", R, get_gid, NULL, ALL | POSIX },
 	{ "CUSER", "creator's user name (or UID)", 0, get_cuser, NULL, ALL },
 	{ "CGROUP", "creator's group name (or GID)", 0, get_cgroup, NULL, ALL },
 	{ "CUID", "creator's user ID", R, get_cuid, NULL, ALL },
 	{ "CGID", "creator's group ID", R, get_cgid, NULL, ALL },
-	{ "PERMS", "permissions, octal", 0, get_perms, NULL, ALL },
-	{ "CTIME", "time of creation or last change", 0, get_ctime, NULL, ALL },
-	{ "SIZE", "segment size", R, get_size, NULL, SHM },
+	{ "PERMS", "permissions, octal", 0, get_perms, NULL, ALL | POSIX },
+	{ "CTIME", "time of creation or last change", 0, get_ctime, NULL, ALL | POSIX },
+	{ "MTIME", "time of the last change of contents (POSIX: a write, a send, a receive)", 0,
+	  get_mtime, NULL, POSIX },
+	{ "SIZE", "segment size", R, get_size, NULL, SHM | PSHM | PSEM },
+	{ "ALLOC", "memory the file holds on its tmpfs", R, get_alloc, NULL, PSHM | PSEM },
+	{ "QSIZE", "bytes of messages queued (QSIZE of the queue file)", R, get_qsize, NULL,
+	  PMQ },
+	{ "MSGS", "messages queued: not in the queue file, so always -", R, get_msgs, NULL,
+	  PMQ },
+	{ "NOTIFY_PID", "process registered with mq_notify(), 0 when none", R, get_notify_pid,
+	  NULL, PMQ },
 	{ "NATTCH", "number of attachments", R, get_nattch, NULL, SHM },
 	{ "STATUS", "dest (removed, waiting for its last detach), locked", 0, get_status,
 	  NULL, SHM },
 	{ "CPID", "PID of the creator", R, get_cpid, NULL, SHM },
 	{ "LPID", "PID of the last attach or detach", R, get_lpid, NULL, SHM },
-	{ "ATIME", "time of the last attach", 0, get_atime, NULL, SHM },
+	{ "ATIME", "time of the last attach (POSIX: of the last read)", 0, get_atime, NULL,
+	  SHM | POSIX },
 	{ "DTIME", "time of the last detach", 0, get_dtime, NULL, SHM },
 	{ "RSS", "resident memory of the segment", R, get_rss, NULL, SHM },
 	{ "SWAP", "swapped-out memory of the segment", R, get_swap, NULL, SHM },
@@ -310,10 +371,11 @@ const struct column obj_columns[] = {
 	{ "LRPID", "PID of the last msgrcv", R, get_lrpid, NULL, MSG },
 	{ "STIME", "time of the last msgsnd", 0, get_stime, NULL, MSG },
 	{ "RTIME", "time of the last msgrcv", 0, get_rtime, NULL, MSG },
-	{ "HOLDERS", "processes that hold it: PID(command),...", 0, get_holders, NULL, ALL },
+	{ "HOLDERS", "processes that hold it: PID(command),...", 0, get_holders, NULL,
+	  ALL | POSIX },
 	{ "VERDICT", "in-use, maybe-in-use, idle, orphaned or unknown", 0, get_verdict, NULL,
-	  ALL },
-	{ "EVIDENCE", "the facts behind the verdict", 0, get_evidence, NULL, ALL },
+	  ALL | POSIX },
+	{ "EVIDENCE", "the facts behind the verdict", 0, get_evidence, NULL, ALL | POSIX },
 };
 const size_t obj_ncolumns = sizeof(obj_columns) / sizeof(obj_columns[0]);
 

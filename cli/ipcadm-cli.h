@@ -48,15 +48,28 @@ struct obj_env {
 };
 extern const struct column obj_columns[];
 extern const size_t obj_ncolumns;
-extern const char *const obj_default_columns[IPCADM_NKINDS];
+extern const char *const obj_default_columns[IPCADM_NALL_KINDS];
 /* Every column that applies to a kind, for show. */
 size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t max);
 /* True when a -o list names a column that needs the holder analysis. */
 bool columns_need_analysis(const char *list, bool *verdicts);
-extern const char *const kind_titles[IPCADM_NKINDS];
+extern const char *const kind_titles[IPCADM_NALL_KINDS];
 
-/* Parses "shm", "sem", "msg" at argv[*i]; returns the kind or -1 (and leaves *i). */
+/* Parses "shm", "sem", "msg"; returns the kind or -1. */
 int parse_kind_arg(const char *s);
+/* The same, and "pshm", "psem", "pmq". */
+int parse_any_kind_arg(const char *s);
+
+/* One object's attributes (cmd-show.c) and its holders (cmd-who.c). */
+void print_object(const struct out_opts *opts, const struct ipcadm_obj *o, struct obj_env *env,
+		  bool first);
+void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
+	       const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first);
+/* POSIX objects by name in show and who (cmd-posix.c); kind -1: every POSIX kind. */
+int posix_show(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name);
+int posix_who(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name);
+/* Warns (once per kind) that a POSIX kind could not be read; returns true when it was not. */
+bool posix_read_failed(const struct ipcadm_snapshot *snap, int kind, bool asked);
 int parse_id_arg(const char *cmd, const char *s, int *id);
 
 int cmd_overview(struct ipcadm_ctx *ctx, int argc, char **argv);

@@ -105,11 +105,18 @@ int output_option(const char *cmd, int c, const char *arg, struct out_opts *opts
 	return 0;
 }
 
-int parse_kind_arg(const char *s)
+int parse_any_kind_arg(const char *s)
 {
 	int k = ipcadm_kind_parse(s);
 
 	return k < 0 || strlen(s) < 3 ? -1 : k; /* only the full words here */
+}
+
+int parse_kind_arg(const char *s)
+{
+	int k = parse_any_kind_arg(s);
+
+	return k >= IPCADM_NKINDS ? -1 : k;
 }
 
 int parse_id_arg(const char *cmd, const char *s, int *id)

@@ -29,7 +29,7 @@ enum ipcadm_kind {
 			  IPCADM_KIND_BIT(IPCADM_MSG))
 #define IPCADM_POSIX_KINDS (IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM) | \
 			    IPCADM_KIND_BIT(IPCADM_PMQ))
-#define IPCADM_IS_POSIX(k) ((unsigned int)(k) >= IPCADM_NKINDS)
+#define IPCADM_IS_POSIX(k) ((int)(k) >= IPCADM_NKINDS && (int)(k) < IPCADM_NALL_KINDS)
 
 /* Mode bits the kernel keeps in a segment's perms. */
 #define IPCADM_SHM_DEST 01000

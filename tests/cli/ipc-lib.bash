@@ -43,27 +43,27 @@ same() {
 # fakeusers: in the private mount namespace, bind-mounts a copy of /etc/passwd and
 # /etc/group with alice (4242), bob (4243) and the groups staff42 (4343), ops (4344).
 fakeusers() {
-	cp /etc/passwd /dev/shm/passwd
-	cp /etc/group /dev/shm/group
-	printf 'alice:x:4242:4343::/:/bin/false\nbob:x:4243:4344::/:/bin/false\n' >>/dev/shm/passwd
-	printf 'staff42:x:4343:\nops:x:4344:\n' >>/dev/shm/group
-	mount --bind /dev/shm/passwd /etc/passwd
-	mount --bind /dev/shm/group /etc/group
+	cp /etc/passwd /dev/shm/t/passwd
+	cp /etc/group /dev/shm/t/group
+	printf 'alice:x:4242:4343::/:/bin/false\nbob:x:4243:4344::/:/bin/false\n' >>/dev/shm/t/passwd
+	printf 'staff42:x:4343:\nops:x:4344:\n' >>/dev/shm/t/group
+	mount --bind /dev/shm/t/passwd /etc/passwd
+	mount --bind /dev/shm/t/group /etc/group
 }
 
 # bgrun CMD...: runs CMD as a child and waits for it; its PID is in $PID, its stdout in $OUT.
 bgrun() {
-	"$@" >/dev/shm/bgrun.out &
+	"$@" >/dev/shm/t/bgrun.out &
 	PID=$!
 	wait "$PID"
-	OUT=$(cat /dev/shm/bgrun.out)
+	OUT=$(cat /dev/shm/t/bgrun.out)
 }
 
 # hold CMD...: starts an ipctool holder and waits (10 s at most) until it prints "ready";
 # its PID is in $HOLDER. The namespace's end kills it.
 hold() {
 	local f i
-	f=$(mktemp /dev/shm/hold.XXXXXX)
+	f=$(mktemp /dev/shm/t/hold.XXXXXX)
 	"$@" >"$f" &
 	HOLDER=$!
 	for ((i = 0; i < 200; i++)); do

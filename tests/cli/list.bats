@@ -259,9 +259,9 @@ KEY ID OWNER PERMS USEDBYTES QNUM STIME RTIME CTIME LSPID LRPID" "$("$IPCADM" li
 }
 
 @test "list -J escapes an owner's name as JSON requires; tables escape it as \\xNN" {
-	run ns 'cp /etc/passwd /dev/shm/passwd
-		printf "we\"ird\\\\\001\377x:x:4245:4245::/:/bin/false\n" >>/dev/shm/passwd
-		mount --bind /dev/shm/passwd /etc/passwd
+	run ns 'cp /etc/passwd /dev/shm/t/passwd
+		printf "we\"ird\\\\\001\377x:x:4245:4245::/:/bin/false\n" >>/dev/shm/t/passwd
+		mount --bind /dev/shm/t/passwd /etc/passwd
 		s=$("$IPCTOOL" shm-create 0 100 600)
 		"$IPCTOOL" set-owner shm "$s" 4245 0
 		j=$("$IPCADM" list -J)
@@ -295,7 +295,7 @@ we\"ird\\x5c\\x01\\xffx" "$("$IPCADM" list shm -o OWNER)" table
 @test "list: bad kinds, options and arguments are usage errors (exit 2)" {
 	run "$IPCADM" list bogus
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"unknown kind 'bogus' (shm, sem or msg)"* ]]
+	[[ "$output" == *"unknown kind 'bogus' (shm, sem, msg, pshm, psem or pmq)"* ]]
 	run "$IPCADM" list --time-format yesterday
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown time format 'yesterday'"* ]]

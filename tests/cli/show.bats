@@ -137,8 +137,8 @@ load ipc-lib
 @test "show: an ID that does not exist is exit 1, with nothing on stdout" {
 	run ns '"$IPCTOOL" shm-create 0 100 600 >/dev/null
 		set +e
-		"$IPCADM" show -J 5 >/dev/shm/out 2>/dev/shm/err; echo "rc=$?"
-		echo "out=[$(cat /dev/shm/out)] err=[$(cat /dev/shm/err)]"
+		"$IPCADM" show -J 5 >/dev/shm/t/out 2>/dev/shm/t/err; echo "rc=$?"
+		echo "out=[$(cat /dev/shm/t/out)] err=[$(cat /dev/shm/t/err)]"
 		"$IPCADM" show sem 0 2>&1; echo "rc=$?"'
 	ok
 	[[ "${lines[0]}" == "rc=1" ]]
@@ -172,9 +172,9 @@ load ipc-lib
 }
 
 @test "show escapes an odd owner name: \\xNN in text, JSON escapes in -J" {
-	run ns 'cp /etc/passwd /dev/shm/passwd
-		printf "a\\\\b\001\376:x:4246:4246::/:/bin/false\n" >>/dev/shm/passwd
-		mount --bind /dev/shm/passwd /etc/passwd
+	run ns 'cp /etc/passwd /dev/shm/t/passwd
+		printf "a\\\\b\001\376:x:4246:4246::/:/bin/false\n" >>/dev/shm/t/passwd
+		mount --bind /dev/shm/t/passwd /etc/passwd
 		q=$("$IPCTOOL" msg-create 0 600)
 		"$IPCTOOL" set-owner msg "$q" 4246 0
 		grep -qxF "OWNER      a\\x5cb\\x01\\xfe" <<<"$("$IPCADM" show msg "$q")"
