@@ -38,6 +38,7 @@ static const char *const type_names[] = {
 	[IPCADM_FINDING_RMID_FORCED] = "shm_rmid_forced",
 	[IPCADM_FINDING_LEAKED] = "leaked",
 	[IPCADM_FINDING_UNREADABLE] = "unreadable",
+	[IPCADM_FINDING_POSIX] = "posix",
 };
 
 static const char *upper_severity(enum ipcadm_severity s)
@@ -183,7 +184,7 @@ static void print_findings_json(const struct ipcadm_findings *f)
 			    ipcadm_severity_name(x->severity));
 		json_string(x->name);
 		obuf_printf(out, ", \"type\": \"%s\", \"kind\": ", type_names[x->type]);
-		if ((unsigned int)x->kind < IPCADM_NKINDS)
+		if ((unsigned int)x->kind < IPCADM_NALL_KINDS)
 			obuf_printf(out, "\"%s\"", ipcadm_kind_name(x->kind));
 		else
 			obuf_puts(out, "null");
@@ -281,7 +282,8 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (dopts.crit_percent < dopts.warn_percent)
 		return usage_error("doctor", "--crit (%u) is below --warn (%u)", dopts.crit_percent,
 				   dopts.warn_percent);
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
+	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
+				 verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
 	if (r < 0) {
 		error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 		return EXIT_UNKNOWN;

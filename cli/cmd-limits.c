@@ -1,5 +1,6 @@
 /* cmd-limits.c: `ipcadm limits`: every System V IPC limit, with the usage the kernel
- * counts against it (segments capped at 32768, pages rounded up per segment). */
+ * counts against it (segments capped at 32768, pages rounded up per segment); then the
+ * POSIX ones: fs.mqueue and the /dev/shm tmpfs. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,12 +119,33 @@ static size_t limit_rows(const struct ipcadm_snapshot *snap, struct limit_row *r
 	return n;
 }
 
+/* fs.mqueue (per IPC namespace) and the /dev/shm tmpfs (per mount namespace). */
+static size_t posix_rows(const struct ipcadm_snapshot *snap, struct limit_row *rows)
+{
+	const struct ipcadm_posix_limits *p = ipcadm_snapshot_posix_limits(snap);
+	const struct limit_row all[] = {
+		{ "MQ_QUEUES_MAX", "POSIX message queues", p->queues_max, p->queues,
+		  p->queues != IPCADM_UNKNOWN },
+		{ "MQ_MSG_MAX", "Max messages in a POSIX queue", p->msg_max, 0, false },
+		{ "MQ_MSGSIZE_MAX", "Max size of a POSIX message (bytes)", p->msgsize_max, 0,
+		  false },
+		{ "DEV_SHM", "Bytes of the /dev/shm tmpfs (SIGBUS if full)", p->shm_size,
+		  p->shm_used, p->shm_used != IPCADM_UNKNOWN },
+	};
+
+	memcpy(rows, all, sizeof(all));
+	return sizeof(all) / sizeof(all[0]);
+}
+
 int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts,
 		 bool usage_only)
 {
 	const struct column *cols[6];
 	struct limit_row rows[32];
 	size_t nrows = limit_rows(snap, rows), ncols = 0;
+
+	if (!usage_only) /* the overview stays System V */
+		nrows += posix_rows(snap, rows + nrows);
 	struct table *t;
 
 	for (size_t i = 0; i < 5; i++)
@@ -159,7 +181,8 @@ int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv)
 		if (c == 'h') {
 			printf("Usage: %s limits [OPTIONS]\n\n"
 			       "Every System V IPC limit of this IPC namespace, and its usage as\n"
-			       "the kernel counts it.\n\nOptions:\n%s  -h, --help               "
+			       "the kernel counts it; then fs.mqueue's limits and the size and use\n"
+			       "of the /dev/shm tmpfs.\n\nOptions:\n%s  -h, --help               "
 			       "this help\n",
 			       progname, output_options_help);
 			return 0;
@@ -168,7 +191,8 @@ int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("limits", "unexpected argument '%s'", argv[optind]);
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap);
+	/* the queues are counted to show their use of MQ_QUEUES_MAX */
+	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_KIND_BIT(IPCADM_PMQ), 0, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	r = print_limits(snap, &opts, false);

@@ -990,6 +990,89 @@ static void rmid_forced_finding(struct builder *b, uint64_t leaks)
 	sysctl_remedies(b, fi, "shm_rmid_forced", "1", false);
 }
 
+/* ---- POSIX: the /dev/shm tmpfs and fs.mqueue.queues_max ---- */
+
+/* The largest POSIX objects on /dev/shm, with their verdicts (a simple selection). */
+static void tmpfs_details(struct builder *b, size_t fi, bool *python_leak)
+{
+	const struct ipcadm_obj *top[16];
+	size_t n = 0, max = b->o.max_objects < 16 ? b->o.max_objects : 16;
+
+	for (int k = IPCADM_PSHM; k <= IPCADM_PSEM; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(b->snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(b->snap, k, i);
+			size_t j;
+
+			if (verdict_of(b, o, NULL) == IPCADM_IDLE && strncmp(o->name, "psm_", 4) == 0)
+				*python_leak = true;
+			if (n < max)
+				n++;
+			else if (o->alloc <= top[n - 1]->alloc)
+				continue;
+			for (j = n - 1; j > 0 && top[j - 1]->alloc < o->alloc; j--)
+				top[j] = top[j - 1];
+			top[j] = o;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		detail(b, fi, "%s /%s holds %s, %s", ipcadm_kind_name(top[i]->kind), top[i]->name,
+		       human(top[i]->alloc).s, ipcadm_verdict_name(verdict_of(b, top[i], NULL)));
+}
+
+static void posix_findings(struct builder *b)
+{
+	const struct ipcadm_posix_limits *p = ipcadm_snapshot_posix_limits(b->snap);
+	bool python_leak = false;
+	double pct;
+	size_t fi;
+
+	if (p->shm_size != IPCADM_UNKNOWN && p->shm_size > 0) {
+		pct = percent_of(p->shm_used, p->shm_size);
+		if (severity_of(b, pct) != IPCADM_SEV_OK) {
+			fi = finding_new(b, IPCADM_FINDING_POSIX, severity_of(b, pct), "dev-shm",
+					 IPCADM_PSHM);
+			if (fi == SIZE_MAX)
+				return;
+			set_counts(b, fi, p->shm_size, p->shm_used);
+			item(b, fi)->pub.percent = pct;
+			summary(b, fi, "/dev/shm: %s of %s used (%.0f%%): a full tmpfs kills programs "
+				       "with SIGBUS on first touch",
+				human(p->shm_used).s, human(p->shm_size).s, pct);
+			if (ipcadm_snapshot_count(b->snap, IPCADM_PSHM) +
+			    ipcadm_snapshot_count(b->snap, IPCADM_PSEM))
+				detail(b, fi, "POSIX shared memory and semaphores hold %s of it",
+				       human(p->shm_objs_alloc).s);
+			tmpfs_details(b, fi, &python_leak);
+			if (python_leak)
+				remedy(b, fi, "ipcadm reap --include-idle --kind pshm --name 'psm_*'  "
+					      "# Python multiprocessing segments nobody holds");
+			remedy(b, fi, "ipcadm reap --include-idle --kind pshm,psem --name 'NAME*'  "
+				      "# idle objects you know are leaks");
+			remedy(b, fi, "mount -o remount,size=%s /dev/shm  # a larger tmpfs (memory)",
+			       human(p->shm_size * 2).s);
+		}
+	}
+	if (p->queues != IPCADM_UNKNOWN && p->queues_max != IPCADM_UNKNOWN) {
+		pct = percent_of(p->queues, p->queues_max);
+		if (severity_of(b, pct) == IPCADM_SEV_OK)
+			return;
+		fi = finding_new(b, IPCADM_FINDING_POSIX, severity_of(b, pct), "MQ_QUEUES_MAX",
+				 IPCADM_PMQ);
+		if (fi == SIZE_MAX)
+			return;
+		set_counts(b, fi, p->queues_max, p->queues);
+		item(b, fi)->pub.percent = pct;
+		summary(b, fi, "MQ_QUEUES_MAX: %llu of %llu POSIX message queues (%.0f%%): mq_open "
+			       "fails with ENOSPC at the limit (but for CAP_SYS_RESOURCE)",
+			(unsigned long long)p->queues, (unsigned long long)p->queues_max, pct);
+		remedy(b, fi, "ipcadm reap --include-idle --kind pmq --name 'NAME*'  # idle "
+			      "queues you know are leaks");
+		remedy(b, fi, "sysctl -w fs.mqueue.queues_max=%llu",
+		       (unsigned long long)(p->queues_max * 2 > p->queues ? p->queues_max * 2
+									   : p->queues * 2));
+	}
+}
+
 /* ---- what could not be read ---- */
 
 static void unreadable_findings(struct builder *b)
@@ -1090,6 +1173,7 @@ int ipcadm_findings_build(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *
 	for (int k = 0; k < IPCADM_NKINDS; k++)
 		leak_finding(&b, (enum ipcadm_kind)k, &shm_leaks);
 	rmid_forced_finding(&b, shm_leaks);
+	posix_findings(&b);
 	unreadable_findings(&b);
 	if (b.err) {
 		ipcadm_findings_free(b.f);

@@ -35,7 +35,7 @@ export -f ipcs_val
 		same 4096 "$(lim MSGMNB)" MSGMNB
 		same 32768 "$(lim IPCMNI)" IPCMNI
 		expect "$j" "map(keys_unsorted | join(\",\")) | unique | join(\" \")" resource,description,limit,used,percent
-		expect "$j" "length" 14'
+		expect "$j" "length" 18'
 	ok
 }
 
@@ -83,8 +83,8 @@ export -f ipcs_val
 		same "$(ipcs_val "allocated semaphores" <<<"$u")" "$(used SEMMNS)" "ipcs SEMMNS"
 		same "$(ipcs_val "allocated queues" <<<"$u")" "$(used MSGMNI)" "ipcs MSGMNI"
 		expect "$j" "[.[] | select(.used == null) | .resource] | join(\",\")" \
-			SHMMAX,SHMMIN,SHM_RMID_FORCED,SEMMSL,SEMOPM,SEMVMX,MSGMAX,MSGMNB,IPCMNI
-		expect "$j" "[.[] | select(.used != null) | [.resource, .percent] | join(\"=\")] | join(\" \")" \
+			SHMMAX,SHMMIN,SHM_RMID_FORCED,SEMMSL,SEMOPM,SEMVMX,MSGMAX,MSGMNB,IPCMNI,MQ_MSG_MAX,MQ_MSGSIZE_MAX
+		expect "$j" "[.[:14][] | select(.used != null) | [.resource, .percent] | join(\"=\")] | join(\" \")" \
 			"SHMMNI=10 SHMALL=10 SEMMNI=10 SEMMNS=10.75 MSGMNI=10"'
 	ok
 }
@@ -115,16 +115,18 @@ export -f ipcs_val
 @test "limits: the table, raw and export forms; a usage bar only on a terminal" {
 	run ns "${LOWER/kernel.shm_rmid_forced=1/kernel.shm_rmid_forced=0}"'
 		"$IPCTOOL" fill shm 5 >/dev/null
+		mount -o remount,size=1M /dev/shm   # DEV_SHM as wide as SHMMAX
 		t=$("$IPCADM" limits)
 		same "RESOURCE        DESCRIPTION                                      LIMIT USED   USE%" "$(head -1 <<<"$t")"
 		grep -qx "SHMMNI          Shared memory segments                              50    5 10.00%" <<<"$t"
 		grep -qx "SHMMAX          Max size of a segment (bytes)                  1048576    -      -" <<<"$t"
-		[ "$(wc -l <<<"$t")" -eq 15 ]
+		[ "$(wc -l <<<"$t")" -eq 19 ]
+		grep -qx "DEV_SHM         Bytes of the /dev/shm tmpfs (SIGBUS if full)   1048576 .*" <<<"$t"
 		! grep -q "USAGE" <<<"$t"
 		same "SHMMNI 50 5 10.00%" "$("$IPCADM" limits -r --noheadings | head -1 | cut -d" " -f1,3-)"
 		same "RESOURCE DESCRIPTION LIMIT USED USE%" "$("$IPCADM" limits -r | head -1)"
 		grep -qx "RESOURCE=\"SHMMNI\" DESCRIPTION=\"Shared memory segments\" LIMIT=\"50\" USED=\"5\" USE_PCT=\"10.00%\"" <<<"$("$IPCADM" limits -e)"
-		[ "$("$IPCADM" limits --noheadings | wc -l)" -eq 14 ]
+		[ "$("$IPCADM" limits --noheadings | wc -l)" -eq 18 ]
 		tty=$(script -qec "$IPCADM limits" /dev/null | tr -d "\r")
 		grep -q "USE% USAGE$" <<<"$tty"
 		grep -qE "^SHMMNI .* 10.00% \[##\.{18}\]$" <<<"$tty"
