@@ -88,10 +88,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage();
-			return 0;
+			return finish_output(0);
 		case 'V':
 			printf("ipcadm %s\n", IPCADM_VERSION);
-			return 0;
+			return finish_output(0);
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 			return EXIT_MISUSE;

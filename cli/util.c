@@ -54,6 +54,11 @@ int finish_output(int rc)
 {
 	int r = obuf_flush(out);
 
+	/* help and version texts go through stdio: a failure there counts too */
+	if (fflush(stdout) != 0 && r == 0)
+		r = errno ? -errno : -EIO;
+	if (ferror(stdout) && r == 0)
+		r = -EIO;
 	if (r < 0 && r != -EPIPE) {
 		fprintf(stderr, "%s: write error: %s\n", progname, strerror(-r));
 		return rc ? rc : 1;

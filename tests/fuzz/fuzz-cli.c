@@ -78,7 +78,7 @@ int LLVMFuzzerInitialize(int *argc, char **argv[])
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	enum { MAX_ARGS = 24 };
-	char *argv[MAX_ARGS + 6];
+	char *argv[MAX_ARGS + 6], *owned[MAX_ARGS + 6];
 	int argc = 0, rc;
 	size_t ncmd = private_ipc ? NCOMMANDS : NREADONLY;
 	const char *cmd;
@@ -112,6 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_capture_reset(&cap);
 	obuf_init(out, cap.fd);
 	optind = 0; /* getopt restarts from scratch */
+	memcpy(owned, argv, sizeof(argv[0]) * (size_t)argc); /* main may replace argv[0] */
 	rc = ipcadm_main(argc, argv);
 	CHECK(rc >= 0 && rc <= 3); /* 3: doctor's Nagios UNKNOWN */
 	CHECK(obuf_flush(out) == 0);
@@ -122,6 +123,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
+	for (int i = 0; i < argc; i++)
+		free(owned[i]);
+	return 0;
 out:
 	for (int i = 0; i < argc; i++)
 		free(argv[i]);
