@@ -120,3 +120,32 @@ int posix_who(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, con
 	ipcadm_snapshot_free(snap);
 	return found ? 0 : not_found(kind, name);
 }
+
+int posix_rm(struct ipcadm_ctx *ctx, int kind, const char *name)
+{
+	int r;
+
+	name = bare(name);
+	r = ipcadm_posix_remove(ctx, kind, name, NULL);
+	if (r == -ENOENT)
+		return not_found(kind, name);
+	if (r == -EINVAL)
+		return usage_error("rm", "invalid name '%s': 1 to 250 bytes, no '/'", name);
+	if (r < 0)
+		return error_code(r, "cannot remove %s '%s'", ipcadm_kind_name(kind), name);
+	return 0;
+}
+
+int posix_mk(struct ipcadm_ctx *ctx, const struct ipcadm_posix_new *n)
+{
+	struct ipcadm_posix_new c = *n;
+	int r;
+
+	c.name = bare(n->name);
+	r = ipcadm_posix_create(ctx, &c);
+	if (r == -EINVAL)
+		return usage_error("mk", "invalid name '%s', mode or queue attributes", c.name);
+	if (r < 0)
+		return error_code(r, "cannot create %s '%s'", ipcadm_kind_name(c.kind), c.name);
+	return 0;
+}

@@ -68,6 +68,10 @@ void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 /* POSIX objects by name in show and who (cmd-posix.c); kind -1: every POSIX kind. */
 int posix_show(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name);
 int posix_who(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name);
+/* For rm and mk: removes a POSIX object by name (no checks: the user asked for it), creates
+ * one; both report errors and return the exit code. */
+int posix_rm(struct ipcadm_ctx *ctx, int kind, const char *name);
+int posix_mk(struct ipcadm_ctx *ctx, const struct ipcadm_posix_new *n);
 /* Warns (once per kind) that a POSIX kind could not be read; returns true when it was not. */
 bool posix_read_failed(const struct ipcadm_snapshot *snap, int kind, bool asked);
 int parse_id_arg(const char *cmd, const char *s, int *id);
