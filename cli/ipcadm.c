@@ -20,6 +20,8 @@ static const struct cmd commands[] = {
 	{ "who", cmd_who, "the processes that hold an object, and its verdict" },
 	{ "reap", cmd_reap, "remove proven leaks (a dry run unless --yes)" },
 	{ "restore", cmd_restore, "recreate segments saved by reap --backup" },
+	{ "rm", cmd_rm, "remove objects by ID, by key, or in bulk (listed, confirmed)" },
+	{ "mk", cmd_mk, "create an object; a refusal names the limit" },
 	{ "doctor", cmd_doctor, "why get calls fail or soon will, and the fix (exit 0/1/2)" },
 	{ "check", cmd_check, "would a new shm SIZE, sem NSEMS or msg be created now?" },
 	{ "metrics", cmd_metrics, "Prometheus text format, or --textfile DIR for node_exporter" },

@@ -1,0 +1,316 @@
+/* cmd-mk.c: `ipcadm mk`: creates a segment, semaphore array or queue (or a POSIX object)
+ * and prints its ID and key; a refusal names the limit that refused, from the prediction. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+#include "strutil.h"
+
+static const char *const nouns[IPCADM_NKINDS] = {
+	[IPCADM_SHM] = "shared memory segment",
+	[IPCADM_SEM] = "semaphore array",
+	[IPCADM_MSG] = "message queue",
+};
+
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+	struct seminfo *__buf;
+};
+
+struct mk {
+	int kind;
+	int32_t key;
+	unsigned int mode;
+	bool exclusive, hugetlb, json, have_value;
+	uint64_t amount; /* shm: bytes; sem: semaphores */
+	const char *values; /* sem: V or V1,V2,... */
+	long maxmsg, msgsize; /* pmq */
+};
+
+static void mk_help(void)
+{
+	printf("Usage: %s mk [OPTIONS] shm SIZE\n"
+	       "       %s mk [OPTIONS] sem NSEMS\n"
+	       "       %s mk [OPTIONS] msg\n"
+	       "       %s mk [OPTIONS] pshm NAME SIZE | psem NAME | pmq NAME\n\n"
+	       "Create an object and print its ID and key. SIZE takes K, M, G (1024s).\n"
+	       "When the kernel refuses, the limit that refused is named.\n\n"
+	       "Options:\n"
+	       "      --key KEY            the key (decimal or 0x hex); private by default\n"
+	       "  -m, --mode MODE          permissions, octal (default 600)\n"
+	       "  -x, --exclusive          fail if an object with the key exists (otherwise it\n"
+	       "                           is reported and left as it is)\n"
+	       "      --hugetlb            shm: back the segment with huge pages\n"
+	       "      --value V[,V...]     sem, psem: initial values (one for all, or one each)\n"
+	       "      --maxmsg N           pmq: messages the queue holds\n"
+	       "      --msgsize N          pmq: bytes per message\n"
+	       "  -J, --json               JSON output\n"
+	       "  -h, --help               this help\n",
+	       progname, progname, progname, progname);
+}
+
+/* Sets the initial values of a new array; -errno. */
+static int set_values(int id, const char *list, uint64_t nsems)
+{
+	unsigned short *vals = calloc(nsems, sizeof(*vals));
+	const char *p = list;
+	union semun arg;
+	size_t n = 0;
+	int r = 0;
+
+	if (vals == NULL)
+		return -ENOMEM;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char num[24];
+		uint64_t v;
+
+		if (len == 0 || len >= sizeof(num) || n >= nsems) {
+			r = -EINVAL;
+			break;
+		}
+		memcpy(num, p, len);
+		num[len] = '\0';
+		if (str_to_u64(num, &v) < 0 || v > 32767) {
+			r = -ERANGE;
+			break;
+		}
+		vals[n++] = (unsigned short)v;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (r == 0 && n == 1)
+		for (size_t i = 1; i < nsems; i++)
+			vals[i] = vals[0];
+	else if (r == 0 && n != nsems)
+		r = -EINVAL;
+	arg.array = vals;
+	if (r == 0 && semctl(id, 0, SETALL, arg) < 0)
+		r = -errno;
+	free(vals);
+	return r;
+}
+
+/* "cannot create ...: why", with the limit that refused when the prediction knows it. */
+static int explain_failure(struct ipcadm_ctx *ctx, const struct mk *m, int err)
+{
+	struct ipcadm_snapshot *snap;
+	struct ipcadm_prediction p;
+	char why[256];
+
+	if ((err == EINVAL || err == ENOSPC) &&
+	    ipcadm_snapshot_read(ctx, IPCADM_KIND_BIT(m->kind), 0, &snap) == 0) {
+		int r = ipcadm_predict_get(snap, m->kind, m->amount, &p);
+
+		ipcadm_snapshot_free(snap);
+		if (r == 0 && p.err != 0 && ipcadm_prediction_explain(&p, why, sizeof(why)) >= 0) {
+			errorx("cannot create %s: %s: %s", nouns[m->kind], strerror(err), why);
+			return 1;
+		}
+	}
+	if (err == EEXIST)
+		errorx("cannot create %s: key 0x%08x is taken (--exclusive)", nouns[m->kind],
+		       (unsigned int)m->key);
+	else
+		errorx("cannot create %s: %s", nouns[m->kind], strerror(err));
+	return 1;
+}
+
+/* Whether an object of the kind already has the key (then the get call returns it). */
+static int existing(int kind, int32_t key)
+{
+	if (key == IPC_PRIVATE)
+		return -1;
+	if (kind == IPCADM_SHM)
+		return shmget(key, 0, 0);
+	if (kind == IPCADM_SEM)
+		return semget(key, 0, 0);
+	return msgget(key, 0);
+}
+
+static int make_sysv(struct ipcadm_ctx *ctx, struct mk *m)
+{
+	int flags = IPC_CREAT | (int)m->mode | (m->exclusive ? IPC_EXCL : 0);
+	int old = existing(m->kind, m->key);
+	int id, r;
+
+	if (m->kind == IPCADM_SHM)
+		id = shmget(m->key, (size_t)m->amount, flags | (m->hugetlb ? SHM_HUGETLB : 0));
+	else if (m->kind == IPCADM_SEM)
+		id = semget(m->key, (int)m->amount, flags);
+	else
+		id = msgget(m->key, flags);
+	if (id < 0)
+		return explain_failure(ctx, m, errno);
+	if (old >= 0 && old == id) {
+		/* the key was taken: the get call handed back that object, as it is */
+		if (m->json)
+			obuf_printf(out, "{\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", "
+					 "\"created\": false}\n",
+				    ipcadm_kind_name(m->kind), id, (unsigned int)m->key);
+		else
+			obuf_printf(out, "%s %d with key 0x%08x exists already: left as it is\n",
+				    nouns[m->kind], id, (unsigned int)m->key);
+		return 0;
+	}
+	if (m->kind == IPCADM_SEM && m->values) {
+		r = set_values(id, m->values, m->amount);
+		if (r < 0) {
+			semctl(id, 0, IPC_RMID); /* ours, just made: no half-made array stays */
+			errorx("cannot set the values '%s' of semaphore array %d: %s", m->values, id,
+			       r == -EINVAL ? "give one value, or one per semaphore" : strerror(-r));
+			return 1;
+		}
+	}
+	if (m->json)
+		obuf_printf(out, "{\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", \"created\": true}\n",
+			    ipcadm_kind_name(m->kind), id, (unsigned int)m->key);
+	else
+		obuf_printf(out, "created %s %d, key 0x%08x\n", nouns[m->kind], id,
+			    (unsigned int)m->key);
+	return 0;
+}
+
+static int make_posix(struct ipcadm_ctx *ctx, struct mk *m, const char *name)
+{
+	struct ipcadm_posix_new n = {
+		.kind = (enum ipcadm_kind)m->kind,
+		.name = name,
+		.mode = m->mode,
+		.size = m->amount,
+		.maxmsg = m->maxmsg,
+		.msgsize = m->msgsize,
+	};
+	uint64_t v = 0;
+	int r;
+
+	if (m->values && (str_to_u64(m->values, &v) < 0 || v > 0x7fffffff))
+		return usage_error("mk", "invalid value '%s'", m->values);
+	n.value = (unsigned int)v;
+	r = posix_mk(ctx, &n);
+	if (r)
+		return r;
+	if (name[0] == '/')
+		name++;
+	if (m->json) {
+		obuf_printf(out, "{\"kind\": \"%s\", \"name\": ", ipcadm_kind_name(m->kind));
+		json_string(name);
+		obuf_puts(out, ", \"created\": true}\n");
+	} else {
+		obuf_printf(out, "created %s /%s\n", ipcadm_kind_name(m->kind), name);
+	}
+	return 0;
+}
+
+enum { OPT_KEY = 0x200, OPT_HUGETLB, OPT_VALUE, OPT_MAXMSG, OPT_MSGSIZE };
+
+int cmd_mk(struct ipcadm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "exclusive", no_argument, NULL, 'x' },
+		{ "hugetlb", no_argument, NULL, OPT_HUGETLB },
+		{ "value", required_argument, NULL, OPT_VALUE },
+		{ "maxmsg", required_argument, NULL, OPT_MAXMSG },
+		{ "msgsize", required_argument, NULL, OPT_MSGSIZE },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mk m = { .mode = 0600, .key = IPC_PRIVATE };
+	bool have_key = false;
+	const char *name = NULL;
+	uint64_t v;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "m:xJh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_KEY:
+			if (str_to_key(optarg, &m.key) < 0)
+				return usage_error("mk", "invalid key '%s'", optarg);
+			have_key = m.key != IPC_PRIVATE;
+			break;
+		case 'm':
+			if (str_to_mode(optarg, 0777, &m.mode) < 0)
+				return usage_error("mk", "invalid mode '%s' (octal, at most 777)",
+						   optarg);
+			break;
+		case 'x':
+			m.exclusive = true;
+			break;
+		case OPT_HUGETLB:
+			m.hugetlb = true;
+			break;
+		case OPT_VALUE:
+			m.values = optarg;
+			break;
+		case OPT_MAXMSG:
+		case OPT_MSGSIZE:
+			if (str_to_u64(optarg, &v) < 0 || v == 0 || v > 0x7fffffff)
+				return usage_error("mk", "invalid number '%s'", optarg);
+			if (opt == OPT_MAXMSG)
+				m.maxmsg = (long)v;
+			else
+				m.msgsize = (long)v;
+			break;
+		case 'J':
+			m.json = true;
+			break;
+		case 'h':
+			mk_help();
+			return 0;
+		default:
+			return usage_error("mk", "bad usage");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0 || (m.kind = parse_any_kind_arg(argv[0])) < 0)
+		return usage_error("mk", "expected shm SIZE, sem NSEMS, msg, pshm NAME SIZE, psem NAME "
+					 "or pmq NAME");
+	argc--;
+	argv++;
+	if (IPCADM_IS_POSIX(m.kind)) {
+		if (argc < 1)
+			return usage_error("mk", "expected %s NAME", ipcadm_kind_name(m.kind));
+		name = argv[0];
+		argc--;
+		argv++;
+		if (have_key || m.hugetlb)
+			return usage_error("mk", "--key and --hugetlb are for System V objects");
+	}
+	if (m.kind == IPCADM_SHM || m.kind == IPCADM_PSHM) {
+		if (argc != 1 || str_to_size(argv[0], &m.amount) < 0)
+			return usage_error("mk", "expected %s SIZE (e.g. 4096, 64K, 1G)",
+					   ipcadm_kind_name(m.kind));
+	} else if (m.kind == IPCADM_SEM) {
+		if (argc != 1 || str_to_u64(argv[0], &m.amount) < 0 || m.amount > INT32_MAX)
+			return usage_error("mk", "expected sem NSEMS (a number of semaphores)");
+	} else if (argc != 0) {
+		return usage_error("mk", "unexpected '%s'", argv[0]);
+	}
+	if (m.hugetlb && m.kind != IPCADM_SHM)
+		return usage_error("mk", "--hugetlb is for shared memory");
+	if (m.values && m.kind != IPCADM_SEM && m.kind != IPCADM_PSEM)
+		return usage_error("mk", "--value is for semaphores");
+	if ((m.maxmsg || m.msgsize) && m.kind != IPCADM_PMQ)
+		return usage_error("mk", "--maxmsg and --msgsize are for POSIX queues");
+	if (m.exclusive && !have_key && !IPCADM_IS_POSIX(m.kind))
+		return usage_error("mk", "--exclusive needs --key (a private object is always new)");
+	if (!ipcadm_ctx_is_live(ctx))
+		return usage_error("mk", "objects are made on the live system only, not below --root");
+	if (IPCADM_IS_POSIX(m.kind))
+		return make_posix(ctx, &m, name);
+	return make_sysv(ctx, &m);
+}

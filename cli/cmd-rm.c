@@ -1,0 +1,450 @@
+/* cmd-rm.c: `ipcadm rm`: removes objects by ID, by key or (listed first, confirmed) in bulk;
+ * each removal is re-verified by the library, and each outcome is reported, -J too. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipcadm-cli.h"
+#include "obuf.h"
+#include "strutil.h"
+
+static const char *const nouns[IPCADM_NKINDS] = {
+	[IPCADM_SHM] = "shared memory segment",
+	[IPCADM_SEM] = "semaphore array",
+	[IPCADM_MSG] = "message queue",
+};
+
+struct rm {
+	struct ipcadm_ctx *ctx;
+	bool json, dry_run, yes, all, private_only, have_owner, have_age;
+	unsigned int kinds; /* kinds chosen with --kind or the positional word (0: all) */
+	uid_t owner;
+	int64_t older_than;
+	int nresults; /* JSON array elements written */
+	int failed;
+};
+
+static void rm_help(void)
+{
+	printf("Usage: %s rm [OPTIONS] [shm|sem|msg] ID...\n"
+	       "       %s rm [OPTIONS] pshm|psem|pmq NAME...\n"
+	       "       %s rm [OPTIONS] --key KEY [--kind LIST]\n"
+	       "       %s rm [OPTIONS] --all [--owner USER] [--private] [--older-than AGE]\n\n"
+	       "Remove System V IPC objects (and POSIX ones by name). Each object is read\n"
+	       "again right before IPC_RMID. A segment already removed while attached is\n"
+	       "freed when its last user detaches and still counts against the limits until\n"
+	       "then: it is reported, not removed again. Bulk removal (--all) lists what it\n"
+	       "will remove, leaves objects in use (attached segments, arrays with waiters),\n"
+	       "and asks for confirmation at a terminal unless --yes is given.\n\n"
+	       "Options:\n"
+	       "      --key KEY            the object with this key (decimal or 0x hex)\n"
+	       "  -a, --all                every object that the filters below select\n"
+	       "  -k, --kind LIST          only these kinds: shm,sem,msg\n"
+	       "  -u, --owner USER         only objects of this owner (name or UID)\n"
+	       "  -p, --private            only private objects (key 0)\n"
+	       "      --older-than AGE     only objects changed (ctime) longer ago: 30s, 10m, 2h, 3d\n"
+	       "  -y, --yes                remove without asking\n"
+	       "      --dry-run            only list what would be removed\n"
+	       "  -J, --json               report what was done as JSON\n"
+	       "  -h, --help               this help\n",
+	       progname, progname, progname, progname);
+}
+
+static void key_text(const struct ipcadm_obj *o, char buf[16])
+{
+	snprintf(buf, 16, "0x%08x", (unsigned int)o->key);
+}
+
+/* One outcome: a line of text, or one element of the JSON array. */
+static void report(struct rm *c, enum ipcadm_kind kind, int id, const struct ipcadm_obj *o,
+		   const char *action, const char *why)
+{
+	char key[16] = "";
+
+	if (o)
+		key_text(o, key);
+	if (c->json) {
+		obuf_printf(out, "%s\n  {\"kind\": \"%s\", \"id\": %d, \"key\": ", c->nresults ? "," : "",
+			    ipcadm_kind_name(kind), id);
+		if (o)
+			json_string(key);
+		else
+			obuf_puts(out, "null");
+		obuf_puts(out, ", \"action\": ");
+		json_string(action);
+		obuf_puts(out, ", \"reason\": ");
+		if (why)
+			json_string(why);
+		else
+			obuf_puts(out, "null");
+		obuf_putc(out, '}');
+		c->nresults++;
+		return;
+	}
+	if (strcmp(action, "removed") == 0 || strcmp(action, "would-remove") == 0) {
+		obuf_printf(out, "%s %s %d", strcmp(action, "removed") == 0 ? "removed" : "would remove",
+			    nouns[kind], id);
+		if (o) {
+			const char *owner = ipcadm_user_name(c->ctx, o->uid);
+
+			if (owner)
+				obuf_printf(out, " (key %s, owner %s)", key, owner);
+			else
+				obuf_printf(out, " (key %s, owner %u)", key, (unsigned int)o->uid);
+		}
+		obuf_putc(out, '\n');
+	} else if (strcmp(action, "marked") == 0) {
+		obuf_printf(out, "%s %d is already removed: %s\n", nouns[kind], id, why);
+	} else {
+		errorx("%s %s %d: %s", strcmp(action, "skipped") == 0 ? "not removing" : "cannot remove",
+		       nouns[kind], id, why);
+	}
+}
+
+static const char *dest_note(const struct ipcadm_obj *o, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "it is freed when its last user detaches (nattch %llu), and counts against "
+		 "SHMMNI and SHMALL until then",
+		 o ? (unsigned long long)o->nattch : 0ULL);
+	return buf;
+}
+
+/* Removes one object; expect NULL for an object named by the user (removed even when
+ * busy), the listed object for bulk removal (skipped if it changed since). */
+static void remove_one(struct rm *c, enum ipcadm_kind kind, int id, const struct ipcadm_obj *o,
+		       const struct ipcadm_obj *expect)
+{
+	char buf[192];
+	int r = ipcadm_obj_remove(c->ctx, kind, id, expect);
+
+	switch (r) {
+	case 0:
+		report(c, kind, id, o, "removed", NULL);
+		return;
+	case -EALREADY:
+		report(c, kind, id, o, "marked", dest_note(o, buf, sizeof(buf)));
+		return;
+	case -ESTALE:
+		report(c, kind, id, o, "skipped", "it changed since it was listed: in use");
+		c->failed++;
+		return;
+	case -ENOENT:
+		report(c, kind, id, o, "failed", "no such object (removed meanwhile?)");
+		c->failed++;
+		return;
+	default:
+		report(c, kind, id, o, "failed", strerror(-r));
+		c->failed++;
+		return;
+	}
+}
+
+/* rm [KIND] ID...: each ID of the kind, or of the one kind that has it. */
+static void remove_ids(struct rm *c, int kind, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		struct ipcadm_obj objs[IPCADM_NKINDS];
+		int id, found = 0, which = -1, r = 0;
+
+		if (str_to_id(argv[i], &id) < 0) {
+			errorx("invalid ID '%s'", argv[i]);
+			c->failed++;
+			continue;
+		}
+		for (int k = 0; k < IPCADM_NKINDS; k++) {
+			if (kind >= 0 && k != kind)
+				continue;
+			r = ipcadm_obj_read(c->ctx, k, id, 0, &objs[k]);
+			if (r == -ENOENT)
+				continue;
+			if (r < 0)
+				break;
+			found++;
+			which = k;
+		}
+		if (r < 0 && r != -ENOENT) {
+			errorx("cannot read ID %d: %s", id, strerror(-r));
+			c->failed++;
+		} else if (found > 1) {
+			/* IDs of different kinds can be equal: never guess which one to remove */
+			errorx("ID %d is taken by more than one kind: say shm, sem or msg", id);
+			c->failed++;
+		} else if (found == 1) {
+			remove_one(c, which, id, &objs[which], NULL);
+		}
+		/* (read without IPCADM_READ_SEMVALS: nothing to release) */
+		if (r < 0 && r != -ENOENT)
+			continue;
+		if (!found) {
+			if (c->json) {
+				report(c, kind >= 0 ? kind : IPCADM_SHM, id, NULL, "failed",
+				       "no such object");
+			} else if (kind >= 0) {
+				errorx("no %s with ID %d", nouns[kind], id);
+			} else {
+				errorx("no shared memory segment, semaphore array or message queue "
+				       "with ID %d",
+				       id);
+			}
+			c->failed++;
+		}
+	}
+}
+
+/* Why bulk removal leaves an object alone, or NULL. */
+static const char *in_use(const struct ipcadm_obj *o, char *buf, size_t len)
+{
+	if (o->kind == IPCADM_SHM && o->nattch > 0) {
+		snprintf(buf, len, "in use: attached (nattch %llu)", (unsigned long long)o->nattch);
+		return buf;
+	}
+	if (o->kind == IPCADM_SEM && o->sems) {
+		unsigned long waiting = 0;
+
+		for (size_t i = 0; i < o->nsems; i++)
+			waiting += (unsigned long)o->sems[i].ncnt + (unsigned long)o->sems[i].zcnt;
+		if (waiting) {
+			snprintf(buf, len, "in use: %lu waiting", waiting);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static bool selected(const struct rm *c, const struct ipcadm_obj *o, int64_t now)
+{
+	if (c->have_owner && o->uid != c->owner)
+		return false;
+	if (c->private_only && o->key != 0)
+		return false;
+	if (c->have_age && (o->ctime == 0 || now - o->ctime < c->older_than))
+		return false;
+	return true;
+}
+
+/* Asks at a terminal; true for "y" or "yes". */
+static bool confirm(size_t n)
+{
+	char answer[16];
+
+	obuf_flush(out);
+	fprintf(stderr, "remove these %zu objects? [y/N] ", n);
+	fflush(stderr);
+	if (fgets(answer, sizeof(answer), stdin) == NULL)
+		return false;
+	answer[strcspn(answer, "\n")] = '\0';
+	return strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 ||
+	       strcmp(answer, "yes") == 0;
+}
+
+/* --all and --key: select from one snapshot, list, confirm, remove each as listed. */
+static int remove_selected(struct rm *c, bool by_key, int32_t key)
+{
+	unsigned int kinds = c->kinds ? c->kinds : IPCADM_ALL_KINDS;
+	struct ipcadm_snapshot *snap;
+	int64_t now = (int64_t)time(NULL);
+	size_t n = 0, busy = 0;
+	char buf[192];
+	int r;
+
+	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMVALS, &snap);
+	if (r < 0)
+		return error_code(r, "cannot read the IPC state");
+	/* the list first: what will go, and what stays because it is in use */
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		for (size_t i = 0; (kinds & IPCADM_KIND_BIT(k)) && i < ipcadm_snapshot_count(snap, k);
+		     i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
+
+			if (by_key ? o->key != key : !selected(c, o, now))
+				continue;
+			if (o->kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST)) {
+				report(c, k, o->id, o, "marked", dest_note(o, buf, sizeof(buf)));
+				continue;
+			}
+			if (!by_key && in_use(o, buf, sizeof(buf))) {
+				report(c, k, o->id, o, "skipped", buf);
+				busy++;
+				continue;
+			}
+			n++;
+			if (!by_key && (c->dry_run || !c->yes))
+				report(c, k, o->id, o, "would-remove", NULL);
+		}
+	}
+	if (by_key && n == 0 && busy == 0) {
+		ipcadm_snapshot_free(snap);
+		if (!c->json)
+			errorx("no object with key 0x%08x", (unsigned int)key);
+		c->failed++;
+		return 0;
+	}
+	if (c->dry_run || n == 0) {
+		ipcadm_snapshot_free(snap);
+		c->failed += (int)busy;
+		return 0;
+	}
+	if (!by_key && !c->yes) {
+		if (c->json || !isatty(STDIN_FILENO) || !confirm(n)) {
+			ipcadm_snapshot_free(snap);
+			if (c->json || !isatty(STDIN_FILENO))
+				errorx("not removing %zu object(s) without --yes (or a 'y' at a terminal)",
+				       n);
+			c->failed++;
+			return 0;
+		}
+	}
+	for (int k = 0; k < IPCADM_NKINDS; k++) {
+		for (size_t i = 0; (kinds & IPCADM_KIND_BIT(k)) && i < ipcadm_snapshot_count(snap, k);
+		     i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
+
+			if (by_key ? o->key != key : !selected(c, o, now))
+				continue;
+			if ((o->kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST)) ||
+			    (!by_key && in_use(o, buf, sizeof(buf))))
+				continue;
+			remove_one(c, k, o->id, o, by_key ? NULL : o);
+		}
+	}
+	c->failed += (int)busy;
+	ipcadm_snapshot_free(snap);
+	return 0;
+}
+
+static int parse_kinds(const char *list, unsigned int *kinds)
+{
+	char buf[64];
+
+	if (strlen(list) >= sizeof(buf))
+		return -1;
+	strcpy(buf, list);
+	*kinds = 0;
+	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+		int k = parse_kind_arg(t);
+
+		if (k < 0)
+			return -1;
+		*kinds |= IPCADM_KIND_BIT(k);
+	}
+	return *kinds ? 0 : -1;
+}
+
+enum { OPT_KEY = 0x200, OPT_OLDER, OPT_DRY };
+
+int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "all", no_argument, NULL, 'a' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "owner", required_argument, NULL, 'u' },
+		{ "private", no_argument, NULL, 'p' },
+		{ "older-than", required_argument, NULL, OPT_OLDER },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rm c = { .ctx = ctx };
+	const char *key_arg = NULL;
+	int32_t key = 0;
+	int opt, kind = -1;
+
+	while ((opt = getopt_long(argc, argv, "ak:u:pyJh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_KEY:
+			key_arg = optarg;
+			if (str_to_key(optarg, &key) < 0)
+				return usage_error("rm", "invalid key '%s'", optarg);
+			if (key == 0)
+				return usage_error("rm", "key 0 is IPC_PRIVATE, not a key: use --private");
+			break;
+		case 'a':
+			c.all = true;
+			break;
+		case 'k':
+			if (parse_kinds(optarg, &c.kinds) < 0)
+				return usage_error("rm", "invalid kind list '%s' (shm,sem,msg)", optarg);
+			break;
+		case 'u':
+			if (ipcadm_user_lookup(ctx, optarg, &c.owner) < 0)
+				return usage_error("rm", "unknown user '%s'", optarg);
+			c.have_owner = true;
+			break;
+		case 'p':
+			c.private_only = true;
+			break;
+		case OPT_OLDER:
+			if (str_to_duration(optarg, &c.older_than) < 0)
+				return usage_error("rm", "invalid age '%s' (e.g. 30s, 10m, 2h, 3d)",
+						   optarg);
+			c.have_age = true;
+			break;
+		case 'y':
+			c.yes = true;
+			break;
+		case OPT_DRY:
+			c.dry_run = true;
+			break;
+		case 'J':
+			c.json = true;
+			break;
+		case 'h':
+			rm_help();
+			return 0;
+		default:
+			return usage_error("rm", "bad usage");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0 && parse_any_kind_arg(argv[0]) >= 0) {
+		kind = parse_any_kind_arg(argv[0]);
+		argc--;
+		argv++;
+	}
+	if (kind >= IPCADM_NKINDS) {
+		int rc = 0;
+
+		if (argc == 0 || c.all || key_arg)
+			return usage_error("rm", "expected %s NAME...", ipcadm_kind_name(kind));
+		for (int i = 0; i < argc; i++) {
+			int r = posix_rm(ctx, kind, argv[i]);
+
+			if (r == 0 && !c.json)
+				obuf_printf(out, "removed %s %s\n", ipcadm_kind_name(kind), argv[i]);
+			rc = rc ? rc : r;
+		}
+		return rc;
+	}
+	if (kind >= 0) {
+		if (c.kinds)
+			return usage_error("rm", "give the kind once: as a word or with --kind");
+		c.kinds = IPCADM_KIND_BIT(kind);
+	}
+	if ((c.all || key_arg) && argc > 0)
+		return usage_error("rm", "IDs cannot be given with --all or --key");
+	if (c.all && key_arg)
+		return usage_error("rm", "--all and --key exclude each other");
+	if (!c.all && !key_arg && argc == 0)
+		return usage_error("rm", "expected IDs, --key KEY or --all");
+	if (!c.all && (c.have_owner || c.private_only || c.have_age))
+		return usage_error("rm", "--owner, --private and --older-than select for --all");
+	if (c.json)
+		obuf_putc(out, '[');
+	if (c.all)
+		remove_selected(&c, false, 0);
+	else if (key_arg)
+		remove_selected(&c, true, key);
+	else
+		remove_ids(&c, kind, argc, argv);
+	if (c.json)
+		obuf_puts(out, c.nresults ? "\n]\n" : "]\n");
+	return c.failed ? 1 : 0;
+}
