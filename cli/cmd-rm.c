@@ -285,7 +285,8 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 	}
 	if (c->dry_run || n == 0) {
 		ipcadm_snapshot_free(snap);
-		c->failed += (int)busy;
+		if (!c->dry_run)
+			c->failed += (int)busy;
 		return 0;
 	}
 	if (!by_key && !c->yes) {
