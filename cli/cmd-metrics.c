@@ -20,8 +20,8 @@ enum { OPT_TEXTFILE = 0x300, OPT_NO_VERDICTS };
 static void metrics_help(void)
 {
 	printf("Usage: %s metrics [OPTIONS]\n\n"
-	       "Print System V IPC usage, limits, objects per verdict, the memory orphaned\n"
-	       "segments hold and the doctor's status in the Prometheus text format.\n\n"
+	       "Print System V and POSIX IPC usage, limits, objects per verdict, the memory\n"
+	       "orphaned segments hold and the doctor's status in the Prometheus text format.\n\n"
 	       "Options:\n"
 	       "      --textfile DIR       write DIR/" TEXTFILE_NAME " atomically (for node_exporter's\n"
 	       "                           textfile collector) instead of standard output\n"
@@ -58,14 +58,14 @@ static void per_kind(struct obuf *o, const char *name, const char *help, const u
 	char labels[32];
 
 	head(o, name, help);
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
 		snprintf(labels, sizeof(labels), "kind=\"%s\"", ipcadm_kind_name(k));
 		sample(o, name, labels, v[k]);
 	}
 }
 
 struct verdict_sums {
-	uint64_t objects[IPCADM_NKINDS][IPCADM_UNKNOWN_VERDICT + 1];
+	uint64_t objects[IPCADM_NALL_KINDS][IPCADM_UNKNOWN_VERDICT + 1];
 	uint64_t rss[IPCADM_UNKNOWN_VERDICT + 1], swap[IPCADM_UNKNOWN_VERDICT + 1];
 	uint64_t size[IPCADM_UNKNOWN_VERDICT + 1];
 };
@@ -74,7 +74,7 @@ static void sum_verdicts(const struct ipcadm_snapshot *snap, const struct ipcadm
 			 struct verdict_sums *s)
 {
 	memset(s, 0, sizeof(*s));
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
 			enum ipcadm_verdict v = ipcadm_analysis_verdict(an, o, NULL);
@@ -89,7 +89,7 @@ static void sum_verdicts(const struct ipcadm_snapshot *snap, const struct ipcadm
 	}
 }
 
-static void write_verdicts(struct obuf *o, const struct verdict_sums *s)
+static void write_verdicts(struct obuf *o, const struct verdict_sums *s, const bool *read_ok)
 {
 	static const char *const shm_names[][2] = {
 		{ "ipcadm_shm_orphaned_size_bytes", "Bytes in orphaned segments (sizes)." },
@@ -104,7 +104,9 @@ static void write_verdicts(struct obuf *o, const struct verdict_sums *s)
 
 	head(o, "ipcadm_verdict_objects",
 	     "Objects per verdict: in-use, maybe-in-use, idle, orphaned, unknown.");
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		if (IPCADM_IS_POSIX(k) && !read_ok[k])
+			continue;
 		for (int v = 0; v <= IPCADM_UNKNOWN_VERDICT; v++) {
 			snprintf(labels, sizeof(labels), "kind=\"%s\",verdict=\"%s\"",
 				 ipcadm_kind_name(k), ipcadm_verdict_name(v));
@@ -140,18 +142,29 @@ static void write_metrics(struct obuf *o, const struct ipcadm_snapshot *snap,
 {
 	const struct ipcadm_limits *l = ipcadm_snapshot_limits(snap);
 	const struct ipcadm_usage *u = ipcadm_snapshot_usage(snap);
-	uint64_t objects[IPCADM_NKINDS] = { u->shm_segs, u->sem_sets, u->msg_queues };
-	uint64_t limits[IPCADM_NKINDS] = { ipcadm_limits_shm_segs(l), ipcadm_limits_sem_sets(l),
-					   ipcadm_limits_msg_queues(l) };
+	const struct ipcadm_posix_limits *p = ipcadm_snapshot_posix_limits(snap);
+	uint64_t objects[IPCADM_NALL_KINDS] = { u->shm_segs, u->sem_sets, u->msg_queues };
+	uint64_t limits[IPCADM_NALL_KINDS] = { ipcadm_limits_shm_segs(l), ipcadm_limits_sem_sets(l),
+					       ipcadm_limits_msg_queues(l), IPCADM_UNKNOWN,
+					       IPCADM_UNKNOWN, p->queues_max };
+	bool read_ok[IPCADM_NALL_KINDS];
 	uint64_t dest = 0;
+
+	/* POSIX kinds that could not be read (no mqueue mount) have no samples */
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		read_ok[k] = ipcadm_snapshot_error(snap, k) == 0;
+		if (IPCADM_IS_POSIX(k))
+			objects[k] = read_ok[k] ? ipcadm_snapshot_count(snap, k) : IPCADM_UNKNOWN;
+		if (!read_ok[k])
+			limits[k] = IPCADM_UNKNOWN;
+	}
 
 	for (size_t i = 0; i < ipcadm_snapshot_count(snap, IPCADM_SHM); i++)
 		dest += !!(ipcadm_snapshot_obj(snap, IPCADM_SHM, i)->mode & IPCADM_SHM_DEST);
-	per_kind(o, "ipcadm_objects", "System V IPC objects in this IPC namespace, by kind.",
-		 objects);
+	per_kind(o, "ipcadm_objects", "System V and POSIX IPC objects, by kind.", objects);
 	per_kind(o, "ipcadm_objects_limit",
 		 "The most objects of a kind the kernel allows: kernel.shmmni, the SEMMNI of "
-		 "kernel.sem or kernel.msgmni, capped at 32768.",
+		 "kernel.sem or kernel.msgmni, capped at 32768; fs.mqueue.queues_max for pmq.",
 		 limits);
 	gauge(o, "ipcadm_shm_pages",
 	      "Pages counted against kernel.shmall: each segment rounded up to whole pages.",
@@ -184,6 +197,16 @@ static void write_metrics(struct obuf *o, const struct ipcadm_snapshot *snap,
 	      l->msgmax);
 	gauge(o, "ipcadm_msg_queue_size_default_bytes",
 	      "kernel.msgmnb: the bytes a new queue may hold.", l->msgmnb);
+	gauge(o, "ipcadm_dev_shm_size_bytes", "The size of the /dev/shm tmpfs.", p->shm_size);
+	gauge(o, "ipcadm_dev_shm_used_bytes",
+	      "Bytes used on /dev/shm: a full tmpfs kills programs with SIGBUS on first touch.",
+	      p->shm_used);
+	gauge(o, "ipcadm_dev_shm_objects_bytes",
+	      "Bytes the POSIX shared memory and semaphores hold on /dev/shm.", p->shm_objs_alloc);
+	gauge(o, "ipcadm_mq_messages_limit", "fs.mqueue.msg_max: the most messages a queue holds.",
+	      p->msg_max);
+	gauge(o, "ipcadm_mq_message_size_limit_bytes",
+	      "fs.mqueue.msgsize_max: the largest POSIX message.", p->msgsize_max);
 	gauge(o, "ipcadm_verdicts_available",
 	      "1 when the process table was read and every object has a verdict.",
 	      an ? 1 : 0);
@@ -191,7 +214,7 @@ static void write_metrics(struct obuf *o, const struct ipcadm_snapshot *snap,
 		struct verdict_sums s;
 
 		sum_verdicts(snap, an, &s);
-		write_verdicts(o, &s);
+		write_verdicts(o, &s, read_ok);
 	}
 	write_findings(o, f);
 	gauge(o, "ipcadm_last_run_timestamp_seconds", "When ipcadm read this state (Unix time).",
@@ -299,7 +322,9 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return error_code(-errno, "cannot use '%s' as the textfile directory", textfile);
 	if (textfile && !S_ISDIR(st.st_mode))
 		return error_code(-ENOTDIR, "cannot use '%s' as the textfile directory", textfile);
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
+	/* the kinds the doctor reads, so that ipcadm_doctor_status is its exit status */
+	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
+				 verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	if (verdicts) {

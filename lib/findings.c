@@ -1095,7 +1095,7 @@ static void unreadable_findings(struct builder *b)
 		if (lims[i].v != IPCADM_UNKNOWN)
 			continue;
 		fi = finding_new(b, IPCADM_FINDING_UNREADABLE, IPCADM_SEV_WARNING, lims[i].name,
-				 IPCADM_NKINDS);
+				 IPCADM_NALL_KINDS);
 		summary(b, fi, "%s could not be read: the limits it sets are not checked",
 			lims[i].name);
 	}
@@ -1110,7 +1110,7 @@ static void unreadable_findings(struct builder *b)
 	}
 	if (b->an == NULL && b->o.analysis_err) {
 		fi = finding_new(b, IPCADM_FINDING_UNREADABLE, IPCADM_SEV_OK, "verdicts",
-				 IPCADM_NKINDS);
+				 IPCADM_NALL_KINDS);
 		summary(b, fi, "no verdicts: the process table could not be read (%s)",
 			strerror(-b->o.analysis_err));
 	}

@@ -150,6 +150,10 @@ sem_leak() {
 	[[ "$output" == *"CRITICAL  MSGMNI: 16 of 16 message queues in use (100%): the next msgget fails with ENOSPC"* ]]
 	run "$IPCADM" --root "$FIXTURES/doctor-sem" doctor --now 1700259200 --no-verdicts --top 1
 	[[ "$output" == *"- 24 more semaphore arrays in 24 other groups"* ]]
+	# a limit that cannot be read is a warning of its own, about no one kind
+	run "$IPCADM" --root "$FIXTURES/doctor-unreadable" doctor -J --no-verdicts
+	[ "$status" -eq 1 ]
+	[[ "$(jq -c '.findings[] | select(.name == "kernel.sem") | [.severity, .type, .kind]' <<<"$output")" == '["warning","unreadable",null]' ]]
 }
 
 @test "the overview (ipcadm without a command) ends with the doctor's problems" {

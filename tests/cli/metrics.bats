@@ -13,6 +13,7 @@ CONTRIB="$BATS_TEST_DIRNAME/../../contrib"
 		"$IPCTOOL" drop-to 1234 1234 -- "$IPCTOOL" fill sem 3 2 >/dev/null
 		"$IPCTOOL" shm-create 4661 10000 600 >/dev/null
 		"$IPCTOOL" msg-create 4660 600 >/dev/null
+		head -c 8192 /dev/zero > /dev/shm/app-cache   # a POSIX segment on the private tmpfs
 		"$IPCADM" metrics > /tmp/metrics.$$.prom
 		promtool check metrics < /tmp/metrics.$$.prom && echo promtool-ok
 		grep -v "^#" /tmp/metrics.$$.prom; rm -f /tmp/metrics.$$.prom'
@@ -28,6 +29,10 @@ CONTRIB="$BATS_TEST_DIRNAME/../../contrib"
 	[[ "$output" == *$'\nipcadm_verdicts_available 1\n'* ]]
 	[[ "$output" == *$'\nipcadm_doctor_status 1\n'* ]] # the leak is a warning
 	[[ "$output" == *$'\nipcadm_doctor_findings{severity="warning"} 1\n'* ]]
+	[[ "$output" == *$'\nipcadm_objects{kind="pshm"} 1\n'* ]]
+	[[ "$output" == *$'\nipcadm_objects{kind="pmq"} 0\n'* ]]
+	[[ "$output" == *$'\nipcadm_dev_shm_objects_bytes 8192\n'* ]]
+	[[ "$output" == *$'\nipcadm_verdict_objects{kind="pshm",verdict="idle"} 1\n'* ]]
 }
 
 @test "metrics: every sample has HELP and TYPE, names follow the conventions" {

@@ -286,6 +286,8 @@ static void test_unreadable(void **st)
 			any = true;
 			assert_int_equal(x->severity, IPCADM_SEV_WARNING);
 		}
+		if (strcmp(x->name, "kernel.sem") == 0)
+			assert_int_equal(x->kind, IPCADM_NALL_KINDS); /* no one kind */
 	}
 	assert_true(any);
 	release(&d);
