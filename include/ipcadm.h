@@ -362,7 +362,7 @@ struct ipcadm_finding {
 	enum ipcadm_finding_type type;
 	enum ipcadm_severity severity;
 	const char *name; /* stable: "SEMMNI", "SHMMAX", "shm-dest", "shm_rmid_forced", ... */
-	enum ipcadm_kind kind; /* IPCADM_NKINDS when it concerns no one kind */
+	enum ipcadm_kind kind; /* IPCADM_NALL_KINDS when it concerns no one kind */
 	uint64_t limit, used; /* IPCADM_UNKNOWN when they do not apply */
 	double percent; /* used of limit, -1 when it does not apply */
 	const char *summary;
