@@ -17,8 +17,8 @@ static void list_help(void)
 	       "the POSIX kinds (pshm, psem, pmq) that have objects.\n\n"
 	       "Options:\n"
 	       "  -o, --output LIST        columns to show; +LIST adds to the defaults\n"
-	       "%s  -h, --help               this help\n\nColumns:\n",
-	       progname, output_options_help);
+	       "%s%s  -h, --help               this help\n\nColumns:\n",
+	       progname, output_options_help, ns_options_help);
 	for (size_t i = 0; i < obj_ncolumns; i++) {
 		const struct column *c = &obj_columns[i];
 		unsigned int all = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS;
@@ -81,19 +81,24 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		OUTPUT_LONGOPTS,
+		NS_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct out_opts opts = { 0 };
 	const char *columns = NULL;
 	unsigned int kinds = 0, flags = 0;
-	struct ipcadm_snapshot *snap;
 	struct obj_env env = { .ctx = ctx };
-	struct ipcadm_analysis *an = NULL;
+	struct ns_sel nss = { 0 };
+	struct ns_set set;
+	char colbuf[1024];
 	bool verdicts = false, posix_implicit = false;
 	int c, r, nkinds = 0, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "o:h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
+	       -1) {
 		r = output_option("list", c, optarg, &opts);
+		if (r == 0)
+			r = ns_option("list", c, optarg, &nss);
 		if (r < 0)
 			return EXIT_MISUSE;
 		if (r > 0)
@@ -130,64 +135,91 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		flags |= IPCADM_READ_SEMVALS;
 
 	/* Verdicts look across kinds (companions): analyse every kind, print those asked. */
-	r = ipcadm_snapshot_read(ctx,
-				 (flags & IPCADM_READ_SEMVALS) ? IPCADM_ALL_KINDS | kinds : kinds,
-				 flags, &snap);
-	if (r < 0)
-		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+	rc = ns_set_read(ctx, &nss, (flags & IPCADM_READ_SEMVALS) ? IPCADM_ALL_KINDS | kinds : kinds,
+			 flags, -1, &set);
+	if (set.n == 0)
+		return rc;
 	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+		size_t count = 0;
+		bool failed = false;
+
 		if (!(kinds & IPCADM_KIND_BIT(k)))
 			continue;
-		if (posix_read_failed(snap, k, !posix_implicit))
-			rc = 1;
-		if (posix_read_failed(snap, k, false) ||
-		    (posix_implicit && ipcadm_snapshot_count(snap, k) == 0))
+		for (size_t v = 0; v < set.n; v++) {
+			if (k != IPCADM_PMQ && !set.v[v].ns.self && set.active)
+				continue; /* shm and semaphores belong to mount namespaces */
+			if (posix_read_failed(set.v[v].snap, k, !posix_implicit))
+				rc = 1;
+			failed |= posix_read_failed(set.v[v].snap, k, false);
+			count += ipcadm_snapshot_count(set.v[v].snap, k);
+		}
+		if ((failed && count == 0) || (posix_implicit && count == 0))
 			kinds &= ~IPCADM_KIND_BIT(k);
 		else if (!columns || *columns == '+')
 			verdicts = true; /* the default POSIX columns have HOLDERS and VERDICT */
 	}
-	if ((flags & IPCADM_READ_SEMVALS) || verdicts) {
-		r = ipcadm_analyze(ctx, snap, verdicts ? 0 : IPCADM_ANALYZE_NO_VERDICTS, &an);
+	for (size_t v = 0; v < set.n && ((flags & IPCADM_READ_SEMVALS) || verdicts); v++) {
+		r = ipcadm_analyze(ctx, set.v[v].snap, verdicts ? 0 : IPCADM_ANALYZE_NO_VERDICTS,
+				   &set.v[v].an);
 		if (r < 0) {
-			ipcadm_snapshot_free(snap);
+			ns_set_free(&set);
 			return error_code(r, "cannot read the process table below '%s'",
 					  ipcadm_ctx_root(ctx));
 		}
-		env.an = an;
+	}
+	if (set.active && columns && *columns != '+' && !strcasestr(columns, "NAMESPACE")) {
+		snprintf(colbuf, sizeof(colbuf), "NAMESPACE,%s", columns);
+		columns = colbuf; /* with -A or -N, every entry names its namespace */
 	}
 	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		nkinds += !!(kinds & IPCADM_KIND_BIT(k));
 
+	r = 0;
 	output_doc_begin(&opts, true);
+	if (set.active) {
+		r = ns_print_table(&opts, &set);
+		if (opts.mode == OUT_TABLE)
+			obuf_putc(out, '\n');
+	}
 	for (int k = 0; k < IPCADM_NALL_KINDS && r == 0; k++) {
 		const struct column *sel[MAX_COLS];
 		size_t nsel = MAX_COLS;
+		char defbuf[512];
 		const char *defaults[] = { obj_default_columns[k], NULL };
 		struct table *t;
 
 		if (!(kinds & IPCADM_KIND_BIT(k)))
 			continue;
+		if (set.active) {
+			snprintf(defbuf, sizeof(defbuf), "NAMESPACE,%s", obj_default_columns[k]);
+			defaults[0] = defbuf;
+		}
 		r = columns_select(obj_columns, obj_ncolumns, IPCADM_KIND_BIT(k), defaults,
 				   columns, sel, &nsel);
 		if (r < 0 || nsel == 0)
 			continue;
 		if (opts.mode == OUT_TABLE && nkinds > 1 && k != __builtin_ctz(kinds))
 			obuf_putc(out, '\n');
-		t = table_new(&opts, ipcadm_kind_name(k), nkinds > 1 ? kind_titles[k] : NULL, sel,
-			      nsel, &env);
+		t = table_new(&opts, ipcadm_kind_name(k),
+			      nkinds > 1 || set.active ? kind_titles[k] : NULL, sel, nsel, &env);
 		if (t == NULL) {
 			r = -ENOMEM;
 			break;
 		}
-		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++)
-			table_add(t, ipcadm_snapshot_obj(snap, k, i));
+		for (size_t v = 0; v < set.n; v++) {
+			const struct ipcadm_snapshot *snap = set.v[v].snap;
+
+			env.an = set.v[v].an; /* cells are made when a row is added */
+			for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++)
+				table_add(t, ipcadm_snapshot_obj(snap, k, i));
+			if (ipcadm_snapshot_skipped(snap, k))
+				errorx("warning: %zu unreadable lines of /proc/sysvipc/%s were "
+				       "skipped",
+				       ipcadm_snapshot_skipped(snap, k), ipcadm_kind_name(k));
+		}
 		r = table_finish(t);
-		if (ipcadm_snapshot_skipped(snap, k))
-			errorx("warning: %zu unreadable lines of /proc/sysvipc/%s were skipped",
-			       ipcadm_snapshot_skipped(snap, k), ipcadm_kind_name(k));
 	}
 	output_doc_end(&opts, true);
-	ipcadm_analysis_free(an);
-	ipcadm_snapshot_free(snap);
+	ns_set_free(&set);
 	return r < 0 ? error_code(r, "cannot print the list") : rc;
 }

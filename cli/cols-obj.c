@@ -289,6 +289,12 @@ static void get_notify_pid(const void *r, void *e, struct value *v)
 	u64v(v, (uint64_t)O(r)->notify_pid);
 }
 
+static void get_ipcns(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	u64v(v, O(r)->ipcns);
+}
+
 static void get_holders(const void *r, void *e, struct value *v)
 {
 	struct obj_env *env = ENV(e);
@@ -376,6 +382,7 @@ const struct column obj_columns[] = {
 	{ "VERDICT", "in-use, maybe-in-use, idle, orphaned or unknown", 0, get_verdict, NULL,
 	  ALL | POSIX },
 	{ "EVIDENCE", "the facts behind the verdict", 0, get_evidence, NULL, ALL | POSIX },
+	{ "NAMESPACE", "IPC namespace inode (with -A or -N)", R, get_ipcns, NULL, ALL | POSIX },
 };
 const size_t obj_ncolumns = sizeof(obj_columns) / sizeof(obj_columns[0]);
 

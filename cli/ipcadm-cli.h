@@ -92,6 +92,39 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_check(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv);
 
+/* IPC namespaces (ns.c): -A/--all-namespaces and -N/--namespace PID|PATH. */
+struct ns_sel {
+	bool all;
+	const char *spec;
+};
+#define NS_SHORTOPTS "AN:"
+#define NS_LONGOPTS                                                                  \
+	{ "all-namespaces", no_argument, NULL, 'A' },                                \
+	{ "namespace", required_argument, NULL, 'N' }
+extern const char ns_options_help[];
+/* 1 when the option was -A or -N, 0 when not, -1 on misuse (reported). */
+int ns_option(const char *cmd, int c, const char *arg, struct ns_sel *sel);
+
+/* One namespace's snapshot, and its analysis when asked for. */
+struct ns_view {
+	struct ipcadm_ns ns;
+	struct ipcadm_snapshot *snap;
+	struct ipcadm_analysis *an;
+};
+struct ns_set {
+	struct ns_view *v;
+	size_t n;
+	bool active; /* -A or -N: objects carry their namespace */
+};
+/* Reads the selected namespaces (this one without -A/-N); analyze: the ipcadm_analyze()
+ * flags, or -1 for none. Reports errors; returns 0, or 1 when one could not be read. */
+int ns_set_read(struct ipcadm_ctx *ctx, const struct ns_sel *sel, unsigned int kinds,
+		unsigned int flags, int analyze, struct ns_set *set);
+void ns_set_free(struct ns_set *set);
+const char *ns_hint(const struct ipcadm_ns *ns, char *buf, size_t len);
+/* The namespaces as a table titled "IPC namespaces" (JSON: an array "namespaces"). */
+int ns_print_table(const struct out_opts *opts, const struct ns_set *set);
+
 /* The doctor (cmd-doctor.c), shared with the overview and metrics: runs the holder
  * analysis when verdicts is set (a failure is kept in opts->analysis_err). */
 int doctor_diagnose(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,

@@ -90,6 +90,8 @@ struct ipcadm_obj {
 	uint64_t alloc; /* bytes the tmpfs holds for it (st_blocks), IPCADM_UNKNOWN for queues */
 	pid_t notify_pid; /* queue: the process registered by mq_notify(), 0 when none */
 	int notify, signo; /* queue: NOTIFY (sigev_notify) and SIGNO */
+
+	uint64_t ipcns; /* its IPC namespace's inode, when read with ipcadm_snapshot_read_ns() */
 };
 
 /* What a snapshot reads beyond the /proc/sysvipc tables. */
@@ -395,6 +397,37 @@ size_t ipcadm_findings_count(const struct ipcadm_findings *f);
 const struct ipcadm_finding *ipcadm_findings_get(const struct ipcadm_findings *f, size_t i);
 enum ipcadm_severity ipcadm_findings_worst(const struct ipcadm_findings *f);
 const char *ipcadm_severity_name(enum ipcadm_severity s); /* "ok", "warning", "critical" */
+
+/*
+ * IPC namespaces (lib/nsenter.c). Every namespace is found from /proc/PID/ns/ipc; another
+ * namespace is read, and its objects removed, in a child process that setns()es into it
+ * (the IPC namespace only: PIDs stay the host's, and so do the tool's own namespaces).
+ */
+struct ipcadm_ns {
+	uint64_t ino; /* the namespace's inode */
+	pid_t pid; /* its oldest process (0 for a namespace named by a file) */
+	char comm[65]; /* that process's command */
+	char cgroup[256]; /* and its cgroup (the v2 path, else the first line's) */
+	size_t nprocs; /* processes in it */
+	bool self; /* the tool's own */
+	char path[256]; /* what to open to enter it: /proc/PID/ns/ipc or a bind mount */
+};
+
+/* Every IPC namespace that a process is in, the tool's own first, then by inode. */
+int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np);
+/* A namespace named by a PID or by a path (/proc/PID/ns/ipc, a bind-mounted ns file). */
+int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns *ns);
+/* ipcadm_snapshot_read() in that namespace; POSIX shm and semaphores belong to mount
+ * namespaces, so only the tool's own namespace reads them. Every object carries ipcns. */
+int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
+			    unsigned int kinds, unsigned int flags,
+			    struct ipcadm_snapshot **snapp);
+/* The namespace a snapshot was read in (0 when read with ipcadm_snapshot_read()). */
+uint64_t ipcadm_snapshot_ns(const struct ipcadm_snapshot *snap);
+/* ipcadm_obj_remove(), ipcadm_obj_remove_backup() (dirfd >= 0) or, for a POSIX queue,
+ * ipcadm_posix_remove() run in the namespace, with the same checks. */
+int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
+			 const struct ipcadm_obj *expect, int dirfd, const char *evidence);
 
 /* Parses one /proc/sysvipc table held in memory (the fuzz and unit entry point). */
 int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,

@@ -81,6 +81,8 @@ int ipcadm_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
 		}
 	}
 	r = procs_scan(ctx, &a->procs);
+	if (r == 0 && snap->ipcns) /* read in another namespace: holders are matched in it */
+		a->procs.self_ipcns = (unsigned long)snap->ipcns;
 	if (r == 0)
 		r = holders_scan(ctx, a);
 	if (r == 0)

@@ -24,6 +24,7 @@ struct ipcadm_snapshot {
 	size_t skipped[IPCADM_NALL_KINDS];
 	int err[IPCADM_NALL_KINDS]; /* a POSIX kind that could not be read */
 	struct ipcadm_posix_limits plimits;
+	uint64_t ipcns; /* the namespace it was read in (nsenter.c), 0: not told */
 	struct ipcadm_limits limits;
 	struct ipcadm_usage usage;
 };

@@ -1,0 +1,546 @@
+/* nsenter.c: IPC namespaces: found from /proc/PID/ns/ipc; another one is read (and its
+ * objects removed) in a child that setns()es into it and sends the snapshot back. */
+#include "internal.h"
+#include "procparse.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "strutil.h"
+
+#define SNAP_MAGIC 0x69706373u /* "ipcs" */
+
+/* "ipc:[4026531839]" of a path below the root; 0 when unreadable. */
+static uint64_t ns_ino(const struct ipcadm_ctx *ctx, const char *path)
+{
+	char full[PATH_MAX + 64], link[64];
+	const char *open;
+	uint64_t ino;
+	ssize_t n;
+
+	snprintf(full, sizeof(full), "%s%s", ctx->root, path);
+	n = readlink(full, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	open = strchr(link, '[');
+	if (open == NULL || link[n - 1] != ']' ||
+	    mem_to_u64(open + 1, (size_t)(link + n - 2 - open), &ino) < 0)
+		return 0;
+	return ino;
+}
+
+/* The command and start of a process, from /proc/PID/stat. */
+static int proc_info(const struct ipcadm_ctx *ctx, pid_t pid, char *comm, size_t len,
+		     uint64_t *start)
+{
+	char path[64], *buf;
+	struct proc_stat st;
+	size_t n;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	r = read_file(ctx, path, &buf, &n);
+	if (r < 0)
+		return r;
+	r = procparse_stat(buf, n, &st);
+	free(buf);
+	if (r < 0)
+		return r;
+	snprintf(comm, len, "%s", st.comm);
+	*start = st.starttime;
+	return 0;
+}
+
+/* The cgroup of a process: the v2 line ("0::/path"), else the first line's path. */
+static void proc_cgroup(const struct ipcadm_ctx *ctx, pid_t pid, char *out, size_t len)
+{
+	char path[64], *buf, *line, *save = NULL, *first = NULL;
+	size_t n;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (read_file(ctx, path, &buf, &n) < 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = strchr(line, ':');
+
+		p = p ? strchr(p + 1, ':') : NULL;
+		if (p == NULL)
+			continue;
+		if (strncmp(line, "0::", 3) == 0) {
+			snprintf(out, len, "%s", p + 1);
+			free(buf);
+			return;
+		}
+		if (first == NULL)
+			first = p + 1;
+	}
+	if (first)
+		snprintf(out, len, "%s", first);
+	free(buf);
+}
+
+static int cmp_ns(const void *x, const void *y)
+{
+	const struct ipcadm_ns *a = x, *b = y;
+
+	if (a->self != b->self)
+		return a->self ? -1 : 1;
+	return (a->ino > b->ino) - (a->ino < b->ino);
+}
+
+int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np)
+{
+	char path[PATH_MAX + 16];
+	uint64_t self = ns_ino(ctx, "/proc/self/ns/ipc"), *starts = NULL;
+	struct ipcadm_ns *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/proc", ctx->root);
+	dir = opendir(path);
+	if (dir == NULL)
+		return -errno;
+	while ((de = readdir(dir)) != NULL) {
+		uint64_t pid, ino, start;
+		char comm[65], p[64];
+		size_t i;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' || str_to_u64(de->d_name, &pid) < 0 ||
+		    pid > INT32_MAX)
+			continue;
+		snprintf(p, sizeof(p), "/proc/%d/ns/ipc", (int)pid);
+		ino = ns_ino(ctx, p);
+		if (ino == 0 || proc_info(ctx, (pid_t)pid, comm, sizeof(comm), &start) < 0)
+			continue; /* a kernel thread shares the initial one; or it exited */
+		for (i = 0; i < n && v[i].ino != ino; i++)
+			;
+		if (i == n) {
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				struct ipcadm_ns *nv = realloc(v, nc * sizeof(*nv));
+				uint64_t *ns = realloc(starts, nc * sizeof(*ns));
+
+				if (nv)
+					v = nv;
+				if (ns)
+					starts = ns;
+				if (nv == NULL || ns == NULL) {
+					closedir(dir);
+					free(v);
+					free(starts);
+					return -ENOMEM;
+				}
+				cap = nc;
+			}
+			memset(&v[n], 0, sizeof(v[n]));
+			v[n].ino = ino;
+			v[n].self = ino == self;
+			starts[n] = UINT64_MAX;
+			n++;
+		}
+		v[i].nprocs++;
+		if (start < starts[i] || (start == starts[i] && (pid_t)pid < v[i].pid)) {
+			starts[i] = start;
+			v[i].pid = (pid_t)pid;
+			snprintf(v[i].comm, sizeof(v[i].comm), "%s", comm);
+		}
+	}
+	closedir(dir);
+	free(starts);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(v[i].path, sizeof(v[i].path), "/proc/%d/ns/ipc", (int)v[i].pid);
+		proc_cgroup(ctx, v[i].pid, v[i].cgroup, sizeof(v[i].cgroup));
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_ns);
+	*nsp = v;
+	*np = n;
+	return 0;
+}
+
+int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns *ns)
+{
+	uint64_t pid, start, self = ns_ino(ctx, "/proc/self/ns/ipc");
+	struct stat st;
+	char full[PATH_MAX + 300];
+	int fd;
+
+	memset(ns, 0, sizeof(*ns));
+	if (str_to_u64(spec, &pid) == 0) {
+		if (pid == 0 || pid > INT32_MAX)
+			return -EINVAL;
+		snprintf(ns->path, sizeof(ns->path), "/proc/%d/ns/ipc", (int)pid);
+		ns->pid = (pid_t)pid;
+		if (proc_info(ctx, ns->pid, ns->comm, sizeof(ns->comm), &start) < 0)
+			return -ESRCH;
+		proc_cgroup(ctx, ns->pid, ns->cgroup, sizeof(ns->cgroup));
+	} else {
+		if (strlen(spec) >= sizeof(ns->path))
+			return -ENAMETOOLONG;
+		snprintf(ns->path, sizeof(ns->path), "%s", spec);
+	}
+	snprintf(full, sizeof(full), "%s%s", ctx->root, ns->path);
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -errno;
+	}
+	close(fd);
+	ns->ino = (uint64_t)st.st_ino;
+	ns->self = ns->ino == self;
+	/* the hint and the process count, from the namespaces processes are in */
+	{
+		struct ipcadm_ns *all;
+		size_t n;
+
+		if (ipcadm_ns_list(ctx, &all, &n) == 0) {
+			for (size_t i = 0; i < n; i++) {
+				if (all[i].ino != ns->ino)
+					continue;
+				ns->nprocs = all[i].nprocs;
+				if (ns->pid == 0) {
+					ns->pid = all[i].pid;
+					memcpy(ns->comm, all[i].comm, sizeof(ns->comm));
+					memcpy(ns->cgroup, all[i].cgroup, sizeof(ns->cgroup));
+				}
+			}
+			free(all);
+		}
+	}
+	return 0;
+}
+
+uint64_t ipcadm_snapshot_ns(const struct ipcadm_snapshot *snap)
+{
+	return snap->ipcns;
+}
+
+/* ---- the child that enters a namespace ---- */
+
+/* Opens the namespace and checks that it is still the one listed (PID reuse). */
+static int ns_open(const struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns)
+{
+	char full[PATH_MAX + 300];
+	struct stat st;
+	int fd;
+
+	snprintf(full, sizeof(full), "%s%s", ctx->root, ns->path);
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != ns->ino) {
+		close(fd);
+		return -ESRCH; /* the process left, and its PID names another namespace now */
+	}
+	return fd;
+}
+
+/* Enters the namespace (in the child): only the IPC namespace, so PIDs stay ours. */
+static int child_enter(struct ipcadm_ctx *ctx, int nsfd)
+{
+	if (setns(nsfd, CLONE_NEWIPC) < 0)
+		return -errno;
+	close(nsfd);
+	if (ctx->mqfd >= 0) { /* our own namespace's queues: not this one's */
+		close(ctx->mqfd);
+		ctx->mqfd = -1;
+	}
+	return 0;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(status))
+		return -WEXITSTATUS(status);
+	return -EIO; /* killed */
+}
+
+/* ---- a snapshot through a pipe ---- */
+
+struct wbuf {
+	char *p;
+	size_t len, cap;
+	bool fail;
+};
+
+static void put(struct wbuf *b, const void *data, size_t n)
+{
+	if (b->fail)
+		return;
+	if (b->cap - b->len < n) {
+		size_t cap = b->cap ? b->cap : 65536;
+		char *np;
+
+		while (cap - b->len < n)
+			cap *= 2;
+		np = realloc(b->p, cap);
+		if (np == NULL) {
+			b->fail = true;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+static void serialize(const struct ipcadm_snapshot *s, struct wbuf *b)
+{
+	uint32_t magic = SNAP_MAGIC;
+
+	put(b, &magic, sizeof(magic));
+	put(b, s->n, sizeof(s->n));
+	put(b, s->skipped, sizeof(s->skipped));
+	put(b, s->err, sizeof(s->err));
+	put(b, &s->plimits, sizeof(s->plimits));
+	put(b, &s->limits, sizeof(s->limits));
+	put(b, &s->usage, sizeof(s->usage));
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		for (size_t i = 0; i < s->n[k]; i++) {
+			const struct ipcadm_obj *o = &s->objs[k][i];
+			uint32_t len = o->name ? (uint32_t)strlen(o->name) : 0;
+
+			put(b, o, sizeof(*o)); /* the pointers only say whether data follows */
+			if (o->sems)
+				put(b, o->sems, o->nsems * sizeof(*o->sems));
+			if (o->name) {
+				put(b, &len, sizeof(len));
+				put(b, o->name, len);
+			}
+		}
+	}
+}
+
+static bool take(const char **p, const char *end, void *out, size_t n)
+{
+	if ((size_t)(end - *p) < n)
+		return false;
+	memcpy(out, *p, n);
+	*p += n;
+	return true;
+}
+
+static int deserialize(const char *buf, size_t len, struct ipcadm_snapshot *s)
+{
+	const char *p = buf, *end = buf + len;
+	uint32_t magic;
+
+	if (!take(&p, end, &magic, sizeof(magic)) || magic != SNAP_MAGIC ||
+	    !take(&p, end, s->n, sizeof(s->n)) || !take(&p, end, s->skipped, sizeof(s->skipped)) ||
+	    !take(&p, end, s->err, sizeof(s->err)) ||
+	    !take(&p, end, &s->plimits, sizeof(s->plimits)) ||
+	    !take(&p, end, &s->limits, sizeof(s->limits)) ||
+	    !take(&p, end, &s->usage, sizeof(s->usage)))
+		return -EBADMSG;
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		size_t n = s->n[k];
+
+		s->n[k] = 0;
+		if (n > (size_t)(end - p) / sizeof(struct ipcadm_obj))
+			return -EBADMSG;
+		s->objs[k] = calloc(n ? n : 1, sizeof(struct ipcadm_obj));
+		if (s->objs[k] == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			struct ipcadm_obj *o = &s->objs[k][i];
+			bool sems, name;
+			uint32_t nl;
+
+			if (!take(&p, end, o, sizeof(*o)))
+				return -EBADMSG;
+			sems = o->sems != NULL;
+			name = o->name != NULL;
+			o->sems = NULL;
+			o->name = NULL;
+			s->n[k]++; /* freed with the snapshot from here on */
+			if (sems) {
+				if (o->nsems > (uint64_t)(end - p) / sizeof(*o->sems))
+					return -EBADMSG;
+				o->sems = malloc(o->nsems ? o->nsems * sizeof(*o->sems) : 1);
+				if (o->sems == NULL)
+					return -ENOMEM;
+				take(&p, end, o->sems, o->nsems * sizeof(*o->sems));
+			}
+			if (name) {
+				if (!take(&p, end, &nl, sizeof(nl)) || nl > (size_t)(end - p))
+					return -EBADMSG;
+				o->name = malloc(nl + 1);
+				if (o->name == NULL)
+					return -ENOMEM;
+				take(&p, end, o->name, nl);
+				o->name[nl] = '\0';
+			}
+		}
+	}
+	return p == end ? 0 : -EBADMSG;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			_exit(EIO);
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void tag(struct ipcadm_snapshot *snap, uint64_t ino)
+{
+	snap->ipcns = ino;
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
+		for (size_t i = 0; i < snap->n[k]; i++)
+			snap->objs[k][i].ipcns = ino;
+}
+
+int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
+			    unsigned int kinds, unsigned int flags,
+			    struct ipcadm_snapshot **snapp)
+{
+	struct ipcadm_snapshot *snap;
+	int fds[2], nsfd, r, rc;
+	char *buf;
+	size_t len;
+	pid_t pid;
+
+	if (ns->self || !ctx->live) {
+		r = ipcadm_snapshot_read(ctx, kinds, flags, snapp);
+		if (r == 0)
+			tag(*snapp, ns->ino);
+		return r;
+	}
+	kinds &= ~(IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM));
+	nsfd = ns_open(ctx, ns);
+	if (nsfd < 0)
+		return nsfd;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = -errno;
+		close(nsfd);
+		return r;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(nsfd);
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	if (pid == 0) {
+		struct wbuf b = { 0 };
+		int32_t err;
+
+		close(fds[0]);
+		err = child_enter(ctx, nsfd);
+		if (err == 0)
+			err = ipcadm_snapshot_read(ctx, kinds, flags, &snap);
+		put(&b, &err, sizeof(err));
+		if (err == 0)
+			serialize(snap, &b);
+		if (b.fail)
+			_exit(ENOMEM);
+		write_all(fds[1], b.p, b.len);
+		_exit(0);
+	}
+	close(nsfd);
+	close(fds[1]);
+	r = read_fd_all(fds[0], &buf, &len);
+	close(fds[0]);
+	rc = wait_child(pid);
+	if (r < 0)
+		return r;
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	if (len < sizeof(int32_t)) {
+		free(buf);
+		return -EBADMSG;
+	}
+	memcpy(&rc, buf, sizeof(int32_t));
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	snap = calloc(1, sizeof(*snap));
+	if (snap == NULL) {
+		free(buf);
+		return -ENOMEM;
+	}
+	r = deserialize(buf + sizeof(int32_t), len - sizeof(int32_t), snap);
+	free(buf);
+	if (r < 0) {
+		ipcadm_snapshot_free(snap);
+		return r;
+	}
+	tag(snap, ns->ino);
+	*snapp = snap;
+	return 0;
+}
+
+/* ---- removal in a namespace ---- */
+
+static int remove_here(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o, int dirfd,
+		       const char *evidence)
+{
+	if (IPCADM_IS_POSIX(o->kind))
+		return ipcadm_posix_remove(ctx, o->kind, o->name, o);
+	if (dirfd >= 0)
+		return ipcadm_obj_remove_backup(ctx, o, dirfd, evidence);
+	return ipcadm_obj_remove(ctx, o->kind, o->id, o);
+}
+
+int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
+			 const struct ipcadm_obj *expect, int dirfd, const char *evidence)
+{
+	int nsfd, r;
+	pid_t pid;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if (ns == NULL || ns->self)
+		return remove_here(ctx, expect, dirfd, evidence);
+	if (expect->kind == IPCADM_PSHM || expect->kind == IPCADM_PSEM)
+		return -EOPNOTSUPP; /* not read in other namespaces */
+	nsfd = ns_open(ctx, ns);
+	if (nsfd < 0)
+		return nsfd;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(nsfd);
+		return r;
+	}
+	if (pid == 0) {
+		r = child_enter(ctx, nsfd);
+		if (r == 0)
+			r = remove_here(ctx, expect, dirfd, evidence);
+		_exit(r < 0 && -r < 256 ? -r : (r < 0 ? EIO : 0));
+	}
+	close(nsfd);
+	return wait_child(pid);
+}
