@@ -45,8 +45,9 @@ static void reap_help(void)
 	       "      --backup DIR         save each segment's contents and attributes first\n"
 	       "      --log FILE           log each removal to FILE (default: syslog)\n"
 	       "  -J, --json               JSON output\n"
+	       "%s"
 	       "  -h, --help               this help\n",
-	       progname);
+	       progname, ns_options_help);
 }
 
 static int parse_kinds(const char *list, unsigned int *kinds)
@@ -103,6 +104,9 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 		 obj->mode & 0777, (long long)obj->ctime, (unsigned long long)obj->size,
 		 (unsigned long long)obj->nsems, (unsigned long long)obj->qnum,
 		 ipcadm_verdict_name(v), evidence);
+	if (obj->ipcns && strlen(line) + 40 < sizeof(line))
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), " (IPC namespace %llu)",
+			 (unsigned long long)obj->ipcns);
 	if (log) {
 		fprintf(log, "%lld ipcadm[%d]: %s\n", (long long)time(NULL), (int)getpid(), line);
 		fflush(log);
@@ -127,6 +131,17 @@ static const char *outcome(int r)
 	}
 }
 
+/* ", IPC namespace N" for an object read with -A or -N. */
+static const char *ns_words(const struct ipcadm_obj *obj)
+{
+	static char buf[48];
+
+	buf[0] = '\0';
+	if (obj->ipcns)
+		snprintf(buf, sizeof(buf), ", IPC namespace %llu", (unsigned long long)obj->ipcns);
+	return buf;
+}
+
 static void report_posix(const struct reap_opts *o, const struct ipcadm_obj *obj,
 			 enum ipcadm_verdict v, const char *evidence, const char *what, bool first)
 {
@@ -134,6 +149,8 @@ static void report_posix(const struct reap_opts *o, const struct ipcadm_obj *obj
 		obuf_printf(out, "%s\n   {\"kind\": \"%s\", \"name\": ", first ? "" : ",",
 			    ipcadm_kind_name(obj->kind));
 		json_string(obj->name);
+		if (obj->ipcns)
+			obuf_printf(out, ", \"namespace\": %llu", (unsigned long long)obj->ipcns);
 		obuf_printf(out, ", \"uid\": %u, \"verdict\": \"%s\", \"action\": ",
 			    (unsigned int)obj->uid, ipcadm_verdict_name(v));
 		json_string(what);
@@ -142,8 +159,9 @@ static void report_posix(const struct reap_opts *o, const struct ipcadm_obj *obj
 		obuf_putc(out, '}');
 		return;
 	}
-	obuf_printf(out, "%s %s /%s (uid %u): %s: %s\n", what, ipcadm_kind_name(obj->kind),
-		    obj->name, (unsigned int)obj->uid, ipcadm_verdict_name(v), evidence);
+	obuf_printf(out, "%s %s /%s (uid %u%s): %s: %s\n", what, ipcadm_kind_name(obj->kind),
+		    obj->name, (unsigned int)obj->uid, ns_words(obj), ipcadm_verdict_name(v),
+		    evidence);
 }
 
 static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum ipcadm_verdict v,
@@ -154,23 +172,26 @@ static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum
 		return;
 	}
 	if (o->out.mode == OUT_JSON) {
-		obuf_printf(out, "%s\n   {\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", "
-				 "\"uid\": %u, \"verdict\": \"%s\", \"action\": ",
+		obuf_printf(out, "%s\n   {\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", ",
 			    first ? "" : ",", ipcadm_kind_name(obj->kind), obj->id,
-			    (uint32_t)obj->key, (unsigned int)obj->uid, ipcadm_verdict_name(v));
+			    (uint32_t)obj->key);
+		if (obj->ipcns)
+			obuf_printf(out, "\"namespace\": %llu, ", (unsigned long long)obj->ipcns);
+		obuf_printf(out, "\"uid\": %u, \"verdict\": \"%s\", \"action\": ",
+			    (unsigned int)obj->uid, ipcadm_verdict_name(v));
 		json_string(what);
 		obuf_puts(out, ", \"evidence\": ");
 		json_string(evidence);
 		obuf_putc(out, '}');
 		return;
 	}
-	obuf_printf(out, "%s %s %d (key 0x%08x, uid %u): %s: %s\n", what,
+	obuf_printf(out, "%s %s %d (key 0x%08x, uid %u%s): %s: %s\n", what,
 		    ipcadm_kind_name(obj->kind), obj->id, (uint32_t)obj->key,
-		    (unsigned int)obj->uid, ipcadm_verdict_name(v), evidence);
+		    (unsigned int)obj->uid, ns_words(obj), ipcadm_verdict_name(v), evidence);
 }
 
-static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, struct ipcadm_snapshot *snap,
-		const struct ipcadm_analysis *an, int dirfd, FILE *log)
+static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct ns_set *set,
+		int dirfd, FILE *log)
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t n = 0, removed = 0, skipped = 0, failed = 0;
@@ -182,40 +203,42 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, struct ipcadm
 
 	if (o->out.mode == OUT_JSON)
 		obuf_puts(out, "[");
-	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
-		if (!(o->kinds & IPCADM_KIND_BIT(k)))
-			continue;
-		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
-			const struct ipcadm_obj *obj = ipcadm_snapshot_obj(snap, k, i);
-			const char *evidence, *what;
-			enum ipcadm_verdict v = ipcadm_analysis_verdict(an, obj, &evidence);
-			char msg[256];
-			int r;
+	for (size_t nv = 0; nv < set->n; nv++) {
+		const struct ipcadm_snapshot *snap = set->v[nv].snap;
+		const struct ipcadm_analysis *an = set->v[nv].an;
+		const struct ipcadm_ns *ns = set->active ? &set->v[nv].ns : NULL;
 
-			if (!selected(o, obj, v, now))
+		for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+			if (!(o->kinds & IPCADM_KIND_BIT(k)))
 				continue;
-			if (!o->yes) {
-				report(o, obj, v, evidence, "would remove", n++ == 0);
-				continue;
+			for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
+				const struct ipcadm_obj *obj = ipcadm_snapshot_obj(snap, k, i);
+				const char *evidence, *what;
+				enum ipcadm_verdict v = ipcadm_analysis_verdict(an, obj, &evidence);
+				char msg[256];
+				int r;
+
+				if (!selected(o, obj, v, now))
+					continue;
+				if (!o->yes) {
+					report(o, obj, v, evidence, "would remove", n++ == 0);
+					continue;
+				}
+				/* in its namespace (a child entering it), with the same checks */
+				r = ipcadm_obj_remove_ns(ctx, ns, obj, dirfd, evidence);
+				what = outcome(r);
+				if (what == NULL) {
+					snprintf(msg, sizeof(msg), "failed: %s", strerror(-r));
+					what = msg;
+					failed++;
+				} else if (r == 0) {
+					removed++;
+					log_removal(o, log, obj, v, evidence);
+				} else {
+					skipped++;
+				}
+				report(o, obj, v, evidence, what, n++ == 0);
 			}
-			if (IPCADM_IS_POSIX(k))
-				r = ipcadm_posix_remove(ctx, obj->kind, obj->name, obj);
-			else if (dirfd >= 0)
-				r = ipcadm_obj_remove_backup(ctx, obj, dirfd, evidence);
-			else
-				r = ipcadm_obj_remove(ctx, obj->kind, obj->id, obj);
-			what = outcome(r);
-			if (what == NULL) {
-				snprintf(msg, sizeof(msg), "failed: %s", strerror(-r));
-				what = msg;
-				failed++;
-			} else if (r == 0) {
-				removed++;
-				log_removal(o, log, obj, v, evidence);
-			} else {
-				skipped++;
-			}
-			report(o, obj, v, evidence, what, n++ == 0);
 		}
 	}
 	if (o->out.mode == OUT_JSON)
@@ -242,18 +265,24 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ "backup", required_argument, NULL, OPT_BACKUP },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "name", required_argument, NULL, OPT_NAME },
+		NS_LONGOPTS,
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct reap_opts o = { .kinds = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS };
-	struct ipcadm_snapshot *snap;
-	struct ipcadm_analysis *an;
+	struct ns_sel nss = { 0 };
+	struct ns_set set = { 0 };
 	bool dry = false;
 	FILE *log = NULL;
 	int c, r, dirfd = -1;
 
-	while ((c = getopt_long(argc, argv, "yiu:k:Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "yiu:k:Jh" NS_SHORTOPTS, longopts, NULL)) != -1) {
+		r = ns_option("reap", c, optarg, &nss);
+		if (r < 0)
+			return EXIT_MISUSE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'y':
 			o.yes = true;
@@ -327,29 +356,22 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 	}
 	/* Every kind is analysed (companions), whatever --kind selects for removal. */
 	/* POSIX objects are read only when they can be selected (see selected()). */
-	r = ipcadm_snapshot_read(ctx,
-				 IPCADM_ALL_KINDS | (o.include_idle && (o.name || o.posix_asked)
-							     ? (o.kinds & IPCADM_POSIX_KINDS)
-							     : 0),
-				 IPCADM_READ_SEMVALS, &snap);
-	if (r < 0) {
-		r = error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+	r = ns_set_read(ctx, &nss,
+			IPCADM_ALL_KINDS | (o.include_idle && (o.name || o.posix_asked)
+						    ? (o.kinds & IPCADM_POSIX_KINDS)
+						    : 0),
+			IPCADM_READ_SEMVALS, 0, &set);
+	if (set.n == 0)
 		goto out;
-	}
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
-		if ((o.kinds & IPCADM_KIND_BIT(k)) && o.posix_asked)
-			posix_read_failed(snap, k, true);
-	r = ipcadm_analyze(ctx, snap, 0, &an);
-	if (r < 0) {
-		ipcadm_snapshot_free(snap);
-		r = error_code(r, "cannot read the process table below '%s'", ipcadm_ctx_root(ctx));
-		goto out;
-	}
+	for (size_t v = 0; v < set.n; v++)
+		for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
+			if ((o.kinds & IPCADM_KIND_BIT(k)) && o.posix_asked &&
+			    (k == IPCADM_PMQ || set.v[v].ns.self || !set.active))
+				posix_read_failed(set.v[v].snap, k, true);
 	if (o.yes && !log)
 		openlog("ipcadm", LOG_PID, LOG_USER);
-	r = reap(ctx, &o, snap, an, dirfd, log);
-	ipcadm_analysis_free(an);
-	ipcadm_snapshot_free(snap);
+	r = reap(ctx, &o, &set, dirfd, log) || r;
+	ns_set_free(&set);
 out:
 	if (log && fclose(log) != 0 && r == 0)
 		r = error_code(-errno, "cannot write log '%s'", o.log);
