@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "ipcadm-cli.h"
 #include "obuf.h"
 #include "strutil.h"
@@ -195,26 +196,6 @@ static void remove_ids(struct rm *c, int kind, int argc, char **argv)
 	}
 }
 
-/* Why bulk removal leaves an object alone, or NULL. */
-static const char *in_use(const struct ipcadm_obj *o, char *buf, size_t len)
-{
-	if (o->kind == IPCADM_SHM && o->nattch > 0) {
-		snprintf(buf, len, "in use: attached (nattch %llu)", (unsigned long long)o->nattch);
-		return buf;
-	}
-	if (o->kind == IPCADM_SEM && o->sems) {
-		unsigned long waiting = 0;
-
-		for (size_t i = 0; i < o->nsems; i++)
-			waiting += (unsigned long)o->sems[i].ncnt + (unsigned long)o->sems[i].zcnt;
-		if (waiting) {
-			snprintf(buf, len, "in use: %lu waiting", waiting);
-			return buf;
-		}
-	}
-	return NULL;
-}
-
 static bool selected(const struct rm *c, const struct ipcadm_obj *o, int64_t now)
 {
 	if (c->have_owner && o->uid != c->owner)
@@ -246,14 +227,16 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 {
 	unsigned int kinds = c->kinds ? c->kinds : IPCADM_ALL_KINDS;
 	struct ipcadm_snapshot *snap;
+	struct ipcadm_analysis *an;
 	int64_t now = (int64_t)time(NULL);
 	size_t n = 0, busy = 0;
-	char buf[192];
+	char buf[192], why[96];
 	int r;
 
 	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMVALS, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state");
+	an = by_key ? NULL : bulk_analyze(c->ctx, snap);
 	/* the list first: what will go, and what stays because it is in use */
 	for (int k = 0; k < IPCADM_NKINDS; k++) {
 		for (size_t i = 0; (kinds & IPCADM_KIND_BIT(k)) && i < ipcadm_snapshot_count(snap, k);
@@ -266,7 +249,8 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 				report(c, k, o->id, o, "marked", dest_note(o, buf, sizeof(buf)));
 				continue;
 			}
-			if (!by_key && in_use(o, buf, sizeof(buf))) {
+			if (!by_key && bulk_in_use(an, o, why, sizeof(why))) {
+				snprintf(buf, sizeof(buf), "in use: %s", why);
 				report(c, k, o->id, o, "skipped", buf);
 				busy++;
 				continue;
@@ -277,6 +261,7 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 		}
 	}
 	if (by_key && n == 0 && busy == 0) {
+		ipcadm_analysis_free(an);
 		ipcadm_snapshot_free(snap);
 		if (!c->json)
 			errorx("no object with key 0x%08x", (unsigned int)key);
@@ -284,6 +269,7 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 		return 0;
 	}
 	if (c->dry_run || n == 0) {
+		ipcadm_analysis_free(an);
 		ipcadm_snapshot_free(snap);
 		if (!c->dry_run)
 			c->failed += (int)busy;
@@ -291,6 +277,7 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 	}
 	if (!by_key && !c->yes) {
 		if (c->json || !isatty(STDIN_FILENO) || !confirm(n)) {
+			ipcadm_analysis_free(an);
 			ipcadm_snapshot_free(snap);
 			if (c->json || !isatty(STDIN_FILENO))
 				errorx("not removing %zu object(s) without --yes (or a 'y' at a terminal)",
@@ -307,12 +294,13 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 			if (by_key ? o->key != key : !selected(c, o, now))
 				continue;
 			if ((o->kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST)) ||
-			    (!by_key && in_use(o, buf, sizeof(buf))))
+			    (!by_key && bulk_in_use(an, o, why, sizeof(why))))
 				continue;
 			remove_one(c, k, o->id, o, by_key ? NULL : o);
 		}
 	}
 	c->failed += (int)busy;
+	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);
 	return 0;
 }

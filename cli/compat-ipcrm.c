@@ -141,35 +141,16 @@ static int key_to_id(enum ipcadm_kind kind, const char *s, int *idp)
 	return 1;
 }
 
-/* Why an object must not be removed by -a, or NULL. */
-static const char *in_use(const struct ipcadm_obj *o, char *buf, size_t len)
-{
-	if (o->kind == IPCADM_SHM && o->nattch > 0) {
-		snprintf(buf, len, "attached (nattch %llu)", (unsigned long long)o->nattch);
-		return buf;
-	}
-	if (o->kind == IPCADM_SEM && o->sems) {
-		unsigned long waiting = 0;
-
-		for (size_t i = 0; i < o->nsems; i++)
-			waiting += (unsigned long)o->sems[i].ncnt + (unsigned long)o->sems[i].zcnt;
-		if (waiting) {
-			snprintf(buf, len, "%lu waiting", waiting);
-			return buf;
-		}
-	}
-	return NULL;
-}
-
 /*
  * -a: every object of the kinds, except those in use (2.38 removes them too): attached
- * segments and arrays with waiters are kept and reported. Each removal re-reads the
+ * segments, and arrays and queues with waiters, are kept and reported. Each removal re-reads the
  * object and is skipped if it changed since the listing.
  */
 static int remove_all(struct ipcrm *c, unsigned int kinds)
 {
 	static const enum ipcadm_kind order[] = { IPCADM_SHM, IPCADM_SEM, IPCADM_MSG };
 	struct ipcadm_snapshot *snap;
+	struct ipcadm_analysis *an;
 	int ret = 0, r;
 
 	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMVALS, &snap);
@@ -177,6 +158,7 @@ static int remove_all(struct ipcrm *c, unsigned int kinds)
 		compat_warn(-r, "cannot read the IPC state");
 		return FATAL;
 	}
+	an = bulk_analyze(c->ctx, snap);
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		enum ipcadm_kind kind = order[k];
 
@@ -190,7 +172,7 @@ static int remove_all(struct ipcrm *c, unsigned int kinds)
 			/* Already removed: it goes with its last detach. */
 			if (kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST))
 				continue;
-			why = in_use(o, buf, sizeof(buf));
+			why = bulk_in_use(an, o, buf, sizeof(buf));
 			if (why) {
 				compat_warnx("not removing %s id `%d': in use, %s", what[kind], o->id,
 					     why);
@@ -210,12 +192,14 @@ static int remove_all(struct ipcrm *c, unsigned int kinds)
 			}
 			r = removal_failed(r, false, o->id);
 			if (r == FATAL) {
+				ipcadm_analysis_free(an);
 				ipcadm_snapshot_free(snap);
 				return FATAL;
 			}
 			ret = 1;
 		}
 	}
+	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #define IPCADM_COMPAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ipcadm.h"
@@ -34,6 +35,16 @@ int compat_bad_number(const char *what, const char *s, int r);
 
 /* "Nov 27 15:58:43 2026" pieces as ctime(3) gives them: a 24-character string. */
 const char *compat_ctime(int64_t t, char buf[32]);
+
+/*
+ * Bulk removal (ipcrm -a, ipcadm rm --all) leaves objects in use alone: attached segments,
+ * and arrays or queues that a process waits on (from the holders of bulk_analyze(), which
+ * returns NULL when the process table cannot be read, and from the semaphores' counts).
+ * Returns why ("attached (nattch 2)", "1 waiting") or NULL.
+ */
+struct ipcadm_analysis *bulk_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap);
+const char *bulk_in_use(const struct ipcadm_analysis *an, const struct ipcadm_obj *o, char *buf,
+			size_t len);
 
 /* The personalities; each makes its own context on "/". They return the exit code. */
 int compat_ipcs(int argc, char **argv);

@@ -87,3 +87,15 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 	[ "$status" -eq 1 ]
 	[ "$output" = "ipcrm: invalid id (77)" ]
 }
+
+@test "ipcrm -a keeps a queue that a process waits on" {
+	run ns 'd=$(mktemp -d); q=$("$IPCTOOL" msg-create 0x20 600); "$IPCTOOL" msg-create 0x21 600 >/dev/null
+		"$IPCTOOL" msg-wait "$q" 30 >$d/r &
+		for i in $(seq 100); do grep -q ready $d/r && break; sleep 0.05; done
+		set +e; "$IPCADM_BUILD/ipcrm" --all=msg; echo "exit=$?"; set -e
+		/usr/bin/ipcs -q | grep -c "^0x"; rm -rf "$d"'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "ipcrm: not removing message queue id \`0': in use, 1 waiting" ]
+	[ "${lines[1]}" = "exit=1" ]
+	[ "${lines[2]}" = 1 ]
+}
