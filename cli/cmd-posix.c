@@ -21,41 +21,32 @@ bool posix_read_failed(const struct ipcadm_snapshot *snap, int kind, bool asked)
 	return true;
 }
 
-/* Reads the POSIX kinds asked for (all when kind < 0) and their holders. */
-static int read_posix(struct ipcadm_ctx *ctx, int kind, const char *name,
-		      struct ipcadm_snapshot **snapp, struct ipcadm_analysis **anp)
+const char *obj_title(const struct ipcadm_obj *o, char *buf, size_t len)
 {
-	unsigned int kinds = kind >= 0 ? IPCADM_KIND_BIT(kind) : IPCADM_POSIX_KINDS;
-	int r;
+	int n = (int)strlen(kind_titles[o->kind]) - 1; /* the title, singular */
 
-	if (!ipcadm_posix_name_valid(name)) {
-		errorx("invalid name '%s': 1 to 250 bytes, no '/'", name);
-		return EXIT_MISUSE;
-	}
-	r = ipcadm_snapshot_read(ctx, kinds, 0, snapp);
-	if (r < 0)
-		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
-	if (kind >= 0 && posix_read_failed(*snapp, kind, true)) {
-		ipcadm_snapshot_free(*snapp);
-		return 1;
-	}
-	r = ipcadm_analyze(ctx, *snapp, 0, anp);
-	if (r < 0) {
-		ipcadm_snapshot_free(*snapp);
-		return error_code(r, "cannot read the process table below '%s'",
-				  ipcadm_ctx_root(ctx));
-	}
-	return 0;
+	if (IPCADM_IS_POSIX(o->kind))
+		snprintf(buf, len, "%.*s /%s", n, kind_titles[o->kind], o->name);
+	else
+		snprintf(buf, len, "%.*s %d", n, kind_titles[o->kind], o->id);
+	if (o->ipcns && strlen(buf) + 40 < len)
+		snprintf(buf + strlen(buf), len - strlen(buf), " in IPC namespace %llu",
+			 (unsigned long long)o->ipcns);
+	return buf;
 }
 
-static int not_found(int kind, const char *name)
+static int not_found(int kind, const char *name, int id)
 {
-	if (kind >= 0)
+	if (name && kind >= 0)
 		errorx("no %s named '%s'", ipcadm_kind_name(kind), name);
-	else
+	else if (name)
 		errorx("no POSIX shared memory segment, named semaphore or message queue named "
 		       "'%s'",
 		       name);
+	else if (kind >= 0)
+		errorx("no %s with ID %d", ipcadm_kind_name(kind), id);
+	else
+		errorx("no shared memory segment, semaphore array or message queue with ID %d", id);
 	return 1;
 }
 
@@ -65,60 +56,68 @@ static const char *bare(const char *name)
 	return name[0] == '/' && name[1] ? name + 1 : name;
 }
 
-int posix_show(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name)
+int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts, const struct ns_sel *sel,
+	       int kind, const char *name, int id, bool who)
 {
-	struct ipcadm_snapshot *snap;
-	struct ipcadm_analysis *an;
+	unsigned int kinds = kind >= 0 ? IPCADM_KIND_BIT(kind)
+				       : (name ? IPCADM_POSIX_KINDS : IPCADM_ALL_KINDS);
 	struct obj_env env = { .ctx = ctx };
-	int r, found = 0;
+	struct ns_set set;
+	int rc, found = 0;
 
-	name = bare(name);
-	r = read_posix(ctx, kind, name, &snap, &an);
-	if (r)
-		return r;
-	env.an = an;
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
-		const struct ipcadm_obj *o = ipcadm_snapshot_find_name(snap, k, name);
+	if (name) {
+		name = bare(name);
+		if (!ipcadm_posix_name_valid(name))
+			return usage_error(who ? "who" : "show",
+					   "invalid name '%s': 1 to 250 bytes, no '/'", name);
+	}
+	/* verdicts look across kinds (companions) */
+	rc = ns_set_read(ctx, sel, kinds | (who ? IPCADM_ALL_KINDS : 0),
+			 IPCADM_READ_SEMVALS | IPCADM_READ_QBYTES, 0, &set);
+	if (set.n == 0)
+		return rc;
+	for (size_t v = 0; v < set.n; v++) {
+		for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+			const struct ipcadm_obj *o;
 
-		if (o == NULL || (kind >= 0 && k != kind))
-			continue;
-		if (found == 0)
-			output_doc_begin(opts, true);
-		print_object(opts, o, &env, found == 0);
-		found++;
+			if (!(kinds & IPCADM_KIND_BIT(k)))
+				continue;
+			if (kind >= 0 && posix_read_failed(set.v[v].snap, k, true))
+				rc = 1;
+			o = name ? ipcadm_snapshot_find_name(set.v[v].snap, k, name)
+				 : ipcadm_snapshot_find(set.v[v].snap, k, id);
+			if (o == NULL)
+				continue;
+			if (found == 0)
+				output_doc_begin(opts, true);
+			env.an = set.v[v].an;
+			if (who)
+				print_who(opts, ctx, env.an, o, found == 0);
+			else
+				print_object(opts, o, &env, found == 0);
+			found++;
+		}
 	}
 	if (found)
 		output_doc_end(opts, true);
-	ipcadm_analysis_free(an);
-	ipcadm_snapshot_free(snap);
-	return found ? 0 : not_found(kind, name);
+	ns_set_free(&set);
+	if (!found)
+		return rc ? rc : not_found(kind, name, id);
+	return rc;
+}
+
+int posix_show(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name)
+{
+	struct ns_sel own = { 0 };
+
+	return find_print(ctx, opts, &own, kind, name, 0, false);
 }
 
 int posix_who(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name)
 {
-	struct ipcadm_snapshot *snap;
-	struct ipcadm_analysis *an;
-	int r, found = 0;
+	struct ns_sel own = { 0 };
 
-	name = bare(name);
-	r = read_posix(ctx, kind, name, &snap, &an);
-	if (r)
-		return r;
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
-		const struct ipcadm_obj *o = ipcadm_snapshot_find_name(snap, k, name);
-
-		if (o == NULL || (kind >= 0 && k != kind))
-			continue;
-		if (found == 0)
-			output_doc_begin(opts, true);
-		print_who(opts, ctx, an, o, found == 0);
-		found++;
-	}
-	if (found)
-		output_doc_end(opts, true);
-	ipcadm_analysis_free(an);
-	ipcadm_snapshot_free(snap);
-	return found ? 0 : not_found(kind, name);
+	return find_print(ctx, opts, &own, kind, name, 0, true);
 }
 
 int posix_rm(struct ipcadm_ctx *ctx, int kind, const char *name)
@@ -128,7 +127,7 @@ int posix_rm(struct ipcadm_ctx *ctx, int kind, const char *name)
 	name = bare(name);
 	r = ipcadm_posix_remove(ctx, kind, name, NULL);
 	if (r == -ENOENT)
-		return not_found(kind, name);
+		return not_found(kind, name, 0);
 	if (r == -EINVAL)
 		return usage_error("rm", "invalid name '%s': 1 to 250 bytes, no '/'", name);
 	if (r < 0)

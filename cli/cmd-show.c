@@ -16,8 +16,8 @@ static void show_help(void)
 	       "Show every attribute of one object. With a bare ID, every kind that has\n"
 	       "an object with that ID is shown (IDs of different kinds can be equal);\n"
 	       "with a bare /NAME, every POSIX kind that has it.\n\n"
-	       "Options:\n%s  -h, --help               this help\n",
-	       progname, progname, output_options_help);
+	       "Options:\n%s%s  -h, --help               this help\n",
+	       progname, progname, output_options_help, ns_options_help);
 }
 
 static void print_sems_json(const struct ipcadm_obj *o)
@@ -60,7 +60,16 @@ void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
 {
 	const struct column *cols[MAX_COLS];
 	size_t n = obj_columns_all(o->kind, cols, MAX_COLS);
-	char buf[64];
+	char buf[64], title[512];
+
+	/* NAMESPACE only for an object read with -A or -N */
+	for (size_t c = 0; c < n && o->ipcns == 0; c++) {
+		if (strcmp(cols[c]->name, "NAMESPACE") == 0) {
+			memmove(&cols[c], &cols[c + 1], (n - c - 1) * sizeof(cols[0]));
+			n--;
+			break;
+		}
+	}
 
 	if (opts->mode == OUT_JSON) {
 		obuf_printf(out, "%s   \"%s\": [{", first ? "" : ",\n", ipcadm_kind_name(o->kind));
@@ -72,12 +81,8 @@ void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
 	}
 	if (!first)
 		obuf_putc(out, '\n');
-	if (opts->mode == OUT_TABLE && !opts->noheadings && IPCADM_IS_POSIX(o->kind))
-		obuf_printf(out, "%.*s /%s\n", (int)strlen(kind_titles[o->kind]) - 1,
-			    kind_titles[o->kind], o->name);
-	else if (opts->mode == OUT_TABLE && !opts->noheadings)
-		obuf_printf(out, "%.*s %d\n", (int)strlen(kind_titles[o->kind]) - 1,
-			    kind_titles[o->kind], o->id);
+	if (opts->mode == OUT_TABLE && !opts->noheadings)
+		obuf_printf(out, "%s\n", obj_title(o, title, sizeof(title)));
 	for (size_t c = 0; c < n; c++) {
 		struct value v = { .type = V_NONE };
 		const char *text;
@@ -105,14 +110,19 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		OUTPUT_LONGOPTS,
+		NS_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct out_opts opts = { 0 };
 	struct obj_env env = { .ctx = ctx };
+	struct ns_sel nss = { 0 };
 	int c, r, kind = -1, id, found = 0;
 
-	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
+	       -1) {
 		r = output_option("show", c, optarg, &opts);
+		if (r == 0)
+			r = ns_option("show", c, optarg, &nss);
 		if (r < 0)
 			return EXIT_MISUSE;
 		if (r > 0)
@@ -134,9 +144,11 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("show", "expected [shm|sem|msg] ID or [pshm|psem|pmq] NAME");
 	}
 	if (IPCADM_IS_POSIX(kind) || (kind < 0 && argv[optind][0] == '/'))
-		return posix_show(ctx, &opts, kind, argv[optind]);
+		return find_print(ctx, &opts, &nss, kind, argv[optind], 0, false);
 	if (parse_id_arg("show", argv[optind], &id) < 0)
 		return EXIT_MISUSE;
+	if (nss.all || nss.spec)
+		return find_print(ctx, &opts, &nss, kind, NULL, id, false);
 
 	for (int k = 0; k < IPCADM_NKINDS; k++) {
 		struct ipcadm_obj o;

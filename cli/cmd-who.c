@@ -105,6 +105,8 @@ void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	}
 	if (opts->mode == OUT_JSON) {
 		json_string(evidence);
+		if (o->ipcns)
+			obuf_printf(out, ", \"namespace\": %llu", (unsigned long long)o->ipcns);
 		obuf_puts(out, ", \"holders\": [");
 		for (size_t i = 0; i < n; i++) {
 			obuf_puts(out, i ? ", {" : "{");
@@ -116,12 +118,12 @@ void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	}
 	if (!first)
 		obuf_putc(out, '\n');
-	if (!opts->noheadings && IPCADM_IS_POSIX(o->kind))
-		obuf_printf(out, "%.*s /%s: %s: %s\n", (int)strlen(kind_titles[o->kind]) - 1,
-			    kind_titles[o->kind], o->name, ipcadm_verdict_name(v), evidence);
-	else if (!opts->noheadings)
-		obuf_printf(out, "%.*s %d: %s: %s\n", (int)strlen(kind_titles[o->kind]) - 1,
-			    kind_titles[o->kind], o->id, ipcadm_verdict_name(v), evidence);
+	if (!opts->noheadings) {
+		char title[512];
+
+		obuf_printf(out, "%s: %s: %s\n", obj_title(o, title, sizeof(title)),
+			    ipcadm_verdict_name(v), evidence);
+	}
 	if (n == 0)
 		return;
 	t = table_new(opts, NULL, NULL, cols, NHCOLS, &env);
@@ -137,16 +139,21 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		OUTPUT_LONGOPTS,
+		NS_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct out_opts opts = { 0 };
+	struct ns_sel nss = { 0 };
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an;
 	unsigned int kinds = IPCADM_ALL_KINDS;
 	int c, r, kind = -1, id, found = 0;
 
-	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
+	       -1) {
 		r = output_option("who", c, optarg, &opts);
+		if (r == 0)
+			r = ns_option("who", c, optarg, &nss);
 		if (r < 0)
 			return EXIT_MISUSE;
 		if (r > 0)
@@ -157,8 +164,8 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 			       "with the number of mappings), waiting in semop/msgrcv/msgsnd,\n"
 			       "its live creator or last user; for POSIX objects, mapped or open;\n"
 			       "and the object's verdict.\n\n"
-			       "Options:\n%s  -h, --help               this help\n",
-			       progname, output_options_help);
+			       "Options:\n%s%s  -h, --help               this help\n",
+			       progname, output_options_help, ns_options_help);
 			return 0;
 		}
 		return usage_error("who", "bad usage");
@@ -174,9 +181,11 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("who", "expected [shm|sem|msg] ID or [pshm|psem|pmq] NAME");
 	}
 	if (IPCADM_IS_POSIX(kind) || (kind < 0 && argv[optind][0] == '/'))
-		return posix_who(ctx, &opts, kind, argv[optind]);
+		return find_print(ctx, &opts, &nss, kind, argv[optind], 0, true);
 	if (parse_id_arg("who", argv[optind], &id) < 0)
 		return EXIT_MISUSE;
+	if (nss.all || nss.spec)
+		return find_print(ctx, &opts, &nss, kind, NULL, id, true);
 	r = ipcadm_snapshot_read(ctx, kinds, IPCADM_READ_SEMVALS, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));

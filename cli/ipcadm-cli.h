@@ -65,6 +65,13 @@ void print_object(const struct out_opts *opts, const struct ipcadm_obj *o, struc
 		  bool first);
 void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	       const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first);
+/* show and who of an object found by ID (name NULL) or POSIX name in the namespaces of
+ * sel (cmd-posix.c); kind -1: every System V kind, or every POSIX kind for a name. */
+/* "Shared memory segment 7", "POSIX message queue /jobs" (" in IPC namespace N"). */
+const char *obj_title(const struct ipcadm_obj *o, char *buf, size_t len);
+struct ns_sel;
+int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts, const struct ns_sel *sel,
+	       int kind, const char *name, int id, bool who);
 /* POSIX objects by name in show and who (cmd-posix.c); kind -1: every POSIX kind. */
 int posix_show(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name);
 int posix_who(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name);
