@@ -1,7 +1,9 @@
 /* cmd-limits.c: `ipcadm limits`: every System V IPC limit, with the usage the kernel
  * counts against it (segments capped at 32768, pages rounded up per segment); then the
  * POSIX ones: fs.mqueue and the /dev/shm tmpfs. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +16,12 @@ struct limit_row {
 	uint64_t limit; /* IPCADM_UNKNOWN when unreadable */
 	uint64_t used;
 	bool has_used;
+};
+
+/* With -A or -N: a row and its IPC namespace (the row first, for the getters). */
+struct ns_limit_row {
+	struct limit_row row;
+	uint64_t ns;
 };
 
 #define ROW(r) ((const struct limit_row *)(r))
@@ -81,6 +89,16 @@ static void get_bar(const void *r, void *e, struct value *v)
 	v->type = V_STR;
 	v->s = bar;
 }
+
+static void get_ns(const void *r, void *e, struct value *v)
+{
+	(void)e;
+	v->type = V_U64;
+	v->u = ((const struct ns_limit_row *)r)->ns;
+}
+
+static const struct column ns_column = { "NAMESPACE", "IPC namespace inode", COL_RIGHT, get_ns,
+					 NULL, 0 };
 
 static const struct column limit_columns[] = {
 	{ "RESOURCE", "limit name", 0, get_resource, NULL, 0 },
@@ -161,19 +179,72 @@ int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts
 	return table_finish(t);
 }
 
+/* -A, -N: one table of every selected namespace's limits, NAMESPACE first. */
+static int limits_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss, const struct out_opts *opts)
+{
+	const struct column *cols[7];
+	struct limit_row rows[32];
+	struct ns_limit_row *nrows;
+	struct ns_set set;
+	size_t ncols = 0;
+	struct table *t;
+	int rc, r;
+
+	rc = ns_set_read(ctx, nss, IPCADM_ALL_KINDS | IPCADM_KIND_BIT(IPCADM_PMQ), 0, -1, &set);
+	if (set.n == 0)
+		return rc;
+	cols[ncols++] = &ns_column;
+	for (size_t i = 0; i < 5; i++)
+		cols[ncols++] = &limit_columns[i];
+	if (opts->mode == OUT_TABLE && isatty(STDOUT_FILENO))
+		cols[ncols++] = &limit_columns[5];
+	r = 0;
+	output_doc_begin(opts, true);
+	r = ns_print_table(opts, &set);
+	if (opts->mode == OUT_TABLE)
+		obuf_putc(out, '\n');
+	t = table_new(opts, "limits", opts->mode == OUT_TABLE ? "Limits" : NULL, cols, ncols, NULL);
+	if (t == NULL) {
+		ns_set_free(&set);
+		return error_code(-ENOMEM, "cannot print the limits");
+	}
+	nrows = calloc(set.n * 32, sizeof(*nrows));
+	for (size_t v = 0; v < set.n && nrows; v++) {
+		size_t n = limit_rows(set.v[v].snap, rows);
+
+		n += posix_rows(set.v[v].snap, rows + n);
+		for (size_t i = 0; i < n; i++) {
+			nrows[v * 32 + i] = (struct ns_limit_row){ rows[i], set.v[v].ns.ino };
+			table_add(t, &nrows[v * 32 + i]);
+		}
+	}
+	if (nrows == NULL)
+		r = -ENOMEM;
+	r = table_finish(t) < 0 ? -ENOMEM : r;
+	output_doc_end(opts, true);
+	free(nrows);
+	ns_set_free(&set);
+	return r < 0 ? error_code(r, "cannot print the limits") : rc;
+}
+
 int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		OUTPUT_LONGOPTS,
+		NS_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct out_opts opts = { 0 };
 	struct ipcadm_snapshot *snap;
+	struct ns_sel nss = { 0 };
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
+	       -1) {
 		r = output_option("limits", c, optarg, &opts);
+		if (r == 0)
+			r = ns_option("limits", c, optarg, &nss);
 		if (r < 0)
 			return EXIT_MISUSE;
 		if (r > 0)
@@ -182,15 +253,18 @@ int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv)
 			printf("Usage: %s limits [OPTIONS]\n\n"
 			       "Every System V IPC limit of this IPC namespace, and its usage as\n"
 			       "the kernel counts it; then fs.mqueue's limits and the size and use\n"
-			       "of the /dev/shm tmpfs.\n\nOptions:\n%s  -h, --help               "
-			       "this help\n",
-			       progname, output_options_help);
+			       "of the /dev/shm tmpfs. With -A or -N, one object (JSON) with the\n"
+			       "namespaces and every namespace's limits, NAMESPACE first.\n\n"
+			       "Options:\n%s%s  -h, --help               this help\n",
+			       progname, output_options_help, ns_options_help);
 			return 0;
 		}
 		return usage_error("limits", "bad usage");
 	}
 	if (optind < argc)
 		return usage_error("limits", "unexpected argument '%s'", argv[optind]);
+	if (nss.all || nss.spec)
+		return limits_ns(ctx, &nss, &opts);
 	/* the queues are counted to show their use of MQ_QUEUES_MAX */
 	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_KIND_BIT(IPCADM_PMQ), 0, &snap);
 	if (r < 0)

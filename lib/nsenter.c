@@ -498,6 +498,10 @@ int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 		return r;
 	}
 	tag(snap, ns->ino);
+	/* /dev/shm belongs to a mount namespace: the child saw ours, not this one's */
+	snap->plimits.shm_size = snap->plimits.shm_used = snap->plimits.shm_avail = IPCADM_UNKNOWN;
+	snap->plimits.shm_inodes = snap->plimits.shm_inodes_used = IPCADM_UNKNOWN;
+	snap->plimits.shm_objs_alloc = 0;
 	*snapp = snap;
 	return 0;
 }
