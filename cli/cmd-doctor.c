@@ -2,6 +2,7 @@
  * leaks, and the commands that fix it; exit 0/1/2 as a Nagios plugin (3: unknown). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipcadm-cli.h"
@@ -27,8 +28,9 @@ static void doctor_help(void)
 	       "      --now TIME           Unix time to measure ages from (a copied tree)\n"
 	       "  -q, --quiet              print only the status line\n"
 	       "  -J, --json               JSON output\n"
+	       "%s"
 	       "  -h, --help               this help\n",
-	       progname);
+	       progname, ns_options_help);
 }
 
 static const char *const type_names[] = {
@@ -220,6 +222,77 @@ static int parse_percent(const char *opt, const char *arg, unsigned int *v)
 	return 0;
 }
 
+/* -A, -N: each namespace diagnosed by itself; the exit status is the worst. */
+static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
+		     struct ipcadm_doctor_opts *dopts, bool verdicts, bool json, bool quiet)
+{
+	struct ipcadm_findings **f;
+	enum ipcadm_severity worst = IPCADM_SEV_OK;
+	size_t wi = 0;
+	struct ns_set set;
+	char hint[512];
+	int r;
+
+	r = ns_set_read(ctx, nss, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
+			verdicts ? IPCADM_READ_SEMVALS : 0, -1, &set);
+	if (set.n == 0)
+		return EXIT_UNKNOWN;
+	f = calloc(set.n, sizeof(*f));
+	for (size_t v = 0; v < set.n && f; v++) {
+		r = doctor_diagnose(ctx, set.v[v].snap, dopts, verdicts, &f[v]);
+		if (r < 0) {
+			error_code(r, "cannot diagnose IPC namespace %llu",
+				   (unsigned long long)set.v[v].ns.ino);
+			break;
+		}
+		if (ipcadm_findings_worst(f[v]) > worst) {
+			worst = ipcadm_findings_worst(f[v]);
+			wi = v;
+		}
+	}
+	if (f == NULL || r < 0) {
+		for (size_t v = 0; f && v < set.n; v++)
+			ipcadm_findings_free(f[v]);
+		free(f);
+		ns_set_free(&set);
+		return EXIT_UNKNOWN;
+	}
+	if (json)
+		obuf_printf(out, "{\"status\": \"%s\", \"namespaces\": [", ipcadm_severity_name(worst));
+	else
+		obuf_printf(out, "IPC namespace %s: ", ns_hint(&set.v[wi].ns, hint, sizeof(hint)));
+	if (!json)
+		print_status_line(f[wi]);
+	for (size_t v = 0; v < set.n; v++) {
+		const struct ipcadm_ns *ns = &set.v[v].ns;
+
+		if (json) {
+			obuf_printf(out, "%s\n{\"namespace\": %llu, \"pid\": %d, \"command\": ",
+				    v ? "," : "", (unsigned long long)ns->ino, (int)ns->pid);
+			json_string(ns->comm);
+			obuf_puts(out, ", \"cgroup\": ");
+			json_string(ns->cgroup);
+			obuf_puts(out, ", \"doctor\": ");
+			print_findings_json(f[v]);
+			obuf_puts(out, "}");
+		} else if (!quiet) {
+			obuf_printf(out, "\nIPC namespace %s:\n", ns_hint(ns, hint, sizeof(hint)));
+			if (!ns->self && ns->pid > 0)
+				obuf_printf(out, "(fixes act on this namespace as 'ipcadm ... -N %d' and "
+						 "'nsenter --ipc --target %d sysctl ...')\n",
+					    (int)ns->pid, (int)ns->pid);
+			print_findings_text(f[v], true);
+		}
+	}
+	if (json)
+		obuf_puts(out, "]}\n");
+	for (size_t v = 0; v < set.n; v++)
+		ipcadm_findings_free(f[v]);
+	free(f);
+	ns_set_free(&set);
+	return (int)worst;
+}
+
 int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -231,17 +304,24 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
+		NS_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ipcadm_doctor_opts dopts;
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_findings *f;
 	bool json = false, quiet = false, verdicts = true;
+	struct ns_sel nss = { 0 };
 	uint64_t n;
 	int c, r;
 
 	ipcadm_doctor_opts_init(&dopts);
-	while ((c = getopt_long(argc, argv, "w:c:qJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:c:qJh" NS_SHORTOPTS, longopts, NULL)) != -1) {
+		r = ns_option("doctor", c, optarg, &nss);
+		if (r < 0)
+			return EXIT_MISUSE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'w':
 			if (parse_percent("--warn", optarg, &dopts.warn_percent))
@@ -282,6 +362,8 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (dopts.crit_percent < dopts.warn_percent)
 		return usage_error("doctor", "--crit (%u) is below --warn (%u)", dopts.crit_percent,
 				   dopts.warn_percent);
+	if (nss.all || nss.spec)
+		return doctor_ns(ctx, &nss, &dopts, verdicts, json, quiet);
 	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
 				 verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
 	if (r < 0) {
