@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,8 +29,9 @@ static void metrics_help(void)
 	       "      --no-verdicts        do not read the process table (no verdict metrics)\n"
 	       "  -w, --warn PERCENT       the doctor's warning threshold (default 80)\n"
 	       "  -c, --crit PERCENT       the doctor's critical threshold (default 95)\n"
+	       "%s"
 	       "  -h, --help               this help\n",
-	       progname);
+	       progname, ns_options_help);
 }
 
 static void head(struct obuf *o, const char *name, const char *help)
@@ -37,10 +39,20 @@ static void head(struct obuf *o, const char *name, const char *help)
 	obuf_printf(o, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
+/* With -A or -N: namespace="INODE", the first label of every sample. */
+static char ns_label[48];
+
 static void sample(struct obuf *o, const char *name, const char *labels, uint64_t v)
 {
+	char all[256];
+
 	if (v == IPCADM_UNKNOWN)
 		return; /* not reported: absent, not a made-up number */
+	if (ns_label[0]) {
+		snprintf(all, sizeof(all), "%s%s%s", ns_label, labels ? "," : "",
+			 labels ? labels : "");
+		labels = all;
+	}
 	obuf_printf(o, "%s%s%s%s %llu\n", name, labels ? "{" : "", labels ? labels : "",
 		    labels ? "}" : "", (unsigned long long)v);
 }
@@ -222,8 +234,20 @@ static void write_metrics(struct obuf *o, const struct ipcadm_snapshot *snap,
 }
 
 /* Writes the metrics to a temporary file in dir, syncs it, renames it into place. */
-static int write_textfile(const char *dir, const struct ipcadm_snapshot *snap,
-			  const struct ipcadm_analysis *an, const struct ipcadm_findings *f)
+struct render_one {
+	const struct ipcadm_snapshot *snap;
+	const struct ipcadm_analysis *an;
+	const struct ipcadm_findings *f;
+};
+
+static void render_one(struct obuf *o, void *arg)
+{
+	const struct render_one *r = arg;
+
+	write_metrics(o, r->snap, r->an, r->f);
+}
+
+static int write_textfile(const char *dir, void (*render)(struct obuf *o, void *arg), void *arg)
 {
 	static struct obuf fo;
 	char tmp[4096], final[4096];
@@ -237,7 +261,7 @@ static int write_textfile(const char *dir, const struct ipcadm_snapshot *snap,
 	if (fd < 0)
 		return error_code(-errno, "cannot create a temporary file in '%s'", dir);
 	obuf_init(&fo, fd);
-	write_metrics(&fo, snap, an, f);
+	render(&fo, arg);
 	r = obuf_flush(&fo);
 	if (r == 0 && fchmod(fd, 0644) < 0) /* node_exporter runs as another user */
 		r = -errno;
@@ -259,6 +283,124 @@ static int write_textfile(const char *dir, const struct ipcadm_snapshot *snap,
 	return 0;
 }
 
+/* ---- -A, -N: every namespace's metrics, labelled namespace="INODE", joined ---- */
+
+struct render_ns {
+	struct ipcadm_ctx *ctx;
+	const struct ns_set *set;
+	struct ipcadm_doctor_opts dopts;
+	bool verdicts;
+	int err;
+};
+
+/* One namespace's metrics as text, rendered through a memory file. */
+static int render_text(const struct ipcadm_snapshot *snap, const struct ipcadm_analysis *an,
+		       const struct ipcadm_findings *f, char **textp, size_t *lenp)
+{
+	static struct obuf mo;
+	size_t cap = 65536, len = 0;
+	char *text;
+	ssize_t n;
+	int fd = memfd_create("ipcadm-metrics", MFD_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	obuf_init(&mo, fd);
+	write_metrics(&mo, snap, an, f);
+	r = obuf_flush(&mo);
+	text = malloc(cap);
+	if (r == 0 && (text == NULL || lseek(fd, 0, SEEK_SET) < 0))
+		r = text ? -errno : -ENOMEM;
+	while (r == 0 && (n = read(fd, text + len, cap - len)) != 0) {
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		len += (size_t)n;
+		if (len == cap) {
+			char *nt = realloc(text, cap * 2);
+
+			if (nt == NULL) {
+				r = -ENOMEM;
+				break;
+			}
+			text = nt;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	if (r < 0) {
+		free(text);
+		return r;
+	}
+	*textp = text;
+	*lenp = len;
+	return 0;
+}
+
+static void render_ns(struct obuf *o, void *arg)
+{
+	struct render_ns *rn = arg;
+	size_t n = rn->set->n;
+	char **texts = calloc(n, sizeof(*texts));
+	size_t *lens = calloc(n, sizeof(*lens));
+
+	rn->err = texts && lens ? 0 : -ENOMEM;
+	for (size_t v = 0; v < n && rn->err == 0; v++) {
+		const struct ns_view *view = &rn->set->v[v];
+		struct ipcadm_doctor_opts dopts = rn->dopts;
+		struct ipcadm_analysis *an = NULL;
+		struct ipcadm_findings *f;
+		int r = 0;
+
+		if (rn->verdicts)
+			r = ipcadm_analyze(rn->ctx, view->snap, 0, &an);
+		if (r < 0) {
+			dopts.analysis_err = r;
+			an = NULL;
+		}
+		dopts.analysis = an;
+		rn->err = ipcadm_findings_build(rn->ctx, view->snap, &dopts, &f);
+		if (rn->err == 0) {
+			snprintf(ns_label, sizeof(ns_label), "namespace=\"%llu\"",
+				 (unsigned long long)view->ns.ino);
+			rn->err = render_text(view->snap, an, f, &texts[v], &lens[v]);
+			ns_label[0] = '\0';
+			ipcadm_findings_free(f);
+		}
+		ipcadm_analysis_free(an);
+	}
+	if (rn->err == 0)
+		rn->err = metrics_merge((const char *const *)texts, lens, n, o);
+	for (size_t v = 0; texts && v < n; v++)
+		free(texts[v]);
+	free(texts);
+	free(lens);
+}
+
+static int metrics_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
+		      const struct ipcadm_doctor_opts *dopts, bool verdicts, const char *textfile)
+{
+	struct ns_set set;
+	struct render_ns rn = { .ctx = ctx, .set = &set, .dopts = *dopts, .verdicts = verdicts };
+	int r, rc;
+
+	rc = ns_set_read(ctx, nss, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
+			 verdicts ? IPCADM_READ_SEMVALS : 0, -1, &set);
+	if (set.n == 0)
+		return rc;
+	if (textfile) {
+		r = write_textfile(textfile, render_ns, &rn);
+	} else {
+		render_ns(out, &rn);
+		r = 0;
+	}
+	ns_set_free(&set);
+	if (rn.err < 0)
+		return error_code(rn.err, "cannot make the metrics");
+	return r ? r : rc;
+}
+
 static int parse_percent(const char *opt, const char *arg, unsigned int *v)
 {
 	uint64_t n;
@@ -278,8 +420,10 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ "warn", required_argument, NULL, 'w' },
 		{ "crit", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		NS_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ns_sel nss = { 0 };
 	struct ipcadm_doctor_opts dopts;
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an = NULL;
@@ -290,7 +434,12 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 	int c, r;
 
 	ipcadm_doctor_opts_init(&dopts);
-	while ((c = getopt_long(argc, argv, "w:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:c:h" NS_SHORTOPTS, longopts, NULL)) != -1) {
+		r = ns_option("metrics", c, optarg, &nss);
+		if (r < 0)
+			return EXIT_MISUSE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case OPT_TEXTFILE:
 			textfile = optarg;
@@ -322,6 +471,8 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return error_code(-errno, "cannot use '%s' as the textfile directory", textfile);
 	if (textfile && !S_ISDIR(st.st_mode))
 		return error_code(-ENOTDIR, "cannot use '%s' as the textfile directory", textfile);
+	if (nss.all || nss.spec)
+		return metrics_ns(ctx, &nss, &dopts, verdicts, textfile);
 	/* the kinds the doctor reads, so that ipcadm_doctor_status is its exit status */
 	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
 				 verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
@@ -341,10 +492,13 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		ipcadm_snapshot_free(snap);
 		return error_code(r, "cannot diagnose the IPC state");
 	}
-	if (textfile)
-		r = write_textfile(textfile, snap, an, f);
-	else
+	if (textfile) {
+		struct render_one one = { snap, an, f };
+
+		r = write_textfile(textfile, render_one, &one);
+	} else {
 		write_metrics(out, snap, an, f);
+	}
 	ipcadm_findings_free(f);
 	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);

@@ -82,7 +82,8 @@ int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts, const struct
 
 			if (!(kinds & IPCADM_KIND_BIT(k)))
 				continue;
-			if (kind >= 0 && posix_read_failed(set.v[v].snap, k, true))
+			if (kind >= 0 && (k == IPCADM_PMQ || set.v[v].ns.self || !set.active) &&
+			    posix_read_failed(set.v[v].snap, k, true))
 				rc = 1;
 			o = name ? ipcadm_snapshot_find_name(set.v[v].snap, k, name)
 				 : ipcadm_snapshot_find(set.v[v].snap, k, id);

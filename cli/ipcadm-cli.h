@@ -132,6 +132,10 @@ const char *ns_hint(const struct ipcadm_ns *ns, char *buf, size_t len);
 /* The namespaces as a table titled "IPC namespaces" (JSON: an array "namespaces"). */
 int ns_print_table(const struct out_opts *opts, const struct ns_set *set);
 
+/* Joins the Prometheus text of several namespaces: each family once (metrics-merge.c). */
+struct obuf;
+int metrics_merge(const char *const *texts, const size_t *lens, size_t ntexts, struct obuf *o);
+
 /* The doctor (cmd-doctor.c), shared with the overview and metrics: runs the holder
  * analysis when verdicts is set (a failure is kept in opts->analysis_err). */
 int doctor_diagnose(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,

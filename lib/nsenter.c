@@ -422,6 +422,7 @@ int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 			    struct ipcadm_snapshot **snapp)
 {
 	struct ipcadm_snapshot *snap;
+	unsigned int want;
 	int fds[2], nsfd, r, rc;
 	char *buf;
 	size_t len;
@@ -433,6 +434,7 @@ int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 			tag(*snapp, ns->ino);
 		return r;
 	}
+	want = kinds;
 	kinds &= ~(IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM));
 	nsfd = ns_open(ctx, ns);
 	if (nsfd < 0)
@@ -502,6 +504,9 @@ int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 	snap->plimits.shm_size = snap->plimits.shm_used = snap->plimits.shm_avail = IPCADM_UNKNOWN;
 	snap->plimits.shm_inodes = snap->plimits.shm_inodes_used = IPCADM_UNKNOWN;
 	snap->plimits.shm_objs_alloc = 0;
+	for (int k = IPCADM_PSHM; k <= IPCADM_PSEM; k++)
+		if (want & IPCADM_KIND_BIT(k))
+			snap->err[k] = -EOPNOTSUPP; /* not read: say so, not "none" */
 	*snapp = snap;
 	return 0;
 }
