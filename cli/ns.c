@@ -94,8 +94,12 @@ int ns_set_read(struct ipcadm_ctx *ctx, const struct ns_sel *sel, unsigned int k
 		set->n++;
 	}
 	free(list);
-	if (set->n == 0 && rc == 0)
-		rc = 1;
+	if (set->n == 0) { /* callers return at once: nothing of the set is left to free */
+		free(set->v);
+		set->v = NULL;
+		if (rc == 0)
+			rc = 1;
+	}
 	return rc;
 }
 

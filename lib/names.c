@@ -143,8 +143,9 @@ static const char *lookup(struct ipcadm_ctx *ctx, struct name_cache **cp, bool u
 	if (!ctx->live)
 		return NULL;
 	name = nss_name(user, id, buf, sizeof(buf));
-	cache_put(c, id, name, name ? strlen(name) : 0);
-	return name;
+	if (cache_put(c, id, name, name ? strlen(name) : 0) < 0)
+		return NULL;
+	return cache_slot(c, id)->name; /* the copy: name points into buf, on this stack */
 }
 
 const char *ipcadm_user_name(struct ipcadm_ctx *ctx, uid_t uid)

@@ -37,7 +37,7 @@ static int stat_call(enum ipcadm_kind kind, int cmd, int idx, struct ipcadm_obj 
 	o->rss = o->swap = IPCADM_UNKNOWN;
 	o->qbytes = IPCADM_UNKNOWN;
 	if (kind == IPCADM_SHM) {
-		struct shmid_ds ds;
+		struct shmid_ds ds = { 0 }; /* zeroed: valgrind does not know *_STAT_ANY */
 
 		id = shmctl(idx, cmd, &ds);
 		if (id < 0)
@@ -51,7 +51,7 @@ static int stat_call(enum ipcadm_kind kind, int cmd, int idx, struct ipcadm_obj 
 		o->dtime = ds.shm_dtime;
 		o->ctime = ds.shm_ctime;
 	} else if (kind == IPCADM_SEM) {
-		struct semid_ds ds;
+		struct semid_ds ds = { 0 };
 		union semun arg = { .buf = &ds };
 
 		id = semctl(idx, 0, cmd, arg);
@@ -62,7 +62,7 @@ static int stat_call(enum ipcadm_kind kind, int cmd, int idx, struct ipcadm_obj 
 		o->otime = ds.sem_otime;
 		o->ctime = ds.sem_ctime;
 	} else {
-		struct msqid_ds ds;
+		struct msqid_ds ds = { 0 };
 
 		id = msgctl(idx, cmd, &ds);
 		if (id < 0)

@@ -188,6 +188,34 @@ static void test_analyze_without_holders(void **state)
 	analyze_fixture("doctor-shm");
 }
 
+/* Overwrites the stack below the caller, where a returned dangling pointer would point. */
+__attribute__((noinline)) static void clobber_stack(void)
+{
+	volatile char big[65536];
+
+	memset((char *)big, 'x', sizeof(big));
+}
+
+/* valgrind (tests/valgrind.sh): on a live root, the first lookup of a user returned a
+ * pointer into getpwuid_r's buffer on the stack of the lookup, gone once it returned. */
+static void test_user_name_not_on_the_stack(void **state)
+{
+	struct ipcadm_ctx *ctx = NULL;
+	const char *name;
+
+	(void)state;
+	assert_int_equal(ipcadm_ctx_new(&ctx, "/"), 0);
+	name = ipcadm_user_name(ctx, 0);
+	assert_non_null(name);
+	clobber_stack();
+	assert_string_equal(name, "root");
+	assert_ptr_equal(ipcadm_user_name(ctx, 0), name); /* the cached copy, every time */
+	name = ipcadm_group_name(ctx, 0);
+	clobber_stack();
+	assert_string_equal(name, "root");
+	ipcadm_ctx_free(ctx);
+}
+
 /* The sysctl number parser, exposed for fuzz-sysctl: exactly max numbers, blanks only. */
 static void test_sysctl_numbers(void **state)
 {
@@ -216,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_time_cache_not_clobbered),
 		cmocka_unit_test(test_time_extremes),
 		cmocka_unit_test(test_analyze_without_holders),
+		cmocka_unit_test(test_user_name_not_on_the_stack),
 		cmocka_unit_test(test_sysctl_numbers),
 	};
 
