@@ -64,7 +64,8 @@ cli_suites() {
 	done
 }
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
+# detect_stack_use_after_return: a pointer into a returned function's frame is caught too
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # A sanitizer's exit status is 86, never the 1 an error path is expected to give, and
 # ASan's reports (leaks too) go to files, one per process, so suite() sees every one.
