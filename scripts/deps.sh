@@ -13,6 +13,7 @@ bats
 jq
 clang
 libclang-rt-14-dev
+valgrind
 util-linux
 procps
 tzdata

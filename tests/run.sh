@@ -1,6 +1,7 @@
 #!/bin/bash
 # run.sh: runs every test suite (unit, end-to-end, fuzz smoke), plain and under
-# ASan/UBSan, counts TAP results and ends with one line "N passed, N failed".
+# ASan/UBSan, then valgrind's memcheck over every command; counts TAP results and ends
+# with one line "N passed, N failed".
 set -u
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,6 +83,9 @@ if [ -d "$BUILD/asan" ]; then
 fi
 if [ -x tests/fuzz/smoke.sh ]; then
 	suite "fuzz-smoke" tests/fuzz/smoke.sh "$BUILD"
+fi
+if [ -x tests/valgrind.sh ]; then
+	suite "valgrind" tests/valgrind.sh "$BUILD"
 fi
 
 echo
