@@ -425,6 +425,9 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("rm", "expected IDs, --key KEY or --all");
 	if (!c.all && (c.have_owner || c.private_only || c.have_age))
 		return usage_error("rm", "--owner, --private and --older-than select for --all");
+	if (!ipcadm_ctx_is_live(ctx) && !c.dry_run)
+		return usage_error("rm", "objects are removed on the live system only, not below "
+					 "--root (--dry-run lists)");
 	if (c.json)
 		obuf_putc(out, '[');
 	if (c.all)

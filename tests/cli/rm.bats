@@ -148,3 +148,13 @@ load helpers
 	run "$IPCADM" rm --older-than soon --all
 	[ "$status" -eq 2 ]
 }
+
+@test "rm below --root only lists (--dry-run); removing is refused" {
+	run "$IPCADM" --root "$BATS_TEST_DIRNAME/../fixtures/modern" rm --all --dry-run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"would remove shared memory segment 0 (key 0x00000000, owner alice)"* ]]
+	[[ "$output" == *"not removing shared memory segment 65538: in use: attached (nattch 1)"* ]]
+	run "$IPCADM" --root "$BATS_TEST_DIRNAME/../fixtures/modern" rm shm 0
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"objects are removed on the live system only"* ]]
+}
