@@ -137,9 +137,15 @@ struct maps_walk {
 	struct ipcadm_analysis *a;
 	struct id_map *ids;
 	struct proc *p;
+	bool checked; /* p is loaded, a user process of our IPC namespace */
 	uint64_t *found, pending;
 	int err;
 };
+
+static bool same_ns(const struct ipcadm_analysis *a, const struct proc *p)
+{
+	return p->ipcns == 0 || a->procs.self_ipcns == 0 || p->ipcns == a->procs.self_ipcns;
+}
 
 static int on_mapping(void *arg, const struct proc_sysv_map *m)
 {
@@ -152,6 +158,13 @@ static int on_mapping(void *arg, const struct proc_sysv_map *m)
 		idx = -1;
 	if (idx < 0)
 		return 0; /* a hugetlb segment (own inode numbers) or another namespace's */
+	/* Only a process that maps one of our segments is read further. */
+	if (!w->checked) {
+		if (proc_load(&w->a->procs, w->p, PROC_ALL) < 0 || w->p->kthread ||
+		    !same_ns(w->a, w->p))
+			return 1; /* exited, or another namespace's segment of the same ID */
+		w->checked = true;
+	}
 	w->a->info[IPCADM_SHM][idx].maps_found++;
 	(*w->found)++;
 	if (analysis_add_holder(w->a, IPCADM_SHM, (size_t)idx, w->p,
@@ -160,24 +173,26 @@ static int on_mapping(void *arg, const struct proc_sysv_map *m)
 	return 0;
 }
 
-static bool same_ns(const struct ipcadm_analysis *a, const struct proc *p)
-{
-	return p->ipcns == 0 || a->procs.self_ipcns == 0 || p->ipcns == a->procs.self_ipcns;
-}
-
+/* Reads the maps of p first, and its stat, uids and namespace only when they show one of
+ * our segments: most processes map none. */
 static int scan_maps_of(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct proc *p,
 			struct maps_walk *w, bool *done)
 {
 	int r;
 
-	if (*done || p->kthread || !same_ns(a, p))
+	if (*done)
 		return 0;
 	*done = true; /* marks the process as read (see scan_maps) */
 	w->p = p;
+	w->checked = false;
 	r = proc_read_maps(ctx, &a->procs, p, on_mapping, w);
 	if (r == -ENOENT || r == -ESRCH)
 		return 0; /* exited during the pass */
 	if (r < 0 && r != -ENOMEM) {
+		/* it matters only for a user process of our namespace */
+		if (proc_load(&a->procs, p, PROC_STAT | PROC_NS) < 0 || p->kthread ||
+		    !same_ns(a, p))
+			return 0;
 		p->maps_unreadable = true;
 		a->maps_incomplete = true;
 		return 0;
@@ -257,9 +272,28 @@ static void on_syscall(void *arg, long nr, const uint64_t *args)
 	idx = id_map_find(ids, (long)(int)args[0]);
 	if (idx < 0)
 		return;
+	proc_load(&w->a->procs, w->p, PROC_UIDS); /* for the holder's record */
 	w->a->info[kind][idx].waiters = true;
 	if (analysis_add_holder(w->a, kind, (size_t)idx, w->p, IPCADM_HOLD_WAITING) < 0)
 		w->err = -ENOMEM;
+}
+
+/* Whether a process can be blocked on one of our arrays or queues. The kernel counts the
+ * processes blocked on each semaphore (GETNCNT, GETZCNT); nothing counts a queue's. */
+static bool may_have_waiters(const struct ipcadm_snapshot *snap)
+{
+	if (ipcadm_snapshot_count(snap, IPCADM_MSG) > 0)
+		return true;
+	for (size_t i = 0; i < ipcadm_snapshot_count(snap, IPCADM_SEM); i++) {
+		const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, IPCADM_SEM, i);
+
+		if (o->sems == NULL && o->nsems > 0)
+			return true; /* values unreadable: a waiter cannot be ruled out */
+		for (size_t k = 0; k < o->nsems; k++)
+			if (o->sems[k].ncnt > 0 || o->sems[k].zcnt > 0)
+				return true;
+	}
+	return false;
 }
 
 static int scan_syscalls(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct id_map *sems,
@@ -267,15 +301,15 @@ static int scan_syscalls(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, stru
 {
 	struct sys_walk w = { .a = a, .sems = sems, .msgs = msgs };
 
-	if (ipcadm_snapshot_count(a->snap, IPCADM_SEM) == 0 &&
-	    ipcadm_snapshot_count(a->snap, IPCADM_MSG) == 0)
+	if (!may_have_waiters(a->snap))
 		return 0;
 	a->scanned_syscalls = true;
 	for (size_t i = 0; i < a->procs.n && w.err == 0; i++) {
 		struct proc *p = &a->procs.v[i];
 		int r;
 
-		if (p->kthread || !same_ns(a, p))
+		if (proc_load(&a->procs, p, PROC_STAT | PROC_NS) < 0 || p->kthread ||
+		    !same_ns(a, p))
 			continue;
 		w.p = p;
 		r = proc_read_syscalls(ctx, &a->procs, p, on_syscall, &w);
@@ -287,11 +321,49 @@ static int scan_syscalls(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, stru
 	return w.err;
 }
 
+/* ---- what the verdicts read of the process table ---- */
+
+/* Whether anything after this scan reads every process: the possible holders of arrays and
+ * queues (verdict.c) and the POSIX holder scan do; segments need only their holders and
+ * their recorded PIDs. Counts every kind the snapshot can hold. */
+static bool needs_every_process(const struct ipcadm_snapshot *snap)
+{
+	for (size_t k = 0; k < sizeof(snap->n) / sizeof(snap->n[0]); k++)
+		if (k != IPCADM_SHM && snap->n[k] > 0)
+			return true;
+	return false;
+}
+
+/* Loads the creator and last user of every segment, which verdicts look up. */
+static void load_recorded_pids(struct ipcadm_analysis *a)
+{
+	for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, IPCADM_SHM); i++) {
+		const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, IPCADM_SHM, i);
+		struct proc *p = procs_find(&a->procs, o->cpid);
+
+		if (p)
+			proc_load(&a->procs, p, PROC_ALL);
+		p = procs_find(&a->procs, o->lpid);
+		if (p)
+			proc_load(&a->procs, p, PROC_ALL);
+	}
+}
+
+/*
+ * Leaves loaded (procscan.h) every process that anything after it reads: all of them when
+ * the snapshot holds arrays, queues or POSIX objects; otherwise the holders found and the
+ * recorded PIDs of the segments. A process that was never loaded looks like no holder at
+ * all, so code that walks a->procs.v must be covered here.
+ */
 int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 {
 	struct id_map ids[IPCADM_NKINDS] = { 0 };
 	int r = 0;
 
+	if (needs_every_process(a->snap))
+		procs_load_all(&a->procs, PROC_ALL);
+	else
+		load_recorded_pids(a);
 	for (int k = 0; k < IPCADM_NKINDS && r == 0; k++)
 		r = id_map_init(&ids[k], a->snap, k);
 	if (r == 0)

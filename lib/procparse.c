@@ -135,6 +135,16 @@ static int parse_hex(const char *s, size_t n, uint64_t *v)
 	return 0;
 }
 
+int procparse_sysv_name(const char *name, size_t len, uint32_t *key)
+{
+	uint64_t v;
+
+	if (len < 13 || memcmp(name, "/SYSV", 5) != 0 || parse_hex(name + 5, 8, &v) < 0)
+		return -EINVAL;
+	*key = (uint32_t)v;
+	return 0;
+}
+
 /* One maps line known to name /SYSV: "start-end perms offset maj:min inode /SYSVkkkkkkkk". */
 static int parse_sysv_line(const char *p, const char *eol, struct proc_sysv_map *m)
 {
@@ -165,9 +175,8 @@ static int parse_sysv_line(const char *p, const char *eol, struct proc_sysv_map 
 		return -EBADMSG;
 	m->inode = (unsigned long)v;
 	n = next_field(&p, eol, &f); /* path */
-	if (n < 13 || memcmp(f, "/SYSV", 5) != 0 || parse_hex(f + 5, 8, &v) < 0)
+	if (procparse_sysv_name(f, n, &m->key) < 0)
 		return -EBADMSG;
-	m->key = (uint32_t)v;
 	return 0;
 }
 

@@ -32,6 +32,10 @@ struct proc_sysv_map {
 	unsigned int dev_major, dev_minor;
 };
 
+/* A segment's mapped name, "/SYSVkkkkkkkk" (then " (deleted)"), to its key; -EINVAL when
+ * name is not one. */
+int procparse_sysv_name(const char *name, size_t len, uint32_t *key);
+
 /* Calls fn for each /SYSVxxxxxxxx mapping; stops early when fn returns non-zero.
  * Returns the number of mappings seen, or -EBADMSG on a malformed SysV line. */
 int procparse_maps_sysv(const char *buf, size_t len,

@@ -1,5 +1,5 @@
-/* procscan.c: reads the process table once: every /proc/PID's stat, status and IPC
- * namespace; processes that exit during the pass are skipped, not errors. */
+/* procscan.c: the process table: the PIDs in one pass over /proc, each process's stat, uids
+ * and IPC namespace read when first needed; processes that exit are skipped, not errors. */
 #include "procscan.h"
 
 #include <dirent.h>
@@ -8,21 +8,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "strutil.h"
 
-/* Reads a small file below the root into buf (NUL-terminated); returns its length. */
-static ssize_t read_small(const struct ipcadm_ctx *ctx, const char *path, char *buf, size_t cap)
+/* The kernel interfaces newer than this system's headers, as Linux declares them. */
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+/* PIDFD_GET_INFO (Linux 6.13), its first version of struct pidfd_info. */
+struct pidfd_info0 {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid, spare0;
+};
+#define PIDFD_GET_INFO0 _IOWR(0xFF, 11, struct pidfd_info0)
+#define PIDFD_INFO0_CREDS (1UL << 1)
+
+/* PROCMAP_QUERY (Linux 6.11), an ioctl on /proc/PID/maps: one mapping per call. */
+struct procmap_query0 {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define PROCMAP_QUERY0 _IOWR('f', 17, struct procmap_query0)
+#define PROCMAP_VMA_WRITABLE 0x02
+#define PROCMAP_VMA_SHARED 0x08
+#define PROCMAP_COVERING_OR_NEXT 0x10
+#define PROCMAP_FILE_BACKED 0x20
+
+/* Reads a small file into buf (NUL-terminated) and closes fd; returns its length or -errno.
+ * A /proc file of one record comes whole in one read: a short read is its end. */
+static ssize_t read_small_fd(int fd, char *buf, size_t cap)
 {
-	int fd = ipcadm_ctx_open(ctx, path, O_RDONLY);
 	ssize_t n, total = 0;
 
-	if (fd < 0)
-		return fd;
 	while ((size_t)total < cap - 1) {
-		n = read(fd, buf + total, cap - 1 - (size_t)total);
+		size_t want = cap - 1 - (size_t)total;
+
+		n = read(fd, buf + total, want);
 		if (n < 0) {
 			int err = -errno;
 
@@ -31,25 +59,31 @@ static ssize_t read_small(const struct ipcadm_ctx *ctx, const char *path, char *
 			close(fd);
 			return err;
 		}
-		if (n == 0)
-			break;
 		total += n;
+		if (n == 0 || (size_t)n < want)
+			break;
 	}
 	close(fd);
 	buf[total] = '\0';
 	return total;
 }
 
-/* "ipc:[4026531839]" to its inode number; 0 when unreadable. */
-static unsigned long read_ns(const struct ipcadm_ctx *ctx, const char *path)
+/* The same, for a path relative to the root's /proc. */
+static ssize_t read_at(const struct procs *ps, const char *path, char *buf, size_t cap)
 {
-	char full[PATH_MAX + 64], link[64];
+	int fd = openat(ps->procfd, path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : read_small_fd(fd, buf, cap);
+}
+
+/* "ipc:[4026531839]" (a link relative to /proc) to its inode number; 0 when unreadable. */
+static unsigned long read_ns(const struct procs *ps, const char *path)
+{
+	char link[64];
 	const char *open;
 	uint64_t ino;
-	ssize_t n;
+	ssize_t n = readlinkat(ps->procfd, path, link, sizeof(link) - 1);
 
-	snprintf(full, sizeof(full), "%s%s", ctx->root, path);
-	n = readlink(full, link, sizeof(link) - 1);
 	if (n <= 0)
 		return 0;
 	link[n] = '\0';
@@ -67,71 +101,121 @@ static int cmp_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* Fills p from /proc/PID; -ENOENT when the process is gone. */
-static int read_proc(const struct ipcadm_ctx *ctx, const struct procs *ps, pid_t pid,
-		     struct proc *p)
+static int load_stat(struct procs *ps, struct proc *p)
 {
-	char path[64], buf[4096];
+	char path[32], buf[4096];
 	struct proc_stat st;
 	ssize_t n;
 
-	memset(p, 0, sizeof(*p));
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	n = read_small(ctx, path, buf, sizeof(buf));
+	snprintf(path, sizeof(path), "%d/stat", (int)p->pid);
+	n = read_at(ps, path, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	if (procparse_stat(buf, (size_t)n, &st) < 0)
 		return -EBADMSG;
-	p->pid = pid;
 	p->ppid = st.ppid;
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->num_threads = st.num_threads;
-	p->kthread = (st.flags & PROC_PF_KTHREAD) || pid == 2 || st.ppid == 2;
+	p->kthread = (st.flags & PROC_PF_KTHREAD) || p->pid == 2 || st.ppid == 2;
 	p->start_ms = ps->boot_ms + (int64_t)(st.starttime * 1000 / (uint64_t)ps->ticks);
 	p->start = p->start_ms / 1000;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	n = read_small(ctx, path, buf, sizeof(buf));
-	if (n >= 0 && procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid) == 0)
-		p->uids_known = true;
-	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)pid);
-	p->ipcns = read_ns(ctx, path);
 	return 0;
 }
 
-int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
+/* The uids from PIDFD_GET_INFO: no text to format or parse. 1 when it answered, 0 when
+ * the process is gone, -1 when the kernel has no such call (then status is read). */
+static int load_uids_pidfd(struct proc *p)
 {
-	char path[PATH_MAX + 16], buf[8192];
-	size_t cap = 256;
-	struct dirent *de;
-	DIR *dir;
+	struct pidfd_info0 info = { .mask = PIDFD_INFO0_CREDS };
+	int fd = (int)syscall(SYS_pidfd_open, p->pid, 0), r;
+
+	if (fd < 0)
+		return errno == ESRCH ? 0 : -1; /* EINVAL: not a thread group leader */
+	r = ioctl(fd, PIDFD_GET_INFO0, &info);
+	close(fd);
+	if (r < 0)
+		return errno == ESRCH ? 0 : -1;
+	if ((pid_t)info.pid != p->pid)
+		return 0;
+	p->ruid = info.ruid;
+	p->euid = info.euid;
+	p->uids_known = true;
+	return 1;
+}
+
+static void load_uids(struct procs *ps, struct proc *p)
+{
+	char path[32], buf[4096];
 	ssize_t n;
 
-	memset(ps, 0, sizeof(*ps));
-	ps->ticks = sysconf(_SC_CLK_TCK);
-	if (ps->ticks <= 0)
-		ps->ticks = 100;
-	n = read_small(ctx, "/proc/stat", buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	if (procparse_btime(buf, (size_t)n, &ps->btime) < 0)
-		return -EBADMSG;
-	ps->boot_ms = ps->btime * 1000;
-	if (ctx->live) {
-		struct timespec real, boot;
+	if (ps->pidfd > 0) {
+		int r = load_uids_pidfd(p);
 
-		/* btime is whole seconds; the clocks give the offset to a millisecond */
-		if (clock_gettime(CLOCK_REALTIME, &real) == 0 &&
-		    clock_gettime(CLOCK_BOOTTIME, &boot) == 0)
-			ps->boot_ms = ((int64_t)real.tv_sec - boot.tv_sec) * 1000 +
-				      ((int64_t)real.tv_nsec - boot.tv_nsec) / 1000000;
-		ps->self = getpid();
+		if (r >= 0)
+			return;
+		ps->pidfd = -1;
 	}
-	ps->self_ipcns = read_ns(ctx, "/proc/self/ns/ipc");
-	ps->self_pidns = read_ns(ctx, "/proc/self/ns/pid");
-	snprintf(path, sizeof(path), "%s/proc", ctx->root);
-	dir = opendir(path);
-	if (dir == NULL)
-		return -errno;
+	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
+	n = read_at(ps, path, buf, sizeof(buf));
+	if (n >= 0 && procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid) == 0)
+		p->uids_known = true;
+}
+
+int proc_load(struct procs *ps, struct proc *p, unsigned int parts)
+{
+	unsigned int want = (parts | PROC_STAT) & ~p->loaded;
+
+	if (p->gone)
+		return -ENOENT;
+	if (want & PROC_STAT) {
+		if (load_stat(ps, p) < 0) {
+			p->gone = true;
+			return -ENOENT;
+		}
+	}
+	if (want & PROC_UIDS)
+		load_uids(ps, p);
+	if (want & PROC_NS) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "%d/ns/ipc", (int)p->pid);
+		p->ipcns = read_ns(ps, path);
+	}
+	p->loaded |= (unsigned char)want;
+	return 0;
+}
+
+void procs_load_all(struct procs *ps, unsigned int parts)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		proc_load(ps, &ps->v[i], parts);
+}
+
+/* Whether the root's /proc shows this PID namespace, so that pidfd_open() finds the same
+ * processes by the same PIDs. */
+static bool proc_is_ours(const struct procs *ps)
+{
+	char link[32];
+	int64_t pid;
+	ssize_t n = readlinkat(ps->procfd, "self", link, sizeof(link) - 1);
+
+	return n > 0 && mem_to_i64(link, (size_t)n, &pid) == 0 && pid == (int64_t)getpid();
+}
+
+static int list_pids(struct procs *ps)
+{
+	size_t cap = 256;
+	struct dirent *de;
+	int fd = openat(ps->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+
+	if (dir == NULL) {
+		int err = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
 	ps->v = malloc(cap * sizeof(*ps->v));
 	if (ps->v == NULL) {
 		closedir(dir);
@@ -148,24 +232,77 @@ int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 
 			if (nv == NULL) {
 				closedir(dir);
-				procs_release(ps);
 				return -ENOMEM;
 			}
 			ps->v = nv;
 			cap *= 2;
 		}
-		if (read_proc(ctx, ps, (pid_t)pid, &ps->v[ps->n]) == 0)
-			ps->n++;
+		memset(&ps->v[ps->n], 0, sizeof(ps->v[ps->n]));
+		ps->v[ps->n++].pid = (pid_t)pid;
 	}
 	closedir(dir);
-	qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pid);
-	/* With hidepid, /proc lists only our own processes: PID 1 is missing. */
-	ps->hidden = procs_find(ps, 1) == NULL;
+	if (ps->n > 0)
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pid);
+	return 0;
+}
+
+int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
+{
+	struct proc *init;
+	char *buf;
+	size_t len;
+	int r;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->procfd = ipcadm_ctx_open(ctx, "/proc", O_RDONLY | O_DIRECTORY);
+	if (ps->procfd < 0)
+		return ps->procfd;
+	ps->procfd_open = true;
+	ps->ticks = sysconf(_SC_CLK_TCK);
+	if (ps->ticks <= 0)
+		ps->ticks = 100;
+	/* btime follows a line per CPU and one per interrupt: read it all */
+	r = read_file(ctx, "/proc/stat", &buf, &len);
+	if (r == 0) {
+		if (procparse_btime(buf, len, &ps->btime) < 0)
+			r = -EBADMSG;
+		free(buf);
+	}
+	if (r < 0) {
+		procs_release(ps);
+		return r;
+	}
+	ps->boot_ms = ps->btime * 1000;
+	ps->pidfd = -1;
+	if (ctx->live) {
+		struct timespec real, boot;
+
+		/* btime is whole seconds; the clocks give the offset to a millisecond */
+		if (clock_gettime(CLOCK_REALTIME, &real) == 0 &&
+		    clock_gettime(CLOCK_BOOTTIME, &boot) == 0)
+			ps->boot_ms = ((int64_t)real.tv_sec - boot.tv_sec) * 1000 +
+				      ((int64_t)real.tv_nsec - boot.tv_nsec) / 1000000;
+		ps->self = getpid();
+		if (proc_is_ours(ps))
+			ps->pidfd = 1;
+	}
+	ps->self_ipcns = read_ns(ps, "self/ns/ipc");
+	ps->self_pidns = read_ns(ps, "self/ns/pid");
+	r = list_pids(ps);
+	if (r < 0) {
+		procs_release(ps);
+		return r;
+	}
+	/* With hidepid, /proc lists only our own processes: PID 1 is missing or unreadable. */
+	init = procs_find(ps, 1);
+	ps->hidden = init == NULL || proc_load(ps, init, PROC_STAT) < 0;
 	return 0;
 }
 
 void procs_release(struct procs *ps)
 {
+	if (ps->procfd_open)
+		close(ps->procfd);
 	free(ps->v);
 	free(ps->buf);
 	memset(ps, 0, sizeof(*ps));
@@ -173,24 +310,63 @@ void procs_release(struct procs *ps)
 
 struct proc *procs_find(const struct procs *ps, pid_t pid)
 {
-	struct proc key = { .pid = pid };
+	struct proc key = { .pid = pid }, *p;
 
-	if (pid <= 0)
+	if (pid <= 0 || ps->n == 0)
 		return NULL;
-	return bsearch(&key, ps->v, ps->n, sizeof(*ps->v), cmp_pid);
+	p = bsearch(&key, ps->v, ps->n, sizeof(*ps->v), cmp_pid);
+	return p && !p->gone ? p : NULL;
 }
 
-int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
-		   int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg)
+/* Walks the shared file mappings with PROCMAP_QUERY; -ENOTTY when the kernel has none.
+ * *called tells whether fn saw a mapping before a failure. */
+static int query_maps(struct procs *ps, int fd,
+		      int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg, bool *called)
 {
-	char path[64];
-	size_t len = 0;
-	int fd, r;
+	char name[PATH_MAX];
+	uint64_t addr = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
-	fd = ipcadm_ctx_open(ctx, path, O_RDONLY);
-	if (fd < 0)
-		return fd;
+	for (;;) {
+		struct procmap_query0 q = {
+			.size = sizeof(q),
+			.query_flags = PROCMAP_COVERING_OR_NEXT | PROCMAP_VMA_SHARED |
+				       PROCMAP_FILE_BACKED,
+			.query_addr = addr,
+			.vma_name_addr = (uint64_t)(uintptr_t)name,
+			.vma_name_size = sizeof(name),
+		};
+		struct proc_sysv_map m;
+
+		if (ioctl(fd, PROCMAP_QUERY0, &q) < 0) {
+			if (errno == ENOENT || errno == ESRCH)
+				return 0; /* no more mappings; no address space (exited, kthread) */
+			if (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)
+				ps->no_query = true;
+			return -errno;
+		}
+		if (q.vma_end <= addr)
+			return -EBADMSG;
+		addr = q.vma_end;
+		/* the name's length counts its NUL */
+		if (q.vma_name_size == 0 ||
+		    procparse_sysv_name(name, q.vma_name_size - 1, &m.key) < 0)
+			continue;
+		m.inode = (unsigned long)q.inode;
+		m.writable = (q.vma_flags & PROCMAP_VMA_WRITABLE) != 0;
+		m.dev_major = q.dev_major;
+		m.dev_minor = q.dev_minor;
+		*called = true;
+		if (fn && fn(arg, &m))
+			return 0;
+	}
+}
+
+static int read_maps_text(struct procs *ps, int fd,
+			  int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg)
+{
+	size_t len = 0;
+	int r;
+
 	for (;;) {
 		ssize_t n;
 
@@ -198,37 +374,55 @@ int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 			size_t cap = ps->bufcap ? ps->bufcap * 2 : 1 << 18;
 			char *nb = realloc(ps->buf, cap);
 
-			if (nb == NULL) {
-				close(fd);
+			if (nb == NULL)
 				return -ENOMEM;
-			}
 			ps->buf = nb;
 			ps->bufcap = cap;
 		}
 		n = read(fd, ps->buf + len, ps->bufcap - len - 1);
 		if (n < 0) {
-			r = -errno;
 			if (errno == EINTR)
 				continue;
-			close(fd);
-			return r;
+			return -errno;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
 	r = procparse_maps_sysv(ps->buf, len, fn, arg);
 	return r < 0 ? r : 0;
 }
 
-static int read_one_syscall(struct ipcadm_ctx *ctx, const char *path,
+int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
+		   int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg)
+{
+	char path[32];
+	bool called = false;
+	int fd, r = -ENOTTY;
+
+	(void)ctx;
+	snprintf(path, sizeof(path), "%d/maps", (int)p->pid);
+	fd = openat(ps->procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!ps->no_query)
+		r = query_maps(ps, fd, fn, arg, &called);
+	/* A query that failed before fn saw anything leaves nothing to undo: read the text. */
+	if (r < 0 && !called)
+		r = read_maps_text(ps, fd, fn, arg);
+	else if (r < 0)
+		r = -EIO;
+	close(fd);
+	return r;
+}
+
+static int read_one_syscall(const struct procs *ps, const char *path,
 			    void (*fn)(void *arg, long nr, const uint64_t *args), void *arg)
 {
 	char buf[512];
 	uint64_t args[6];
 	long nr;
-	ssize_t n = read_small(ctx, path, buf, sizeof(buf));
+	ssize_t n = read_at(ps, path, buf, sizeof(buf));
 	int r;
 
 	if (n < 0)
@@ -244,28 +438,32 @@ static int read_one_syscall(struct ipcadm_ctx *ctx, const char *path,
 int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 		       void (*fn)(void *arg, long nr, const uint64_t *args), void *arg)
 {
-	char path[PATH_MAX + 64];
+	char path[64];
 	struct dirent *de;
 	DIR *dir;
-	int r = 0;
+	int fd, r = 0;
 
-	(void)ps;
+	(void)ctx;
 	if (p->num_threads <= 1) {
-		snprintf(path, sizeof(path), "/proc/%d/syscall", (int)p->pid);
-		return read_one_syscall(ctx, path, fn, arg);
+		snprintf(path, sizeof(path), "%d/syscall", (int)p->pid);
+		return read_one_syscall(ps, path, fn, arg);
 	}
-	snprintf(path, sizeof(path), "%s/proc/%d/task", ctx->root, (int)p->pid);
-	dir = opendir(path);
-	if (dir == NULL)
-		return -errno;
+	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
+	fd = openat(ps->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = fd < 0 ? NULL : fdopendir(fd);
+	if (dir == NULL) {
+		r = -errno;
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
 	while ((de = readdir(dir)) != NULL) {
 		int e;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/syscall", (int)p->pid,
-			 de->d_name);
-		e = read_one_syscall(ctx, path, fn, arg);
+		snprintf(path, sizeof(path), "%d/task/%.20s/syscall", (int)p->pid, de->d_name);
+		e = read_one_syscall(ps, path, fn, arg);
 		if (e < 0 && e != -ENOENT && r == 0)
 			r = e;
 	}

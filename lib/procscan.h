@@ -1,10 +1,18 @@
-/* procscan.h: the process table as the holder analysis needs it: one pass over
- * /proc/PID reading stat, status and ns/ipc; maps and syscall read on demand. */
+/* procscan.h: the process table as the holder analysis needs it: the PIDs in one pass over
+ * /proc, then each process's stat, uids and IPC namespace read when first needed. */
 #ifndef IPCADM_PROCSCAN_H
 #define IPCADM_PROCSCAN_H
 
 #include "internal.h"
 #include "procparse.h"
+
+/* The parts of a process that proc_load() reads. */
+enum proc_part {
+	PROC_STAT = 1 << 0, /* ppid, start, comm, num_threads, kthread: always read first */
+	PROC_UIDS = 1 << 1, /* ruid, euid; uids_known says whether they could be read */
+	PROC_NS = 1 << 2, /* ipcns */
+	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
+};
 
 struct proc {
 	pid_t pid, ppid;
@@ -18,10 +26,12 @@ struct proc {
 	bool uids_known;
 	bool maps_unreadable;
 	bool syscall_unreadable;
+	bool gone; /* its stat could not be read (it exited): procs_find() skips it */
+	unsigned char loaded; /* the enum proc_part bits read so far */
 };
 
 struct procs {
-	struct proc *v; /* sorted by pid */
+	struct proc *v; /* sorted by pid; an entry's fields are valid once loaded */
 	size_t n;
 	int64_t btime;
 	int64_t boot_ms; /* realtime at boot in ms: btime, or the clocks' offset when live */
@@ -30,18 +40,32 @@ struct procs {
 	unsigned long self_ipcns;
 	unsigned long self_pidns;
 	bool hidden; /* /proc is mounted with hidepid: others' processes are invisible */
+	int procfd; /* the root's /proc: every per-process file is opened relative to it */
+	bool procfd_open;
+	signed char pidfd; /* uids from pidfd's PIDFD_GET_INFO: 1 yes, -1 no (status) */
+	bool no_query; /* PROCMAP_QUERY is missing: maps are read as text */
 	char *buf; /* a reusable read buffer */
 	size_t bufcap;
 };
 
+/* Lists the processes of the root's /proc (and reads PID 1, to detect hidepid). */
 int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps);
 void procs_release(struct procs *ps);
+/* Reads the parts of p not read yet (PROC_STAT first); -ENOENT, and p->gone, when its
+ * stat cannot be read. A process whose uids or namespace cannot be read is kept. */
+int proc_load(struct procs *ps, struct proc *p, unsigned int parts);
+/* proc_load() of every process. */
+void procs_load_all(struct procs *ps, unsigned int parts);
+/* The process with that PID, or NULL (also when gone); it may not be loaded yet. */
 struct proc *procs_find(const struct procs *ps, pid_t pid);
 
-/* Reads /proc/PID/maps and calls fn for each SysV mapping; -errno on failure. */
+/* Calls fn for each SysV mapping of p (a shared file mapping named /SYSVxxxxxxxx): with
+ * the PROCMAP_QUERY ioctl (Linux 6.11+), else by reading /proc/PID/maps; -errno on
+ * failure. fn returns non-zero to stop. p need not be loaded. */
 int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 		   int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg);
-/* Reads the syscall of each thread of p; calls fn(arg, nr, args) for blocked ones. */
+/* Reads the syscall of each thread of p (PROC_STAT loaded); calls fn(arg, nr, args) for
+ * blocked ones. */
 int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 		       void (*fn)(void *arg, long nr, const uint64_t *args), void *arg);
 
