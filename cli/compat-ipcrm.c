@@ -84,8 +84,13 @@ static int remove_id(struct ipcrm *c, enum ipcadm_kind kind, bool iskey, int id)
 	if (c->verbose)
 		obuf_printf(out, "removing %s id `%d'\n", what[kind], id);
 	r = ipcadm_obj_remove(c->ctx, kind, id, NULL);
-	/* A segment already marked for destruction: 2.38 marks it again, which succeeds. */
-	if (r == 0 || r == -EALREADY)
+	/*
+	 * A segment already marked for destruction: 2.38 marks it again, which changes
+	 * nothing but still checks permission; ask the kernel the same question.
+	 */
+	if (r == -EALREADY)
+		r = shmctl(id, IPC_RMID, NULL) == 0 ? 0 : -errno;
+	if (r == 0)
 		return 0;
 	return removal_failed(r, iskey, id);
 }

@@ -99,3 +99,20 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 	[ "${lines[1]}" = "exit=1" ]
 	[ "${lines[2]}" = 1 ]
 }
+
+@test "ipcrm -m of a segment marked for destruction still checks permission, as 2.38" {
+	run ns 'd=$(mktemp -d); a=$("$IPCTOOL" shm-create 0x10 4096 600)
+		"$IPCTOOL" shm-attach "$a" 30 >$d/r &
+		for i in $(seq 100); do grep -q ready $d/r && break; sleep 0.05; done
+		"$IPCTOOL" rm shm "$a"
+		set +e
+		"$IPCTOOL" drop-to 65534 65534 -- "$IPCADM_BUILD/ipcrm" -m "$a"; echo "exit=$?"
+		"$IPCTOOL" drop-to 65534 65534 -- /usr/bin/ipcrm -m "$a"; echo "exit=$?"
+		"$IPCADM_BUILD/ipcrm" -m "$a"; echo "exit=$?"; rm -rf "$d"'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "ipcrm: permission denied for id (0)" ]
+	[ "${lines[1]}" = "exit=1" ]
+	[ "${lines[2]}" = "ipcrm: permission denied for id (0)" ]
+	[ "${lines[3]}" = "exit=1" ]
+	[ "${lines[4]}" = "exit=0" ]
+}
