@@ -54,7 +54,7 @@ int posixparse_mqueue(const char *buf, size_t len, struct mq_file_info *mi)
 }
 
 /* Copies a mountinfo field, turning \ooo escapes back into bytes; false when too long. */
-static bool unescape(const char *s, size_t n, char *out, size_t outlen)
+static int unescape(const char *s, size_t n, char *out, size_t outlen)
 {
 	size_t o = 0;
 
@@ -66,12 +66,14 @@ static bool unescape(const char *s, size_t n, char *out, size_t outlen)
 			c = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
 			i += 3;
 		}
+		if (c == '\0')
+			return -1; /* no path holds one: a malformed line (the fuzzer found \000) */
 		if (o + 1 >= outlen)
-			return false;
+			return 0;
 		out[o++] = c;
 	}
 	out[o] = '\0';
-	return true;
+	return 1;
 }
 
 int posixparse_mountinfo(const char *buf, size_t len, const char *fstype, char *mnt,
@@ -104,8 +106,13 @@ int posixparse_mountinfo(const char *buf, size_t len, const char *fstype, char *
 		for (size_t i = 6; i + 1 < nf; i++) {
 			if (fl[i] != 1 || f[i][0] != '-')
 				continue;
-			if (fl[i + 1] == tlen && memcmp(f[i + 1], fstype, tlen) == 0)
-				return unescape(f[4], fl[4], mnt, mntlen) ? 0 : -ENAMETOOLONG;
+			if (fl[i + 1] == tlen && memcmp(f[i + 1], fstype, tlen) == 0) {
+				int u = unescape(f[4], fl[4], mnt, mntlen);
+
+				if (u < 0)
+					break;
+				return u ? 0 : -ENAMETOOLONG;
+			}
 			break;
 		}
 	}

@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "obuf.h"
 #include "output.h"
+#include "posixparse.h"
 
 /* ---- capturing what the output module writes ---- */
 
@@ -216,6 +217,25 @@ static void test_user_name_not_on_the_stack(void **state)
 	ipcadm_ctx_free(ctx);
 }
 
+/* fuzz-posixparse: a mount point escaped as \000 came back cut at the NUL (""), a path
+ * that does not exist; such a line is malformed, and skipped. */
+static void test_mountinfo_nul_escape(void **state)
+{
+	static const char bad[] = "2 1 5 0 \\000\xff r - mqueue mqueue rw\n";
+	static const char both[] = "2 1 5 0 /a\\000b r - mqueue mqueue rw\n"
+				   "41 30 0:40 / /dev/mq\\040x rw - mqueue mqueue rw\n";
+	char mnt[64];
+
+	(void)state;
+	assert_int_equal(posixparse_mountinfo(bad, sizeof(bad) - 1, "mqueue", mnt, sizeof(mnt)),
+			 -ENOENT);
+	assert_int_equal(posixparse_mountinfo(both, sizeof(both) - 1, "mqueue", mnt, sizeof(mnt)),
+			 0);
+	assert_string_equal(mnt, "/dev/mq x");
+	assert_int_equal(posixparse_mountinfo(both, sizeof(both) - 1, "mqueue", mnt, 4),
+			 -ENAMETOOLONG);
+}
+
 /* The sysctl number parser, exposed for fuzz-sysctl: exactly max numbers, blanks only. */
 static void test_sysctl_numbers(void **state)
 {
@@ -245,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_time_extremes),
 		cmocka_unit_test(test_analyze_without_holders),
 		cmocka_unit_test(test_user_name_not_on_the_stack),
+		cmocka_unit_test(test_mountinfo_nul_escape),
 		cmocka_unit_test(test_sysctl_numbers),
 	};
 
