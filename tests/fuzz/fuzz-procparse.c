@@ -1,6 +1,6 @@
 /* fuzz-procparse.c: libFuzzer target for the /proc/PID parsers of lib/procparse.c (stat,
- * status, maps, syscall, and /proc/stat's btime): what each accepts is printed back the
- * way the kernel prints it and must parse to the same values. */
+ * status, maps, syscall, PROCMAP_QUERY's mapping names, /proc/stat's btime): what each
+ * accepts is printed back the way the kernel prints it and must parse the same. */
 #include <errno.h>
 #include <inttypes.h>
 
@@ -143,6 +143,26 @@ static void check_syscall(const char *buf, size_t len)
 	CHECK(nr2 == nr && memcmp(args, args2, sizeof(args)) == 0);
 }
 
+/* A mapping's name as PROCMAP_QUERY gives it: "/SYSV" and 8 hex digits, then maybe
+ * " (deleted)"; the key printed back the kernel's way parses to the same key. */
+static void check_sysv_name(const char *buf, size_t len)
+{
+	uint32_t key = 7, again;
+	char out[32];
+	int r = procparse_sysv_name(buf, len, &key);
+
+	if (r < 0) {
+		CHECK(r == -EINVAL);
+		CHECK(key == 7);
+		return;
+	}
+	CHECK(r == 0);
+	CHECK(len >= 13 && memcmp(buf, "/SYSV", 5) == 0);
+	snprintf(out, sizeof(out), "/SYSV%08" PRIx32 " (deleted)", key);
+	CHECK(procparse_sysv_name(out, strlen(out), &again) == 0 && again == key);
+	CHECK(procparse_sysv_name(out, 13, &again) == 0 && again == key);
+}
+
 static void check_btime(const char *buf, size_t len)
 {
 	int64_t t = -7, t2;
@@ -167,6 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_status(buf, size);
 	check_maps(buf, size);
 	check_syscall(buf, size);
+	check_sysv_name(buf, size);
 	check_btime(buf, size);
 	free(buf);
 	return 0;
