@@ -337,15 +337,22 @@ static bool needs_every_process(const struct ipcadm_snapshot *snap)
 /* Loads the creator and last user of every segment, which verdicts look up. */
 static void load_recorded_pids(struct ipcadm_analysis *a)
 {
+	pid_t last[2] = { 0, 0 }; /* segments made in a row share their creator */
+
 	for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, IPCADM_SHM); i++) {
 		const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, IPCADM_SHM, i);
-		struct proc *p = procs_find(&a->procs, o->cpid);
+		pid_t pids[2] = { o->cpid, o->lpid };
 
-		if (p)
-			proc_load(&a->procs, p, PROC_ALL);
-		p = procs_find(&a->procs, o->lpid);
-		if (p)
-			proc_load(&a->procs, p, PROC_ALL);
+		for (int k = 0; k < 2; k++) {
+			struct proc *p;
+
+			if (pids[k] <= 0 || pids[k] == last[k])
+				continue;
+			last[k] = pids[k];
+			p = procs_find(&a->procs, pids[k]);
+			if (p)
+				proc_load(&a->procs, p, PROC_ALL);
+		}
 	}
 }
 

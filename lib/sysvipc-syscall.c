@@ -176,16 +176,18 @@ int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj)
 int syscall_read_semvals(struct ipcadm_obj *obj)
 {
 	size_t n = obj->nsems;
-	unsigned short *vals;
+	unsigned short small[64], *vals = small; /* most arrays are small: no allocation */
 	struct ipcadm_semval *sv;
 	union semun arg;
 
 	if (n == 0)
 		return 0;
-	vals = calloc(n, sizeof(*vals));
+	if (n > sizeof(small) / sizeof(small[0]))
+		vals = calloc(n, sizeof(*vals));
 	sv = calloc(n, sizeof(*sv));
 	if (vals == NULL || sv == NULL) {
-		free(vals);
+		if (vals != small)
+			free(vals);
 		free(sv);
 		return -ENOMEM;
 	}
@@ -204,12 +206,14 @@ int syscall_read_semvals(struct ipcadm_obj *obj)
 		sv[i].zcnt = zcnt;
 		sv[i].pid = pid;
 	}
-	free(vals);
+	if (vals != small)
+		free(vals);
 	obj->sems = sv;
 	return 0;
 fail:
 	obj->sems_err = -errno;
-	free(vals);
+	if (vals != small)
+		free(vals);
 	free(sv);
 	return obj->sems_err;
 }
