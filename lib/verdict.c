@@ -99,55 +99,75 @@ static void mark_ancestors(const struct procs *ps, uid_t uid, bool *mark)
 	}
 }
 
-static bool may_hold(const struct ipcadm_analysis *a, const struct proc *p,
-		     const struct ipcadm_obj *o, const bool *has_owner_desc)
+/* Whether p may hold a private object of this owner and creator, its start time aside. */
+static bool may_hold(const struct ipcadm_analysis *a, const struct proc *p, uid_t uid,
+		     uid_t cuid, const bool *has_owner_desc)
 {
-	if (p->pid == 1 || p->pid == a->procs.self || p->kthread || !p->uids_known ||
-	    !analysis_started_by(p, o->ctime))
+	if (p->gone || p->pid == 1 || p->pid == a->procs.self || p->kthread || !p->uids_known)
 		return false;
 	if (a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns)
 		return false;
 	if (is_root(p))
-		return o->uid == 0 || has_owner_desc[p - a->procs.v];
-	return runs_as(p, o->uid) || runs_as(p, o->cuid);
+		return uid == 0 || has_owner_desc[p - a->procs.v];
+	return runs_as(p, uid) || runs_as(p, cuid);
 }
 
-/* The last owner uid whose ancestors were marked, to judge many objects of one owner. */
-struct desc_cache {
-	uid_t uid;
+/*
+ * The processes that may hold objects of one owner and creator, by start time: built once
+ * per (uid, cuid) and kept for the next objects, so judging many arrays of one owner
+ * costs a binary search each rather than a pass over every process.
+ */
+struct cand_cache {
+	uid_t uid, cuid;
 	bool valid;
-	bool *mark;
+	bool *mark; /* processes with a descendant running as uid */
+	const struct proc **v;
+	size_t n;
 };
 
-static const bool *owner_descendants(const struct ipcadm_analysis *a, struct desc_cache *c,
-				     uid_t uid)
+static int cmp_start(const void *x, const void *y)
 {
-	if (c->valid && c->uid == uid)
-		return c->mark;
-	memset(c->mark, 0, a->procs.n ? a->procs.n : 1);
-	mark_ancestors(&a->procs, uid, c->mark);
-	c->uid = uid;
-	c->valid = true;
-	return c->mark;
+	const struct proc *a = *(const struct proc *const *)x, *b = *(const struct proc *const *)y;
+
+	return (a->start_ms > b->start_ms) - (a->start_ms < b->start_ms);
 }
 
-/* Adds possible holders (at most a few named); returns how many there are. */
-static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
-			       const struct ipcadm_obj *o, struct desc_cache *dc)
+static void candidates(const struct ipcadm_analysis *a, struct cand_cache *c, uid_t uid,
+		       uid_t cuid)
 {
-	const bool *desc = owner_descendants(a, dc, o->uid);
-	size_t n = 0;
+	if (c->valid && c->uid == uid && c->cuid == cuid)
+		return;
+	memset(c->mark, 0, a->procs.n ? a->procs.n : 1);
+	mark_ancestors(&a->procs, uid, c->mark);
+	c->n = 0;
+	for (size_t i = 0; i < a->procs.n; i++)
+		if (may_hold(a, &a->procs.v[i], uid, cuid, c->mark))
+			c->v[c->n++] = &a->procs.v[i];
+	qsort(c->v, c->n, sizeof(*c->v), cmp_start);
+	c->uid = uid;
+	c->cuid = cuid;
+	c->valid = true;
+}
 
-	for (size_t i = 0; i < a->procs.n; i++) {
-		const struct proc *p = &a->procs.v[i];
+/* Adds possible holders (the first few by start time); returns how many there are. */
+static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			       const struct ipcadm_obj *o, struct cand_cache *c)
+{
+	size_t lo = 0, hi;
 
-		if (!may_hold(a, p, o, desc))
-			continue;
-		if (n < 5)
-			analysis_add_holder(a, kind, idx, p, IPCADM_HOLD_POSSIBLE);
-		n++;
+	candidates(a, c, o->uid, o->cuid);
+	hi = c->n;
+	while (lo < hi) { /* the first candidate that started after the object */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (analysis_started_by(c->v[mid], o->ctime))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return n;
+	for (size_t i = 0; i < lo && i < 5; i++)
+		analysis_add_holder(a, kind, idx, c->v[i], IPCADM_HOLD_POSSIBLE);
+	return lo;
 }
 
 /* ---- the rules ---- */
@@ -158,7 +178,7 @@ struct judgement {
 };
 
 static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
-			 const struct ipcadm_obj *o, struct desc_cache *dc, struct judgement *j)
+			 const struct ipcadm_obj *o, struct cand_cache *dc, struct judgement *j)
 {
 	const char *blind = blind_spot(a);
 	size_t n;
@@ -224,7 +244,7 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 }
 
 static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm_obj *o,
-		      struct desc_cache *dc, struct judgement *j)
+		      struct cand_cache *dc, struct judgement *j)
 {
 	int64_t t = max64(o->otime, o->ctime);
 	long waiting = 0;
@@ -279,7 +299,7 @@ static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 }
 
 static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm_obj *o,
-		      struct desc_cache *dc, struct judgement *j)
+		      struct cand_cache *dc, struct judgement *j)
 {
 	bool used = false;
 
@@ -377,10 +397,14 @@ static int judge_companions(struct ipcadm_analysis *a)
 
 int verdicts_judge(struct ipcadm_analysis *a)
 {
-	struct desc_cache dc = { .mark = calloc(a->procs.n ? a->procs.n : 1, 1) };
+	struct cand_cache dc = { .mark = calloc(a->procs.n ? a->procs.n : 1, 1),
+				 .v = calloc(a->procs.n ? a->procs.n : 1, sizeof(*dc.v)) };
 
-	if (dc.mark == NULL)
+	if (dc.mark == NULL || dc.v == NULL) {
+		free(dc.mark);
+		free(dc.v);
 		return -ENOMEM;
+	}
 	for (int k = 0; k < IPCADM_NKINDS; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
@@ -398,5 +422,6 @@ int verdicts_judge(struct ipcadm_analysis *a)
 		}
 	}
 	free(dc.mark);
+	free(dc.v);
 	return judge_companions(a);
 }
