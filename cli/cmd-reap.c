@@ -15,6 +15,7 @@
 #include "strutil.h"
 
 struct reap_opts {
+	bool use_syslog; /* log removals to syslog: --yes, no --log, /dev/log there */
 	bool yes, include_idle, have_owner, have_age;
 	uid_t owner;
 	unsigned int kinds;
@@ -110,7 +111,7 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 	if (log) {
 		fprintf(log, "%lld ipcadm[%d]: %s\n", (long long)time(NULL), (int)getpid(), line);
 		fflush(log);
-	} else if (o->yes) {
+	} else if (o->use_syslog) {
 		syslog(LOG_NOTICE, "%s", line);
 	}
 }
@@ -368,8 +369,15 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 			if ((o.kinds & IPCADM_KIND_BIT(k)) && o.posix_asked &&
 			    (k == IPCADM_PMQ || set.v[v].ns.self || !set.active))
 				posix_read_failed(set.v[v].snap, k, true);
-	if (o.yes && !log)
-		openlog("ipcadm", LOG_PID, LOG_USER);
+	if (o.yes && !log) {
+		/* Without a syslog socket glibc would retry the connection for every line. */
+		o.use_syslog = access("/dev/log", W_OK) == 0;
+		if (o.use_syslog)
+			openlog("ipcadm", LOG_PID | LOG_NDELAY, LOG_USER);
+		else
+			errorx("warning: no syslog socket (/dev/log): removals are not logged; "
+			       "use --log FILE");
+	}
 	r = reap(ctx, &o, &set, dirfd, log) || r;
 	ns_set_free(&set);
 out:
