@@ -186,7 +186,22 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return EXIT_MISUSE;
 	if (nss.all || nss.spec)
 		return find_print(ctx, &opts, &nss, kind, NULL, id, true);
-	r = ipcadm_snapshot_read(ctx, kinds, IPCADM_READ_SEMVALS, &snap);
+	/*
+	 * An attached segment proves its use by itself, so its holders are all that is left
+	 * to find: read that one object and stop once its attachments are found. Anything
+	 * else may need the whole tables (companions, possible holders).
+	 */
+	if (kind == IPCADM_SHM &&
+	    ipcadm_snapshot_read_object(ctx, IPCADM_SHM, id, 0, &snap) == 0) {
+		if (ipcadm_snapshot_obj(snap, IPCADM_SHM, 0)->nattch > 0)
+			kinds = 0;
+		else
+			ipcadm_snapshot_free(snap);
+	}
+	if (kinds)
+		r = ipcadm_snapshot_read(ctx, kinds, IPCADM_READ_SEMVALS, &snap);
+	else
+		r = 0;
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	r = ipcadm_analyze(ctx, snap, 0, &an);

@@ -155,6 +155,13 @@ struct ipcadm_snapshot;
 
 int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned int flags,
 			 struct ipcadm_snapshot **snapp);
+/*
+ * A snapshot of one System V object only (read by itself, as ipcadm_obj_read), for
+ * questions one object answers alone: the holders of an attached segment, say. Its
+ * usage counts that object only. -ENOENT when there is no such object.
+ */
+int ipcadm_snapshot_read_object(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
+				unsigned int flags, struct ipcadm_snapshot **snapp);
 void ipcadm_snapshot_free(struct ipcadm_snapshot *snap);
 size_t ipcadm_snapshot_count(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind);
 const struct ipcadm_obj *ipcadm_snapshot_obj(const struct ipcadm_snapshot *snap,

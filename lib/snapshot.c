@@ -105,6 +105,31 @@ int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned in
 	return 0;
 }
 
+int ipcadm_snapshot_read_object(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
+				unsigned int flags, struct ipcadm_snapshot **snapp)
+{
+	struct ipcadm_snapshot *snap;
+	int r;
+
+	if ((unsigned int)kind >= IPCADM_NKINDS)
+		return -EINVAL;
+	snap = calloc(1, sizeof(*snap));
+	if (snap == NULL)
+		return -ENOMEM;
+	snap->objs[kind] = calloc(1, sizeof(*snap->objs[kind]));
+	r = snap->objs[kind] ? ipcadm_limits_read(ctx, &snap->limits) : -ENOMEM;
+	if (r == 0)
+		r = ipcadm_obj_read(ctx, kind, id, flags, snap->objs[kind]);
+	if (r < 0) {
+		ipcadm_snapshot_free(snap);
+		return r;
+	}
+	snap->n[kind] = 1;
+	add_usage(&snap->usage, snap->objs[kind], snap->limits.page_size);
+	*snapp = snap;
+	return 0;
+}
+
 void ipcadm_snapshot_free(struct ipcadm_snapshot *snap)
 {
 	if (snap == NULL)
