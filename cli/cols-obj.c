@@ -390,9 +390,15 @@ size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t 
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < obj_ncolumns && n < max; i++)
-		if (obj_columns[i].kinds & IPCADM_KIND_BIT(kind))
-			sel[n++] = &obj_columns[i];
+	for (size_t i = 0; i < obj_ncolumns && n < max; i++) {
+		const struct column *c = &obj_columns[i];
+
+		/* the object's own attributes: holders and verdicts are who's answer */
+		if (c->get == get_holders || c->get == get_verdict || c->get == get_evidence)
+			continue;
+		if (c->kinds & IPCADM_KIND_BIT(kind))
+			sel[n++] = c;
+	}
 	return n;
 }
 

@@ -49,7 +49,7 @@ struct obj_env {
 extern const struct column obj_columns[];
 extern const size_t obj_ncolumns;
 extern const char *const obj_default_columns[IPCADM_NALL_KINDS];
-/* Every column that applies to a kind, for show. */
+/* Every attribute column of a kind (not HOLDERS, VERDICT, EVIDENCE), for show. */
 size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t max);
 /* True when a -o list names a column that needs the holder analysis. */
 bool columns_need_analysis(const char *list, bool *verdicts);
