@@ -9,6 +9,7 @@
 #include "obuf.h"
 
 int ipcadm_main(int argc, char **argv); /* cli/ipcadm.c's main, renamed by the Makefile */
+extern const char *progname;
 
 /* Every command that exists or is planned (an unknown one is a usage error). Those that
  * change IPC state come last and run only inside a private IPC namespace. */
@@ -16,6 +17,7 @@ static const char *const commands[] = {
 	NULL, /* the overview */
 	"list", "show", "limits", "who", "doctor", "check", "metrics", "help",
 	"reap", "restore", "rm", "mk",
+	"=ipcs", "=ipcrm", "=ipcmk", /* the program run as ipcs, ipcrm, ipcmk: live, no root */
 };
 #define NREADONLY 9
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -86,11 +88,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	cmd = commands[data[0] % ncmd];
-	argv[argc++] = strdup("ipcadm");
-	argv[argc++] = strdup("--root");
-	argv[argc++] = strdup(roots[data[1] % nroots]);
-	if (cmd)
-		argv[argc++] = strdup(cmd);
+	if (cmd && cmd[0] == '=') {
+		argv[argc++] = strdup(cmd + 1); /* a personality, in our private namespace */
+	} else {
+		argv[argc++] = strdup("ipcadm");
+		argv[argc++] = strdup("--root");
+		argv[argc++] = strdup(roots[data[1] % nroots]);
+		if (cmd)
+			argv[argc++] = strdup(cmd);
+	}
 	/* the rest: arguments separated by NUL bytes, each in its own allocation (the
 	 * overview takes none: only the commands' arguments are fuzzed) */
 	for (size_t i = 2; cmd && i < size && argc < MAX_ARGS + 4;) {
@@ -112,6 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_capture_reset(&cap);
 	obuf_init(out, cap.fd);
 	optind = 0; /* getopt restarts from scratch */
+	progname = "ipcadm"; /* a personality sets it */
 	memcpy(owned, argv, sizeof(argv[0]) * (size_t)argc); /* main may replace argv[0] */
 	rc = ipcadm_main(argc, argv);
 	CHECK(rc >= 0 && rc <= 3); /* 3: doctor's Nagios UNKNOWN */
