@@ -263,6 +263,25 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 	rm -rf "$d"
 }
 
+@test "faults: reap --backup to a full disk removes only what it could back up" {
+	run ns '
+		mkdir -p /tmp/bkfull && mount -t tmpfs -o size=16k tmpfs /tmp/bkfull
+		big=$($IPCTOOL shm-create 0 65536 600)    # cannot be saved in 16 KiB
+		small=$($IPCTOOL shm-create 0 4096 600)
+		set +e; "$IPCADM" reap --yes --backup /tmp/bkfull --log /dev/null; echo "exit $?"
+		set -e
+		echo "left $("$IPCADM" list -J -o ID shm | jq -c "[.shm[].id]")"
+		echo "files $(cd /tmp/bkfull && ls | tr "\n" " ")"
+		echo "big $big small $small"'
+	[[ "$output" == *"failed: No space left on device shm 0 "* ]]
+	[[ "$output" == *"removed shm 1 "* ]]
+	[[ "$output" == *"1 removed, 0 skipped, 1 failed"* ]]
+	[[ "$output" == *"exit 1"* ]]
+	[[ "$output" == *"left [0]"* ]]
+	[[ "$output" == *"files shm-1.data shm-1.meta "* ]]  # nothing half-written of shm 0
+	[[ "$output" == *"big 0 small 1"* ]]
+}
+
 # ---- not root ----
 
 @test "faults: nobody sees every object of every user; held ones are never orphaned" {
