@@ -35,21 +35,6 @@ const char *obj_title(const struct ipcadm_obj *o, char *buf, size_t len)
 	return buf;
 }
 
-static int not_found(int kind, const char *name, int id)
-{
-	if (name && kind >= 0)
-		errorx("no %s named '%s'", ipcadm_kind_name(kind), name);
-	else if (name)
-		errorx("no POSIX shared memory segment, named semaphore or message queue named "
-		       "'%s'",
-		       name);
-	else if (kind >= 0)
-		errorx("no %s with ID %d", ipcadm_kind_name(kind), id);
-	else
-		errorx("no shared memory segment, semaphore array or message queue with ID %d", id);
-	return 1;
-}
-
 /* A leading '/' is how programs name them (shm_open("/x")): accept it. */
 static const char *bare(const char *name)
 {
@@ -103,7 +88,7 @@ int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts, const struct
 		output_doc_end(opts, true);
 	ns_set_free(&set);
 	if (!found)
-		return rc ? rc : not_found(kind, name, id);
+		return rc ? rc : object_not_found(kind, name, id);
 	return rc;
 }
 
@@ -128,7 +113,7 @@ int posix_rm(struct ipcadm_ctx *ctx, int kind, const char *name)
 	name = bare(name);
 	r = ipcadm_posix_remove(ctx, kind, name, NULL);
 	if (r == -ENOENT)
-		return not_found(kind, name, 0);
+		return object_not_found(kind, name, 0);
 	if (r == -EINVAL)
 		return usage_error("rm", "invalid name '%s': 1 to 250 bytes, no '/'", name);
 	if (r < 0)

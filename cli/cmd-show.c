@@ -116,7 +116,8 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 	struct out_opts opts = { 0 };
 	struct obj_env env = { .ctx = ctx };
 	struct ns_sel nss = { 0 };
-	int c, r, kind = -1, id, found = 0;
+	const char *name;
+	int c, r, kind = -1, id = 0, found = 0;
 
 	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
 	       -1) {
@@ -133,20 +134,11 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 		return usage_error("show", "bad usage");
 	}
-	if (argc - optind == 2) {
-		kind = parse_any_kind_arg(argv[optind]);
-		if (kind < 0)
-			return usage_error("show",
-					   "unknown kind '%s' (shm, sem, msg, pshm, psem or pmq)",
-					   argv[optind]);
-		optind++;
-	} else if (argc - optind != 1) {
-		return usage_error("show", "expected [shm|sem|msg] ID or [pshm|psem|pmq] NAME");
-	}
-	if (IPCADM_IS_POSIX(kind) || (kind < 0 && argv[optind][0] == '/'))
-		return find_print(ctx, &opts, &nss, kind, argv[optind], 0, false);
-	if (parse_id_arg("show", argv[optind], &id) < 0)
-		return EXIT_MISUSE;
+	r = parse_object_args("show", argc, argv, &kind, &name, &id);
+	if (r)
+		return r;
+	if (name)
+		return find_print(ctx, &opts, &nss, kind, name, 0, false);
 	if (nss.all || nss.spec)
 		return find_print(ctx, &opts, &nss, kind, NULL, id, false);
 
@@ -171,15 +163,8 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 		ipcadm_obj_release(&o);
 		found++;
 	}
-	if (!found) {
-		if (kind >= 0)
-			errorx("no %s with ID %d", ipcadm_kind_name(kind), id);
-		else
-			errorx("no shared memory segment, semaphore array or message queue with "
-			       "ID %d",
-			       id);
-		return 1;
-	}
+	if (!found)
+		return object_not_found(kind, NULL, id);
 	output_doc_end(&opts, true);
 	return 0;
 }

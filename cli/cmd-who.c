@@ -147,7 +147,8 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an;
 	unsigned int kinds = IPCADM_ALL_KINDS;
-	int c, r, kind = -1, id, found = 0;
+	const char *name;
+	int c, r, kind = -1, id = 0, found = 0;
 
 	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
 	       -1) {
@@ -170,20 +171,11 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 		return usage_error("who", "bad usage");
 	}
-	if (argc - optind == 2) {
-		kind = parse_any_kind_arg(argv[optind]);
-		if (kind < 0)
-			return usage_error("who",
-					   "unknown kind '%s' (shm, sem, msg, pshm, psem or pmq)",
-					   argv[optind]);
-		optind++;
-	} else if (argc - optind != 1) {
-		return usage_error("who", "expected [shm|sem|msg] ID or [pshm|psem|pmq] NAME");
-	}
-	if (IPCADM_IS_POSIX(kind) || (kind < 0 && argv[optind][0] == '/'))
-		return find_print(ctx, &opts, &nss, kind, argv[optind], 0, true);
-	if (parse_id_arg("who", argv[optind], &id) < 0)
-		return EXIT_MISUSE;
+	r = parse_object_args("who", argc, argv, &kind, &name, &id);
+	if (r)
+		return r;
+	if (name)
+		return find_print(ctx, &opts, &nss, kind, name, 0, true);
 	if (nss.all || nss.spec)
 		return find_print(ctx, &opts, &nss, kind, NULL, id, true);
 	/*
@@ -226,14 +218,7 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 		output_doc_end(&opts, true);
 	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);
-	if (!found) {
-		if (kind >= 0)
-			errorx("no %s with ID %d", ipcadm_kind_name(kind), id);
-		else
-			errorx("no shared memory segment, semaphore array or message queue with "
-			       "ID %d",
-			       id);
-		return 1;
-	}
+	if (!found)
+		return object_not_found(kind, NULL, id);
 	return 0;
 }

@@ -59,6 +59,14 @@ extern const char *const kind_titles[IPCADM_NALL_KINDS];
 int parse_kind_arg(const char *s);
 /* The same, and "pshm", "psem", "pmq". */
 int parse_any_kind_arg(const char *s);
+/*
+ * The operands of show and who: [KIND] ID, or [pshm|psem|pmq] NAME, or /NAME. Sets kind
+ * (-1 when not given) and either name (POSIX) or id; returns 0 or EXIT_MISUSE (reported).
+ */
+int parse_object_args(const char *cmd, int argc, char **argv, int *kind, const char **name,
+		      int *id);
+/* Reports that no object has that kind and ID or name; returns 1. */
+int object_not_found(int kind, const char *name, int id);
 
 /* One object's attributes (cmd-show.c) and its holders (cmd-who.c). */
 void print_object(const struct out_opts *opts, const struct ipcadm_obj *o, struct obj_env *env,

@@ -135,3 +135,39 @@ int parse_id_arg(const char *cmd, const char *s, int *id)
 	}
 	return 0;
 }
+
+int object_not_found(int kind, const char *name, int id)
+{
+	if (name && kind >= 0)
+		errorx("no %s named '%s'", ipcadm_kind_name(kind), name);
+	else if (name)
+		errorx("no POSIX shared memory segment, named semaphore or message queue named "
+		       "'%s'",
+		       name);
+	else if (kind >= 0)
+		errorx("no %s with ID %d", ipcadm_kind_name(kind), id);
+	else
+		errorx("no shared memory segment, semaphore array or message queue with ID %d", id);
+	return 1;
+}
+
+int parse_object_args(const char *cmd, int argc, char **argv, int *kind, const char **name,
+		      int *id)
+{
+	*kind = -1;
+	*name = NULL;
+	if (argc - optind == 2) {
+		*kind = parse_any_kind_arg(argv[optind]);
+		if (*kind < 0)
+			return usage_error(cmd, "unknown kind '%s' (shm, sem, msg, pshm, psem or pmq)",
+					   argv[optind]);
+		optind++;
+	} else if (argc - optind != 1) {
+		return usage_error(cmd, "expected [shm|sem|msg] ID or [pshm|psem|pmq] NAME");
+	}
+	if (IPCADM_IS_POSIX(*kind) || (*kind < 0 && argv[optind][0] == '/')) {
+		*name = argv[optind];
+		return 0;
+	}
+	return parse_id_arg(cmd, argv[optind], id) < 0 ? EXIT_MISUSE : 0;
+}
