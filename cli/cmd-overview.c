@@ -24,7 +24,10 @@ int cmd_overview(struct ipcadm_ctx *ctx, int argc, char **argv)
 	u = ipcadm_snapshot_usage(snap);
 	v.u = u->shm_bytes;
 	size[value_format(&opts, &v, size, &text)] = '\0';
-	obuf_printf(out, "System V IPC below %s\n", ipcadm_ctx_root(ctx));
+	if (ipcadm_ctx_is_live(ctx))
+		obuf_puts(out, "System V IPC of this IPC namespace\n");
+	else
+		obuf_printf(out, "System V IPC of the copied tree %s\n", ipcadm_ctx_root(ctx));
 	obuf_printf(out, "  %llu shared memory segments (%s in %llu pages)\n",
 		    (unsigned long long)u->shm_segs, text, (unsigned long long)u->shm_pages);
 	obuf_printf(out, "  %llu semaphore arrays (%llu semaphores)\n",
