@@ -51,24 +51,6 @@ static void reap_help(void)
 	       progname, ns_options_help);
 }
 
-static int parse_kinds(const char *list, unsigned int *kinds)
-{
-	char buf[64];
-
-	if (strlen(list) >= sizeof(buf))
-		return -1;
-	strcpy(buf, list);
-	*kinds = 0;
-	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
-		int k = parse_any_kind_arg(t);
-
-		if (k < 0)
-			return -1;
-		*kinds |= IPCADM_KIND_BIT(k);
-	}
-	return *kinds ? 0 : -1;
-}
-
 static bool selected(const struct reap_opts *o, const struct ipcadm_obj *obj,
 		     enum ipcadm_verdict v, int64_t now)
 {
@@ -300,7 +282,7 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 			o.have_owner = true;
 			break;
 		case 'k':
-			if (parse_kinds(optarg, &o.kinds) < 0)
+			if (parse_kind_list(optarg, true, &o.kinds) < 0)
 				return usage_error("reap",
 						   "invalid kind list '%s' (shm,sem,msg,pshm,psem,pmq)",
 						   optarg);

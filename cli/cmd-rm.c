@@ -305,24 +305,6 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 	return 0;
 }
 
-static int parse_kinds(const char *list, unsigned int *kinds)
-{
-	char buf[64];
-
-	if (strlen(list) >= sizeof(buf))
-		return -1;
-	strcpy(buf, list);
-	*kinds = 0;
-	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
-		int k = parse_kind_arg(t);
-
-		if (k < 0)
-			return -1;
-		*kinds |= IPCADM_KIND_BIT(k);
-	}
-	return *kinds ? 0 : -1;
-}
-
 enum { OPT_KEY = 0x200, OPT_OLDER, OPT_DRY };
 
 int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
@@ -358,7 +340,7 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 			c.all = true;
 			break;
 		case 'k':
-			if (parse_kinds(optarg, &c.kinds) < 0)
+			if (parse_kind_list(optarg, false, &c.kinds) < 0)
 				return usage_error("rm", "invalid kind list '%s' (shm,sem,msg)", optarg);
 			break;
 		case 'u':

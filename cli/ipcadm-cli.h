@@ -59,6 +59,8 @@ extern const char *const kind_titles[IPCADM_NALL_KINDS];
 int parse_kind_arg(const char *s);
 /* The same, and "pshm", "psem", "pmq". */
 int parse_any_kind_arg(const char *s);
+/* "shm,sem" to kind bits (the POSIX kinds too when posix); -1 when empty or unknown. */
+int parse_kind_list(const char *list, bool posix, unsigned int *kinds);
 /*
  * The operands of show and who: [KIND] ID, or [pshm|psem|pmq] NAME, or /NAME. Sets kind
  * (-1 when not given) and either name (POSIX) or id; returns 0 or EXIT_MISUSE (reported).

@@ -171,3 +171,21 @@ int parse_object_args(const char *cmd, int argc, char **argv, int *kind, const c
 	}
 	return parse_id_arg(cmd, argv[optind], id) < 0 ? EXIT_MISUSE : 0;
 }
+
+int parse_kind_list(const char *list, bool posix, unsigned int *kinds)
+{
+	char buf[64];
+
+	if (strlen(list) >= sizeof(buf))
+		return -1;
+	strcpy(buf, list);
+	*kinds = 0;
+	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+		int k = posix ? parse_any_kind_arg(t) : parse_kind_arg(t);
+
+		if (k < 0)
+			return -1;
+		*kinds |= IPCADM_KIND_BIT(k);
+	}
+	return *kinds ? 0 : -1;
+}
