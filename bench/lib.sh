@@ -18,7 +18,9 @@ bench_enter() {
 	BENCH_TMP=$(mktemp -d)
 	trap 'rm -rf "$BENCH_TMP"' EXIT
 	export IPCADM_BENCH_INSIDE=1 BENCH_TMP BUILD
-	unshare --ipc --mount --pid --fork --mount-proc --propagation private "$@"
+	# a private /dev/shm too: nothing the benchmark writes lands in the machine's own
+	unshare --ipc --mount --pid --fork --mount-proc --propagation private \
+		bash -c 'mount -t tmpfs tmpfs /dev/shm && exec "$@"' bench "$@"
 	exit
 }
 

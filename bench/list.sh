@@ -24,7 +24,8 @@ if [ -z "${IPCADM_BENCH_INSIDE:-}" ]; then
 	fi
 	make -s -C "$ROOT" BUILD="$BUILD" all >/dev/null
 	export IPCADM_BENCH_INSIDE=1 N BUILD COUNT
-	exec unshare --ipc --mount --pid --fork --mount-proc --propagation private "$0" "$@"
+	exec unshare --ipc --mount --pid --fork --mount-proc --propagation private \
+		bash -c 'mount -t tmpfs tmpfs /dev/shm && exec "$@"' bench "$0" "$@"
 fi
 
 # ---- from here on: inside the private namespaces ----
