@@ -68,7 +68,9 @@ $(BUILD)/man/%: man/%.scd
 	@scdoc < $< > $@
 man: $(MAN_OUT)
 
-run: $(BUILD)/ipcadm
+run:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory $(BUILD)/ipcadm
 	./$(BUILD)/ipcadm
 
 deps:

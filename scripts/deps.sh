@@ -1,6 +1,7 @@
 #!/bin/sh
-# deps.sh: installs the Debian packages that building and testing ipcadm need.
-# As root it runs apt-get; otherwise it prints the exact command and fails.
+# deps.sh: installs the Debian packages that building and testing ipcadm need
+# (`deps.sh build`: building only). As root it runs apt-get; otherwise it prints the
+# exact command and fails.
 set -eu
 
 # One package per line: the build, the test frameworks, the tools tests compare with.
@@ -25,6 +26,8 @@ iproute2
 systemd
 "
 [ -z "${IPCADM_EXTRA_PACKAGES:-}" ] || PACKAGES="$PACKAGES $IPCADM_EXTRA_PACKAGES"
+# `deps.sh build`: only what building the program needs (make run).
+[ "${1:-}" != build ] || PACKAGES="gcc make libc6-dev"
 
 missing=""
 for p in $PACKAGES; do
