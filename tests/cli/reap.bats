@@ -61,6 +61,7 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 	run ns "$PRELUDE"'
 		orphan=$($IPCTOOL shm-create 0 10000 640)
 		$IPCTOOL set-owner shm $orphan 4242 4242 640
+		$IPCTOOL shm-write $orphan "contents of the orphan"
 		idle=$($IPCTOOL shm-create 0x1234 4096 600)
 		sleep 4
 		used=$($IPCTOOL shm-create 0 4096 600)
@@ -74,7 +75,10 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 		want "$(ids shm)" "$(echo $idle $used $dest | tr " " "\n" | sort -n | tr "\n" " ")" "$(cat $T/out)"
 		[ -s $T/bk/shm-$orphan.meta ] && [ -s $T/bk/shm-$orphan.data ]
 		want "$(stat -c %s $T/bk/shm-$orphan.data)" 10000
-		"$IPCADM" restore $T/bk | grep -q "restored shm-$orphan as shm"
+		"$IPCADM" restore $T/bk > $T/restored
+		grep -q "restored shm-$orphan as shm" $T/restored
+		new=$(sed -n "s/.* as shm //p" $T/restored)
+		want "$($IPCTOOL shm-read $new 22)" "contents of the orphan"
 		j=$("$IPCADM" list -J -o KEY,SIZE,PERMS,UID,GID shm)
 		want "$(jq -r "[.shm[] | select(.size == 10000)][0] | [.key, .perms, .uid, .gid] | join(\" \")" <<<"$j")" "0x00000000 640 4242 4242" "$j"
 		# idle is reaped only when asked, and only with the filters that match it

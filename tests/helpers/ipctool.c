@@ -19,6 +19,8 @@
  *                                   it fails with EAGAIN rather than block
  *   msg-send ID TYPE TEXT           one msgsnd of TEXT (without its NUL), IPC_NOWAIT
  *   shm-lock ID                     SHM_LOCK
+ *   shm-write ID TEXT               attaches, copies TEXT to the segment's start, detaches
+ *   shm-read ID LEN                 attaches read-only, prints the first LEN bytes, detaches
  *   rm shm|sem|msg ID               IPC_RMID
  *
  * Holders stay until killed, or until SECONDS pass (then exit 0). They print "ready" and
@@ -370,6 +372,49 @@ static int do_shm_lock(int argc, char **argv)
 	return 0;
 }
 
+static int do_shm_write(int argc, char **argv)
+{
+	struct shmid_ds ds;
+	size_t len;
+	char *addr;
+	int id;
+
+	need(argc, 3, 3, "shm-write ID TEXT");
+	id = arg_id(argv[1]);
+	len = strlen(argv[2]);
+	if (shmctl(id, IPC_STAT, &ds) < 0)
+		fail("cannot stat shm %d", id);
+	if (len > ds.shm_segsz)
+		usage("shm-write: TEXT is longer than the segment");
+	addr = shmat(id, NULL, 0);
+	if (addr == (void *)-1)
+		fail("cannot attach shm %d", id);
+	memcpy(addr, argv[2], len);
+	shmdt(addr);
+	return 0;
+}
+
+static int do_shm_read(int argc, char **argv)
+{
+	struct shmid_ds ds;
+	char *addr;
+	int id, len;
+
+	need(argc, 3, 3, "shm-read ID LEN");
+	id = arg_id(argv[1]);
+	len = arg_id(argv[2]);
+	if (shmctl(id, IPC_STAT, &ds) < 0)
+		fail("cannot stat shm %d", id);
+	if ((size_t)len > ds.shm_segsz)
+		usage("shm-read: LEN is longer than the segment");
+	addr = shmat(id, NULL, SHM_RDONLY);
+	if (addr == (void *)-1)
+		fail("cannot attach shm %d", id);
+	fwrite(addr, 1, (size_t)len, stdout);
+	shmdt(addr);
+	return 0;
+}
+
 static int do_rm(int argc, char **argv)
 {
 	enum ipcadm_kind kind;
@@ -563,6 +608,7 @@ int main(int argc, char **argv)
 		{ "set-owner-all", do_set_owner_all },
 		{ "sem-setall", do_sem_setall }, { "sem-op", do_sem_op },
 		{ "msg-send", do_msg_send },	{ "shm-lock", do_shm_lock },
+		{ "shm-write", do_shm_write },	{ "shm-read", do_shm_read },
 		{ "rm", do_rm },		{ "shm-attach", do_shm_attach },
 		{ "sem-wait", do_sem_wait },	{ "msg-wait", do_msg_wait },
 		{ "fill", do_fill },		{ "drop-to", do_drop_to },
