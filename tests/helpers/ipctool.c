@@ -597,6 +597,26 @@ static int do_drop_to(int argc, char **argv)
 	fail("cannot run '%s'", argv[4]);
 }
 
+
+/* The initial IPC namespace (include/linux/proc_ns.h): this machine's own. */
+#define INIT_IPC_NS "ipc:[4026531839]"
+
+/* Tests must never make or remove objects in the machine's own IPC namespace: refuse. */
+static void refuse_host_namespace(const char *prog)
+{
+	char link[64];
+	ssize_t n = readlink("/proc/self/ns/ipc", link, sizeof(link) - 1);
+
+	if (n > 0) {
+		link[n] = '\0';
+		if (strcmp(link, INIT_IPC_NS) == 0) {
+			fprintf(stderr, "%s: refusing to run in this machine's own IPC namespace "
+					"(run it under unshare --ipc)\n", prog);
+			exit(1);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -614,6 +634,7 @@ int main(int argc, char **argv)
 		{ "fill", do_fill },		{ "drop-to", do_drop_to },
 	};
 
+	refuse_host_namespace("ipctool");
 	if (argc < 2)
 		usage("usage: ipctool SUBCOMMAND ARGS...");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {

@@ -239,6 +239,26 @@ static int mq_hold(int argc, char **argv)
 	hold(argc > 3 ? argv[3] : NULL);
 }
 
+
+/* The initial IPC namespace (include/linux/proc_ns.h): this machine's own. */
+#define INIT_IPC_NS "ipc:[4026531839]"
+
+/* Tests must never make or remove objects in the machine's own IPC namespace: refuse. */
+static void refuse_host_namespace(const char *prog)
+{
+	char link[64];
+	ssize_t n = readlink("/proc/self/ns/ipc", link, sizeof(link) - 1);
+
+	if (n > 0) {
+		link[n] = '\0';
+		if (strcmp(link, INIT_IPC_NS) == 0) {
+			fprintf(stderr, "%s: refusing to run in this machine's own IPC namespace "
+					"(run it under unshare --ipc)\n", prog);
+			exit(1);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -253,6 +273,7 @@ int main(int argc, char **argv)
 	};
 
 	umask(0);
+	refuse_host_namespace("posixtool");
 	if (argc < 2)
 		usage("usage: posixtool SUBCOMMAND ARGS... (see the source)");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
