@@ -57,7 +57,7 @@ $(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
 	$(CC) $(ALL_CFLAGS) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
 		$(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
 
-$(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/libipcadm.a
+$(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/guard.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libipcadm.a $(LDFLAGS)
 

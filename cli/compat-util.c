@@ -21,24 +21,18 @@ void compat_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	obuf_flush(out);
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(false, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void compat_warn(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	obuf_flush(out);
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(true, err, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err));
 }
 
 int compat_try_help(void)

@@ -4,6 +4,7 @@
 #define IPCADM_CLI_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 
 #include "ipcadm.h"
@@ -20,7 +21,8 @@ struct cmd {
 
 extern const char *progname;
 
-/* Messages: "ipcadm: what failed: why" on stderr. */
+/* Messages: "ipcadm: what failed: why" on stderr (why: strerror(code) when reason). */
+void verror(bool reason, int code, const char *fmt, va_list ap);
 __attribute__((format(printf, 1, 2))) void errorx(const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) int error_code(int code, const char *fmt, ...);
 /* Prints "ipcadm CMD: msg" and the --help hint; returns EXIT_MISUSE. */

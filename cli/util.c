@@ -11,28 +11,32 @@
 
 const char *progname = "ipcadm";
 
+void verror(bool reason, int code, const char *fmt, va_list ap)
+{
+	obuf_flush(out);
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	if (reason)
+		fprintf(stderr, ": %s", strerror(code < 0 ? -code : code));
+	fputc('\n', stderr);
+}
+
 void errorx(const char *fmt, ...)
 {
 	va_list ap;
 
-	obuf_flush(out);
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(false, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int error_code(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	obuf_flush(out);
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(true, code, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(code < 0 ? -code : code));
 	return 1;
 }
 

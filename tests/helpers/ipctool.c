@@ -39,6 +39,7 @@
  *   drop-to UID GID -- CMD...       runs CMD with those credentials (setgroups, setgid,
  *                                   setuid, then exec)
  */
+#include "guard.h"
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -597,25 +598,6 @@ static int do_drop_to(int argc, char **argv)
 	fail("cannot run '%s'", argv[4]);
 }
 
-
-/* The initial IPC namespace (include/linux/proc_ns.h): this machine's own. */
-#define INIT_IPC_NS "ipc:[4026531839]"
-
-/* Tests must never make or remove objects in the machine's own IPC namespace: refuse. */
-static void refuse_host_namespace(const char *prog)
-{
-	char link[64];
-	ssize_t n = readlink("/proc/self/ns/ipc", link, sizeof(link) - 1);
-
-	if (n > 0) {
-		link[n] = '\0';
-		if (strcmp(link, INIT_IPC_NS) == 0) {
-			fprintf(stderr, "%s: refusing to run in this machine's own IPC namespace "
-					"(run it under unshare --ipc)\n", prog);
-			exit(1);
-		}
-	}
-}
 
 int main(int argc, char **argv)
 {

@@ -22,6 +22,7 @@
  *   mq-hold NAME [SECONDS]          mq_open
  *   mq-notify NAME [SECONDS]        mq_open and mq_notify (SIGEV_NONE)
  */
+#include "guard.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -239,25 +240,6 @@ static int mq_hold(int argc, char **argv)
 	hold(argc > 3 ? argv[3] : NULL);
 }
 
-
-/* The initial IPC namespace (include/linux/proc_ns.h): this machine's own. */
-#define INIT_IPC_NS "ipc:[4026531839]"
-
-/* Tests must never make or remove objects in the machine's own IPC namespace: refuse. */
-static void refuse_host_namespace(const char *prog)
-{
-	char link[64];
-	ssize_t n = readlink("/proc/self/ns/ipc", link, sizeof(link) - 1);
-
-	if (n > 0) {
-		link[n] = '\0';
-		if (strcmp(link, INIT_IPC_NS) == 0) {
-			fprintf(stderr, "%s: refusing to run in this machine's own IPC namespace "
-					"(run it under unshare --ipc)\n", prog);
-			exit(1);
-		}
-	}
-}
 
 int main(int argc, char **argv)
 {
