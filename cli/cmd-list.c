@@ -131,6 +131,8 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return EXIT_MISUSE;
 	if (columns && strcasestr(columns, "QBYTES"))
 		flags |= IPCADM_READ_QBYTES;
+	if (columns && (strcasestr(columns, "RSS") || strcasestr(columns, "SWAP")))
+		flags |= IPCADM_READ_SHM_MEM;
 	if (columns_need_analysis(columns, &verdicts))
 		flags |= IPCADM_READ_SEMVALS;
 

@@ -475,7 +475,7 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return metrics_ns(ctx, &nss, &dopts, verdicts, textfile);
 	/* the kinds the doctor reads, so that ipcadm_doctor_status is its exit status */
 	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-				 verdicts ? IPCADM_READ_SEMVALS : 0, &snap);
+				 IPCADM_READ_SHM_MEM | (verdicts ? IPCADM_READ_SEMVALS : 0), &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	if (verdicts) {

@@ -555,6 +555,8 @@ static int run(struct ipcs *s, bool msg, bool shm, bool sem, bool specific, int 
 		kinds |= IPCADM_KIND_BIT(IPCADM_SEM);
 	if (sem && s->format == F_PID)
 		flags |= IPCADM_READ_SEMVALS;
+	if (s->format == F_STATUS)
+		flags |= IPCADM_READ_SHM_MEM; /* pages resident and swapped */
 	if (s->format == F_LIMITS)
 		kinds = 0; /* the limits need no object */
 	r = ipcadm_snapshot_read(s->ctx, kinds, flags, &snap);

@@ -98,9 +98,14 @@ struct ipcadm_obj {
 enum ipcadm_read_flags {
 	IPCADM_READ_SEMVALS = 1 << 0, /* each semaphore's value, ncnt, zcnt, pid */
 	IPCADM_READ_QBYTES = 1 << 1, /* each queue's qbytes (one msgctl per queue) */
+	/* each segment's resident and swapped bytes: only the text of /proc/sysvipc/shm
+	 * tells them, and the kernel takes four times as long to write it as the calls */
+	IPCADM_READ_SHM_MEM = 1 << 2,
 };
 
-/* Where object tables come from. AUTO: /proc/sysvipc, else the *_STAT_ANY calls. */
+/* Where object tables come from. AUTO: the *_STAT_ANY calls when live (the text of
+ * /proc/sysvipc/shm when IPCADM_READ_SHM_MEM asks for it, and every table's text on
+ * kernels before 4.17, which lack those calls); the /proc/sysvipc tables otherwise. */
 enum ipcadm_source {
 	IPCADM_SOURCE_AUTO,
 	IPCADM_SOURCE_PROC,

@@ -36,7 +36,10 @@ int read_fd_all(int fd, char **bufp, size_t *lenp);
 int sysctl_parse_numbers(const char *buf, size_t len, uint64_t *v, size_t max);
 
 /* The *_STAT_ANY readers (sysvipc-syscall.c). */
-int syscall_read_all(enum ipcadm_kind kind, struct ipcadm_obj **objsp, size_t *np);
+/* Every object of a kind; any_only: -ENOSYS when the kernel has no *_STAT_ANY, rather than
+ * the plain *_STAT walk (which skips what we may not read). */
+int syscall_read_all(enum ipcadm_kind kind, bool any_only, struct ipcadm_obj **objsp,
+		     size_t *np);
 int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj);
 int syscall_read_semvals(struct ipcadm_obj *obj);
 int syscall_read_qbytes(struct ipcadm_obj *obj);

@@ -83,29 +83,49 @@ static int stat_call(enum ipcadm_kind kind, int cmd, int idx, struct ipcadm_obj 
 static const int stat_any_cmd[IPCADM_NKINDS] = { SHM_STAT_ANY, SEM_STAT_ANY, MSG_STAT_ANY };
 static const int stat_cmd[IPCADM_NKINDS] = { SHM_STAT, SEM_STAT, MSG_STAT };
 
-/* The highest index in use, and how many objects the kernel says exist. */
-static int info_call(enum ipcadm_kind kind, int *used)
+/* The highest index in use (0 when none: the kernel does not tell them apart). IPC_INFO,
+ * not SHM_INFO: SHM_INFO also sums every segment's resident pages. */
+static int max_index(enum ipcadm_kind kind)
 {
+	union {
+		struct shminfo shm;
+		struct seminfo sem;
+		struct msginfo msg;
+	} info;
+	union semun arg = { .__buf = &info.sem };
 	int max;
+
+	if (kind == IPCADM_SHM)
+		max = shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info.shm);
+	else if (kind == IPCADM_SEM)
+		max = semctl(0, 0, IPC_INFO, arg);
+	else
+		max = msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&info.msg);
+	return max < 0 ? -errno : max;
+}
+
+/* How many objects the kernel says exist (cheap when there are none). */
+static int used_ids(enum ipcadm_kind kind)
+{
+	int r;
 
 	if (kind == IPCADM_SHM) {
 		struct shm_info si;
 
-		max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si);
-		*used = si.used_ids;
-	} else if (kind == IPCADM_SEM) {
+		r = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si);
+		return r < 0 ? -errno : si.used_ids;
+	}
+	if (kind == IPCADM_SEM) {
 		struct seminfo si;
 		union semun arg = { .__buf = &si };
 
-		max = semctl(0, 0, SEM_INFO, arg);
-		*used = si.semusz;
-	} else {
-		struct msginfo mi;
-
-		max = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi);
-		*used = mi.msgpool;
+		r = semctl(0, 0, SEM_INFO, arg);
+		return r < 0 ? -errno : si.semusz;
 	}
-	return max < 0 ? -errno : max;
+	struct msginfo mi;
+
+	r = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi);
+	return r < 0 ? -errno : mi.msgpool;
 }
 
 static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs, size_t *np)
@@ -127,9 +147,10 @@ static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs
 	return 0;
 }
 
-int syscall_read_all(enum ipcadm_kind kind, struct ipcadm_obj **objsp, size_t *np)
+int syscall_read_all(enum ipcadm_kind kind, bool any_only, struct ipcadm_obj **objsp,
+		     size_t *np)
 {
-	int used = 0, max = info_call(kind, &used);
+	int used, max = max_index(kind);
 	struct ipcadm_obj *objs;
 	int r;
 
@@ -139,9 +160,9 @@ int syscall_read_all(enum ipcadm_kind kind, struct ipcadm_obj **objsp, size_t *n
 	if (objs == NULL)
 		return -ENOMEM;
 	r = walk(kind, stat_any_cmd[kind], max, objs, np);
-	/* Before Linux 4.17 every *_STAT_ANY call fails with EINVAL. */
-	if (r == 0 && *np == 0 && used > 0)
-		r = walk(kind, stat_cmd[kind], max, objs, np);
+	/* Before Linux 4.17 every *_STAT_ANY call fails with EINVAL: none found, some exist. */
+	if (r == 0 && *np == 0 && (used = used_ids(kind)) != 0)
+		r = used < 0 ? used : any_only ? -ENOSYS : walk(kind, stat_cmd[kind], max, objs, np);
 	if (r < 0) {
 		free(objs);
 		return r;

@@ -244,7 +244,12 @@ KEY ID OWNER PERMS USEDBYTES QNUM STIME RTIME CTIME LSPID LRPID" "$("$IPCADM" li
 		same "$("$IPCADM" --source proc list)" "$("$IPCADM" list)" default
 		# rss and swap exist only in /proc
 		expect "$("$IPCADM" --source syscall list shm -J -o RSS,SWAP)" ".shm[0] | [.rss, .swap] | tojson" "[null,null]"
-		expect "$("$IPCADM" --source proc list shm -J -o RSS,SWAP)" ".shm[0].rss | type" number'
+		expect "$("$IPCADM" --source proc list shm -J -o RSS,SWAP)" ".shm[0].rss | type" number
+		# auto makes the calls, but reads the text for RSS and SWAP
+		expect "$("$IPCADM" list shm -J -o ID,SWAP)" ".shm[0].swap | type" number
+		mount --bind /dev/null /proc/sysvipc/shm
+		expect "$("$IPCADM" list shm -J)" ".shm | length" 2
+		expect "$("$IPCADM" --source proc list shm -J)" ".shm | length" 0'
 	ok
 }
 
