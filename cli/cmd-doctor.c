@@ -234,7 +234,7 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	int r;
 
 	r = ns_set_read(ctx, nss, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-			verdicts ? IPCADM_READ_SEMVALS : 0, -1, &set);
+			verdicts ? IPCADM_READ_SEMPIDS : 0, -1, &set);
 	if (set.n == 0)
 		return EXIT_UNKNOWN;
 	f = calloc(set.n, sizeof(*f));
@@ -365,7 +365,7 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (nss.all || nss.spec)
 		return doctor_ns(ctx, &nss, &dopts, verdicts, json, quiet);
 	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-				 IPCADM_READ_SHM_MEM | (verdicts ? IPCADM_READ_SEMVALS : 0), &snap);
+				 IPCADM_READ_SHM_MEM | (verdicts ? IPCADM_READ_SEMPIDS : 0), &snap);
 	if (r < 0) {
 		error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 		return EXIT_UNKNOWN;

@@ -134,10 +134,10 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (columns && (strcasestr(columns, "RSS") || strcasestr(columns, "SWAP")))
 		flags |= IPCADM_READ_SHM_MEM;
 	if (columns_need_analysis(columns, &verdicts))
-		flags |= IPCADM_READ_SEMVALS;
+		flags |= IPCADM_READ_SEMPIDS;
 
 	/* Verdicts look across kinds (companions): analyse every kind, print those asked. */
-	rc = ns_set_read(ctx, &nss, (flags & IPCADM_READ_SEMVALS) ? IPCADM_ALL_KINDS | kinds : kinds,
+	rc = ns_set_read(ctx, &nss, (flags & IPCADM_READ_SEMPIDS) ? IPCADM_ALL_KINDS | kinds : kinds,
 			 flags, -1, &set);
 	if (set.n == 0)
 		return rc;
@@ -160,7 +160,7 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		else if (!columns || *columns == '+')
 			verdicts = true; /* the default POSIX columns have HOLDERS and VERDICT */
 	}
-	for (size_t v = 0; v < set.n && ((flags & IPCADM_READ_SEMVALS) || verdicts); v++) {
+	for (size_t v = 0; v < set.n && ((flags & IPCADM_READ_SEMPIDS) || verdicts); v++) {
 		r = ipcadm_analyze(ctx, set.v[v].snap, verdicts ? 0 : IPCADM_ANALYZE_NO_VERDICTS,
 				   &set.v[v].an);
 		if (r < 0) {

@@ -386,7 +386,7 @@ static int metrics_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	int r, rc;
 
 	rc = ns_set_read(ctx, nss, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-			 verdicts ? IPCADM_READ_SEMVALS : 0, -1, &set);
+			 verdicts ? IPCADM_READ_SEMPIDS : 0, -1, &set);
 	if (set.n == 0)
 		return rc;
 	if (textfile) {
@@ -475,7 +475,7 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return metrics_ns(ctx, &nss, &dopts, verdicts, textfile);
 	/* the kinds the doctor reads, so that ipcadm_doctor_status is its exit status */
 	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-				 IPCADM_READ_SHM_MEM | (verdicts ? IPCADM_READ_SEMVALS : 0), &snap);
+				 IPCADM_READ_SHM_MEM | (verdicts ? IPCADM_READ_SEMPIDS : 0), &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	if (verdicts) {

@@ -58,7 +58,7 @@ int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts, const struct
 	}
 	/* verdicts look across kinds (companions) */
 	rc = ns_set_read(ctx, sel, kinds | (who ? IPCADM_ALL_KINDS : 0),
-			 IPCADM_READ_SEMVALS | IPCADM_READ_QBYTES, 0, &set);
+			 IPCADM_READ_SEMPIDS | IPCADM_READ_QBYTES, 0, &set);
 	if (set.n == 0)
 		return rc;
 	for (size_t v = 0; v < set.n; v++) {

@@ -343,7 +343,7 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 			IPCADM_ALL_KINDS | (o.include_idle && (o.name || o.posix_asked)
 						    ? (o.kinds & IPCADM_POSIX_KINDS)
 						    : 0),
-			IPCADM_READ_SEMVALS, 0, &set);
+			IPCADM_READ_SEMPIDS, 0, &set);
 	if (set.n == 0)
 		goto out;
 	for (size_t v = 0; v < set.n; v++)

@@ -177,7 +177,7 @@ static void remove_ids(struct rm *c, int kind, int argc, char **argv)
 		} else if (found == 1) {
 			remove_one(c, which, id, &objs[which], NULL);
 		}
-		/* (read without IPCADM_READ_SEMVALS: nothing to release) */
+		/* (read without IPCADM_READ_SEMPIDS: nothing to release) */
 		if (r < 0 && r != -ENOENT)
 			continue;
 		if (!found) {
@@ -233,7 +233,7 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 	char buf[192], why[96];
 	int r;
 
-	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMVALS, &snap);
+	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMPIDS, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state");
 	an = by_key ? NULL : bulk_analyze(c->ctx, snap);

@@ -191,7 +191,7 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 			ipcadm_snapshot_free(snap);
 	}
 	if (kinds)
-		r = ipcadm_snapshot_read(ctx, kinds, IPCADM_READ_SEMVALS, &snap);
+		r = ipcadm_snapshot_read(ctx, kinds, IPCADM_READ_SEMPIDS, &snap);
 	else
 		r = 0;
 	if (r < 0)

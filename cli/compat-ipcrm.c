@@ -158,7 +158,7 @@ static int remove_all(struct ipcrm *c, unsigned int kinds)
 	struct ipcadm_analysis *an;
 	int ret = 0, r;
 
-	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMVALS, &snap);
+	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMPIDS, &snap);
 	if (r < 0) {
 		compat_warn(-r, "cannot read the IPC state");
 		return FATAL;

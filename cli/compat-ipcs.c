@@ -554,7 +554,7 @@ static int run(struct ipcs *s, bool msg, bool shm, bool sem, bool specific, int 
 	if (sem)
 		kinds |= IPCADM_KIND_BIT(IPCADM_SEM);
 	if (sem && s->format == F_PID)
-		flags |= IPCADM_READ_SEMVALS;
+		flags |= IPCADM_READ_SEMPIDS;
 	if (s->format == F_STATUS)
 		flags |= IPCADM_READ_SHM_MEM; /* pages resident and swapped */
 	if (s->format == F_LIMITS)

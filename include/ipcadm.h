@@ -38,9 +38,9 @@ enum ipcadm_kind {
 /* A value the kernel did not report (RSS on old kernels, qbytes from /proc). */
 #define IPCADM_UNKNOWN UINT64_MAX
 
-/* One semaphore of an array: read only with IPCADM_READ_SEMVALS. */
+/* One semaphore of an array: read only with IPCADM_READ_SEMVALS or IPCADM_READ_SEMPIDS. */
 struct ipcadm_semval {
-	int value;
+	int value; /* 0 unless read with IPCADM_READ_SEMVALS */
 	int ncnt; /* processes waiting for the value to increase */
 	int zcnt; /* processes waiting for it to become zero */
 	pid_t pid; /* last operator (also set by SEM_UNDO at exit) */
@@ -70,6 +70,7 @@ struct ipcadm_obj {
 	uint64_t nsems;
 	int64_t otime;
 	struct ipcadm_semval *sems; /* nsems entries, or NULL */
+	bool sems_values; /* sems[].value was read (IPCADM_READ_SEMVALS) */
 	int sems_err; /* -errno when values were asked for and could not be read */
 
 	/* msg */
@@ -92,11 +93,14 @@ struct ipcadm_obj {
 	int notify, signo; /* queue: NOTIFY (sigev_notify) and SIGNO */
 
 	uint64_t ipcns; /* its IPC namespace's inode, when read with ipcadm_snapshot_read_ns() */
+	int64_t seen; /* the realtime second its reading began: any later change of the kernel's
+		       * times (atime, otime, ctime...) makes them differ from what was read */
 };
 
 /* What a snapshot reads beyond the /proc/sysvipc tables. */
 enum ipcadm_read_flags {
 	IPCADM_READ_SEMVALS = 1 << 0, /* each semaphore's value, ncnt, zcnt, pid */
+	IPCADM_READ_SEMPIDS = 1 << 3, /* each semaphore's ncnt, zcnt, pid: what verdicts need */
 	IPCADM_READ_QBYTES = 1 << 1, /* each queue's qbytes (one msgctl per queue) */
 	/* each segment's resident and swapped bytes: only the text of /proc/sysvipc/shm
 	 * tells them, and the kernel takes four times as long to write it as the calls */

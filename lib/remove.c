@@ -8,6 +8,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <time.h>
 #include <unistd.h>
 
 bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b)
@@ -23,9 +24,11 @@ bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b
 		if (a->otime != b->otime || a->nsems != b->nsems)
 			return false;
 		if (a->sems && b->sems) {
+			bool values = a->sems_values && b->sems_values;
+
 			for (size_t i = 0; i < a->nsems; i++)
 				if (a->sems[i].pid != b->sems[i].pid ||
-				    a->sems[i].value != b->sems[i].value ||
+				    (values && a->sems[i].value != b->sems[i].value) ||
 				    a->sems[i].ncnt != b->sems[i].ncnt ||
 				    a->sems[i].zcnt != b->sems[i].zcnt)
 					return false;
@@ -52,6 +55,23 @@ static int rmid(enum ipcadm_kind kind, int id)
 	return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
 }
 
+/*
+ * Whether an array's semaphores must be read again to see a change. Every semop sets otime,
+ * and SETVAL and SETALL set ctime, to the current second: when both were older than the
+ * second the array was read in, and the clock has not gone back since, equal times prove
+ * that no semaphore was operated on since (the undo at a process's exit aside: that process
+ * is gone), and its pids cannot have changed. Waiters change no time: a keyed array, which
+ * anyone may find by its key, has its counts read again; a private one is reached only
+ * through a process that holds its ID, and the scan found none.
+ */
+static bool sems_to_reread(const struct ipcadm_obj *expect)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	return expect->key != 0 || expect->seen == 0 || now < expect->seen ||
+	       expect->otime >= expect->seen || expect->ctime >= expect->seen;
+}
+
 int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		      const struct ipcadm_obj *expect)
 {
@@ -65,8 +85,8 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 	r = syscall_read_one(kind, id, &now);
 	if (r < 0)
 		return r;
-	if (expect && expect->sems)
-		syscall_read_semvals(&now);
+	if (expect && expect->sems && sems_to_reread(expect))
+		syscall_read_semvals(&now, expect->sems_values);
 	if (kind == IPCADM_SHM && (now.mode & IPCADM_SHM_DEST)) {
 		ipcadm_obj_release(&now);
 		return -EALREADY;

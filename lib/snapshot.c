@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const proc_files[IPCADM_NKINDS] = {
 	"/proc/sysvipc/shm", "/proc/sysvipc/sem", "/proc/sysvipc/msg",
@@ -50,8 +51,8 @@ static void read_extras(struct ipcadm_ctx *ctx, struct ipcadm_obj *o, unsigned i
 {
 	if (!ctx->live)
 		return;
-	if (o->kind == IPCADM_SEM && (flags & IPCADM_READ_SEMVALS))
-		syscall_read_semvals(o); /* a failure is kept in o->sems_err */
+	if (o->kind == IPCADM_SEM && (flags & (IPCADM_READ_SEMVALS | IPCADM_READ_SEMPIDS)))
+		syscall_read_semvals(o, flags & IPCADM_READ_SEMVALS); /* errors: o->sems_err */
 	if (o->kind == IPCADM_MSG && (flags & IPCADM_READ_QBYTES) && o->qbytes == IPCADM_UNKNOWN)
 		syscall_read_qbytes(o);
 }
@@ -84,6 +85,7 @@ int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned in
 			 struct ipcadm_snapshot **snapp)
 {
 	struct ipcadm_snapshot *snap = calloc(1, sizeof(*snap));
+	int64_t seen;
 	int r;
 
 	if (snap == NULL)
@@ -96,9 +98,11 @@ int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned in
 			snap->err[k] = posix_read_kind(ctx, k, &snap->objs[k], &snap->n[k]);
 			continue;
 		}
+		seen = (int64_t)time(NULL);
 		r = read_kind(ctx, (enum ipcadm_kind)k, flags, &snap->objs[k], &snap->n[k],
 			      &snap->skipped[k]);
 		for (size_t i = 0; r == 0 && i < snap->n[k]; i++) {
+			snap->objs[k][i].seen = seen;
 			read_extras(ctx, &snap->objs[k][i], flags);
 			add_usage(&snap->usage, &snap->objs[k][i], snap->limits.page_size);
 		}
@@ -199,6 +203,8 @@ int ipcadm_obj_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id, unsig
 	if (ctx->live && ctx->source != IPCADM_SOURCE_PROC) {
 		r = syscall_read_one(kind, id, obj);
 	} else {
+		int64_t seen = (int64_t)time(NULL);
+
 		r = read_kind(ctx, kind, flags, &objs, &n, &skipped);
 		if (r < 0)
 			return r;
@@ -206,6 +212,7 @@ int ipcadm_obj_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id, unsig
 		for (size_t i = 0; i < n; i++) {
 			if (objs[i].id == id) {
 				*obj = objs[i];
+				obj->seen = seen;
 				r = 0;
 				break;
 			}

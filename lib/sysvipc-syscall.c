@@ -9,6 +9,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <time.h>
 
 union semun {
 	int val;
@@ -175,12 +176,14 @@ int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj)
 {
 	/* An ID is seq << 15 | index (seq << 24 with the ipcmni_extend boot option). */
 	const int masks[] = { 0x7fff, 0xffffff };
+	int64_t seen = (int64_t)time(NULL);
 	int r;
 
 	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
 		r = stat_call(kind, stat_any_cmd[kind], id & masks[i], obj);
 		if (r == id) {
 			obj->id = id;
+			obj->seen = seen;
 			return 0;
 		}
 	}
@@ -191,10 +194,11 @@ int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj)
 	if (r < 0)
 		return r;
 	obj->id = id;
+	obj->seen = seen;
 	return 0;
 }
 
-int syscall_read_semvals(struct ipcadm_obj *obj)
+int syscall_read_semvals(struct ipcadm_obj *obj, bool values)
 {
 	size_t n = obj->nsems;
 	unsigned short small[64], *vals = small; /* most arrays are small: no allocation */
@@ -203,7 +207,7 @@ int syscall_read_semvals(struct ipcadm_obj *obj)
 
 	if (n == 0)
 		return 0;
-	if (n > sizeof(small) / sizeof(small[0]))
+	if (values && n > sizeof(small) / sizeof(small[0]))
 		vals = calloc(n, sizeof(*vals));
 	sv = calloc(n, sizeof(*sv));
 	if (vals == NULL || sv == NULL) {
@@ -213,7 +217,7 @@ int syscall_read_semvals(struct ipcadm_obj *obj)
 		return -ENOMEM;
 	}
 	arg.array = vals;
-	if (semctl(obj->id, 0, GETALL, arg) < 0)
+	if (values && semctl(obj->id, 0, GETALL, arg) < 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		int ncnt = semctl(obj->id, (int)i, GETNCNT);
@@ -222,7 +226,7 @@ int syscall_read_semvals(struct ipcadm_obj *obj)
 
 		if (ncnt < 0 || zcnt < 0 || pid < 0)
 			goto fail;
-		sv[i].value = vals[i];
+		sv[i].value = values ? vals[i] : 0;
 		sv[i].ncnt = ncnt;
 		sv[i].zcnt = zcnt;
 		sv[i].pid = pid;
@@ -230,6 +234,7 @@ int syscall_read_semvals(struct ipcadm_obj *obj)
 	if (vals != small)
 		free(vals);
 	obj->sems = sv;
+	obj->sems_values = values;
 	return 0;
 fail:
 	obj->sems_err = -errno;

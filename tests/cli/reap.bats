@@ -108,6 +108,24 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 	ok
 }
 
+@test "a semop or a new waiter between the scan and the removal makes reap skip the array" {
+	run ns "$PRELUDE"'
+		mk() { $IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create "$1" 1 600; }
+		used=$(mk 0); left=$(mk 0); keyed=$(mk 0x77)
+		sleep 2   # older than the second of the scan: their times alone show a change
+		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap --yes --include-idle > $T/out &
+		r=$!
+		sleep 0.5
+		$IPCTOOL sem-op $used 0 1
+		$IPCTOOL sem-wait $keyed 0 3 > /dev/null &   # blocks: no time changes, ncnt does
+		wait $r
+		grep -q "^skipped: it changed since the scan (in use) sem $used " $T/out || { cat $T/out; exit 1; }
+		grep -q "^skipped: it changed since the scan (in use) sem $keyed " $T/out || { cat $T/out; exit 1; }
+		grep -q "^removed sem $left " $T/out || { cat $T/out; exit 1; }
+		want "$(ids sem)" "$used $keyed "'
+	ok
+}
+
 @test "reap: bad options are usage errors; a copied tree cannot be reaped" {
 	run "$IPCADM" reap --older-than 5x
 	[ "$status" -eq 2 ]
