@@ -7,7 +7,8 @@ CFLAGS ?= -O2 -g
 WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -Werror
 CPPFLAGS += -Iinclude -Icommon -Ilib -D_GNU_SOURCE
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS)
+THREADS := -pthread
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(THREADS)
 
 LIB_SRC := $(wildcard lib/*.c) $(wildcard common/*.c)
 CLI_SRC := $(wildcard cli/*.c)

@@ -12,7 +12,11 @@
 
 #include "ipcadm-cli.h"
 #include "obuf.h"
+#include "parallel.h"
+#include "sbuf.h"
 #include "strutil.h"
+
+static int log_failed; /* the errno of the first log line that could not be written */
 
 struct reap_opts {
 	bool use_syslog; /* log removals to syslog: --yes, no --log, /dev/log there */
@@ -70,29 +74,67 @@ static bool selected(const struct reap_opts *o, const struct ipcadm_obj *obj,
 static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcadm_obj *obj,
 			enum ipcadm_verdict v, const char *evidence)
 {
+	/* each line is written out at once: a removal is never left unlogged in a buffer */
 	char line[1536];
+	struct sbuf b;
 
-	if (IPCADM_IS_POSIX(obj->kind))
-		snprintf(line, sizeof(line),
-			 "removed %s /%s uid %u gid %u mode %o mtime %lld size %llu: %s: %s",
-			 ipcadm_kind_name(obj->kind), obj->name, (unsigned int)obj->uid,
-			 (unsigned int)obj->gid, obj->mode & 0777, (long long)obj->mtime,
-			 (unsigned long long)obj->size, ipcadm_verdict_name(v), evidence);
-	else
-		snprintf(line, sizeof(line),
-		 "removed %s %d key 0x%08x uid %u gid %u cuid %u cgid %u mode %o ctime %lld "
-		 "size %llu nsems %llu qnum %llu: %s: %s",
-		 ipcadm_kind_name(obj->kind), obj->id, (uint32_t)obj->key, (unsigned int)obj->uid,
-		 (unsigned int)obj->gid, (unsigned int)obj->cuid, (unsigned int)obj->cgid,
-		 obj->mode & 0777, (long long)obj->ctime, (unsigned long long)obj->size,
-		 (unsigned long long)obj->nsems, (unsigned long long)obj->qnum,
-		 ipcadm_verdict_name(v), evidence);
-	if (obj->ipcns && strlen(line) + 40 < sizeof(line))
-		snprintf(line + strlen(line), sizeof(line) - strlen(line), " (IPC namespace %llu)",
-			 (unsigned long long)obj->ipcns);
+	if (!log && !o->use_syslog)
+		return;
+	sbuf_init(&b, line, sizeof(line));
 	if (log) {
-		fprintf(log, "%lld ipcadm[%d]: %s\n", (long long)time(NULL), (int)getpid(), line);
-		fflush(log);
+		sbuf_i64(&b, (int64_t)time(NULL));
+		sbuf_puts(&b, " ipcadm[");
+		sbuf_i64(&b, (int64_t)getpid());
+		sbuf_puts(&b, "]: ");
+	}
+	sbuf_puts(&b, "removed ");
+	sbuf_puts(&b, ipcadm_kind_name(obj->kind));
+	sbuf_puts(&b, " ");
+	if (IPCADM_IS_POSIX(obj->kind)) {
+		sbuf_puts(&b, "/");
+		sbuf_puts(&b, obj->name);
+	} else {
+		sbuf_i64(&b, obj->id);
+		sbuf_puts(&b, " key ");
+		sbuf_key(&b, (uint32_t)obj->key);
+	}
+	sbuf_puts(&b, " uid ");
+	sbuf_u64(&b, obj->uid);
+	sbuf_puts(&b, " gid ");
+	sbuf_u64(&b, obj->gid);
+	if (!IPCADM_IS_POSIX(obj->kind)) {
+		sbuf_puts(&b, " cuid ");
+		sbuf_u64(&b, obj->cuid);
+		sbuf_puts(&b, " cgid ");
+		sbuf_u64(&b, obj->cgid);
+	}
+	sbuf_puts(&b, " mode ");
+	sbuf_octal(&b, obj->mode & 0777);
+	sbuf_puts(&b, IPCADM_IS_POSIX(obj->kind) ? " mtime " : " ctime ");
+	sbuf_i64(&b, IPCADM_IS_POSIX(obj->kind) ? obj->mtime : obj->ctime);
+	sbuf_puts(&b, " size ");
+	sbuf_u64(&b, obj->size);
+	if (!IPCADM_IS_POSIX(obj->kind)) {
+		sbuf_puts(&b, " nsems ");
+		sbuf_u64(&b, obj->nsems);
+		sbuf_puts(&b, " qnum ");
+		sbuf_u64(&b, obj->qnum);
+	}
+	sbuf_puts(&b, ": ");
+	sbuf_puts(&b, ipcadm_verdict_name(v));
+	sbuf_puts(&b, ": ");
+	sbuf_puts(&b, evidence);
+	if (obj->ipcns) {
+		sbuf_puts(&b, " (IPC namespace ");
+		sbuf_u64(&b, obj->ipcns);
+		sbuf_puts(&b, ")");
+	}
+	if (log) {
+		sbuf_puts(&b, "\n");
+		line[b.len - 1] = '\n'; /* also when the line was cut */
+		/* one write per line: never left in a buffer, and whole when threads append */
+		if (write(fileno(log), line, b.len) != (ssize_t)b.len)
+			__atomic_store_n(&log_failed, errno ? errno : ENOSPC, __ATOMIC_RELAXED);
 	} else if (o->use_syslog) {
 		syslog(LOG_NOTICE, "%s", line);
 	}
@@ -120,7 +162,7 @@ static const char *ns_words(const struct ipcadm_obj *obj)
 	static char buf[48];
 
 	buf[0] = '\0';
-	if (obj->ipcns)
+	if (obj->ipcns) /* rare: printf will do */
 		snprintf(buf, sizeof(buf), ", IPC namespace %llu", (unsigned long long)obj->ipcns);
 	return buf;
 }
@@ -168,9 +210,74 @@ static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum
 		obuf_putc(out, '}');
 		return;
 	}
-	obuf_printf(out, "%s %s %d (key 0x%08x, uid %u%s): %s: %s\n", what,
-		    ipcadm_kind_name(obj->kind), obj->id, (uint32_t)obj->key,
-		    (unsigned int)obj->uid, ns_words(obj), ipcadm_verdict_name(v), evidence);
+	{
+		char line[1536];
+		struct sbuf b;
+
+		sbuf_init(&b, line, sizeof(line));
+		sbuf_puts(&b, what);
+		sbuf_puts(&b, " ");
+		sbuf_puts(&b, ipcadm_kind_name(obj->kind));
+		sbuf_puts(&b, " ");
+		sbuf_i64(&b, obj->id);
+		sbuf_puts(&b, " (key ");
+		sbuf_key(&b, (uint32_t)obj->key);
+		sbuf_puts(&b, ", uid ");
+		sbuf_u64(&b, obj->uid);
+		sbuf_puts(&b, ns_words(obj));
+		sbuf_puts(&b, "): ");
+		sbuf_puts(&b, ipcadm_verdict_name(v));
+		sbuf_puts(&b, ": ");
+		sbuf_puts(&b, evidence);
+		obuf_write(out, line, b.len);
+		obuf_putc(out, '\n');
+	}
+}
+
+/* An object selected for removal, and what became of it. */
+struct cand {
+	const struct ipcadm_obj *obj;
+	enum ipcadm_verdict v;
+	const char *evidence;
+	int r;
+};
+
+struct removal {
+	struct ipcadm_ctx *ctx;
+	const struct reap_opts *o;
+	const struct ipcadm_ns *ns;
+	struct cand *c;
+	int dirfd;
+	FILE *log;
+};
+
+/* Removes each candidate of a slice (each read again right before, see remove.c) and logs
+ * every removal at once, a line at a time. */
+static void remove_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+{
+	struct removal *rm = arg;
+
+	(void)slice;
+	for (size_t i = lo; i < hi; i++) {
+		struct cand *c = &rm->c[i];
+
+		/* in its namespace (a child entering it), with the same checks */
+		c->r = ipcadm_obj_remove_ns(rm->ctx, rm->ns, c->obj, rm->dirfd, c->evidence);
+		if (c->r == 0)
+			log_removal(rm->o, rm->log, c->obj, c->v, c->evidence);
+	}
+}
+
+/* Whether the removals may run at once: System V objects of our own namespace, without
+ * backups (POSIX removal and backups write files; other namespaces take a child each). */
+static bool removal_parallel(const struct removal *rm, size_t n)
+{
+	if (rm->dirfd >= 0 || (rm->ns && !rm->ns->self))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (IPCADM_IS_POSIX(rm->c[i].obj->kind))
+			return false;
+	return true;
 }
 
 static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct ns_set *set,
@@ -179,6 +286,7 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 	int64_t now = (int64_t)time(NULL);
 	size_t n = 0, removed = 0, skipped = 0, failed = 0;
 	const char *delay = getenv("IPCADM_TEST_REAP_DELAY_MS");
+	struct cand *c = NULL;
 
 	/* Tests widen the window between the scan and the removals to race into it. */
 	if (o->yes && delay && *delay)
@@ -189,41 +297,50 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 	for (size_t nv = 0; nv < set->n; nv++) {
 		const struct ipcadm_snapshot *snap = set->v[nv].snap;
 		const struct ipcadm_analysis *an = set->v[nv].an;
-		const struct ipcadm_ns *ns = set->active ? &set->v[nv].ns : NULL;
+		struct removal rm = { ctx, o, set->active ? &set->v[nv].ns : NULL, NULL, dirfd, log };
+		size_t nc = 0, total = 0;
 
+		for (int k = 0; k < IPCADM_NALL_KINDS; k++)
+			total += ipcadm_snapshot_count(snap, k);
+		free(c);
+		c = calloc(total ? total : 1, sizeof(*c));
+		if (c == NULL) {
+			errorx("out of memory");
+			return 1;
+		}
 		for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
 			if (!(o->kinds & IPCADM_KIND_BIT(k)))
 				continue;
 			for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
 				const struct ipcadm_obj *obj = ipcadm_snapshot_obj(snap, k, i);
-				const char *evidence, *what;
+				const char *evidence;
 				enum ipcadm_verdict v = ipcadm_analysis_verdict(an, obj, &evidence);
-				char msg[256];
-				int r;
 
-				if (!selected(o, obj, v, now))
-					continue;
-				if (!o->yes) {
-					report(o, obj, v, evidence, "would remove", n++ == 0);
-					continue;
-				}
-				/* in its namespace (a child entering it), with the same checks */
-				r = ipcadm_obj_remove_ns(ctx, ns, obj, dirfd, evidence);
-				what = outcome(r);
-				if (what == NULL) {
-					snprintf(msg, sizeof(msg), "failed: %s", strerror(-r));
-					what = msg;
-					failed++;
-				} else if (r == 0) {
-					removed++;
-					log_removal(o, log, obj, v, evidence);
-				} else {
-					skipped++;
-				}
-				report(o, obj, v, evidence, what, n++ == 0);
+				if (selected(o, obj, v, now))
+					c[nc++] = (struct cand){ obj, v, evidence, 0 };
 			}
 		}
+		rm.c = c;
+		if (o->yes)
+			parallel_for(nc, removal_parallel(&rm, nc) ? 1024 : SIZE_MAX, remove_slice,
+				     &rm);
+		for (size_t i = 0; i < nc; i++) {
+			const char *what = o->yes ? outcome(c[i].r) : "would remove";
+			char msg[256];
+
+			if (what == NULL) {
+				snprintf(msg, sizeof(msg), "failed: %s", strerror(-c[i].r));
+				what = msg;
+				failed++;
+			} else if (o->yes && c[i].r == 0) {
+				removed++;
+			} else if (o->yes) {
+				skipped++;
+			}
+			report(o, c[i].obj, c[i].v, c[i].evidence, what, n++ == 0);
+		}
 	}
+	free(c);
 	if (o->out.mode == OUT_JSON)
 		obuf_puts(out, n ? "\n]\n" : "]\n");
 	else if (!o->yes)
@@ -363,8 +480,8 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 	r = reap(ctx, &o, &set, dirfd, log) || r;
 	ns_set_free(&set);
 out:
-	if (log && fclose(log) != 0 && r == 0)
-		r = error_code(-errno, "cannot write log '%s'", o.log);
+	if (log && (fclose(log) != 0 || log_failed) && r == 0)
+		r = error_code(log_failed ? -log_failed : -errno, "cannot write log '%s'", o.log);
 	if (dirfd >= 0)
 		close(dirfd);
 	return r;

@@ -38,6 +38,13 @@ enum ipcadm_kind {
 /* A value the kernel did not report (RSS on old kernels, qbytes from /proc). */
 #define IPCADM_UNKNOWN UINT64_MAX
 
+/* The parts of a semaphore that were read (ipcadm_obj.sems_read). */
+enum ipcadm_sem_parts {
+	IPCADM_SEM_VALUE = 1 << 0,
+	IPCADM_SEM_COUNTS = 1 << 1, /* ncnt and zcnt */
+	IPCADM_SEM_PID = 1 << 2,
+};
+
 /* One semaphore of an array: read only with IPCADM_READ_SEMVALS or IPCADM_READ_SEMPIDS. */
 struct ipcadm_semval {
 	int value; /* 0 unless read with IPCADM_READ_SEMVALS */
@@ -70,7 +77,7 @@ struct ipcadm_obj {
 	uint64_t nsems;
 	int64_t otime;
 	struct ipcadm_semval *sems; /* nsems entries, or NULL */
-	bool sems_values; /* sems[].value was read (IPCADM_READ_SEMVALS) */
+	unsigned int sems_read; /* which fields of sems[] were read: enum ipcadm_sem_parts */
 	int sems_err; /* -errno when values were asked for and could not be read */
 
 	/* msg */

@@ -44,6 +44,8 @@ int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t
 /* Appends printf-formatted text to the arena; returns its offset (or 0 on ENOMEM). */
 __attribute__((format(printf, 2, 3))) size_t analysis_text(struct ipcadm_analysis *a,
 							   const char *fmt, ...);
+/* The same for a plain string, without printf. */
+size_t analysis_text_copy(struct ipcadm_analysis *a, const char *s);
 /* Whether p started no later than time t (a kernel time in whole seconds), with slack. */
 bool analysis_started_by(const struct proc *p, int64_t t);
 /* The live process that the kernel recorded as pid at time t, or NULL. */

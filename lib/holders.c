@@ -45,6 +45,18 @@ size_t analysis_text(struct ipcadm_analysis *a, const char *fmt, ...)
 	}
 }
 
+size_t analysis_text_copy(struct ipcadm_analysis *a, const char *s)
+{
+	size_t n = strlen(s) + 1, off;
+
+	if (a->tcap - a->tlen < n || a->text == NULL)
+		return analysis_text(a, "%s", s); /* grows the arena */
+	off = a->tlen;
+	memcpy(a->text + off, s, n);
+	a->tlen += n;
+	return off;
+}
+
 int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
 			const struct proc *p, unsigned int how)
 {

@@ -41,8 +41,8 @@ int sysctl_parse_numbers(const char *buf, size_t len, uint64_t *v, size_t max);
 int syscall_read_all(enum ipcadm_kind kind, bool any_only, struct ipcadm_obj **objsp,
 		     size_t *np);
 int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj);
-/* Each semaphore's ncnt, zcnt and pid, and with values its value (one GETALL more). */
-int syscall_read_semvals(struct ipcadm_obj *obj, bool values);
+/* The parts (enum ipcadm_sem_parts) of each semaphore of an array. */
+int syscall_read_semvals(struct ipcadm_obj *obj, unsigned int parts);
 int syscall_read_qbytes(struct ipcadm_obj *obj);
 
 void name_cache_free(struct name_cache *c);

@@ -317,7 +317,7 @@ void posix_judge(struct ipcadm_analysis *a)
 					 "program may open it again%s",
 					 k == IPCADM_PMQ && o->cbytes ? "; messages are queued" : "");
 			}
-			info->evidence = analysis_text(a, "%s", facts);
+			info->evidence = analysis_text_copy(a, facts);
 		}
 	}
 }

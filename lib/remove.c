@@ -24,14 +24,17 @@ bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b
 		if (a->otime != b->otime || a->nsems != b->nsems)
 			return false;
 		if (a->sems && b->sems) {
-			bool values = a->sems_values && b->sems_values;
+			unsigned int both = a->sems_read & b->sems_read;
 
-			for (size_t i = 0; i < a->nsems; i++)
-				if (a->sems[i].pid != b->sems[i].pid ||
-				    (values && a->sems[i].value != b->sems[i].value) ||
-				    a->sems[i].ncnt != b->sems[i].ncnt ||
-				    a->sems[i].zcnt != b->sems[i].zcnt)
+			for (size_t i = 0; i < a->nsems; i++) {
+				const struct ipcadm_semval *x = &a->sems[i], *y = &b->sems[i];
+
+				if (((both & IPCADM_SEM_PID) && x->pid != y->pid) ||
+				    ((both & IPCADM_SEM_VALUE) && x->value != y->value) ||
+				    ((both & IPCADM_SEM_COUNTS) &&
+				     (x->ncnt != y->ncnt || x->zcnt != y->zcnt)))
 					return false;
+			}
 		}
 		return true;
 	default:
@@ -56,20 +59,23 @@ static int rmid(enum ipcadm_kind kind, int id)
 }
 
 /*
- * Whether an array's semaphores must be read again to see a change. Every semop sets otime,
- * and SETVAL and SETALL set ctime, to the current second: when both were older than the
- * second the array was read in, and the clock has not gone back since, equal times prove
- * that no semaphore was operated on since (the undo at a process's exit aside: that process
- * is gone), and its pids cannot have changed. Waiters change no time: a keyed array, which
- * anyone may find by its key, has its counts read again; a private one is reached only
- * through a process that holds its ID, and the scan found none.
+ * Which parts of an array's semaphores must be read again to see a change. Every semop
+ * sets otime, and SETVAL and SETALL set ctime, to the current second: when both were older
+ * than the second the array was read in, and the clock has not gone back since, equal times
+ * prove that no semaphore was operated on since (the undo at a process's exit aside: that
+ * process is gone), so its pids cannot have changed. Waiters change no time: a keyed array,
+ * which anyone may find by its key, has its counts read again; a private one is reached
+ * only through a process that holds its ID, and the scan found none.
  */
-static bool sems_to_reread(const struct ipcadm_obj *expect)
+static unsigned int sems_to_reread(const struct ipcadm_obj *expect)
 {
 	int64_t now = (int64_t)time(NULL);
+	unsigned int parts = expect->key != 0 ? IPCADM_SEM_COUNTS : 0;
 
-	return expect->key != 0 || expect->seen == 0 || now < expect->seen ||
-	       expect->otime >= expect->seen || expect->ctime >= expect->seen;
+	if (expect->seen == 0 || now < expect->seen || expect->otime >= expect->seen ||
+	    expect->ctime >= expect->seen)
+		parts |= IPCADM_SEM_PID;
+	return parts & expect->sems_read;
 }
 
 int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
@@ -86,7 +92,7 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 	if (r < 0)
 		return r;
 	if (expect && expect->sems && sems_to_reread(expect))
-		syscall_read_semvals(&now, expect->sems_values);
+		syscall_read_semvals(&now, sems_to_reread(expect));
 	if (kind == IPCADM_SHM && (now.mode & IPCADM_SHM_DEST)) {
 		ipcadm_obj_release(&now);
 		return -EALREADY;

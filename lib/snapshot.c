@@ -1,6 +1,7 @@
 /* snapshot.c: one read of every object, the limits and the usage; everything the
  * commands show is derived from it, so each table is read once per command. */
 #include "internal.h"
+#include "parallel.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -52,9 +53,25 @@ static void read_extras(struct ipcadm_ctx *ctx, struct ipcadm_obj *o, unsigned i
 	if (!ctx->live)
 		return;
 	if (o->kind == IPCADM_SEM && (flags & (IPCADM_READ_SEMVALS | IPCADM_READ_SEMPIDS)))
-		syscall_read_semvals(o, flags & IPCADM_READ_SEMVALS); /* errors: o->sems_err */
+		syscall_read_semvals(o, IPCADM_SEM_COUNTS | IPCADM_SEM_PID |
+					       (flags & IPCADM_READ_SEMVALS ? IPCADM_SEM_VALUE : 0));
 	if (o->kind == IPCADM_MSG && (flags & IPCADM_READ_QBYTES) && o->qbytes == IPCADM_UNKNOWN)
 		syscall_read_qbytes(o);
+}
+
+struct extras {
+	struct ipcadm_ctx *ctx;
+	struct ipcadm_obj *objs;
+	unsigned int flags;
+};
+
+static void extras_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+{
+	struct extras *e = arg;
+
+	(void)slice;
+	for (size_t i = lo; i < hi; i++)
+		read_extras(e->ctx, &e->objs[i], e->flags);
 }
 
 static void add_usage(struct ipcadm_usage *u, const struct ipcadm_obj *o, uint64_t page)
@@ -101,9 +118,16 @@ int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned in
 		seen = (int64_t)time(NULL);
 		r = read_kind(ctx, (enum ipcadm_kind)k, flags, &snap->objs[k], &snap->n[k],
 			      &snap->skipped[k]);
+		if (r == 0 && ctx->live &&
+		    ((k == IPCADM_SEM && (flags & (IPCADM_READ_SEMVALS | IPCADM_READ_SEMPIDS))) ||
+		     (k == IPCADM_MSG && (flags & IPCADM_READ_QBYTES)))) {
+			/* calls per array or queue: shared out among the cores */
+			struct extras e = { ctx, snap->objs[k], flags };
+
+			parallel_for(snap->n[k], 2048, extras_slice, &e);
+		}
 		for (size_t i = 0; r == 0 && i < snap->n[k]; i++) {
 			snap->objs[k][i].seen = seen;
-			read_extras(ctx, &snap->objs[k][i], flags);
 			add_usage(&snap->usage, &snap->objs[k][i], snap->limits.page_size);
 		}
 	}

@@ -1,6 +1,7 @@
 /* sysvipc-syscall.c: reads objects with shmctl/semctl/msgctl: the *_STAT_ANY walk
  * when /proc/sysvipc is missing, one object by ID, semaphore values and queue qbytes. */
 #include "internal.h"
+#include "parallel.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -129,20 +130,50 @@ static int used_ids(enum ipcadm_kind kind)
 	return r < 0 ? -errno : mi.msgpool;
 }
 
-static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs, size_t *np)
+struct walk {
+	enum ipcadm_kind kind;
+	int cmd;
+	struct ipcadm_obj *objs; /* a slot for each index */
+	size_t n[PARALLEL_MAX]; /* objects found by each slice, from its first slot on */
+	int err[PARALLEL_MAX];
+};
+
+static void walk_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
 {
+	struct walk *w = arg;
 	size_t n = 0;
 
-	for (int idx = 0; idx <= max; idx++) {
-		int r = stat_call(kind, cmd, idx, &objs[n]);
+	for (size_t idx = lo; idx < hi; idx++) {
+		int r = stat_call(w->kind, w->cmd, (int)idx, &w->objs[lo + n]);
 
 		if (r >= 0) {
-			objs[n++].id = r;
+			w->objs[lo + n++].id = r;
 			continue;
 		}
 		/* an empty slot, a vanished object, or (plain *_STAT) no read permission */
-		if (r != -EINVAL && r != -EIDRM && r != -EACCES)
-			return r;
+		if (r != -EINVAL && r != -EIDRM && r != -EACCES) {
+			w->err[slice] = r;
+			break;
+		}
+	}
+	w->n[slice] = n;
+}
+
+/* One *_STAT call per index, the indexes shared out among the cores. */
+static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs, size_t *np)
+{
+	size_t total = (size_t)max + 1, n = 0;
+	unsigned int k = parallel_slices(total, 4096);
+	struct walk w = { .kind = kind, .cmd = cmd, .objs = objs };
+
+	parallel_for(total, 4096, walk_slice, &w);
+	for (unsigned int i = 0; i < k; i++) {
+		size_t lo = total * i / k; /* parallel_for's slices */
+
+		if (w.err[i])
+			return w.err[i];
+		memmove(&objs[n], &objs[lo], w.n[i] * sizeof(*objs));
+		n += w.n[i];
 	}
 	*np = n;
 	return 0;
@@ -198,10 +229,11 @@ int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj)
 	return 0;
 }
 
-int syscall_read_semvals(struct ipcadm_obj *obj, bool values)
+int syscall_read_semvals(struct ipcadm_obj *obj, unsigned int parts)
 {
 	size_t n = obj->nsems;
 	unsigned short small[64], *vals = small; /* most arrays are small: no allocation */
+	bool values = parts & IPCADM_SEM_VALUE;
 	struct ipcadm_semval *sv;
 	union semun arg;
 
@@ -220,21 +252,24 @@ int syscall_read_semvals(struct ipcadm_obj *obj, bool values)
 	if (values && semctl(obj->id, 0, GETALL, arg) < 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		int ncnt = semctl(obj->id, (int)i, GETNCNT);
-		int zcnt = semctl(obj->id, (int)i, GETZCNT);
-		int pid = semctl(obj->id, (int)i, GETPID);
-
-		if (ncnt < 0 || zcnt < 0 || pid < 0)
-			goto fail;
-		sv[i].value = values ? vals[i] : 0;
-		sv[i].ncnt = ncnt;
-		sv[i].zcnt = zcnt;
-		sv[i].pid = pid;
+		if (values)
+			sv[i].value = vals[i];
+		if (parts & IPCADM_SEM_COUNTS) {
+			sv[i].ncnt = semctl(obj->id, (int)i, GETNCNT);
+			sv[i].zcnt = semctl(obj->id, (int)i, GETZCNT);
+			if (sv[i].ncnt < 0 || sv[i].zcnt < 0)
+				goto fail;
+		}
+		if (parts & IPCADM_SEM_PID) {
+			sv[i].pid = semctl(obj->id, (int)i, GETPID);
+			if (sv[i].pid < 0)
+				goto fail;
+		}
 	}
 	if (vals != small)
 		free(vals);
 	obj->sems = sv;
-	obj->sems_values = values;
+	obj->sems_read = parts;
 	return 0;
 fail:
 	obj->sems_err = -errno;

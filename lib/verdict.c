@@ -1,6 +1,7 @@
 /* verdict.c: the rules that judge each object (DESIGN.md, "Verdicts"), in one place:
  * in-use, maybe-in-use, idle, orphaned or unknown, each with the facts behind it. */
 #include "analysis.h"
+#include "sbuf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,21 +31,39 @@ static const char *blind_spot(const struct ipcadm_analysis *a)
 	return NULL;
 }
 
-/* "creator 4242 exited" or "... (PID now reused by sshd, which started after it)". */
-static void describe_dead(const struct ipcadm_analysis *a, char *buf, size_t len,
-			  const char *role, pid_t pid)
+struct judgement {
+	enum ipcadm_verdict v;
+	char facts[512];
+};
+
+/* ", creator 4242 exited" or "... (PID now reused by sshd, which started after it)". */
+static void describe_dead(const struct ipcadm_analysis *a, struct sbuf *b, const char *role,
+			  pid_t pid)
 {
 	const struct proc *p = procs_find(&a->procs, pid);
-	size_t n = strlen(buf);
 
-	if (pid <= 0 || n >= len)
+	if (pid <= 0)
 		return;
-	if (p == NULL)
-		snprintf(buf + n, len - n, ", %s %d exited", role, (int)pid);
-	else
-		snprintf(buf + n, len - n,
-			 ", %s %d exited (PID now reused by %s, which started after it)", role,
-			 (int)pid, p->comm);
+	sbuf_puts(b, ", ");
+	sbuf_puts(b, role);
+	sbuf_puts(b, " ");
+	sbuf_i64(b, pid);
+	sbuf_puts(b, " exited");
+	if (p) {
+		sbuf_puts(b, " (PID now reused by ");
+		sbuf_puts(b, p->comm);
+		sbuf_puts(b, ", which started after it)");
+	}
+}
+
+/* "key 0x00001234, " and what follows, at the start of the facts. */
+static void facts_key(struct sbuf *b, struct judgement *j, const struct ipcadm_obj *o,
+		      const char *what)
+{
+	sbuf_init(b, j->facts, sizeof(j->facts));
+	sbuf_puts(b, "key ");
+	sbuf_key(b, (uint32_t)o->key);
+	sbuf_puts(b, what);
 }
 
 /* Records a live recorded PID as a holder; returns true when it is alive. */
@@ -172,11 +191,6 @@ static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind,
 
 /* ---- the rules ---- */
 
-struct judgement {
-	enum ipcadm_verdict v;
-	char facts[512];
-};
-
 static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
 			 const struct ipcadm_obj *o, struct cand_cache *dc, struct judgement *j)
 {
@@ -209,6 +223,7 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	struct obj_info *info = &a->info[IPCADM_SHM][idx];
 	bool used = false;
 	int64_t last = max64(o->atime, o->dtime);
+	struct sbuf b;
 
 	used |= live_pid(a, IPCADM_SHM, idx, o->cpid, o->ctime, IPCADM_HOLD_CREATOR);
 	used |= live_pid(a, IPCADM_SHM, idx, o->lpid, last, IPCADM_HOLD_LAST_OP);
@@ -236,10 +251,10 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 		snprintf(j->facts, sizeof(j->facts), "nattch 0, but %s", blind_spot(a));
 		return;
 	}
-	snprintf(j->facts, sizeof(j->facts), "key 0x%08x, nattch 0", (uint32_t)o->key);
-	describe_dead(a, j->facts, sizeof(j->facts), "creator", o->cpid);
+	facts_key(&b, j, o, ", nattch 0");
+	describe_dead(a, &b, "creator", o->cpid);
 	if (o->lpid != o->cpid)
-		describe_dead(a, j->facts, sizeof(j->facts), "last user", o->lpid);
+		describe_dead(a, &b, "last user", o->lpid);
 	j->v = o->key != 0 ? IPCADM_IDLE : IPCADM_ORPHANED;
 }
 
@@ -250,6 +265,7 @@ static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	long waiting = 0;
 	bool used = false, any_pid = false;
 	pid_t dead = 0;
+	struct sbuf b;
 
 	if (a->info[IPCADM_SEM][idx].waiters) {
 		j->v = IPCADM_IN_USE; /* a thread is blocked on it: proof enough */
@@ -290,11 +306,11 @@ static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 			 "its last operator is outside this PID namespace");
 		return;
 	}
-	snprintf(j->facts, sizeof(j->facts), "key 0x%08x, no waiters", (uint32_t)o->key);
+	facts_key(&b, j, o, ", no waiters");
 	if (dead)
-		describe_dead(a, j->facts, sizeof(j->facts), "last operator", dead);
+		describe_dead(a, &b, "last operator", dead);
 	else
-		strncat(j->facts, ", never operated on", sizeof(j->facts) - strlen(j->facts) - 1);
+		sbuf_puts(&b, ", never operated on");
 	private_rule(a, IPCADM_SEM, idx, o, dc, j);
 }
 
@@ -302,6 +318,7 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 		      struct cand_cache *dc, struct judgement *j)
 {
 	bool used = false;
+	struct sbuf b;
 
 	used |= live_pid(a, IPCADM_MSG, idx, o->lspid, o->stime, IPCADM_HOLD_LAST_OP);
 	used |= live_pid(a, IPCADM_MSG, idx, o->lrpid, o->rtime, IPCADM_HOLD_LAST_OP);
@@ -322,11 +339,12 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 			 a->syscall_unreadable);
 		return;
 	}
-	snprintf(j->facts, sizeof(j->facts), "key 0x%08x, %llu messages, no waiters",
-		 (uint32_t)o->key, (unsigned long long)o->qnum);
-	describe_dead(a, j->facts, sizeof(j->facts), "last sender", o->lspid);
+	facts_key(&b, j, o, ", ");
+	sbuf_u64(&b, o->qnum);
+	sbuf_puts(&b, " messages, no waiters");
+	describe_dead(a, &b, "last sender", o->lspid);
 	if (o->lrpid != o->lspid)
-		describe_dead(a, j->facts, sizeof(j->facts), "last receiver", o->lrpid);
+		describe_dead(a, &b, "last receiver", o->lrpid);
 	private_rule(a, IPCADM_MSG, idx, o, dc, j);
 }
 
@@ -418,7 +436,7 @@ int verdicts_judge(struct ipcadm_analysis *a)
 				judge_msg(a, i, o, &dc, &j);
 			a->info[k][i].verdict = j.v;
 			a->info[k][i].own_evidence = j.v == IPCADM_IN_USE;
-			a->info[k][i].evidence = analysis_text(a, "%s", j.facts);
+			a->info[k][i].evidence = analysis_text_copy(a, j.facts);
 		}
 	}
 	free(dc.mark);

@@ -1,10 +1,13 @@
 /* test-strutil.c: every strict parser of common/strutil.c (valid input, junk, overflow,
- * hex and negative keys) and the fast decimal and size formatters. */
+ * hex and negative keys), the fast decimal and size formatters, the sentence builder
+ * (common/sbuf.c) and the parallel loop (common/parallel.c). */
 #include "fixture.h"
 
 #include <errno.h>
 #include <limits.h>
 
+#include "parallel.h"
+#include "sbuf.h"
 #include "strutil.h"
 
 static void test_u64(void **state)
@@ -318,6 +321,78 @@ static void test_fmt_size(void **state)
 	check_size(UINT64_MAX - (1ULL << 59), "15.5E");
 }
 
+static void test_sbuf(void **state)
+{
+	char buf[64], tiny[8];
+	struct sbuf b;
+
+	(void)state;
+	sbuf_init(&b, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	sbuf_puts(&b, "key ");
+	sbuf_key(&b, 0x1234abcd);
+	sbuf_puts(&b, " mode ");
+	sbuf_octal(&b, 0640);
+	sbuf_puts(&b, " ");
+	sbuf_octal(&b, 0);
+	sbuf_puts(&b, " ");
+	sbuf_i64(&b, -42);
+	sbuf_puts(&b, " ");
+	sbuf_u64(&b, UINT64_MAX);
+	assert_string_equal(buf, "key 0x1234abcd mode 640 0 -42 18446744073709551615");
+	assert_int_equal(b.len, strlen(buf));
+	sbuf_append_to(&b, buf, sizeof(buf));
+	assert_int_equal(b.len, strlen(buf));
+	sbuf_init(&b, buf, sizeof(buf));
+	sbuf_key(&b, 0xffffffffu);
+	sbuf_key(&b, 0);
+	assert_string_equal(buf, "0xffffffff0x00000000");
+	/* what does not fit is cut off, and the string stays terminated */
+	sbuf_init(&b, tiny, sizeof(tiny));
+	sbuf_puts(&b, "abcdef");
+	sbuf_u64(&b, 12345);
+	assert_string_equal(tiny, "abcdef1");
+	assert_int_equal(b.len, 7);
+	sbuf_puts(&b, "more");
+	assert_string_equal(tiny, "abcdef1");
+}
+
+struct cover {
+	unsigned char seen[10000];
+	size_t slices[PARALLEL_MAX];
+};
+
+static void cover_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+{
+	struct cover *c = arg;
+
+	for (size_t i = lo; i < hi; i++)
+		c->seen[i]++;
+	c->slices[slice] = hi - lo;
+}
+
+static void test_parallel(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 7, 100, 9999, 10000 };
+	static struct cover c;
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(sizes) / sizeof(sizes[0]); t++) {
+		size_t n = sizes[t], total = 0;
+
+		memset(&c, 0, sizeof(c));
+		parallel_for(n, 10, cover_slice, &c);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(c.seen[i], 1); /* every item once */
+		for (unsigned int s = 0; s < PARALLEL_MAX; s++)
+			total += c.slices[s];
+		assert_int_equal(total, n);
+	}
+	assert_int_equal(parallel_slices(5, 10), 1); /* too few to share out */
+	assert_int_equal(parallel_slices(100, SIZE_MAX), 1);
+	assert_true(parallel_slices(1000000, 1) <= PARALLEL_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_key),	    cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_size),	    cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_fmt_decimal), cmocka_unit_test(test_fmt_size),
+		cmocka_unit_test(test_sbuf),	    cmocka_unit_test(test_parallel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
