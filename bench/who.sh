@@ -32,13 +32,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bench_cc attach
 bench_cc readmaps
 sysctl -q -w kernel.shmmni=32768
 "$IPCTOOL" fill shm "$SEGS" >/dev/null
 awk 'NR > 1 { print $2 }' /proc/sysvipc/shm >"$BENCH_TMP/ids"
 # The attachers exit on their own after 600 s, should the cleanup not happen.
-mapfile -t pids < <(timeout 120 "$BENCH_TMP/attach" "$PROCS" "$PER" 600 <"$BENCH_TMP/ids")
+mapfile -t pids < <(timeout 120 "$ROOT/$BUILD/helpers/attach" "$PROCS" "$PER" 600 <"$BENCH_TMP/ids")
 if [ ${#pids[@]} -ne "$PROCS" ]; then
 	echo "who.sh: started ${#pids[@]} of $PROCS attachers" >&2
 	exit 1

@@ -136,8 +136,10 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (columns_need_analysis(columns, &verdicts))
 		flags |= IPCADM_READ_SEMPIDS;
 
-	/* Verdicts look across kinds (companions): analyse every kind, print those asked. */
-	rc = ns_set_read(ctx, &nss, (flags & IPCADM_READ_SEMPIDS) ? IPCADM_ALL_KINDS | kinds : kinds,
+	/* Verdicts look across kinds (companions): analyse every kind, print those asked (the
+	 * POSIX kinds' default columns have verdicts). Holders alone need only their kind. */
+	rc = ns_set_read(ctx, &nss,
+			 verdicts || (kinds & IPCADM_POSIX_KINDS) ? IPCADM_ALL_KINDS | kinds : kinds,
 			 flags, -1, &set);
 	if (set.n == 0)
 		return rc;

@@ -72,6 +72,7 @@ int ipcadm_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
 	if (a == NULL)
 		return -ENOMEM;
 	a->snap = snap;
+	a->holders_only = flags & IPCADM_ANALYZE_NO_VERDICTS;
 	analysis_text(a, "%s", ""); /* offset 0: the empty string */
 	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
 		a->info[k] = calloc(ipcadm_snapshot_count(snap, k) + 1, sizeof(*a->info[k]));
@@ -93,7 +94,7 @@ int ipcadm_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
 		posix_judge(a);
 	if (r == 0)
 		r = holders_finish(a);
-	for (int k = 0; r == 0 && k < IPCADM_NALL_KINDS; k++)
+	for (int k = 0; r == 0 && !a->holders_only && k < IPCADM_NALL_KINDS; k++)
 		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++)
 			compose_evidence(a, &a->info[k][i]);
 	if (r == 0 && a->text == NULL)
@@ -113,7 +114,7 @@ void ipcadm_analysis_free(struct ipcadm_analysis *a)
 	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		free(a->info[k]);
 	procs_release(&a->procs);
-	free(a->recs);
+	free(a->recs.v);
 	free(a->holders);
 	free(a->text);
 	free(a);

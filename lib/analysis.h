@@ -23,12 +23,18 @@ struct holder_rec {
 	struct ipcadm_holder h;
 };
 
+/* A growing list of holder records. */
+struct holder_recs {
+	struct holder_rec *v;
+	size_t n, cap;
+};
+
 struct ipcadm_analysis {
 	const struct ipcadm_snapshot *snap;
 	struct procs procs;
 	struct obj_info *info[IPCADM_NALL_KINDS]; /* POSIX kinds too (posix-holders.c) */
-	struct holder_rec *recs;
-	size_t nrecs, capr;
+	struct holder_recs recs;
+	bool holders_only; /* no verdicts: holders need only their PID, command, namespace */
 	struct ipcadm_holder *holders; /* sorted by object, after holders_finish() */
 	char *text;
 	size_t tlen, tcap;
@@ -41,6 +47,8 @@ struct ipcadm_analysis {
 /* Adds how to the holder record of (kind, idx, p), creating it if needed. */
 int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
 			const struct proc *p, unsigned int how);
+int holder_recs_add(struct holder_recs *l, enum ipcadm_kind kind, size_t idx,
+		    const struct proc *p, unsigned int how);
 /* Appends printf-formatted text to the arena; returns its offset (or 0 on ENOMEM). */
 __attribute__((format(printf, 2, 3))) size_t analysis_text(struct ipcadm_analysis *a,
 							   const char *fmt, ...);

@@ -1,6 +1,7 @@
 /* holders.c: who holds each object: SysV mappings in /proc/PID/maps (same IPC
  * namespace only) and processes blocked in semop/msgrcv/msgsnd, in one pass. */
 #include "analysis.h"
+#include "parallel.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -57,21 +58,27 @@ size_t analysis_text_copy(struct ipcadm_analysis *a, const char *s)
 	return off;
 }
 
-int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
-			const struct proc *p, unsigned int how)
+static struct holder_rec *holder_recs_new(struct holder_recs *l)
 {
-	struct holder_rec *r;
-
-	if (a->nrecs == a->capr) {
-		size_t cap = a->capr ? a->capr * 2 : 256;
-		struct holder_rec *nr = realloc(a->recs, cap * sizeof(*nr));
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct holder_rec *nr = realloc(l->v, cap * sizeof(*nr));
 
 		if (nr == NULL)
-			return -ENOMEM;
-		a->recs = nr;
-		a->capr = cap;
+			return NULL;
+		l->v = nr;
+		l->cap = cap;
 	}
-	r = &a->recs[a->nrecs++];
+	return &l->v[l->n++];
+}
+
+int holder_recs_add(struct holder_recs *l, enum ipcadm_kind kind, size_t idx,
+		    const struct proc *p, unsigned int how)
+{
+	struct holder_rec *r = holder_recs_new(l);
+
+	if (r == NULL)
+		return -ENOMEM;
 	r->kind = kind;
 	r->idx = idx;
 	r->h.pid = p->pid;
@@ -81,6 +88,12 @@ int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t
 	r->h.how = how;
 	r->h.nmaps = (how & (IPCADM_HOLD_ATTACHED_RW | IPCADM_HOLD_ATTACHED_RO)) ? 1 : 0;
 	return 0;
+}
+
+int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			const struct proc *p, unsigned int how)
+{
+	return holder_recs_add(&a->recs, kind, idx, p, how);
 }
 
 bool analysis_started_by(const struct proc *p, int64_t t)
@@ -145,12 +158,19 @@ static long id_map_find(const struct id_map *m, long id)
 
 /* ---- maps ---- */
 
+/* One thread's walk over maps files; a parallel scan has one per slice. */
 struct maps_walk {
+	struct ipcadm_ctx *ctx;
 	struct ipcadm_analysis *a;
 	struct id_map *ids;
 	struct proc *p;
 	bool checked; /* p is loaded, a user process of our IPC namespace */
-	uint64_t *found, pending;
+	unsigned int parts; /* what a holder's record needs read */
+	uint64_t *found, pending; /* mappings found (shared by the slices), and to find */
+	bool *done; /* per process: its maps were read */
+	struct holder_recs recs; /* a slice's records, merged after (parallel scan) */
+	bool own_recs;
+	struct proc_buf buf;
 	int err;
 };
 
@@ -164,6 +184,8 @@ static int on_mapping(void *arg, const struct proc_sysv_map *m)
 	struct maps_walk *w = arg;
 	const struct ipcadm_obj *objs = w->ids->objs;
 	long idx = id_map_find(w->ids, (long)m->inode);
+	unsigned int how = m->writable ? IPCADM_HOLD_ATTACHED_RW : IPCADM_HOLD_ATTACHED_RO;
+	int r;
 
 	/* The inode is the shmid; the name keeps the key even after IPC_RMID (key 0). */
 	if (idx >= 0 && (uint32_t)objs[idx].key != m->key && !(objs[idx].mode & IPCADM_SHM_DEST))
@@ -172,32 +194,33 @@ static int on_mapping(void *arg, const struct proc_sysv_map *m)
 		return 0; /* a hugetlb segment (own inode numbers) or another namespace's */
 	/* Only a process that maps one of our segments is read further. */
 	if (!w->checked) {
-		if (proc_load(&w->a->procs, w->p, PROC_ALL) < 0 || w->p->kthread ||
+		if (proc_load(&w->a->procs, w->p, w->parts) < 0 || w->p->kthread ||
 		    !same_ns(w->a, w->p))
 			return 1; /* exited, or another namespace's segment of the same ID */
 		w->checked = true;
 	}
-	w->a->info[IPCADM_SHM][idx].maps_found++;
-	(*w->found)++;
-	if (analysis_add_holder(w->a, IPCADM_SHM, (size_t)idx, w->p,
-				m->writable ? IPCADM_HOLD_ATTACHED_RW : IPCADM_HOLD_ATTACHED_RO) < 0)
+	__atomic_add_fetch(&w->a->info[IPCADM_SHM][idx].maps_found, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(w->found, 1, __ATOMIC_RELAXED);
+	r = w->own_recs ? holder_recs_add(&w->recs, IPCADM_SHM, (size_t)idx, w->p, how)
+			: analysis_add_holder(w->a, IPCADM_SHM, (size_t)idx, w->p, how);
+	if (r < 0)
 		w->err = -ENOMEM;
 	return 0;
 }
 
-/* Reads the maps of p first, and its stat, uids and namespace only when they show one of
- * our segments: most processes map none. */
-static int scan_maps_of(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct proc *p,
-			struct maps_walk *w, bool *done)
+/* Reads the maps of p first, and its stat and namespace only when they show one of our
+ * segments: most processes map none. */
+static int scan_maps_of(struct ipcadm_analysis *a, size_t i, struct maps_walk *w)
 {
+	struct proc *p = &a->procs.v[i];
 	int r;
 
-	if (*done)
+	if (w->done[i])
 		return 0;
-	*done = true; /* marks the process as read (see scan_maps) */
+	w->done[i] = true;
 	w->p = p;
 	w->checked = false;
-	r = proc_read_maps(ctx, &a->procs, p, on_mapping, w);
+	r = proc_read_maps(w->ctx, &a->procs, p, &w->buf, on_mapping, w);
 	if (r == -ENOENT || r == -ESRCH)
 		return 0; /* exited during the pass */
 	if (r < 0 && r != -ENOMEM) {
@@ -205,21 +228,44 @@ static int scan_maps_of(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struc
 		if (proc_load(&a->procs, p, PROC_STAT | PROC_NS) < 0 || p->kthread ||
 		    !same_ns(a, p))
 			return 0;
-		p->maps_unreadable = true;
-		a->maps_incomplete = true;
+		p->maps_unreadable = true; /* (a bool set by one thread, read after all) */
+		__atomic_store_n(&a->maps_incomplete, true, __ATOMIC_RELAXED);
 		return 0;
 	}
 	return r < 0 ? r : w->err;
 }
 
-/* Reads maps until every attachment the kernel counts is found: likely holders (the
- * live last attacher and creator of each attached segment) first, then the rest. */
+static bool all_found(const struct maps_walk *w)
+{
+	return __atomic_load_n(w->found, __ATOMIC_RELAXED) >= w->pending;
+}
+
+static void maps_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+{
+	struct maps_walk *w = (struct maps_walk *)arg + slice;
+
+	for (size_t i = lo; i < hi && w->err == 0 && !all_found(w); i++) {
+		int r = scan_maps_of(w->a, i, w);
+
+		if (r < 0)
+			w->err = r;
+	}
+}
+
+/*
+ * Reads maps until every attachment the kernel counts is found. Few attachments: the
+ * likely holders (the live last attacher and creator of each attached segment) first, then
+ * the rest, in this thread. Many, among many processes: every process, the table shared
+ * out among the cores, each slice stopping once all are found.
+ */
 static int scan_maps(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct id_map *ids)
 {
 	size_t n = ipcadm_snapshot_count(a->snap, IPCADM_SHM);
 	const struct ipcadm_obj *objs = ids->objs;
 	uint64_t pending = 0, found = 0;
-	struct maps_walk w = { .a = a, .ids = ids, .found = &found };
+	struct maps_walk w[PARALLEL_MAX];
+	unsigned int parts = a->holders_only ? PROC_STAT | PROC_NS : PROC_ALL;
+	unsigned int k = 1;
 	bool *done;
 	int r = 0;
 
@@ -230,20 +276,46 @@ static int scan_maps(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct i
 	done = calloc(a->procs.n ? a->procs.n : 1, sizeof(*done));
 	if (done == NULL)
 		return -ENOMEM;
+	if (pending >= 64)
+		k = parallel_slices(a->procs.n, 256);
+	for (unsigned int i = 0; i < k; i++)
+		w[i] = (struct maps_walk){ .ctx = ctx, .a = a, .ids = ids, .parts = parts,
+					   .found = &found, .pending = pending, .done = done,
+					   .own_recs = k > 1 };
+	if (k > 1) {
+		parallel_for(a->procs.n, 256, maps_slice, w);
+		for (unsigned int i = 0; i < k; i++) {
+			for (size_t j = 0; j < w[i].recs.n && r == 0; j++) {
+				struct holder_rec *x = holder_recs_new(&a->recs);
+
+				if (x == NULL)
+					r = -ENOMEM;
+				else
+					*x = w[i].recs.v[j];
+			}
+			if (r == 0 && w[i].err)
+				r = w[i].err;
+			free(w[i].recs.v);
+			free(w[i].buf.p);
+		}
+		free(done);
+		return r;
+	}
 	for (size_t i = 0; i < n && r == 0 && found < pending; i++) {
 		pid_t pids[2] = { objs[i].lpid, objs[i].cpid };
 
 		if (objs[i].nattch == 0)
 			continue;
-		for (int k = 0; k < 2 && r == 0; k++) {
-			struct proc *p = procs_find(&a->procs, pids[k]);
+		for (int j = 0; j < 2 && r == 0; j++) {
+			struct proc *p = procs_find(&a->procs, pids[j]);
 
 			if (p)
-				r = scan_maps_of(ctx, a, p, &w, &done[p - a->procs.v]);
+				r = scan_maps_of(a, (size_t)(p - a->procs.v), &w[0]);
 		}
 	}
 	for (size_t i = 0; i < a->procs.n && r == 0 && found < pending; i++)
-		r = scan_maps_of(ctx, a, &a->procs.v[i], &w, &done[i]);
+		r = scan_maps_of(a, i, &w[0]);
+	free(w[0].buf.p);
 	free(done);
 	return r;
 }
@@ -338,10 +410,13 @@ static int scan_syscalls(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, stru
 /* Whether anything after this scan reads every process: the possible holders of arrays and
  * queues (verdict.c) and the POSIX holder scan do; segments need only their holders and
  * their recorded PIDs. Counts every kind the snapshot can hold. */
-static bool needs_every_process(const struct ipcadm_snapshot *snap)
+static bool needs_every_process(const struct ipcadm_analysis *a)
 {
+	const struct ipcadm_snapshot *snap = a->snap;
+
 	for (size_t k = 0; k < sizeof(snap->n) / sizeof(snap->n[0]); k++)
-		if (k != IPCADM_SHM && snap->n[k] > 0)
+		if (k != IPCADM_SHM && snap->n[k] > 0 &&
+		    (!a->holders_only || IPCADM_IS_POSIX(k))) /* waiters: scan_syscalls */
 			return true;
 	return false;
 }
@@ -379,9 +454,9 @@ int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 	struct id_map ids[IPCADM_NKINDS] = { 0 };
 	int r = 0;
 
-	if (needs_every_process(a->snap))
+	if (needs_every_process(a))
 		procs_load_all(&a->procs, PROC_ALL);
-	else
+	else if (!a->holders_only) /* without verdicts, no recorded PID is looked up */
 		load_recorded_pids(a);
 	for (int k = 0; k < IPCADM_NKINDS && r == 0; k++)
 		r = id_map_init(&ids[k], a->snap, k);
@@ -410,16 +485,16 @@ int holders_finish(struct ipcadm_analysis *a)
 {
 	size_t n = 0;
 
-	if (a->nrecs > 0) /* recs is NULL then, and qsort's pointer must not be */
-		qsort(a->recs, a->nrecs, sizeof(*a->recs), cmp_rec);
-	a->holders = calloc(a->nrecs ? a->nrecs : 1, sizeof(*a->holders));
+	if (a->recs.n > 0) /* recs is NULL then, and qsort's pointer must not be */
+		qsort(a->recs.v, a->recs.n, sizeof(*a->recs.v), cmp_rec);
+	a->holders = calloc(a->recs.n ? a->recs.n : 1, sizeof(*a->holders));
 	if (a->holders == NULL)
 		return -ENOMEM;
-	for (size_t i = 0; i < a->nrecs; i++) {
-		const struct holder_rec *r = &a->recs[i];
+	for (size_t i = 0; i < a->recs.n; i++) {
+		const struct holder_rec *r = &a->recs.v[i];
 		struct obj_info *info = &a->info[r->kind][r->idx];
 
-		if (i > 0 && cmp_rec(r, &a->recs[i - 1]) == 0) {
+		if (i > 0 && cmp_rec(r, &a->recs.v[i - 1]) == 0) {
 			a->holders[n - 1].how |= r->h.how;
 			a->holders[n - 1].nmaps += r->h.nmaps;
 			continue;

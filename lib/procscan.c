@@ -153,7 +153,7 @@ static void load_uids(struct procs *ps, struct proc *p)
 
 		if (r >= 0)
 			return;
-		ps->pidfd = -1;
+		__atomic_store_n(&ps->pidfd, -1, __ATOMIC_RELAXED); /* threads may share ps */
 	}
 	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
 	n = read_at(ps, path, buf, sizeof(buf));
@@ -304,7 +304,6 @@ void procs_release(struct procs *ps)
 	if (ps->procfd_open)
 		close(ps->procfd);
 	free(ps->v);
-	free(ps->buf);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -341,7 +340,7 @@ static int query_maps(struct procs *ps, int fd,
 			if (errno == ENOENT || errno == ESRCH)
 				return 0; /* no more mappings; no address space (exited, kthread) */
 			if (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)
-				ps->no_query = true;
+				__atomic_store_n(&ps->no_query, true, __ATOMIC_RELAXED);
 			return -errno;
 		}
 		if (q.vma_end <= addr)
@@ -361,7 +360,7 @@ static int query_maps(struct procs *ps, int fd,
 	}
 }
 
-static int read_maps_text(struct procs *ps, int fd,
+static int read_maps_text(struct proc_buf *b, int fd,
 			  int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg)
 {
 	size_t len = 0;
@@ -370,16 +369,16 @@ static int read_maps_text(struct procs *ps, int fd,
 	for (;;) {
 		ssize_t n;
 
-		if (ps->bufcap - len < 65536) {
-			size_t cap = ps->bufcap ? ps->bufcap * 2 : 1 << 18;
-			char *nb = realloc(ps->buf, cap);
+		if (b->cap - len < 65536) {
+			size_t cap = b->cap ? b->cap * 2 : 1 << 18;
+			char *nb = realloc(b->p, cap);
 
 			if (nb == NULL)
 				return -ENOMEM;
-			ps->buf = nb;
-			ps->bufcap = cap;
+			b->p = nb;
+			b->cap = cap;
 		}
-		n = read(fd, ps->buf + len, ps->bufcap - len - 1);
+		n = read(fd, b->p + len, b->cap - len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -389,11 +388,12 @@ static int read_maps_text(struct procs *ps, int fd,
 			break;
 		len += (size_t)n;
 	}
-	r = procparse_maps_sysv(ps->buf, len, fn, arg);
+	r = procparse_maps_sysv(b->p, len, fn, arg);
 	return r < 0 ? r : 0;
 }
 
 int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
+		   struct proc_buf *buf,
 		   int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg)
 {
 	char path[32];
@@ -409,7 +409,7 @@ int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 		r = query_maps(ps, fd, fn, arg, &called);
 	/* A query that failed before fn saw anything leaves nothing to undo: read the text. */
 	if (r < 0 && !called)
-		r = read_maps_text(ps, fd, fn, arg);
+		r = read_maps_text(buf, fd, fn, arg);
 	else if (r < 0)
 		r = -EIO;
 	close(fd);

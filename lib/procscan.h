@@ -44,8 +44,12 @@ struct procs {
 	bool procfd_open;
 	signed char pidfd; /* uids from pidfd's PIDFD_GET_INFO: 1 yes, -1 no (status) */
 	bool no_query; /* PROCMAP_QUERY is missing: maps are read as text */
-	char *buf; /* a reusable read buffer */
-	size_t bufcap;
+};
+
+/* A read buffer for maps text, one per thread, reused from process to process. */
+struct proc_buf {
+	char *p;
+	size_t cap;
 };
 
 /* Lists the processes of the root's /proc (and reads PID 1, to detect hidepid). */
@@ -60,9 +64,11 @@ void procs_load_all(struct procs *ps, unsigned int parts);
 struct proc *procs_find(const struct procs *ps, pid_t pid);
 
 /* Calls fn for each SysV mapping of p (a shared file mapping named /SYSVxxxxxxxx): with
- * the PROCMAP_QUERY ioctl (Linux 6.11+), else by reading /proc/PID/maps; -errno on
- * failure. fn returns non-zero to stop. p need not be loaded. */
+ * the PROCMAP_QUERY ioctl (Linux 6.11+), else by reading /proc/PID/maps into buf (free
+ * buf->p when done); -errno on failure. fn returns non-zero to stop. p need not be loaded.
+ * Threads may read the maps of different processes at once, each with its own buf. */
 int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
+		   struct proc_buf *buf,
 		   int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg);
 /* Reads the syscall of each thread of p (PROC_STAT loaded); calls fn(arg, nr, args) for
  * blocked ones. */

@@ -149,3 +149,19 @@ T=$(mktemp -d)
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no shared memory segment, semaphore array or message queue with ID 5"* ]]
 }
+
+@test "600 attachers: the maps scan shared out among the cores finds what one thread finds" {
+	run ns '
+		"$IPCTOOL" fill shm 200 > /dev/null
+		"$IPCADM" list -r --noheadings -o ID shm > /dev/shm/t/ids
+		"$IPCADM_BUILD/helpers/attach" 600 1 120 < /dev/shm/t/ids > /dev/shm/t/pids
+		one=$(IPCADM_THREADS=1 "$IPCADM" list -r --noheadings -o ID,NATTCH,HOLDERS shm)
+		two=$(IPCADM_THREADS=2 "$IPCADM" list -r --noheadings -o ID,NATTCH,HOLDERS shm)
+		[ "$one" = "$two" ] || { diff <(echo "$one") <(echo "$two") >&2; exit 1; }
+		# every attachment the kernel counts is found, each by its own process
+		awk "{ h = NF > 2 ? split(\$3, x, \",\") : 0
+		       if (h != \$2) { print \"segment \" \$1 \": nattch \" \$2 \", holders \" h; bad = 1 }
+		       t += h } END { if (t != 600) bad = 1; exit bad }" <<<"$two" >&2
+		kill $(cat /dev/shm/t/pids)'
+	ok
+}

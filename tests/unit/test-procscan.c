@@ -87,12 +87,13 @@ static void test_maps_as_text(void **state)
 {
 	struct ipcadm_ctx *ctx = fixture_ctx("procscan");
 	struct seen s = { 0 };
+	struct proc_buf buf = { 0 };
 	struct procs ps;
 
 	(void)state;
 	assert_int_equal(procs_scan(ctx, &ps), 0);
 	/* A regular file has no PROCMAP_QUERY: the text is parsed instead. */
-	assert_int_equal(proc_read_maps(ctx, &ps, procs_find(&ps, 10), collect, &s), 0);
+	assert_int_equal(proc_read_maps(ctx, &ps, procs_find(&ps, 10), &buf, collect, &s), 0);
 	assert_true(ps.no_query);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.m[0].inode, 32769);
@@ -103,9 +104,10 @@ static void test_maps_as_text(void **state)
 	assert_false(s.m[1].writable);
 	s.n = 0;
 	/* a process need not be loaded to have its maps read */
-	assert_int_equal(proc_read_maps(ctx, &ps, procs_find(&ps, 20), collect, &s), 0);
+	assert_int_equal(proc_read_maps(ctx, &ps, procs_find(&ps, 20), &buf, collect, &s), 0);
 	assert_int_equal(s.n, 1);
-	assert_int_equal(proc_read_maps(ctx, &ps, procs_find(&ps, 1), collect, &s), -ENOENT);
+	assert_int_equal(proc_read_maps(ctx, &ps, procs_find(&ps, 1), &buf, collect, &s), -ENOENT);
+	free(buf.p);
 	procs_release(&ps);
 	ipcadm_ctx_free(ctx);
 }

@@ -1,4 +1,4 @@
-/* attach.c: benchmark helper for bench/who.sh: forks NPROC processes that each attach PER
+/* attach.c: helper for bench/who.sh and the holder tests: forks NPROC processes that each attach PER
  * of the segment IDs read on stdin (spread evenly over them) and sleep until killed.
  *
  * Usage: attach NPROC PER SECONDS < ids    (one shmid a line; run it in a private namespace)
@@ -14,6 +14,8 @@
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "guard.h"
 
 static long arg(const char *s)
 {
@@ -35,6 +37,7 @@ int main(int argc, char **argv)
 	int *ids, pipefd[2];
 	pid_t *pids;
 
+	refuse_host_namespace("attach");
 	if (argc != 4) {
 		fprintf(stderr, "usage: attach NPROC PER SECONDS < ids\n");
 		return 2;
@@ -103,10 +106,14 @@ int main(int argc, char **argv)
 		if (read(pipefd[0], &c, 1) != 1 || c != 'y') {
 			for (long k = 0; k < nproc; k++)
 				kill(pids[k], SIGKILL);
+			free(ids);
+			free(pids);
 			return 1;
 		}
 	}
 	for (long i = 0; i < nproc; i++)
 		printf("%d\n", (int)pids[i]);
+	free(ids);
+	free(pids);
 	return 0;
 }
