@@ -79,9 +79,9 @@ bench_row "cat /proc/[0-9]*/maps" "$cat_t"
 bench_row "C loop reading every maps file" "$floor_t"
 bench_row "ipcadm list shm (no holders)" "$plain_t"
 bench_row "ipcadm list -o +HOLDERS shm" "$list_t"
-bench_row "ipcadm who shm ID" "$who_t"
 bench_row "  the same, one thread" "$one_t"
 bench_row "  the same, --source proc" "$proc_t"
+bench_row "ipcadm who shm ID" "$who_t"
 echo "ratios:"
 bench_check "lsof / cat /proc/[0-9]*/maps" "$lsof_t" "$cat_t" ">=" 1
 bench_check "lsof / C loop reading every maps" "$lsof_t" "$floor_t" ">=" 1

@@ -172,7 +172,8 @@ static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs
 
 		if (w.err[i])
 			return w.err[i];
-		memmove(&objs[n], &objs[lo], w.n[i] * sizeof(*objs));
+		if (n != lo)
+			memmove(&objs[n], &objs[lo], w.n[i] * sizeof(*objs));
 		n += w.n[i];
 	}
 	*np = n;
