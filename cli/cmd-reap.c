@@ -83,50 +83,42 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 	sbuf_init(&b, line, sizeof(line));
 	if (log) {
 		sbuf_i64(&b, (int64_t)time(NULL));
-		sbuf_puts(&b, " ipcadm[");
-		sbuf_i64(&b, (int64_t)getpid());
+		sbuf_label_i64(&b, " ipcadm[", (int64_t)getpid());
 		sbuf_puts(&b, "]: ");
 	}
 	sbuf_puts(&b, "removed ");
 	sbuf_puts(&b, ipcadm_kind_name(obj->kind));
-	sbuf_puts(&b, " ");
 	if (IPCADM_IS_POSIX(obj->kind)) {
-		sbuf_puts(&b, "/");
+		sbuf_puts(&b, " /");
 		sbuf_puts(&b, obj->name);
 	} else {
-		sbuf_i64(&b, obj->id);
+		sbuf_label_i64(&b, " ", obj->id);
 		sbuf_puts(&b, " key ");
 		sbuf_key(&b, (uint32_t)obj->key);
 	}
-	sbuf_puts(&b, " uid ");
-	sbuf_u64(&b, obj->uid);
-	sbuf_puts(&b, " gid ");
-	sbuf_u64(&b, obj->gid);
+	sbuf_label_u64(&b, " uid ", obj->uid);
+	sbuf_label_u64(&b, " gid ", obj->gid);
 	if (!IPCADM_IS_POSIX(obj->kind)) {
-		sbuf_puts(&b, " cuid ");
-		sbuf_u64(&b, obj->cuid);
-		sbuf_puts(&b, " cgid ");
-		sbuf_u64(&b, obj->cgid);
+		sbuf_label_u64(&b, " cuid ", obj->cuid);
+		sbuf_label_u64(&b, " cgid ", obj->cgid);
 	}
 	sbuf_puts(&b, " mode ");
 	sbuf_octal(&b, obj->mode & 0777);
-	sbuf_puts(&b, IPCADM_IS_POSIX(obj->kind) ? " mtime " : " ctime ");
-	sbuf_i64(&b, IPCADM_IS_POSIX(obj->kind) ? obj->mtime : obj->ctime);
-	sbuf_puts(&b, " size ");
-	sbuf_u64(&b, obj->size);
+	if (IPCADM_IS_POSIX(obj->kind))
+		sbuf_label_i64(&b, " mtime ", obj->mtime);
+	else
+		sbuf_label_i64(&b, " ctime ", obj->ctime);
+	sbuf_label_u64(&b, " size ", obj->size);
 	if (!IPCADM_IS_POSIX(obj->kind)) {
-		sbuf_puts(&b, " nsems ");
-		sbuf_u64(&b, obj->nsems);
-		sbuf_puts(&b, " qnum ");
-		sbuf_u64(&b, obj->qnum);
+		sbuf_label_u64(&b, " nsems ", obj->nsems);
+		sbuf_label_u64(&b, " qnum ", obj->qnum);
 	}
 	sbuf_puts(&b, ": ");
 	sbuf_puts(&b, ipcadm_verdict_name(v));
 	sbuf_puts(&b, ": ");
 	sbuf_puts(&b, evidence);
 	if (obj->ipcns) {
-		sbuf_puts(&b, " (IPC namespace ");
-		sbuf_u64(&b, obj->ipcns);
+		sbuf_label_u64(&b, " (IPC namespace ", obj->ipcns);
 		sbuf_puts(&b, ")");
 	}
 	if (log) {
@@ -218,12 +210,10 @@ static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum
 		sbuf_puts(&b, what);
 		sbuf_puts(&b, " ");
 		sbuf_puts(&b, ipcadm_kind_name(obj->kind));
-		sbuf_puts(&b, " ");
-		sbuf_i64(&b, obj->id);
+		sbuf_label_i64(&b, " ", obj->id);
 		sbuf_puts(&b, " (key ");
 		sbuf_key(&b, (uint32_t)obj->key);
-		sbuf_puts(&b, ", uid ");
-		sbuf_u64(&b, obj->uid);
+		sbuf_label_u64(&b, ", uid ", obj->uid);
 		sbuf_puts(&b, ns_words(obj));
 		sbuf_puts(&b, "): ");
 		sbuf_puts(&b, ipcadm_verdict_name(v));

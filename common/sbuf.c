@@ -51,6 +51,18 @@ void sbuf_i64(struct sbuf *b, int64_t v)
 	sbuf_mem(b, tmp, fmt_i64(tmp, v));
 }
 
+void sbuf_label_u64(struct sbuf *b, const char *label, uint64_t v)
+{
+	sbuf_puts(b, label);
+	sbuf_u64(b, v);
+}
+
+void sbuf_label_i64(struct sbuf *b, const char *label, int64_t v)
+{
+	sbuf_puts(b, label);
+	sbuf_i64(b, v);
+}
+
 void sbuf_key(struct sbuf *b, uint32_t key)
 {
 	static const char hex[] = "0123456789abcdef";

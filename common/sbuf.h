@@ -19,6 +19,9 @@ void sbuf_mem(struct sbuf *b, const char *p, size_t n);
 void sbuf_puts(struct sbuf *b, const char *p);
 void sbuf_u64(struct sbuf *b, uint64_t v);
 void sbuf_i64(struct sbuf *b, int64_t v);
+/* label then the number: " uid " 4242 */
+void sbuf_label_u64(struct sbuf *b, const char *label, uint64_t v);
+void sbuf_label_i64(struct sbuf *b, const char *label, int64_t v);
 /* 0x and eight hex digits, as keys are written */
 void sbuf_key(struct sbuf *b, uint32_t key);
 void sbuf_octal(struct sbuf *b, unsigned int v);

@@ -72,6 +72,18 @@ static struct holder_rec *holder_recs_new(struct holder_recs *l)
 	return &l->v[l->n++];
 }
 
+static int holder_recs_append(struct holder_recs *to, const struct holder_recs *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		struct holder_rec *x = holder_recs_new(to);
+
+		if (x == NULL)
+			return -ENOMEM;
+		*x = from->v[i];
+	}
+	return 0;
+}
+
 int holder_recs_add(struct holder_recs *l, enum ipcadm_kind kind, size_t idx,
 		    const struct proc *p, unsigned int how)
 {
@@ -285,16 +297,8 @@ static int scan_maps(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct i
 	if (k > 1) {
 		parallel_for(a->procs.n, 256, maps_slice, w);
 		for (unsigned int i = 0; i < k; i++) {
-			for (size_t j = 0; j < w[i].recs.n && r == 0; j++) {
-				struct holder_rec *x = holder_recs_new(&a->recs);
-
-				if (x == NULL)
-					r = -ENOMEM;
-				else
-					*x = w[i].recs.v[j];
-			}
-			if (r == 0 && w[i].err)
-				r = w[i].err;
+			if (r == 0)
+				r = w[i].err ? w[i].err : holder_recs_append(&a->recs, &w[i].recs);
 			free(w[i].recs.v);
 			free(w[i].buf.p);
 		}

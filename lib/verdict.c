@@ -46,8 +46,7 @@ static void describe_dead(const struct ipcadm_analysis *a, struct sbuf *b, const
 		return;
 	sbuf_puts(b, ", ");
 	sbuf_puts(b, role);
-	sbuf_puts(b, " ");
-	sbuf_i64(b, pid);
+	sbuf_label_i64(b, " ", pid);
 	sbuf_puts(b, " exited");
 	if (p) {
 		sbuf_puts(b, " (PID now reused by ");
@@ -339,8 +338,8 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 			 a->syscall_unreadable);
 		return;
 	}
-	facts_key(&b, j, o, ", ");
-	sbuf_u64(&b, o->qnum);
+	facts_key(&b, j, o, "");
+	sbuf_label_u64(&b, ", ", o->qnum);
 	sbuf_puts(&b, " messages, no waiters");
 	describe_dead(a, &b, "last sender", o->lspid);
 	if (o->lrpid != o->lspid)

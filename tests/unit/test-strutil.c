@@ -335,10 +335,8 @@ static void test_sbuf(void **state)
 	sbuf_octal(&b, 0640);
 	sbuf_puts(&b, " ");
 	sbuf_octal(&b, 0);
-	sbuf_puts(&b, " ");
-	sbuf_i64(&b, -42);
-	sbuf_puts(&b, " ");
-	sbuf_u64(&b, UINT64_MAX);
+	sbuf_label_i64(&b, " ", -42);
+	sbuf_label_u64(&b, " ", UINT64_MAX);
 	assert_string_equal(buf, "key 0x1234abcd mode 640 0 -42 18446744073709551615");
 	assert_int_equal(b.len, strlen(buf));
 	sbuf_append_to(&b, buf, sizeof(buf));
