@@ -48,10 +48,13 @@ median() {
 		END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# peak CMD...: the peak resident memory of CMD in kilobytes (GNU time's %M).
+# peak CMD...: the peak resident memory of CMD in kilobytes (GNU time's %M). Not noted in
+# /dev/shm: a file there is a POSIX segment, which `ipcadm list` would list and judge.
+PEAK=$(mktemp)
+trap 'rm -f "$PEAK"' EXIT
 peak() {
-	/usr/bin/time -f %M -o /dev/shm/peak "$@" >/dev/null
-	cat /dev/shm/peak
+	/usr/bin/time -f %M -o "$PEAK" "$@" >/dev/null
+	cat "$PEAK"
 }
 
 catproc() {
@@ -82,14 +85,14 @@ run_set() {
 		sample "ipcadm list" "$IPCADM" list
 		sample "ipcadm list -J" "$IPCADM" list -J
 		sample "ipcadm list -r" "$IPCADM" list -r
-		sample "ipcadm list (syscall)" "$IPCADM" --source syscall list
+		sample "ipcadm list (proc)" "$IPCADM" --source proc list
 		sample "ipcadm show ID" "$IPCADM" show shm "$mid"
 		sample "ipcs -m -i ID" ipcs -m -i "$mid"
 	done
 	echo
 	echo "== $label: median of $N runs (seconds, output to a pipe)"
 	for c in "ipcs -a" "lsipc -m" "lsipc -s" "lsipc -q" "cat /proc/sysvipc/*" "ipcadm list" \
-		"ipcadm list -J" "ipcadm list -r" "ipcadm list (syscall)" "ipcadm show ID" \
+		"ipcadm list -J" "ipcadm list -r" "ipcadm list (proc)" "ipcadm show ID" \
 		"ipcs -m -i ID"; do
 		printf '  %-24s %8.4f\n' "$c" "$(median "$c")"
 	done
