@@ -86,7 +86,7 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	};
 	struct out_opts opts = { 0 };
 	const char *columns = NULL;
-	unsigned int kinds = 0, flags = 0;
+	unsigned int kinds = 0, flags = 0, read;
 	struct obj_env env = { .ctx = ctx };
 	struct ns_sel nss = { 0 };
 	struct ns_set set;
@@ -135,11 +135,13 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		flags |= IPCADM_READ_SHM_MEM;
 	if (columns_need_analysis(columns, &verdicts))
 		flags |= IPCADM_READ_SEMPIDS;
+	read = kinds;
 
 	/* Verdicts look across kinds (companions): analyse every kind, print those asked (the
 	 * POSIX kinds' default columns have verdicts). Holders alone need only their kind. */
-	rc = ns_set_read(ctx, &nss,
-			 verdicts || (kinds & IPCADM_POSIX_KINDS) ? IPCADM_ALL_KINDS | kinds : kinds,
+	if (verdicts || (kinds & IPCADM_POSIX_KINDS))
+		read = IPCADM_ALL_KINDS | kinds;
+	rc = ns_set_read(ctx, &nss, read,
 			 flags, -1, &set);
 	if (set.n == 0)
 		return rc;

@@ -287,9 +287,11 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 	for (size_t nv = 0; nv < set->n; nv++) {
 		const struct ipcadm_snapshot *snap = set->v[nv].snap;
 		const struct ipcadm_analysis *an = set->v[nv].an;
-		struct removal rm = { ctx, o, set->active ? &set->v[nv].ns : NULL, NULL, dirfd, log };
+		struct removal rm = { ctx, o, NULL, NULL, dirfd, log };
 		size_t nc = 0, total = 0;
 
+		if (set->active)
+			rm.ns = &set->v[nv].ns;
 		for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 			total += ipcadm_snapshot_count(snap, k);
 		free(c);

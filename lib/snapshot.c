@@ -50,11 +50,14 @@ static int read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, unsigned int
 
 static void read_extras(struct ipcadm_ctx *ctx, struct ipcadm_obj *o, unsigned int flags)
 {
+	unsigned int parts = IPCADM_SEM_COUNTS | IPCADM_SEM_PID;
+
 	if (!ctx->live)
 		return;
+	if (flags & IPCADM_READ_SEMVALS)
+		parts |= IPCADM_SEM_VALUE;
 	if (o->kind == IPCADM_SEM && (flags & (IPCADM_READ_SEMVALS | IPCADM_READ_SEMPIDS)))
-		syscall_read_semvals(o, IPCADM_SEM_COUNTS | IPCADM_SEM_PID |
-					       (flags & IPCADM_READ_SEMVALS ? IPCADM_SEM_VALUE : 0));
+		syscall_read_semvals(o, parts); /* a failure is kept in o->sems_err */
 	if (o->kind == IPCADM_MSG && (flags & IPCADM_READ_QBYTES) && o->qbytes == IPCADM_UNKNOWN)
 		syscall_read_qbytes(o);
 }

@@ -150,8 +150,10 @@ static void walk_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
 			w->objs[lo + n++].id = r;
 			continue;
 		}
-		/* an empty slot, a vanished object, or (plain *_STAT) no read permission */
-		if (r != -EINVAL && r != -EIDRM && r != -EACCES) {
+		/* an empty slot, a vanished object, or (plain *_STAT) no read permission; a
+		 * *_STAT_ANY refused (a security module) would leave an object out unseen */
+		if (r != -EINVAL && r != -EIDRM &&
+		    (r != -EACCES || w->cmd == stat_any_cmd[w->kind])) {
 			w->err[slice] = r;
 			break;
 		}
@@ -194,8 +196,12 @@ int syscall_read_all(enum ipcadm_kind kind, bool any_only, struct ipcadm_obj **o
 		return -ENOMEM;
 	r = walk(kind, stat_any_cmd[kind], max, objs, np);
 	/* Before Linux 4.17 every *_STAT_ANY call fails with EINVAL: none found, some exist. */
-	if (r == 0 && *np == 0 && (used = used_ids(kind)) != 0)
-		r = used < 0 ? used : any_only ? -ENOSYS : walk(kind, stat_cmd[kind], max, objs, np);
+	if (r == 0 && *np == 0 && (used = used_ids(kind)) != 0) {
+		if (used < 0 || any_only)
+			r = used < 0 ? used : -ENOSYS;
+		else
+			r = walk(kind, stat_cmd[kind], max, objs, np);
+	}
 	if (r < 0) {
 		free(objs);
 		return r;

@@ -1,5 +1,6 @@
-/* attach.c: helper for bench/who.sh and the holder tests: forks NPROC processes that each attach PER
- * of the segment IDs read on stdin (spread evenly over them) and sleep until killed.
+/* attach.c: helper for bench/who.sh and the holder tests: forks NPROC processes that each
+ * attach PER of the segment IDs read on stdin (spread evenly over them) and sleep until
+ * killed.
  *
  * Usage: attach NPROC PER SECONDS < ids    (one shmid a line; run it in a private namespace)
  * Prints the children's PIDs, one a line, once every child holds its segments, then exits;
