@@ -1,6 +1,7 @@
 /* procscan.c: the process table: the PIDs in one pass over /proc, each process's stat, uids
  * and IPC namespace read when first needed; processes that exit are skipped, not errors. */
 #include "procscan.h"
+#include "parallel.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -148,7 +149,7 @@ static void load_uids(struct procs *ps, struct proc *p)
 	char path[32], buf[4096];
 	ssize_t n;
 
-	if (ps->pidfd > 0) {
+	if (__atomic_load_n(&ps->pidfd, __ATOMIC_RELAXED) > 0) {
 		int r = load_uids_pidfd(p);
 
 		if (r >= 0)
@@ -185,10 +186,25 @@ int proc_load(struct procs *ps, struct proc *p, unsigned int parts)
 	return 0;
 }
 
+struct load_all {
+	struct procs *ps;
+	unsigned int parts;
+};
+
+static void load_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+{
+	struct load_all *l = arg;
+
+	(void)slice;
+	for (size_t i = lo; i < hi; i++)
+		proc_load(l->ps, &l->ps->v[i], l->parts);
+}
+
 void procs_load_all(struct procs *ps, unsigned int parts)
 {
-	for (size_t i = 0; i < ps->n; i++)
-		proc_load(ps, &ps->v[i], parts);
+	struct load_all l = { ps, parts };
+
+	parallel_for(ps->n, 256, load_slice, &l); /* each process is its own */
 }
 
 /* Whether the root's /proc shows this PID namespace, so that pidfd_open() finds the same
@@ -405,7 +421,7 @@ int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 	fd = openat(ps->procfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (!ps->no_query)
+	if (!__atomic_load_n(&ps->no_query, __ATOMIC_RELAXED))
 		r = query_maps(ps, fd, fn, arg, &called);
 	/* A query that failed before fn saw anything leaves nothing to undo: read the text. */
 	if (r < 0 && !called)
