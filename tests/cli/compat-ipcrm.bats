@@ -27,8 +27,7 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 		"$IPCTOOL" msg-create 0x14 600 >/dev/null
 		"$IPCTOOL" shm-attach "$a" 30 >$d/ra &
 		"$IPCTOOL" sem-wait "$s" 1 30 >$d/rs &
-		for i in $(seq 100); do grep -q ready $d/ra && grep -q ready $d/rs && break
-			sleep 0.05; done
+		ready $d/ra $d/rs
 		set +e
 		"$IPCADM_BUILD/ipcrm" -v -a; echo "exit=$?"
 		set -e
@@ -46,7 +45,7 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 @test "ipcrm -a leaves a segment already marked for destruction alone, silently" {
 	run ns 'd=$(mktemp -d); a=$("$IPCTOOL" shm-create 0x10 4096 600)
 		"$IPCTOOL" shm-attach "$a" 30 >$d/ra &
-		for i in $(seq 100); do grep -q ready $d/ra && break; sleep 0.05; done
+		ready $d/ra
 		"$IPCTOOL" rm shm "$a"
 		"$IPCADM_BUILD/ipcrm" --all=shm; echo "exit=$?"
 		"$IPCADM_BUILD/ipcrm" -m "$a"; echo "exit=$?"
@@ -91,7 +90,7 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 @test "ipcrm -a keeps a queue that a process waits on" {
 	run ns 'd=$(mktemp -d); q=$("$IPCTOOL" msg-create 0x20 600); "$IPCTOOL" msg-create 0x21 600 >/dev/null
 		"$IPCTOOL" msg-wait "$q" 30 >$d/r &
-		for i in $(seq 100); do grep -q ready $d/r && break; sleep 0.05; done
+		ready $d/r
 		set +e; "$IPCADM_BUILD/ipcrm" --all=msg; echo "exit=$?"; set -e
 		/usr/bin/ipcs -q | grep -c "^0x"; rm -rf "$d"'
 	[ "$status" -eq 0 ]
@@ -103,7 +102,7 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 @test "ipcrm -m of a segment marked for destruction still checks permission, as 2.38" {
 	run ns 'd=$(mktemp -d); a=$("$IPCTOOL" shm-create 0x10 4096 600)
 		"$IPCTOOL" shm-attach "$a" 30 >$d/r &
-		for i in $(seq 100); do grep -q ready $d/r && break; sleep 0.05; done
+		ready $d/r
 		"$IPCTOOL" rm shm "$a"
 		set +e
 		"$IPCTOOL" drop-to 65534 65534 -- "$IPCADM_BUILD/ipcrm" -m "$a"; echo "exit=$?"

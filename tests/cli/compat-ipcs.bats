@@ -81,7 +81,7 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 		q=$("$IPCTOOL" msg-create 0 600)
 		"$IPCTOOL" msg-send "$q" 1 hello; "$IPCTOOL" msg-send "$q" 2 world!
 		"$IPCTOOL" shm-attach "$b" 30 > $d/ready.u & 
-		for i in $(seq 100); do grep -q ready $d/ready.u && break; sleep 0.05; done
+		ready $d/ready.u
 		"$IPCTOOL" rm shm "$b"
 		"$IPCADM_BUILD/ipcs" -u >$d/our.u; /usr/bin/ipcs -u >$d/ul.u
 		cat $d/our.u; cmp $d/our.u $d/ul.u && echo SAME; rm -rf "$d"'

@@ -16,3 +16,19 @@ ns() {
 			 set -e
 			 '"$1"
 }
+
+# ready FILE...: waits (20 s at most) until each FILE holds the line "ready" that a test
+# helper prints once it holds what it was told to; fails the script otherwise, so a slow
+# machine fails loudly instead of racing on. Exported: scripts given to `ns` call it.
+ready() {
+	local f i
+	for f in "$@"; do
+		for ((i = 0; i < 400; i++)); do
+			grep -q '^ready$' "$f" 2>/dev/null && continue 2
+			sleep 0.05
+		done
+		echo "no ready in $f" >&2
+		exit 1
+	done
+}
+export -f ready

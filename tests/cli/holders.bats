@@ -9,8 +9,6 @@ PRELUDE='
 verdict() { "$IPCADM" list -J -o ID,VERDICT "$1" | jq -r ".$1[] | select(.id == $2) | .verdict"; }
 evidence() { "$IPCADM" list -J -o ID,EVIDENCE "$1" | jq -r ".$1[] | select(.id == $2) | .evidence"; }
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-# waits until a holder printed "ready" (its stdout goes to a file)
-ready() { for i in $(seq 100); do grep -q ready "$1" && return 0; sleep 0.05; done; echo "no ready in $1" >&2; exit 1; }
 T=$(mktemp -d)
 '
 

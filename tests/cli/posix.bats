@@ -94,7 +94,7 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		# a process of another mount namespace: matched by device and inode, not by path
 		unshare --mount --propagation private "$POSIXTOOL" shm-map seg 60 >/dev/shm/t/o &
 		p=$!
-		for i in $(seq 100); do grep -q ready /dev/shm/t/o && break; sleep 0.05; done
+		ready /dev/shm/t/o
 		want "$(field pshm seg VERDICT)" in-use
 		want "$(field pshm seg HOLDERS)" "$p(posixtool)"
 		[ "$(readlink /proc/$p/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ]

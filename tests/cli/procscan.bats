@@ -7,7 +7,6 @@ load ipc-lib
 
 PRELUDE='
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-ready() { for i in $(seq 100); do grep -q ready "$1" && return 0; sleep 0.05; done; echo "no ready in $1" >&2; exit 1; }
 T=$(mktemp -d)
 '
 

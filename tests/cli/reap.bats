@@ -6,7 +6,6 @@ load ipc-lib
 
 PRELUDE='
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-ready() { for i in $(seq 100); do grep -q ready "$1" && return 0; sleep 0.05; done; echo "no ready in $1" >&2; exit 1; }
 T=$(mktemp -d); chmod 777 $T
 ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " "; }
 '

@@ -51,7 +51,7 @@ load helpers
 @test "a segment already marked for destruction is reported, not removed again" {
 	run ns 'd=$(mktemp -d); a=$("$IPCTOOL" shm-create 0x22 4096 600)
 		"$IPCTOOL" shm-attach "$a" 30 >$d/r &
-		for i in $(seq 100); do grep -q ready $d/r && break; sleep 0.05; done
+		ready $d/r
 		"$IPCADM" rm shm "$a"; "$IPCADM" rm shm "$a"; echo "exit=$?"; rm -rf "$d"'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "removed shared memory segment 0 (key 0x00000022, owner root)" ]
@@ -77,8 +77,7 @@ load helpers
 	run ns 'd=$(mktemp -d); a=$("$IPCTOOL" shm-create 0 4096 600); "$IPCTOOL" shm-create 0x5 4096 600
 		s=$("$IPCTOOL" sem-create 0 1 600); "$IPCTOOL" sem-setall "$s" 0
 		"$IPCTOOL" shm-attach "$a" 30 >$d/r1 & "$IPCTOOL" sem-wait "$s" 0 30 >$d/r2 &
-		for i in $(seq 100); do grep -q ready $d/r1 && grep -q ready $d/r2 && break
-			sleep 0.05; done
+		ready $d/r1 $d/r2
 		"$IPCTOOL" msg-create 0 600 >/dev/null
 		echo "-- dry"; "$IPCADM" rm --all --dry-run; echo "exit=$?"
 		echo "-- no yes"; set +e; "$IPCADM" rm --all </dev/null; echo "exit=$?"; set -e
