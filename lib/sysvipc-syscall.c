@@ -1,5 +1,5 @@
-/* sysvipc-syscall.c: reads objects with shmctl/semctl/msgctl: the *_STAT_ANY walk
- * when /proc/sysvipc is missing, one object by ID, semaphore values and queue qbytes. */
+/* sysvipc-syscall.c: reads objects with shmctl/semctl/msgctl: the *_STAT_ANY walk (live
+ * reads, see snapshot.c), one object by ID, semaphore values and queue qbytes. */
 #include "internal.h"
 #include "parallel.h"
 
@@ -134,7 +134,7 @@ struct walk {
 	enum ipcadm_kind kind;
 	int cmd;
 	struct ipcadm_obj *objs; /* a slot for each index */
-	size_t n[PARALLEL_MAX]; /* objects found by each slice, from its first slot on */
+	size_t lo[PARALLEL_MAX], n[PARALLEL_MAX]; /* each slice's first slot, objects found */
 	int err[PARALLEL_MAX];
 };
 
@@ -158,6 +158,7 @@ static void walk_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
 			break;
 		}
 	}
+	w->lo[slice] = lo;
 	w->n[slice] = n;
 }
 
@@ -170,12 +171,10 @@ static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs
 
 	parallel_for(total, 4096, walk_slice, &w);
 	for (unsigned int i = 0; i < k; i++) {
-		size_t lo = total * i / k; /* parallel_for's slices */
-
 		if (w.err[i])
 			return w.err[i];
-		if (n != lo)
-			memmove(&objs[n], &objs[lo], w.n[i] * sizeof(*objs));
+		if (n != w.lo[i])
+			memmove(&objs[n], &objs[w.lo[i]], w.n[i] * sizeof(*objs));
 		n += w.n[i];
 	}
 	*np = n;
