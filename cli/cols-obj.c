@@ -280,7 +280,7 @@ static void get_msgs(const void *r, void *e, struct value *v)
 	(void)e;
 	u64v(v, O(r)->qnum);
 	if (O(r)->qnum == IPCADM_UNKNOWN)
-		v->type = V_NONE; /* the queue file does not tell it */
+		v->type = V_NONE; /* a copied tree's queue file does not tell it */
 }
 
 static void get_notify_pid(const void *r, void *e, struct value *v)
@@ -354,7 +354,7 @@ const struct column obj_columns[] = {
 	{ "ALLOC", "memory the file holds on its tmpfs", R, get_alloc, NULL, PSHM | PSEM },
 	{ "QSIZE", "bytes of messages queued (QSIZE of the queue file)", R, get_qsize, NULL,
 	  PMQ },
-	{ "MSGS", "messages queued: not in the queue file, so always -", R, get_msgs, NULL,
+	{ "MSGS", "messages queued (mq_getattr on the queue file)", R, get_msgs, NULL,
 	  PMQ },
 	{ "NOTIFY_PID", "process registered with mq_notify(), 0 when none", R, get_notify_pid,
 	  NULL, PMQ },

@@ -129,7 +129,10 @@ static int file_name(enum ipcadm_kind kind, const char *name, char *buf, size_t 
 
 static int read_queue_file(int dfd, const char *fname, struct mq_file_info *mi)
 {
+	struct mq_attr attr;
+	uint64_t msgs;
 	char buf[256];
+	int r;
 	ssize_t n;
 	int fd = openat(dfd, fname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 
@@ -141,9 +144,15 @@ static int read_queue_file(int dfd, const char *fname, struct mq_file_info *mi)
 		close(fd);
 		return (int)n;
 	}
+	/* The open file is the queue: mq_getattr()'s call on it tells the message count
+	 * (and changes nothing). A copied tree's plain file answers EBADF. */
+	msgs = syscall(SYS_mq_getsetattr, fd, NULL, &attr) == 0 ? (uint64_t)attr.mq_curmsgs
+								 : IPCADM_UNKNOWN;
 	close(fd);
 	buf[n] = '\0';
-	return posixparse_mqueue(buf, (size_t)n, mi);
+	r = posixparse_mqueue(buf, (size_t)n, mi);
+	mi->msgs = msgs;
+	return r;
 }
 
 static void fill_obj(struct ipcadm_obj *o, enum ipcadm_kind kind, const struct stat *st)
@@ -181,7 +190,7 @@ static int read_one(int dfd, enum ipcadm_kind kind, const char *fname, struct ip
 		if (r < 0)
 			return r;
 		o->cbytes = o->size = mi.qsize;
-		o->qnum = IPCADM_UNKNOWN;
+		o->qnum = mi.msgs;
 		o->alloc = IPCADM_UNKNOWN;
 		o->notify = mi.notify;
 		o->signo = mi.signo;

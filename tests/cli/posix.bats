@@ -31,12 +31,13 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		expect "$j" ".pshm[] | select(.name == \"full\") | .alloc" 8192
 		expect "$j" ".pshm[0] | keys_unsorted | join(\",\")" name,owner,perms,size,alloc,mtime,ctime,holders,verdict
 		expect "$j" ".psem[0] | [.name, .perms, .verdict] | join(\" \")" "lock 604 idle"
-		expect "$j" ".pmq[0] | [.name, .perms, .qsize, .msgs, .notify_pid] | map(tostring) | join(\" \")" "jobs 660 11 null 0"
+		expect "$j" ".pmq[0] | [.name, .perms, .qsize, .msgs, .notify_pid] | map(tostring) | join(\" \")" "jobs 660 11 2 0"
 		same "$(stat -c %Y /dev/shm/seg)" "$(jq -r ".pshm[] | select(.name == \"seg\") | .mtime" <<<"$j")" mtime
 		same "$(stat -c %Z /dev/shm/seg)" "$(jq -r ".pshm[] | select(.name == \"seg\") | .ctime" <<<"$j")" ctime
 		# the names are those the programs use
 		"$IPCADM" show /seg | grep -qx "NAME       seg"
 		"$IPCADM" show pmq jobs | grep -qx "QSIZE      11B"
+		"$IPCADM" show pmq jobs | grep -qx "MSGS       2"
 		"$IPCADM" show -J psem /lock | jq -e ".psem[0].name == \"lock\"" >/dev/null'
 	ok
 }
