@@ -161,11 +161,9 @@ int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts
 	const struct column *cols[6];
 	struct limit_row rows[32];
 	size_t nrows = limit_rows(snap, rows), ncols = 0;
-
-	if (!usage_only) /* the overview stays System V */
-		nrows += posix_rows(snap, rows + nrows);
 	struct table *t;
 
+	nrows += posix_rows(snap, rows + nrows);
 	for (size_t i = 0; i < 5; i++)
 		cols[ncols++] = &limit_columns[i];
 	if (opts->mode == OUT_TABLE && isatty(STDOUT_FILENO))

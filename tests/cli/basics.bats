@@ -19,11 +19,18 @@ load helpers
 
 @test "the overview counts objects made in a private namespace" {
 	run ns 'ipcmk -M 10000 >/dev/null; ipcmk -S 4 >/dev/null; ipcmk -Q >/dev/null
+		P="$IPCADM_BUILD/helpers/posixtool"
+		"$P" shm-create seg 8192; "$P" shm-fill seg; "$P" sem-create lock 1 600
+		"$P" mq-create jobs 10 128 600; "$P" mq-send jobs hello; "$P" mq-send jobs world
 		"$IPCADM"'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"1 shared memory segments"* ]]
 	[[ "$output" == *"1 semaphore arrays (4 semaphores)"* ]]
 	[[ "$output" == *"SHMALL"* ]]
+	# POSIX IPC too, and its limits (the semaphore file is a page: 8K + 4K held)
+	[[ "$output" == *"1 shared memory objects, 1 named semaphores (12K held; /dev/shm: "* ]]
+	[[ "$output" == *"1 message queues (2 messages, 10 bytes)"* ]]
+	[[ "$output" == *"MQ_QUEUES_MAX"*"DEV_SHM"* ]]
 }
 
 @test "a missing root is a clear error" {
