@@ -37,9 +37,11 @@ int sysctl_parse_numbers(const char *buf, size_t len, uint64_t *v, size_t max);
 
 /* The *_STAT_ANY readers (sysvipc-syscall.c). */
 /* Every object of a kind; any_only: -ENOSYS when the kernel has no *_STAT_ANY, rather than
- * the plain *_STAT walk (which skips what we may not read). */
-int syscall_read_all(enum ipcadm_kind kind, bool any_only, struct ipcadm_obj **objsp,
-		     size_t *np);
+ * the plain *_STAT walk (which skips what we may not read). each, if not NULL, is called
+ * for every object right after it is read, from several threads at once. */
+int syscall_read_all(enum ipcadm_kind kind, bool any_only,
+		     void (*each)(void *arg, struct ipcadm_obj *o), void *arg,
+		     struct ipcadm_obj **objsp, size_t *np);
 int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj);
 /* The parts (enum ipcadm_sem_parts) of each semaphore of an array. */
 int syscall_read_semvals(struct ipcadm_obj *obj, unsigned int parts);

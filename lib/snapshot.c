@@ -26,28 +26,6 @@ static int read_proc(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, struct ipcad
 	return r;
 }
 
-/* The source of one table (enum ipcadm_source): a live AUTO read takes the *_STAT_ANY
- * calls, four times as fast as the kernel's text, unless the segments' memory is asked for. */
-static int read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, unsigned int flags,
-		     struct ipcadm_obj **objsp, size_t *np, size_t *skippedp)
-{
-	int r;
-
-	*skippedp = 0;
-	if (ctx->source == IPCADM_SOURCE_SYSCALL)
-		return ctx->live ? syscall_read_all(kind, false, objsp, np) : -EOPNOTSUPP;
-	if (ctx->source == IPCADM_SOURCE_AUTO && ctx->live &&
-	    !(kind == IPCADM_SHM && (flags & IPCADM_READ_SHM_MEM))) {
-		r = syscall_read_all(kind, true, objsp, np);
-		if (r == 0 || r == -ENOMEM)
-			return r; /* else no *_STAT_ANY, or the calls are refused (seccomp) */
-	}
-	r = read_proc(ctx, kind, objsp, np, skippedp);
-	if (r == -ENOENT && ctx->live && ctx->source == IPCADM_SOURCE_AUTO)
-		r = syscall_read_all(kind, false, objsp, np);
-	return r;
-}
-
 static void read_extras(struct ipcadm_ctx *ctx, struct ipcadm_obj *o, unsigned int flags)
 {
 	unsigned int parts = IPCADM_SEM_COUNTS | IPCADM_SEM_PID;
@@ -75,6 +53,50 @@ static void extras_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
 	(void)slice;
 	for (size_t i = lo; i < hi; i++)
 		read_extras(e->ctx, &e->objs[i], e->flags);
+}
+
+static void extras_each(void *arg, struct ipcadm_obj *o)
+{
+	struct extras *e = arg;
+
+	read_extras(e->ctx, o, e->flags);
+}
+
+/*
+ * Reads one table, and, live, what its objects need beyond it (enum ipcadm_read_flags):
+ * right after each object's own call when the table comes from the calls, else shared
+ * out among the cores. The source (enum ipcadm_source): a live AUTO read makes the
+ * *_STAT_ANY calls, four times as fast as the kernel's text, unless the segments' memory
+ * is asked for.
+ */
+static int read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, unsigned int flags,
+		     struct ipcadm_obj **objsp, size_t *np, size_t *skippedp)
+{
+	struct extras e = { ctx, NULL, flags };
+	bool extras = ctx->live && ((kind == IPCADM_SEM && (flags & (IPCADM_READ_SEMVALS |
+								      IPCADM_READ_SEMPIDS))) ||
+				    (kind == IPCADM_MSG && (flags & IPCADM_READ_QBYTES)));
+	void (*each)(void *arg, struct ipcadm_obj *o) = extras ? extras_each : NULL;
+	int r;
+
+	*skippedp = 0;
+	if (ctx->source == IPCADM_SOURCE_SYSCALL)
+		return ctx->live ? syscall_read_all(kind, false, each, &e, objsp, np)
+				 : -EOPNOTSUPP;
+	if (ctx->source == IPCADM_SOURCE_AUTO && ctx->live &&
+	    !(kind == IPCADM_SHM && (flags & IPCADM_READ_SHM_MEM))) {
+		r = syscall_read_all(kind, true, each, &e, objsp, np);
+		if (r == 0 || r == -ENOMEM)
+			return r; /* else no *_STAT_ANY, or the calls are refused (seccomp) */
+	}
+	r = read_proc(ctx, kind, objsp, np, skippedp);
+	if (r == -ENOENT && ctx->live && ctx->source == IPCADM_SOURCE_AUTO)
+		return syscall_read_all(kind, false, each, &e, objsp, np);
+	if (r == 0 && extras) {
+		e.objs = *objsp;
+		parallel_for(*np, 2048, extras_slice, &e);
+	}
+	return r;
 }
 
 static void add_usage(struct ipcadm_usage *u, const struct ipcadm_obj *o, uint64_t page)
@@ -121,14 +143,6 @@ int ipcadm_snapshot_read(struct ipcadm_ctx *ctx, unsigned int kinds, unsigned in
 		seen = (int64_t)time(NULL);
 		r = read_kind(ctx, (enum ipcadm_kind)k, flags, &snap->objs[k], &snap->n[k],
 			      &snap->skipped[k]);
-		if (r == 0 && ctx->live &&
-		    ((k == IPCADM_SEM && (flags & (IPCADM_READ_SEMVALS | IPCADM_READ_SEMPIDS))) ||
-		     (k == IPCADM_MSG && (flags & IPCADM_READ_QBYTES)))) {
-			/* calls per array or queue: shared out among the cores */
-			struct extras e = { ctx, snap->objs[k], flags };
-
-			parallel_for(snap->n[k], 2048, extras_slice, &e);
-		}
 		for (size_t i = 0; r == 0 && i < snap->n[k]; i++) {
 			snap->objs[k][i].seen = seen;
 			add_usage(&snap->usage, &snap->objs[k][i], snap->limits.page_size);
@@ -232,7 +246,8 @@ int ipcadm_obj_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id, unsig
 	} else {
 		int64_t seen = (int64_t)time(NULL);
 
-		r = read_kind(ctx, kind, flags, &objs, &n, &skipped);
+		/* the extras of the one object only */
+		r = read_kind(ctx, kind, flags & IPCADM_READ_SHM_MEM, &objs, &n, &skipped);
 		if (r < 0)
 			return r;
 		r = -ENOENT;

@@ -133,6 +133,8 @@ static int used_ids(enum ipcadm_kind kind)
 struct walk {
 	enum ipcadm_kind kind;
 	int cmd;
+	void (*each)(void *arg, struct ipcadm_obj *o);
+	void *arg;
 	struct ipcadm_obj *objs; /* a slot for each index */
 	size_t lo[PARALLEL_MAX], n[PARALLEL_MAX]; /* each slice's first slot, objects found */
 	int err[PARALLEL_MAX];
@@ -147,7 +149,10 @@ static void walk_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
 		int r = stat_call(w->kind, w->cmd, (int)idx, &w->objs[lo + n]);
 
 		if (r >= 0) {
-			w->objs[lo + n++].id = r;
+			w->objs[lo + n].id = r;
+			if (w->each) /* while the object is fresh in every cache */
+				w->each(w->arg, &w->objs[lo + n]);
+			n++;
 			continue;
 		}
 		/* an empty slot, a vanished object, or (plain *_STAT) no read permission; a
@@ -163,16 +168,24 @@ static void walk_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
 }
 
 /* One *_STAT call per index, the indexes shared out among the cores. */
-static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs, size_t *np)
+static int walk(struct walk *wp, int cmd, int max, size_t *np)
 {
 	size_t total = (size_t)max + 1, n = 0;
 	unsigned int k = parallel_slices(total, 4096);
-	struct walk w = { .kind = kind, .cmd = cmd, .objs = objs };
+	struct walk w = *wp;
+	struct ipcadm_obj *objs = w.objs;
 
+	w.cmd = cmd;
 	parallel_for(total, 4096, walk_slice, &w);
 	for (unsigned int i = 0; i < k; i++) {
-		if (w.err[i])
-			return w.err[i];
+		if (w.err[i] == 0)
+			continue;
+		for (unsigned int s = 0; s < k; s++) /* what each() allocated */
+			for (size_t j = w.lo[s]; j < w.lo[s] + w.n[s]; j++)
+				free(objs[j].sems);
+		return w.err[i];
+	}
+	for (unsigned int i = 0; i < k; i++) {
 		if (n != w.lo[i])
 			memmove(&objs[n], &objs[w.lo[i]], w.n[i] * sizeof(*objs));
 		n += w.n[i];
@@ -181,31 +194,32 @@ static int walk(enum ipcadm_kind kind, int cmd, int max, struct ipcadm_obj *objs
 	return 0;
 }
 
-int syscall_read_all(enum ipcadm_kind kind, bool any_only, struct ipcadm_obj **objsp,
-		     size_t *np)
+int syscall_read_all(enum ipcadm_kind kind, bool any_only,
+		     void (*each)(void *arg, struct ipcadm_obj *o), void *arg,
+		     struct ipcadm_obj **objsp, size_t *np)
 {
 	int used, max = max_index(kind);
-	struct ipcadm_obj *objs;
+	struct walk w = { .kind = kind, .each = each, .arg = arg };
 	int r;
 
 	if (max < 0)
 		return max;
-	objs = calloc((size_t)max + 1, sizeof(*objs));
-	if (objs == NULL)
+	w.objs = calloc((size_t)max + 1, sizeof(*w.objs));
+	if (w.objs == NULL)
 		return -ENOMEM;
-	r = walk(kind, stat_any_cmd[kind], max, objs, np);
+	r = walk(&w, stat_any_cmd[kind], max, np);
 	/* Before Linux 4.17 every *_STAT_ANY call fails with EINVAL: none found, some exist. */
 	if (r == 0 && *np == 0 && (used = used_ids(kind)) != 0) {
 		if (used < 0 || any_only)
 			r = used < 0 ? used : -ENOSYS;
 		else
-			r = walk(kind, stat_cmd[kind], max, objs, np);
+			r = walk(&w, stat_cmd[kind], max, np);
 	}
 	if (r < 0) {
-		free(objs);
+		free(w.objs);
 		return r;
 	}
-	*objsp = objs;
+	*objsp = w.objs;
 	return 0;
 }
 
