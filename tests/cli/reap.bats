@@ -125,6 +125,21 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 	ok
 }
 
+@test "3,000 leaked arrays removed on every core: each reported in order and logged once" {
+	run ns "$PRELUDE"'
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL fill sem 3000 > /dev/null
+		$IPCTOOL sem-create 0x42 1 600 > /dev/null   # keyed: idle, kept
+		sleep 1.1
+		IPCADM_THREADS=2 "$IPCADM" reap --yes -J --log $T/log > $T/out.json
+		want "$(jq length $T/out.json)" 3000
+		want "$(jq -r "[.[].action] | unique | join(\",\")" $T/out.json)" removed
+		jq -r ".[].id" $T/out.json > $T/ids
+		sort -n -c $T/ids
+		want "$(awk "{ print \$5 }" $T/log | sort -n | diff - $T/ids && echo same)" same
+		want "$("$IPCADM" list -J sem | jq -r ".sem[] | .key")" 0x00000042'
+	ok
+}
+
 @test "reap: bad options are usage errors; a copied tree cannot be reaped" {
 	run "$IPCADM" reap --older-than 5x
 	[ "$status" -eq 2 ]
