@@ -56,9 +56,11 @@ struct proc_buf {
 int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps);
 void procs_release(struct procs *ps);
 /* Reads the parts of p not read yet (PROC_STAT first); -ENOENT, and p->gone, when its
- * stat cannot be read. A process whose uids or namespace cannot be read is kept. */
+ * stat cannot be read. A process whose uids or namespace cannot be read is kept.
+ * Threads may load different processes of one table at once (never the same one): the
+ * table's own flags (pidfd, no_query) are read and written atomically. */
 int proc_load(struct procs *ps, struct proc *p, unsigned int parts);
-/* proc_load() of every process. */
+/* proc_load() of every process, the table shared out among the cores. */
 void procs_load_all(struct procs *ps, unsigned int parts);
 /* The process with that PID, or NULL (also when gone); it may not be loaded yet. */
 struct proc *procs_find(const struct procs *ps, pid_t pid);
