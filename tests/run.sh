@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh: runs every test suite (unit, end-to-end, fuzz smoke), plain and under
-# ASan/UBSan, then valgrind's memcheck over every command; counts TAP results and ends
-# with one line "N passed, N failed".
+# ASan/UBSan, then valgrind's memcheck over every command and ThreadSanitizer over the
+# threaded ones; counts TAP results and ends with one line "N passed, N failed".
 set -u
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,6 +86,9 @@ if [ -x tests/fuzz/smoke.sh ]; then
 fi
 if [ -x tests/valgrind.sh ]; then
 	suite "valgrind" tests/valgrind.sh "$BUILD"
+fi
+if [ -x tests/tsan.sh ]; then
+	suite "tsan" tests/tsan.sh "$BUILD"
 fi
 
 echo
