@@ -49,21 +49,52 @@ static const char *upper_severity(enum ipcadm_severity s)
 }
 
 int doctor_diagnose(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
-		    struct ipcadm_doctor_opts *opts, bool verdicts, struct ipcadm_findings **fp)
+		    const struct ipcadm_doctor_opts *opts, bool verdicts,
+		    struct ipcadm_findings **fp, struct ipcadm_analysis **anp)
 {
+	struct ipcadm_doctor_opts o = *opts; /* each snapshot its own analysis */
 	struct ipcadm_analysis *an = NULL;
 	int r;
 
 	if (verdicts) {
 		r = ipcadm_analyze(ctx, snap, 0, &an);
-		if (r < 0)
-			opts->analysis_err = r;
+		if (r < 0) {
+			o.analysis_err = r;
+			an = NULL;
+		}
 	}
-	opts->analysis = an;
-	r = ipcadm_findings_build(ctx, snap, opts, fp);
-	opts->analysis = NULL;
-	ipcadm_analysis_free(an);
+	o.analysis = an;
+	r = ipcadm_findings_build(ctx, snap, &o, fp);
+	if (r == 0 && anp)
+		*anp = an;
+	else
+		ipcadm_analysis_free(an);
 	return r;
+}
+
+int doctor_threshold_option(const char *cmd, int c, const char *arg,
+			    struct ipcadm_doctor_opts *opts)
+{
+	unsigned int *v = c == 'w' ? &opts->warn_percent : &opts->crit_percent;
+	uint64_t n;
+
+	if (c != 'w' && c != 'c')
+		return 0;
+	if (str_to_u64(arg, &n) < 0 || n > 100) {
+		usage_error(cmd, "invalid %s '%s': a percentage from 0 to 100",
+			    c == 'w' ? "--warn" : "--crit", arg);
+		return -1;
+	}
+	*v = (unsigned int)n;
+	return 1;
+}
+
+int doctor_thresholds_check(const char *cmd, const struct ipcadm_doctor_opts *opts)
+{
+	if (opts->crit_percent >= opts->warn_percent)
+		return 0;
+	return usage_error(cmd, "--crit (%u) is below --warn (%u)", opts->crit_percent,
+			   opts->warn_percent);
 }
 
 /* "IPC CRITICAL: SHMALL: 95 of 100 pages in use (95%); 3 more problems" */
@@ -113,7 +144,7 @@ int print_overview_findings(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot
 	int r;
 
 	ipcadm_doctor_opts_init(&dopts);
-	r = doctor_diagnose(ctx, snap, &dopts, true, &f);
+	r = doctor_diagnose(ctx, snap, &dopts, true, &f, NULL);
 	if (r < 0)
 		return r;
 	obuf_putc(out, '\n');
@@ -211,17 +242,6 @@ static void print_findings_json(const struct ipcadm_findings *f)
 	obuf_puts(out, "\n]}\n");
 }
 
-static int parse_percent(const char *opt, const char *arg, unsigned int *v)
-{
-	uint64_t n;
-
-	if (str_to_u64(arg, &n) < 0 || n > 100)
-		return usage_error("doctor", "invalid %s '%s': a percentage from 0 to 100", opt,
-				   arg);
-	*v = (unsigned int)n;
-	return 0;
-}
-
 /* -A, -N: each namespace diagnosed by itself; the exit status is the worst. */
 static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 		     struct ipcadm_doctor_opts *dopts, bool verdicts, bool json, bool quiet)
@@ -233,13 +253,12 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	char hint[512];
 	int r;
 
-	r = ns_set_read(ctx, nss, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-			verdicts ? IPCADM_READ_SEMPIDS : 0, -1, &set);
+	r = ns_set_read(ctx, nss, DOCTOR_KINDS, DOCTOR_READ(verdicts), -1, &set);
 	if (set.n == 0)
 		return EXIT_UNKNOWN;
 	f = calloc(set.n, sizeof(*f));
 	for (size_t v = 0; v < set.n && f; v++) {
-		r = doctor_diagnose(ctx, set.v[v].snap, dopts, verdicts, &f[v]);
+		r = doctor_diagnose(ctx, set.v[v].snap, dopts, verdicts, &f[v], NULL);
 		if (r < 0) {
 			error_code(r, "cannot diagnose IPC namespace %llu",
 				   (unsigned long long)set.v[v].ns.ino);
@@ -318,19 +337,13 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 	ipcadm_doctor_opts_init(&dopts);
 	while ((c = getopt_long(argc, argv, "w:c:qJh" NS_SHORTOPTS, longopts, NULL)) != -1) {
 		r = ns_option("doctor", c, optarg, &nss);
+		if (r == 0)
+			r = doctor_threshold_option("doctor", c, optarg, &dopts);
 		if (r < 0)
 			return EXIT_MISUSE;
 		if (r > 0)
 			continue;
 		switch (c) {
-		case 'w':
-			if (parse_percent("--warn", optarg, &dopts.warn_percent))
-				return EXIT_MISUSE;
-			break;
-		case 'c':
-			if (parse_percent("--crit", optarg, &dopts.crit_percent))
-				return EXIT_MISUSE;
-			break;
 		case OPT_TOP:
 			if (str_to_u64(optarg, &n) < 0 || n > 1000)
 				return usage_error("doctor", "invalid --top '%s'", optarg);
@@ -359,18 +372,16 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("doctor", "unexpected argument '%s'", argv[optind]);
-	if (dopts.crit_percent < dopts.warn_percent)
-		return usage_error("doctor", "--crit (%u) is below --warn (%u)", dopts.crit_percent,
-				   dopts.warn_percent);
+	if (doctor_thresholds_check("doctor", &dopts))
+		return EXIT_MISUSE;
 	if (nss.all || nss.spec)
 		return doctor_ns(ctx, &nss, &dopts, verdicts, json, quiet);
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-				 IPCADM_READ_SHM_MEM | (verdicts ? IPCADM_READ_SEMPIDS : 0), &snap);
+	r = ipcadm_snapshot_read(ctx, DOCTOR_KINDS, DOCTOR_READ(verdicts), &snap);
 	if (r < 0) {
 		error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 		return EXIT_UNKNOWN;
 	}
-	r = doctor_diagnose(ctx, snap, &dopts, verdicts, &f);
+	r = doctor_diagnose(ctx, snap, &dopts, verdicts, &f, NULL);
 	if (r < 0) {
 		ipcadm_snapshot_free(snap);
 		error_code(r, "cannot diagnose the IPC state");

@@ -96,9 +96,7 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "o:h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
 	       -1) {
-		r = output_option("list", c, optarg, &opts);
-		if (r == 0)
-			r = ns_option("list", c, optarg, &nss);
+		r = view_option("list", c, optarg, &opts, &nss);
 		if (r < 0)
 			return EXIT_MISUSE;
 		if (r > 0)

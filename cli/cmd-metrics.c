@@ -348,19 +348,10 @@ static void render_ns(struct obuf *o, void *arg)
 	rn->err = texts && lens ? 0 : -ENOMEM;
 	for (size_t v = 0; v < n && rn->err == 0; v++) {
 		const struct ns_view *view = &rn->set->v[v];
-		struct ipcadm_doctor_opts dopts = rn->dopts;
 		struct ipcadm_analysis *an = NULL;
 		struct ipcadm_findings *f;
-		int r = 0;
 
-		if (rn->verdicts)
-			r = ipcadm_analyze(rn->ctx, view->snap, 0, &an);
-		if (r < 0) {
-			dopts.analysis_err = r;
-			an = NULL;
-		}
-		dopts.analysis = an;
-		rn->err = ipcadm_findings_build(rn->ctx, view->snap, &dopts, &f);
+		rn->err = doctor_diagnose(rn->ctx, view->snap, &rn->dopts, rn->verdicts, &f, &an);
 		if (rn->err == 0) {
 			snprintf(ns_label, sizeof(ns_label), "namespace=\"%llu\"",
 				 (unsigned long long)view->ns.ino);
@@ -385,8 +376,7 @@ static int metrics_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	struct render_ns rn = { .ctx = ctx, .set = &set, .dopts = *dopts, .verdicts = verdicts };
 	int r, rc;
 
-	rc = ns_set_read(ctx, nss, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-			 verdicts ? IPCADM_READ_SEMPIDS : 0, -1, &set);
+	rc = ns_set_read(ctx, nss, DOCTOR_KINDS, DOCTOR_READ(verdicts), -1, &set);
 	if (set.n == 0)
 		return rc;
 	if (textfile) {
@@ -399,17 +389,6 @@ static int metrics_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	if (rn.err < 0)
 		return error_code(rn.err, "cannot make the metrics");
 	return r ? r : rc;
-}
-
-static int parse_percent(const char *opt, const char *arg, unsigned int *v)
-{
-	uint64_t n;
-
-	if (str_to_u64(arg, &n) < 0 || n > 100)
-		return usage_error("metrics", "invalid %s '%s': a percentage from 0 to 100", opt,
-				   arg);
-	*v = (unsigned int)n;
-	return 0;
 }
 
 int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
@@ -436,6 +415,8 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 	ipcadm_doctor_opts_init(&dopts);
 	while ((c = getopt_long(argc, argv, "w:c:h" NS_SHORTOPTS, longopts, NULL)) != -1) {
 		r = ns_option("metrics", c, optarg, &nss);
+		if (r == 0)
+			r = doctor_threshold_option("metrics", c, optarg, &dopts);
 		if (r < 0)
 			return EXIT_MISUSE;
 		if (r > 0)
@@ -447,14 +428,6 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		case OPT_NO_VERDICTS:
 			verdicts = false;
 			break;
-		case 'w':
-			if (parse_percent("--warn", optarg, &dopts.warn_percent))
-				return EXIT_MISUSE;
-			break;
-		case 'c':
-			if (parse_percent("--crit", optarg, &dopts.crit_percent))
-				return EXIT_MISUSE;
-			break;
 		case 'h':
 			metrics_help();
 			return 0;
@@ -464,31 +437,19 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("metrics", "unexpected argument '%s'", argv[optind]);
-	if (dopts.crit_percent < dopts.warn_percent)
-		return usage_error("metrics", "--crit (%u) is below --warn (%u)",
-				   dopts.crit_percent, dopts.warn_percent);
+	if (doctor_thresholds_check("metrics", &dopts))
+		return EXIT_MISUSE;
 	if (textfile && stat(textfile, &st) < 0)
 		return error_code(-errno, "cannot use '%s' as the textfile directory", textfile);
 	if (textfile && !S_ISDIR(st.st_mode))
 		return error_code(-ENOTDIR, "cannot use '%s' as the textfile directory", textfile);
 	if (nss.all || nss.spec)
 		return metrics_ns(ctx, &nss, &dopts, verdicts, textfile);
-	/* the kinds the doctor reads, so that ipcadm_doctor_status is its exit status */
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-				 IPCADM_READ_SHM_MEM | (verdicts ? IPCADM_READ_SEMPIDS : 0), &snap);
+	r = ipcadm_snapshot_read(ctx, DOCTOR_KINDS, DOCTOR_READ(verdicts), &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
-	if (verdicts) {
-		r = ipcadm_analyze(ctx, snap, 0, &an);
-		if (r < 0) {
-			dopts.analysis_err = r;
-			an = NULL;
-		}
-	}
-	dopts.analysis = an;
-	r = ipcadm_findings_build(ctx, snap, &dopts, &f);
+	r = doctor_diagnose(ctx, snap, &dopts, verdicts, &f, &an);
 	if (r < 0) {
-		ipcadm_analysis_free(an);
 		ipcadm_snapshot_free(snap);
 		return error_code(r, "cannot diagnose the IPC state");
 	}

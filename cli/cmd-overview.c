@@ -87,8 +87,7 @@ int cmd_overview(struct ipcadm_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-				 IPCADM_READ_SEMPIDS | IPCADM_READ_SHM_MEM, &snap);
+	r = ipcadm_snapshot_read(ctx, DOCTOR_KINDS, DOCTOR_READ(true), &snap); /* its findings */
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	u = ipcadm_snapshot_usage(snap);

@@ -152,9 +152,7 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
 	       -1) {
-		r = output_option("who", c, optarg, &opts);
-		if (r == 0)
-			r = ns_option("who", c, optarg, &nss);
+		r = view_option("who", c, optarg, &opts, &nss);
 		if (r < 0)
 			return EXIT_MISUSE;
 		if (r > 0)

@@ -123,6 +123,10 @@ struct ns_sel {
 extern const char ns_options_help[];
 /* 1 when the option was -A or -N, 0 when not, -1 on misuse (reported). */
 int ns_option(const char *cmd, int c, const char *arg, struct ns_sel *sel);
+/* The same for an output option (output_option()) or -A, -N: what list, show, who and
+ * limits share. */
+int view_option(const char *cmd, int c, const char *arg, struct out_opts *opts,
+		struct ns_sel *sel);
 
 /* One namespace's snapshot, and its analysis when asked for. */
 struct ns_view {
@@ -148,10 +152,20 @@ int ns_print_table(const struct out_opts *opts, const struct ns_set *set);
 struct obuf;
 int metrics_merge(const char *const *texts, const size_t *lens, size_t ntexts, struct obuf *o);
 
-/* The doctor (cmd-doctor.c), shared with the overview and metrics: runs the holder
- * analysis when verdicts is set (a failure is kept in opts->analysis_err). */
+/* The doctor (cmd-doctor.c), shared with the overview and metrics. What it reads: every
+ * kind, with DOCTOR_READ(verdicts) (metrics too, so that its status is the doctor's). */
+#define DOCTOR_KINDS (IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS)
+#define DOCTOR_READ(verdicts) (IPCADM_READ_SHM_MEM | ((verdicts) ? IPCADM_READ_SEMPIDS : 0))
+/* The findings, with the holder analysis when verdicts is set (a failure to analyse is a
+ * finding); the analysis is handed to *anp when anp is not NULL (the caller frees it). */
 int doctor_diagnose(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
-		    struct ipcadm_doctor_opts *opts, bool verdicts, struct ipcadm_findings **fp);
+		    const struct ipcadm_doctor_opts *opts, bool verdicts,
+		    struct ipcadm_findings **fp, struct ipcadm_analysis **anp);
+/* -w/--warn and -c/--crit: 1 when c was one of them, 0 when not, -1 on misuse (reported). */
+int doctor_threshold_option(const char *cmd, int c, const char *arg,
+			    struct ipcadm_doctor_opts *opts);
+/* 0, or EXIT_MISUSE (reported) when --crit is below --warn. */
+int doctor_thresholds_check(const char *cmd, const struct ipcadm_doctor_opts *opts);
 int print_findings_text(const struct ipcadm_findings *f, bool include_ok);
 /* The doctor's problems (or that there are none), below the overview's table. */
 int print_overview_findings(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap);

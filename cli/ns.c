@@ -27,6 +27,14 @@ int ns_option(const char *cmd, int c, const char *arg, struct ns_sel *sel)
 	return 1;
 }
 
+int view_option(const char *cmd, int c, const char *arg, struct out_opts *opts,
+		struct ns_sel *sel)
+{
+	int r = output_option(cmd, c, arg, opts);
+
+	return r == 0 ? ns_option(cmd, c, arg, sel) : r;
+}
+
 int ns_set_read(struct ipcadm_ctx *ctx, const struct ns_sel *sel, unsigned int kinds,
 		unsigned int flags, int analyze, struct ns_set *set)
 {

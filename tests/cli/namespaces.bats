@@ -99,7 +99,8 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 
 @test "namespaces: doctor and metrics label each namespace; the exit status is the worst one's" {
 	run ns "$PRELUDE"'
-		keeper "echo 4 >/proc/sys/kernel/shmmni; \"$IPCTOOL\" fill shm 4 >/dev/null"; a=$KEEPER
+		keeper "echo 4 >/proc/sys/kernel/shmmni; \"$IPCTOOL\" fill shm 4 >/dev/null
+			\"$IPCTOOL\" shm-write 0 hello"; a=$KEEPER
 		keeper ":"; b=$KEEPER
 		set +e; "$IPCADM" doctor -A -q >/dev/shm/t/d; rc=$?; set -e
 		want $rc 2
@@ -113,6 +114,8 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		promtool check metrics < /dev/shm/t/m.prom
 		grep -qx "ipcadm_objects{namespace=\"$(nsof $a)\",kind=\"shm\"} 4" /dev/shm/t/m.prom
 		grep -qx "ipcadm_objects{namespace=\"$(nsof $b)\",kind=\"shm\"} 0" /dev/shm/t/m.prom
+		# each namespace read as the doctor reads it: the segments resident memory too
+		grep -qx "ipcadm_shm_resident_bytes{namespace=\"$(nsof $a)\"} $(getconf PAGESIZE)" /dev/shm/t/m.prom
 		[ "$(grep -c "^# TYPE ipcadm_objects gauge" /dev/shm/t/m.prom)" -eq 1 ]
 		kill $a $b'
 	ok
