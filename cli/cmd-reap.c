@@ -159,13 +159,24 @@ static const char *ns_words(const struct ipcadm_obj *obj)
 	return buf;
 }
 
-static void report_posix(const struct reap_opts *o, const struct ipcadm_obj *obj,
-			 enum ipcadm_verdict v, const char *evidence, const char *what, bool first)
+/* One object's line (or JSON element): what became of it, and why. */
+static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum ipcadm_verdict v,
+		   const char *evidence, const char *what, bool first)
 {
+	bool posix = IPCADM_IS_POSIX(obj->kind);
+	char line[1536];
+	struct sbuf b;
+
 	if (o->out.mode == OUT_JSON) {
-		obuf_printf(out, "%s\n   {\"kind\": \"%s\", \"name\": ", first ? "" : ",",
+		obuf_printf(out, "%s\n   {\"kind\": \"%s\", ", first ? "" : ",",
 			    ipcadm_kind_name(obj->kind));
-		json_string(obj->name);
+		if (posix) {
+			obuf_puts(out, "\"name\": ");
+			json_string(obj->name);
+		} else {
+			obuf_printf(out, "\"id\": %d, \"key\": \"0x%08x\"", obj->id,
+				    (uint32_t)obj->key);
+		}
 		if (obj->ipcns)
 			obuf_printf(out, ", \"namespace\": %llu", (unsigned long long)obj->ipcns);
 		obuf_printf(out, ", \"uid\": %u, \"verdict\": \"%s\", \"action\": ",
@@ -176,52 +187,28 @@ static void report_posix(const struct reap_opts *o, const struct ipcadm_obj *obj
 		obuf_putc(out, '}');
 		return;
 	}
-	obuf_printf(out, "%s %s /%s (uid %u%s): %s: %s\n", what, ipcadm_kind_name(obj->kind),
-		    obj->name, (unsigned int)obj->uid, ns_words(obj), ipcadm_verdict_name(v),
-		    evidence);
-}
-
-static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum ipcadm_verdict v,
-		   const char *evidence, const char *what, bool first)
-{
-	if (IPCADM_IS_POSIX(obj->kind)) {
-		report_posix(o, obj, v, evidence, what, first);
-		return;
-	}
-	if (o->out.mode == OUT_JSON) {
-		obuf_printf(out, "%s\n   {\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", ",
-			    first ? "" : ",", ipcadm_kind_name(obj->kind), obj->id,
-			    (uint32_t)obj->key);
-		if (obj->ipcns)
-			obuf_printf(out, "\"namespace\": %llu, ", (unsigned long long)obj->ipcns);
-		obuf_printf(out, "\"uid\": %u, \"verdict\": \"%s\", \"action\": ",
-			    (unsigned int)obj->uid, ipcadm_verdict_name(v));
-		json_string(what);
-		obuf_puts(out, ", \"evidence\": ");
-		json_string(evidence);
-		obuf_putc(out, '}');
-		return;
-	}
-	{
-		char line[1536];
-		struct sbuf b;
-
-		sbuf_init(&b, line, sizeof(line));
-		sbuf_puts(&b, what);
-		sbuf_puts(&b, " ");
-		sbuf_puts(&b, ipcadm_kind_name(obj->kind));
+	sbuf_init(&b, line, sizeof(line));
+	sbuf_puts(&b, what);
+	sbuf_puts(&b, " ");
+	sbuf_puts(&b, ipcadm_kind_name(obj->kind));
+	if (posix) {
+		sbuf_puts(&b, " /");
+		sbuf_puts(&b, obj->name);
+		sbuf_label_u64(&b, " (uid ", obj->uid);
+	} else {
 		sbuf_label_i64(&b, " ", obj->id);
 		sbuf_puts(&b, " (key ");
 		sbuf_key(&b, (uint32_t)obj->key);
 		sbuf_label_u64(&b, ", uid ", obj->uid);
-		sbuf_puts(&b, ns_words(obj));
-		sbuf_puts(&b, "): ");
-		sbuf_puts(&b, ipcadm_verdict_name(v));
-		sbuf_puts(&b, ": ");
-		sbuf_puts(&b, evidence);
-		obuf_write(out, line, b.len);
-		obuf_putc(out, '\n');
 	}
+	sbuf_puts(&b, ns_words(obj));
+	sbuf_puts(&b, "): ");
+	sbuf_puts(&b, ipcadm_verdict_name(v));
+	sbuf_puts(&b, ": ");
+	sbuf_puts(&b, evidence);
+	sbuf_puts(&b, "\n");
+	line[b.len - 1] = '\n'; /* also when the line was cut */
+	obuf_write(out, line, b.len);
 }
 
 /* An object selected for removal, and what became of it. */
@@ -241,21 +228,17 @@ struct removal {
 	FILE *log;
 };
 
-/* Removes each candidate of a slice (each read again right before, see remove.c) and logs
- * every removal at once, a line at a time. */
-static void remove_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+/* Removes a candidate (read again right before, see remove.c) and logs its removal at
+ * once, a line at a time. */
+static void remove_one(void *arg, size_t i)
 {
 	struct removal *rm = arg;
+	struct cand *c = &rm->c[i];
 
-	(void)slice;
-	for (size_t i = lo; i < hi; i++) {
-		struct cand *c = &rm->c[i];
-
-		/* in its namespace (a child entering it), with the same checks */
-		c->r = ipcadm_obj_remove_ns(rm->ctx, rm->ns, c->obj, rm->dirfd, c->evidence);
-		if (c->r == 0)
-			log_removal(rm->o, rm->log, c->obj, c->v, c->evidence);
-	}
+	/* in its namespace (a child entering it), with the same checks */
+	c->r = ipcadm_obj_remove_ns(rm->ctx, rm->ns, c->obj, rm->dirfd, c->evidence);
+	if (c->r == 0)
+		log_removal(rm->o, rm->log, c->obj, c->v, c->evidence);
 }
 
 /* Whether the removals may run at once: System V objects of our own namespace, without
@@ -314,8 +297,8 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 		}
 		rm.c = c;
 		if (o->yes)
-			parallel_for(nc, removal_parallel(&rm, nc) ? 1024 : SIZE_MAX, remove_slice,
-				     &rm);
+			parallel_each(nc, removal_parallel(&rm, nc) ? 1024 : SIZE_MAX, remove_one,
+				      &rm);
 		for (size_t i = 0; i < nc; i++) {
 			const char *what = o->yes ? outcome(c[i].r) : "would remove";
 			char msg[256];

@@ -41,6 +41,27 @@ unsigned int parallel_slices(size_t n, size_t min)
 	return k ? (unsigned int)k : 1;
 }
 
+struct each {
+	void (*fn)(void *arg, size_t i);
+	void *arg;
+};
+
+static void each_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+{
+	struct each *e = arg;
+
+	(void)slice;
+	for (size_t i = lo; i < hi; i++)
+		e->fn(e->arg, i);
+}
+
+void parallel_each(size_t n, size_t min, void (*fn)(void *arg, size_t i), void *arg)
+{
+	struct each e = { fn, arg };
+
+	parallel_for(n, min, each_slice, &e);
+}
+
 void parallel_for(size_t n, size_t min, parallel_fn fn, void *arg)
 {
 	unsigned int k = parallel_slices(n, min);

@@ -17,5 +17,7 @@ unsigned int parallel_slices(size_t n, size_t min);
 /* Runs fn over [0, n) in parallel_slices(n, min) contiguous slices, the first in the
  * calling thread; waits for all. A thread that cannot be made runs its slice inline. */
 void parallel_for(size_t n, size_t min, parallel_fn fn, void *arg);
+/* The same for work that needs no slice of its own: fn(arg, i) for each item i. */
+void parallel_each(size_t n, size_t min, void (*fn)(void *arg, size_t i), void *arg);
 
 #endif

@@ -191,20 +191,18 @@ struct load_all {
 	unsigned int parts;
 };
 
-static void load_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+static void load_one(void *arg, size_t i)
 {
 	struct load_all *l = arg;
 
-	(void)slice;
-	for (size_t i = lo; i < hi; i++)
-		proc_load(l->ps, &l->ps->v[i], l->parts);
+	proc_load(l->ps, &l->ps->v[i], l->parts);
 }
 
 void procs_load_all(struct procs *ps, unsigned int parts)
 {
 	struct load_all l = { ps, parts };
 
-	parallel_for(ps->n, 256, load_slice, &l); /* each process is its own */
+	parallel_each(ps->n, 256, load_one, &l); /* each process is its own */
 }
 
 /* Whether the root's /proc shows this PID namespace, so that pidfd_open() finds the same

@@ -46,20 +46,16 @@ struct extras {
 	unsigned int flags;
 };
 
-static void extras_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
-{
-	struct extras *e = arg;
-
-	(void)slice;
-	for (size_t i = lo; i < hi; i++)
-		read_extras(e->ctx, &e->objs[i], e->flags);
-}
-
 static void extras_each(void *arg, struct ipcadm_obj *o)
 {
 	struct extras *e = arg;
 
 	read_extras(e->ctx, o, e->flags);
+}
+
+static void extras_item(void *arg, size_t i)
+{
+	extras_each(arg, &((struct extras *)arg)->objs[i]);
 }
 
 /*
@@ -94,7 +90,7 @@ static int read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, unsigned int
 		return syscall_read_all(kind, false, each, &e, objsp, np);
 	if (r == 0 && extras) {
 		e.objs = *objsp;
-		parallel_for(*np, 2048, extras_slice, &e);
+		parallel_each(*np, 2048, extras_item, &e);
 	}
 	return r;
 }

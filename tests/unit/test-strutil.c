@@ -369,6 +369,11 @@ static void cover_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
 	c->slices[slice] = hi - lo;
 }
 
+static void cover_item(void *arg, size_t i)
+{
+	((struct cover *)arg)->seen[i]++;
+}
+
 static void test_parallel(void **state)
 {
 	static const size_t sizes[] = { 0, 1, 7, 100, 9999, 10000 };
@@ -385,6 +390,10 @@ static void test_parallel(void **state)
 		for (unsigned int s = 0; s < PARALLEL_MAX; s++)
 			total += c.slices[s];
 		assert_int_equal(total, n);
+		memset(&c, 0, sizeof(c));
+		parallel_each(n, 10, cover_item, &c);
+		for (size_t i = 0; i < sizeof(c.seen); i++)
+			assert_int_equal(c.seen[i], i < n); /* every item once, nothing more */
 	}
 	assert_int_equal(parallel_slices(5, 10), 1); /* too few to share out */
 	assert_int_equal(parallel_slices(100, SIZE_MAX), 1);
