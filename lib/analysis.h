@@ -56,6 +56,9 @@ __attribute__((format(printf, 2, 3))) size_t analysis_text(struct ipcadm_analysi
 size_t analysis_text_copy(struct ipcadm_analysis *a, const char *s);
 /* Whether p started no later than time t (a kernel time in whole seconds), with slack. */
 bool analysis_started_by(const struct proc *p, int64_t t);
+/* Why the process table cannot rule out a holder (hidepid, processes of other PID
+ * namespaces sharing ours), or NULL. */
+const char *analysis_blind_spot(const struct ipcadm_analysis *a);
 /* The live process that the kernel recorded as pid at time t, or NULL. */
 const struct proc *analysis_alive(const struct ipcadm_analysis *a, pid_t pid, int64_t t);
 

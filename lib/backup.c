@@ -130,13 +130,9 @@ int ipcadm_shm_restore(int dirfd, const char *meta_name, int *idp)
 	struct shmid_ds ds;
 	size_t len, base;
 	void *addr;
-	int fd, r, id;
+	int r, id;
 
-	fd = openat(dirfd, meta_name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = read_fd_all(fd, &buf, &len);
-	close(fd);
+	r = read_file_at(dirfd, meta_name, &buf, &len);
 	if (r < 0)
 		return r;
 	r = parse_meta(buf, &o);
@@ -147,11 +143,7 @@ int ipcadm_shm_restore(int dirfd, const char *meta_name, int *idp)
 	if (base < 5 || strcmp(meta_name + base - 5, ".meta") != 0 || base + 1 > sizeof(data_name))
 		return -EINVAL;
 	snprintf(data_name, sizeof(data_name), "%.*s.data", (int)(base - 5), meta_name);
-	fd = openat(dirfd, data_name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = read_fd_all(fd, &buf, &len);
-	close(fd);
+	r = read_file_at(dirfd, data_name, &buf, &len);
 	if (r < 0)
 		return r;
 	if (len != o.size) {

@@ -109,9 +109,8 @@ int read_fd_all(int fd, char **bufp, size_t *lenp)
 	return 0;
 }
 
-int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_t *lenp)
+static int read_and_close(int fd, char **bufp, size_t *lenp)
 {
-	int fd = ipcadm_ctx_open(ctx, path, O_RDONLY);
 	int r;
 
 	if (fd < 0)
@@ -119,6 +118,39 @@ int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_
 	r = read_fd_all(fd, bufp, lenp);
 	close(fd);
 	return r;
+}
+
+int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_t *lenp)
+{
+	return read_and_close(ipcadm_ctx_open(ctx, path, O_RDONLY), bufp, lenp);
+}
+
+int read_file_at(int dirfd, const char *name, char **bufp, size_t *lenp)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+
+	return read_and_close(fd < 0 ? -errno : fd, bufp, lenp);
+}
+
+int dir_from_fd(int fd, DIR **dirp)
+{
+	int r;
+
+	if (fd < 0)
+		return fd;
+	*dirp = fdopendir(fd);
+	if (*dirp != NULL)
+		return 0;
+	r = -errno;
+	close(fd);
+	return r;
+}
+
+int dir_at(int dirfd, const char *path, DIR **dirp)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	return dir_from_fd(fd < 0 ? -errno : fd, dirp);
 }
 
 static const char *const kind_names[IPCADM_NALL_KINDS] = { "shm", "sem", "msg",

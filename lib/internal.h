@@ -5,6 +5,7 @@
 
 #include "ipcadm.h"
 
+#include <dirent.h>
 #include <limits.h>
 
 struct name_cache;
@@ -32,6 +33,12 @@ struct ipcadm_snapshot {
 /* Reads a whole file below the root into a malloc'd, NUL-terminated buffer. */
 int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_t *lenp);
 int read_fd_all(int fd, char **bufp, size_t *lenp);
+/* The same for a file relative to a directory descriptor. */
+int read_file_at(int dirfd, const char *name, char **bufp, size_t *lenp);
+/* A directory stream of fd (or fd's -errno, returned as is); fd is closed on failure. */
+int dir_from_fd(int fd, DIR **dirp);
+/* A directory stream of path relative to dirfd; 0 or -errno. */
+int dir_at(int dirfd, const char *path, DIR **dirp);
 /* Parses exactly max numbers of a sysctl file (limits.c); 0 or -EBADMSG. */
 int sysctl_parse_numbers(const char *buf, size_t len, uint64_t *v, size_t max);
 

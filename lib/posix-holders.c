@@ -16,8 +16,6 @@
 #include "strutil.h"
 
 /* The initial namespaces' inode numbers (include/linux/proc_ns.h). */
-#define INIT_IPC_NS 4026531839UL
-#define INIT_PID_NS 4026531836UL
 #define MAX_DEVS 8
 
 struct pkey {
@@ -167,19 +165,13 @@ static int scan_fds(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
 {
 	char path[64], link[PATH_MAX];
 	struct dirent *de;
-	int dfd, r = 0;
+	int r;
 	DIR *dir;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	dfd = ipcadm_ctx_open(ctx, path, O_RDONLY | O_DIRECTORY);
-	if (dfd < 0)
-		return dfd;
-	dir = fdopendir(dfd);
-	if (dir == NULL) {
-		r = -errno;
-		close(dfd);
+	r = dir_from_fd(ipcadm_ctx_open(ctx, path, O_RDONLY | O_DIRECTORY), &dir);
+	if (r < 0)
 		return r;
-	}
 	while ((de = readdir(dir)) != NULL) {
 		enum ipcadm_kind kind;
 		size_t idx, plen;
@@ -277,19 +269,9 @@ int posix_holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 	return 0;
 }
 
-static const char *posix_blind_spot(const struct ipcadm_analysis *a)
-{
-	if (a->procs.hidden)
-		return "/proc hides other users' processes (hidepid)";
-	if (a->procs.self_pidns != INIT_PID_NS && a->procs.self_pidns != 0 &&
-	    a->procs.self_ipcns == INIT_IPC_NS)
-		return "processes outside this PID namespace share the IPC namespace";
-	return NULL;
-}
-
 void posix_judge(struct ipcadm_analysis *a)
 {
-	const char *blind = posix_blind_spot(a);
+	const char *blind = analysis_blind_spot(a);
 
 	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {

@@ -227,14 +227,9 @@ int posix_read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, struct ipcadm
 	*np = 0;
 	if (dfd == -ENOENT && kind != IPCADM_PMQ)
 		return 0; /* no /dev/shm: no objects */
-	if (dfd < 0)
-		return dfd;
-	dir = fdopendir(dfd);
-	if (dir == NULL) {
-		r = -errno;
-		close(dfd);
+	r = dir_from_fd(dfd, &dir);
+	if (r < 0)
 		return r;
-	}
 	while (r == 0 && (de = readdir(dir)) != NULL) {
 		if (!wanted(kind, de->d_name))
 			continue;

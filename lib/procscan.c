@@ -220,16 +220,11 @@ static int list_pids(struct procs *ps)
 {
 	size_t cap = 256;
 	struct dirent *de;
-	int fd = openat(ps->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	DIR *dir;
+	int err = dir_at(ps->procfd, ".", &dir);
 
-	if (dir == NULL) {
-		int err = -errno;
-
-		if (fd >= 0)
-			close(fd);
+	if (err < 0)
 		return err;
-	}
 	ps->v = malloc(cap * sizeof(*ps->v));
 	if (ps->v == NULL) {
 		closedir(dir);
@@ -455,7 +450,7 @@ int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 	char path[64];
 	struct dirent *de;
 	DIR *dir;
-	int fd, r = 0;
+	int r = 0;
 
 	(void)ctx;
 	if (p->num_threads <= 1) {
@@ -463,14 +458,9 @@ int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 		return read_one_syscall(ps, path, fn, arg);
 	}
 	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
-	fd = openat(ps->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dir = fd < 0 ? NULL : fdopendir(fd);
-	if (dir == NULL) {
-		r = -errno;
-		if (fd >= 0)
-			close(fd);
+	r = dir_at(ps->procfd, path, &dir);
+	if (r < 0)
 		return r;
-	}
 	while ((de = readdir(dir)) != NULL) {
 		int e;
 

@@ -20,8 +20,7 @@ const char *ipcadm_verdict_name(enum ipcadm_verdict v)
 	return (unsigned int)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
 }
 
-/* Why the process table cannot rule out a holder, or NULL. */
-static const char *blind_spot(const struct ipcadm_analysis *a)
+const char *analysis_blind_spot(const struct ipcadm_analysis *a)
 {
 	if (a->procs.hidden)
 		return "/proc hides other users' processes (hidepid)";
@@ -193,7 +192,7 @@ static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind,
 static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
 			 const struct ipcadm_obj *o, struct cand_cache *dc, struct judgement *j)
 {
-	const char *blind = blind_spot(a);
+	const char *blind = analysis_blind_spot(a);
 	size_t n;
 
 	if (o->key != 0) {
@@ -247,7 +246,7 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	}
 	if (a->procs.hidden) {
 		j->v = IPCADM_UNKNOWN_VERDICT;
-		snprintf(j->facts, sizeof(j->facts), "nattch 0, but %s", blind_spot(a));
+		snprintf(j->facts, sizeof(j->facts), "nattch 0, but %s", analysis_blind_spot(a));
 		return;
 	}
 	facts_key(&b, j, o, ", nattch 0");
