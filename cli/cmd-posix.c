@@ -1,5 +1,6 @@
-/* cmd-posix.c: POSIX objects by name in show and who (`ipcadm show pshm NAME`), and the
- * warning when a POSIX kind could not be read (mqueue not mounted and not mountable). */
+/* cmd-posix.c: what show and who share (options, objects by POSIX name or in other
+ * namespaces: `ipcadm show pshm NAME`), and the warning when a POSIX kind could not be
+ * read (mqueue not mounted and not mountable). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,42 @@ bool posix_read_failed(const struct ipcadm_snapshot *snap, int kind, bool asked)
 	else if (asked)
 		errorx("cannot read %s objects: %s", ipcadm_kind_name(kind), strerror(-err));
 	return true;
+}
+
+int object_command(struct ipcadm_ctx *ctx, const char *cmd, void (*help)(void), bool who,
+		   int argc, char **argv, struct out_opts *opts, int *kind, int *id)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		OUTPUT_LONGOPTS,
+		NS_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ns_sel nss = { 0 };
+	const char *name;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
+	       -1) {
+		r = view_option(cmd, c, optarg, opts, &nss);
+		if (r < 0)
+			return EXIT_MISUSE;
+		if (r > 0)
+			continue;
+		if (c == 'h') {
+			help();
+			return 0;
+		}
+		return usage_error(cmd, "bad usage");
+	}
+	r = parse_object_args(cmd, argc, argv, kind, &name, id);
+	if (r)
+		return r;
+	if (name)
+		return find_print(ctx, opts, &nss, *kind, name, 0, who);
+	if (nss.all || nss.spec)
+		return find_print(ctx, opts, &nss, *kind, NULL, *id, who);
+	return -1;
 }
 
 const char *obj_title(const struct ipcadm_obj *o, char *buf, size_t len)

@@ -222,6 +222,22 @@ static bool confirm(size_t n)
 	       strcmp(answer, "yes") == 0;
 }
 
+/* What --all or --key makes of an object: not selected, marked for destruction already, in
+ * use (why says by what), or to be removed. */
+enum pick { PICK_NO, PICK_DEST, PICK_BUSY, PICK_YES };
+
+static enum pick pick(const struct rm *c, const struct ipcadm_obj *o, bool by_key, int32_t key,
+		      int64_t now, const struct ipcadm_analysis *an, char *why, size_t len)
+{
+	if (by_key ? o->key != key : !selected(c, o, now))
+		return PICK_NO;
+	if (o->kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST))
+		return PICK_DEST;
+	if (!by_key && bulk_in_use(an, o, why, len))
+		return PICK_BUSY;
+	return PICK_YES;
+}
+
 /* --all and --key: select from one snapshot, list, confirm, remove each as listed. */
 static int remove_selected(struct rm *c, bool by_key, int32_t key)
 {
@@ -242,14 +258,15 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 		for (size_t i = 0; (kinds & IPCADM_KIND_BIT(k)) && i < ipcadm_snapshot_count(snap, k);
 		     i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
+			enum pick p = pick(c, o, by_key, key, now, an, why, sizeof(why));
 
-			if (by_key ? o->key != key : !selected(c, o, now))
+			if (p == PICK_NO)
 				continue;
-			if (o->kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST)) {
+			if (p == PICK_DEST) {
 				report(c, k, o->id, o, "marked", dest_note(o, buf, sizeof(buf)));
 				continue;
 			}
-			if (!by_key && bulk_in_use(an, o, why, sizeof(why))) {
+			if (p == PICK_BUSY) {
 				snprintf(buf, sizeof(buf), "in use: %s", why);
 				report(c, k, o->id, o, "skipped", buf);
 				busy++;
@@ -291,12 +308,8 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 		     i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
 
-			if (by_key ? o->key != key : !selected(c, o, now))
-				continue;
-			if ((o->kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST)) ||
-			    (!by_key && bulk_in_use(an, o, why, sizeof(why))))
-				continue;
-			remove_one(c, k, o->id, o, by_key ? NULL : o);
+			if (pick(c, o, by_key, key, now, an, why, sizeof(why)) == PICK_YES)
+				remove_one(c, k, o->id, o, by_key ? NULL : o);
 		}
 	}
 	c->failed += (int)busy;

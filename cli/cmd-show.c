@@ -107,38 +107,13 @@ void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
 
 int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		OUTPUT_LONGOPTS,
-		NS_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct out_opts opts = { 0 };
 	struct obj_env env = { .ctx = ctx };
-	struct ns_sel nss = { 0 };
-	const char *name;
-	int c, r, kind = -1, id = 0, found = 0;
+	int r, kind = -1, id = 0, found = 0;
 
-	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
-	       -1) {
-		r = view_option("show", c, optarg, &opts, &nss);
-		if (r < 0)
-			return EXIT_MISUSE;
-		if (r > 0)
-			continue;
-		if (c == 'h') {
-			show_help();
-			return 0;
-		}
-		return usage_error("show", "bad usage");
-	}
-	r = parse_object_args("show", argc, argv, &kind, &name, &id);
-	if (r)
+	r = object_command(ctx, "show", show_help, false, argc, argv, &opts, &kind, &id);
+	if (r >= 0)
 		return r;
-	if (name)
-		return find_print(ctx, &opts, &nss, kind, name, 0, false);
-	if (nss.all || nss.spec)
-		return find_print(ctx, &opts, &nss, kind, NULL, id, false);
 
 	for (int k = 0; k < IPCADM_NKINDS; k++) {
 		struct ipcadm_obj o;

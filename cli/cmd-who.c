@@ -134,48 +134,28 @@ void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	table_finish(t);
 }
 
+static void who_help(void)
+{
+	printf("Usage: %s who [OPTIONS] [shm|sem|msg] ID | pshm|psem|pmq NAME | /NAME\n\n"
+	       "The processes that hold an object and how: attached (rw or ro,\n"
+	       "with the number of mappings), waiting in semop/msgrcv/msgsnd,\n"
+	       "its live creator or last user; for POSIX objects, mapped or open;\n"
+	       "and the object's verdict.\n\n"
+	       "Options:\n%s%s  -h, --help               this help\n",
+	       progname, output_options_help, ns_options_help);
+}
+
 int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		OUTPUT_LONGOPTS,
-		NS_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct out_opts opts = { 0 };
-	struct ns_sel nss = { 0 };
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an;
 	unsigned int kinds = IPCADM_ALL_KINDS;
-	const char *name;
-	int c, r, kind = -1, id = 0, found = 0;
+	int r, kind = -1, id = 0, found = 0;
 
-	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
-	       -1) {
-		r = view_option("who", c, optarg, &opts, &nss);
-		if (r < 0)
-			return EXIT_MISUSE;
-		if (r > 0)
-			continue;
-		if (c == 'h') {
-			printf("Usage: %s who [OPTIONS] [shm|sem|msg] ID | pshm|psem|pmq NAME | /NAME\n\n"
-			       "The processes that hold an object and how: attached (rw or ro,\n"
-			       "with the number of mappings), waiting in semop/msgrcv/msgsnd,\n"
-			       "its live creator or last user; for POSIX objects, mapped or open;\n"
-			       "and the object's verdict.\n\n"
-			       "Options:\n%s%s  -h, --help               this help\n",
-			       progname, output_options_help, ns_options_help);
-			return 0;
-		}
-		return usage_error("who", "bad usage");
-	}
-	r = parse_object_args("who", argc, argv, &kind, &name, &id);
-	if (r)
+	r = object_command(ctx, "who", who_help, true, argc, argv, &opts, &kind, &id);
+	if (r >= 0)
 		return r;
-	if (name)
-		return find_print(ctx, &opts, &nss, kind, name, 0, true);
-	if (nss.all || nss.spec)
-		return find_print(ctx, &opts, &nss, kind, NULL, id, true);
 	/*
 	 * An attached segment proves its use by itself, so its holders are all that is left
 	 * to find: read that one object and stop once its attachments are found. Anything

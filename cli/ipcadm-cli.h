@@ -84,6 +84,11 @@ const char *obj_title(const struct ipcadm_obj *o, char *buf, size_t len);
 struct ns_sel;
 int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts, const struct ns_sel *sel,
 	       int kind, const char *name, int id, bool who);
+/* What show and who share: their options, the object named, and the objects found by POSIX
+ * name or in other namespaces (printed here). -1 when the caller goes on with the System V
+ * object *kind (-1: any), *id of this namespace; else the exit status. */
+int object_command(struct ipcadm_ctx *ctx, const char *cmd, void (*help)(void), bool who,
+		   int argc, char **argv, struct out_opts *opts, int *kind, int *id);
 /* POSIX objects by name in show and who (cmd-posix.c); kind -1: every POSIX kind. */
 int posix_show(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name);
 int posix_who(struct ipcadm_ctx *ctx, const struct out_opts *opts, int kind, const char *name);

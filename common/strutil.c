@@ -199,15 +199,21 @@ static int unit_multiplier(const char *u, uint64_t *mult)
 	return 0;
 }
 
+/* The number at the start of s (at least one digit); its length in *n. */
+static int leading_u64(const char *s, size_t *n, uint64_t *x)
+{
+	*n = 0;
+	while (s[*n] >= '0' && s[*n] <= '9')
+		(*n)++;
+	return mem_to_u64(s, *n, x);
+}
+
 int str_to_size(const char *s, uint64_t *v)
 {
-	size_t n = 0;
+	size_t n;
 	uint64_t x, mult;
-	int r;
+	int r = leading_u64(s, &n, &x);
 
-	while (s[n] >= '0' && s[n] <= '9')
-		n++;
-	r = mem_to_u64(s, n, &x);
 	if (r < 0)
 		return r;
 	r = unit_multiplier(s + n, &mult);
@@ -221,13 +227,10 @@ int str_to_size(const char *s, uint64_t *v)
 
 int str_to_duration(const char *s, int64_t *seconds)
 {
-	size_t n = 0;
+	size_t n;
 	uint64_t x, mult;
-	int r;
+	int r = leading_u64(s, &n, &x);
 
-	while (s[n] >= '0' && s[n] <= '9')
-		n++;
-	r = mem_to_u64(s, n, &x);
 	if (r < 0)
 		return r;
 	if (s[n] == '\0' || strcmp(s + n, "s") == 0)
