@@ -1,8 +1,11 @@
 /* guard.h: what the test helpers share: they refuse to run in the machine's own IPC
- * namespace, so a test that slips out of its private namespace fails loudly. */
+ * namespace, so a test that slips out of its private namespace fails loudly; and their
+ * error exits. */
 #ifndef IPCADM_TEST_GUARD_H
 #define IPCADM_TEST_GUARD_H
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,40 @@ static inline void refuse_host_namespace(const char *prog)
 			prog);
 		exit(1);
 	}
+}
+
+/* "PROG: message" (": strerror(err)" when err), a hint line when hint; exits 1. */
+static inline __attribute__((noreturn)) void helper_die(int err, const char *hint,
+							 const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	if (hint)
+		fprintf(stderr, "(see the comment at the top of tests/helpers/%s.c)\n",
+			program_invocation_short_name);
+	exit(1);
+}
+
+/* A failed call: the message and errno's text. */
+static inline __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	helper_die(err, NULL, fmt, ap);
+}
+
+/* Bad arguments: the message and where the usage is written. */
+static inline __attribute__((noreturn, format(printf, 1, 2))) void usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	helper_die(0, "usage", fmt, ap);
 }
 
 #endif

@@ -68,31 +68,6 @@ union semun {
 	struct seminfo *__buf;
 };
 
-static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	fprintf(stderr, "ipctool: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err));
-	exit(1);
-}
-
-static __attribute__((noreturn, format(printf, 1, 2))) void usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "ipctool: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n(see the comment at the top of tests/helpers/ipctool.c)\n");
-	exit(1);
-}
-
 static int32_t arg_key(const char *s)
 {
 	int32_t key;

@@ -39,31 +39,6 @@
 
 #include "strutil.h"
 
-static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...)
-{
-	va_list ap;
-	int err = errno;
-
-	fputs("posixtool: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err));
-	exit(1);
-}
-
-static __attribute__((noreturn, format(printf, 1, 2))) void usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("posixtool: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void need(int argc, int min, int max, const char *synopsis)
 {
 	if (argc < min || argc > max)
