@@ -266,9 +266,19 @@ static inline bool fz_number(struct fz_json *j)
 	return j->p > s;
 }
 
+/* After a member or element: 1 on ',' (another follows), 0 on close (the end), -1 else. */
+static inline int fz_after(struct fz_json *j, char close)
+{
+	fz_ws(j);
+	if (j->p < j->end && (*j->p == ',' || *j->p == close))
+		return *j->p++ == ',';
+	return -1;
+}
+
 static inline bool fz_value(struct fz_json *j)
 {
 	bool ok = false;
+	int r;
 
 	if (++j->depth > 64)
 		return false;
@@ -294,15 +304,10 @@ static inline bool fz_value(struct fz_json *j)
 			j->p++;
 			if (!fz_value(j))
 				goto out;
-			fz_ws(j);
-			if (j->p < j->end && *j->p == ',') {
-				j->p++;
+			r = fz_after(j, '}');
+			if (r > 0)
 				continue;
-			}
-			if (j->p < j->end && *j->p == '}') {
-				j->p++;
-				ok = true;
-			}
+			ok = r == 0;
 			break;
 		}
 		break;
@@ -317,15 +322,10 @@ static inline bool fz_value(struct fz_json *j)
 		for (;;) {
 			if (!fz_value(j))
 				goto out;
-			fz_ws(j);
-			if (j->p < j->end && *j->p == ',') {
-				j->p++;
+			r = fz_after(j, ']');
+			if (r > 0)
 				continue;
-			}
-			if (j->p < j->end && *j->p == ']') {
-				j->p++;
-				ok = true;
-			}
+			ok = r == 0;
 			break;
 		}
 		break;
