@@ -83,16 +83,10 @@ static int hex_digit(char c)
 	return -1;
 }
 
-/* 0x followed by 1 to 16 hex digits. */
-static int str_to_hex(const char *s, uint64_t *v)
+int mem_to_hex(const char *s, size_t n, uint64_t *v)
 {
 	uint64_t x = 0;
-	size_t n;
 
-	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-		return -EINVAL;
-	s += 2;
-	n = strlen(s);
 	if (n == 0)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
@@ -106,6 +100,14 @@ static int str_to_hex(const char *s, uint64_t *v)
 	}
 	*v = x;
 	return 0;
+}
+
+/* 0x followed by hex digits (a value of 64 bits at most). */
+static int str_to_hex(const char *s, uint64_t *v)
+{
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -EINVAL;
+	return mem_to_hex(s + 2, strlen(s + 2), v);
 }
 
 static int is_hex_prefixed(const char *s)

@@ -23,6 +23,8 @@ int str_to_duration(const char *s, int64_t *seconds);
 /* Parses n bytes of decimal digits (optionally '-') without a terminator. */
 int mem_to_i64(const char *s, size_t n, int64_t *v);
 int mem_to_u64(const char *s, size_t n, uint64_t *v);
+/* Hex digits without 0x (a value of 64 bits at most). */
+int mem_to_hex(const char *s, size_t n, uint64_t *v);
 /* Octal, for the perms column. */
 int mem_to_octal(const char *s, size_t n, unsigned int *v);
 

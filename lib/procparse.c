@@ -107,39 +107,11 @@ int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid)
 	return -EBADMSG;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int parse_hex(const char *s, size_t n, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (n == 0 || n > 16)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		int d = hexval(s[i]);
-
-		if (d < 0)
-			return -EINVAL;
-		x = x << 4 | (unsigned int)d;
-	}
-	*v = x;
-	return 0;
-}
-
 int procparse_sysv_name(const char *name, size_t len, uint32_t *key)
 {
 	uint64_t v;
 
-	if (len < 13 || memcmp(name, "/SYSV", 5) != 0 || parse_hex(name + 5, 8, &v) < 0)
+	if (len < 13 || memcmp(name, "/SYSV", 5) != 0 || mem_to_hex(name + 5, 8, &v) < 0)
 		return -EINVAL;
 	*key = (uint32_t)v;
 	return 0;
@@ -160,12 +132,12 @@ static int parse_sysv_line(const char *p, const char *eol, struct proc_sysv_map 
 		return -EBADMSG;
 	m->writable = f[1] == 'w';
 	n = next_field(&p, eol, &f); /* offset */
-	if (parse_hex(f, n, &v) < 0)
+	if (mem_to_hex(f, n, &v) < 0)
 		return -EBADMSG;
 	n = next_field(&p, eol, &f); /* dev */
 	colon = memchr(f, ':', n);
-	if (colon == NULL || parse_hex(f, (size_t)(colon - f), &maj) < 0 ||
-	    parse_hex(colon + 1, (size_t)(f + n - colon - 1), &min) < 0 || maj > UINT32_MAX ||
+	if (colon == NULL || mem_to_hex(f, (size_t)(colon - f), &maj) < 0 ||
+	    mem_to_hex(colon + 1, (size_t)(f + n - colon - 1), &min) < 0 || maj > UINT32_MAX ||
 	    min > UINT32_MAX)
 		return -EBADMSG;
 	m->dev_major = (unsigned int)maj;
@@ -225,7 +197,7 @@ int procparse_syscall(const char *buf, size_t len, long *nr, uint64_t args[6])
 		uint64_t a;
 
 		n = next_field(&p, end, &f);
-		if (n < 3 || f[0] != '0' || f[1] != 'x' || parse_hex(f + 2, n - 2, &a) < 0)
+		if (n < 3 || f[0] != '0' || f[1] != 'x' || mem_to_hex(f + 2, n - 2, &a) < 0)
 			return -EBADMSG;
 		args[i] = a;
 	}

@@ -67,6 +67,15 @@ static void test_mem(void **state)
 	unsigned int o;
 
 	(void)state;
+	/* hex without 0x, as /proc writes device numbers, addresses and SysV names */
+	assert_int_equal(mem_to_hex("00abCD12", 8, &u), 0);
+	assert_int_equal(u, 0xabcd12);
+	assert_int_equal(mem_to_hex("ffffffffffffffff", 16, &u), 0);
+	assert_int_equal(u, UINT64_MAX);
+	assert_int_equal(mem_to_hex("1ffffffffffffffff", 17, &u), -ERANGE);
+	assert_int_equal(mem_to_hex("12g4", 4, &u), -EINVAL);
+	assert_int_equal(mem_to_hex("", 0, &u), -EINVAL);
+	assert_int_equal(mem_to_hex("0x12", 4, &u), -EINVAL);
 	/* no terminator needed: only n bytes are read */
 	assert_int_equal(mem_to_u64("123456", 3, &u), 0);
 	assert_int_equal(u, 123);
