@@ -376,6 +376,7 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return EXIT_MISUSE;
 	if (nss.all || nss.spec)
 		return doctor_ns(ctx, &nss, &dopts, verdicts, json, quiet);
+	ipcadm_ctx_set_all_visible(ctx, nss.all_visible);
 	r = ipcadm_snapshot_read(ctx, DOCTOR_KINDS, DOCTOR_READ(verdicts), &snap);
 	if (r < 0) {
 		error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));

@@ -445,6 +445,7 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return error_code(-ENOTDIR, "cannot use '%s' as the textfile directory", textfile);
 	if (nss.all || nss.spec)
 		return metrics_ns(ctx, &nss, &dopts, verdicts, textfile);
+	ipcadm_ctx_set_all_visible(ctx, nss.all_visible);
 	r = ipcadm_snapshot_read(ctx, DOCTOR_KINDS, DOCTOR_READ(verdicts), &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));

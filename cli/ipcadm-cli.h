@@ -120,13 +120,16 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv);
 struct ns_sel {
 	bool all;
 	const char *spec;
+	bool all_visible; /* --all-visible: every process using the namespace is visible */
 };
+#define OPT_ALL_VISIBLE 0x180
 #define NS_SHORTOPTS "AN:"
 #define NS_LONGOPTS                                                                  \
 	{ "all-namespaces", no_argument, NULL, 'A' },                                \
-	{ "namespace", required_argument, NULL, 'N' }
+	{ "namespace", required_argument, NULL, 'N' },                               \
+	{ "all-visible", no_argument, NULL, OPT_ALL_VISIBLE }
 extern const char ns_options_help[];
-/* 1 when the option was -A or -N, 0 when not, -1 on misuse (reported). */
+/* 1 when the option was -A, -N or --all-visible, 0 when not, -1 on misuse (reported). */
 int ns_option(const char *cmd, int c, const char *arg, struct ns_sel *sel);
 /* The same for an output option (output_option()) or -A, -N: what list, show, who and
  * limits share. */

@@ -11,7 +11,9 @@
 const char ns_options_help[] =
 	"  -A, --all-namespaces     every IPC namespace a process is in (each entered by a\n"
 	"                           child process; PIDs are this namespace's)\n"
-	"  -N, --namespace PID|PATH the IPC namespace of a process, or a namespace file\n";
+	"  -N, --namespace PID|PATH the IPC namespace of a process, or a namespace file\n"
+	"      --all-visible        every process using the IPC namespace is visible here:\n"
+	"                           judge by absence even outside the initial PID namespace\n";
 
 int ns_option(const char *cmd, int c, const char *arg, struct ns_sel *sel)
 {
@@ -19,6 +21,9 @@ int ns_option(const char *cmd, int c, const char *arg, struct ns_sel *sel)
 		sel->all = true;
 	} else if (c == 'N') {
 		sel->spec = arg;
+	} else if (c == OPT_ALL_VISIBLE) {
+		sel->all_visible = true;
+		return 1;
 	} else {
 		return 0;
 	}
@@ -43,6 +48,7 @@ int ns_set_read(struct ipcadm_ctx *ctx, const struct ns_sel *sel, unsigned int k
 	int r, rc = 0;
 
 	memset(set, 0, sizeof(*set));
+	ipcadm_ctx_set_all_visible(ctx, sel->all_visible);
 	set->active = sel->all || sel->spec;
 	if (sel->all) {
 		r = ipcadm_ns_list(ctx, &list, &n);

@@ -132,6 +132,13 @@ const char *ipcadm_ctx_root(const struct ipcadm_ctx *ctx);
 /* True when the root is "/": syscalls then see the same state as the files. */
 bool ipcadm_ctx_is_live(const struct ipcadm_ctx *ctx);
 void ipcadm_ctx_set_source(struct ipcadm_ctx *ctx, enum ipcadm_source source);
+/*
+ * Asserts that every process using the IPC namespace is visible in our /proc (--all-visible).
+ * Without it, verdicts that rest on the absence of a process are "unknown" when we run
+ * outside the initial PID namespace: processes of other PID namespaces (the containers of
+ * one pod, `unshare --pid`) may share the IPC namespace unseen.
+ */
+void ipcadm_ctx_set_all_visible(struct ipcadm_ctx *ctx, bool all_visible);
 /* Opens ROOT/path; returns a file descriptor or -errno. */
 int ipcadm_ctx_open(const struct ipcadm_ctx *ctx, const char *path, int flags);
 

@@ -59,6 +59,11 @@ void ipcadm_ctx_set_source(struct ipcadm_ctx *ctx, enum ipcadm_source source)
 	ctx->source = source;
 }
 
+void ipcadm_ctx_set_all_visible(struct ipcadm_ctx *ctx, bool all_visible)
+{
+	ctx->all_visible = all_visible;
+}
+
 int ipcadm_ctx_open(const struct ipcadm_ctx *ctx, const char *path, int flags)
 {
 	char full[PATH_MAX + 256];

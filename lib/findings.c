@@ -561,6 +561,13 @@ static void group_sentence(struct builder *b, size_t fi, enum limit_id id, uint6
 	       owner_text(g, true).s, key_text(g->key).s, objs, when, mem, verd);
 }
 
+/* " --all-visible" when the analysis was made with it: the reap it suggests must see
+ * what the doctor saw. */
+static const char *reap_av(const struct builder *b)
+{
+	return b->ctx->all_visible ? " --all-visible" : "";
+}
+
 /* `ipcadm reap` lines for the groups that hold orphans (idle ones too when keyed). */
 static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 			  const struct ipcadm_finding_group *g, size_t ng)
@@ -569,8 +576,8 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 	bool any = false;
 
 	if (b->an == NULL) {
-		remedy(b, fi, "ipcadm reap --kind %s  # lists what is leaked, with the evidence; "
-			      "add --yes to remove it", kn);
+		remedy(b, fi, "ipcadm reap%s --kind %s  # lists what is leaked, with the evidence; "
+			      "add --yes to remove it", reap_av(b), kn);
 		return;
 	}
 	for (size_t i = 0; i < ng && i < b->o.max_groups; i++) {
@@ -579,8 +586,8 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 		if (orphans == 0)
 			continue;
 		any = true;
-		remedy(b, fi, "ipcadm reap --kind %s --owner %s --yes  # removes the %llu orphaned "
-			      "%s of %s",
+		remedy(b, fi, "ipcadm reap%s --kind %s --owner %s --yes  # removes the %llu orphaned "
+			      "%s of %s", reap_av(b),
 		       kn, owner_text(&g[i], false).s, (unsigned long long)orphans,
 		       plural(kind, orphans), owner_text(&g[i], true).s);
 	}
@@ -590,9 +597,9 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 		if (idle == 0 || g[i].key == 0)
 			continue;
 		any = true;
-		remedy(b, fi, "ipcadm reap --kind %s --owner %s --include-idle  # lists the idle "
+		remedy(b, fi, "ipcadm reap%s --kind %s --owner %s --include-idle  # lists the idle "
 			      "keyed %s too; remove them (--yes) only if their program is gone "
-			      "for good",
+			      "for good", reap_av(b),
 		       kn, owner_text(&g[i], false).s, kind_many[kind]);
 		break;
 	}
@@ -951,8 +958,8 @@ static void leak_finding(struct builder *b, enum ipcadm_kind k, uint64_t *shm_le
 		if (b->an == NULL)
 			detail(b, fi, "no verdicts: the process table was not read, so these are "
 				      "only candidates (key 0, nattch 0)");
-		remedy(b, fi, "ipcadm reap --kind %s  # lists the orphaned %s with the evidence; "
-			      "add --yes to remove them",
+		remedy(b, fi, "ipcadm reap%s --kind %s  # lists the orphaned %s with the evidence; "
+			      "add --yes to remove them", reap_av(b),
 		       ipcadm_kind_name(k), kind_many[k]);
 	}
 	if (k == IPCADM_SHM && lk.idle)
@@ -1044,10 +1051,10 @@ static void posix_findings(struct builder *b)
 				       human(p->shm_objs_alloc).s);
 			tmpfs_details(b, fi, &python_leak);
 			if (python_leak)
-				remedy(b, fi, "ipcadm reap --include-idle --kind pshm --name 'psm_*'  "
-					      "# Python multiprocessing segments nobody holds");
-			remedy(b, fi, "ipcadm reap --include-idle --kind pshm,psem --name 'NAME*'  "
-				      "# idle objects you know are leaks");
+				remedy(b, fi, "ipcadm reap%s --include-idle --kind pshm --name 'psm_*'  "
+					      "# Python multiprocessing segments nobody holds", reap_av(b));
+			remedy(b, fi, "ipcadm reap%s --include-idle --kind pshm,psem --name 'NAME*'  "
+				      "# idle objects you know are leaks", reap_av(b));
 			remedy(b, fi, "mount -o remount,size=%s /dev/shm  # a larger tmpfs (memory)",
 			       human(p->shm_size * 2).s);
 		}
@@ -1065,8 +1072,8 @@ static void posix_findings(struct builder *b)
 		summary(b, fi, "MQ_QUEUES_MAX: %llu of %llu POSIX message queues (%.0f%%): mq_open "
 			       "fails with ENOSPC at the limit (but for CAP_SYS_RESOURCE)",
 			(unsigned long long)p->queues, (unsigned long long)p->queues_max, pct);
-		remedy(b, fi, "ipcadm reap --include-idle --kind pmq --name 'NAME*'  # idle "
-			      "queues you know are leaks");
+		remedy(b, fi, "ipcadm reap%s --include-idle --kind pmq --name 'NAME*'  # idle "
+			      "queues you know are leaks", reap_av(b));
 		remedy(b, fi, "sysctl -w fs.mqueue.queues_max=%llu",
 		       (unsigned long long)(p->queues_max * 2 > p->queues ? p->queues_max * 2
 									   : p->queues * 2));

@@ -17,6 +17,7 @@ struct ipcadm_ctx {
 	struct name_cache *users;
 	struct name_cache *groups;
 	int mqfd; /* this IPC namespace's mqueue filesystem (posix.c), -1 until opened */
+	bool all_visible; /* the admin says every process using the namespace is visible */
 };
 
 struct ipcadm_snapshot {

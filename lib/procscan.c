@@ -117,7 +117,7 @@ static int load_stat(struct procs *ps, struct proc *p)
 	p->ppid = st.ppid;
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->num_threads = st.num_threads;
-	p->kthread = (st.flags & PROC_PF_KTHREAD) || p->pid == 2 || st.ppid == 2;
+	p->kthread = st.flags & PROC_PF_KTHREAD; /* PID 2 is kthreadd only on the host */
 	p->start_ms = ps->boot_ms + (int64_t)(st.starttime * 1000 / (uint64_t)ps->ticks);
 	p->start = p->start_ms / 1000;
 	return 0;
@@ -297,6 +297,7 @@ int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 	}
 	ps->self_ipcns = read_ns(ps, "self/ns/ipc");
 	ps->self_pidns = read_ns(ps, "self/ns/pid");
+	ps->all_visible = ctx->all_visible;
 	r = list_pids(ps);
 	if (r < 0) {
 		procs_release(ps);

@@ -40,6 +40,7 @@ struct procs {
 	unsigned long self_ipcns;
 	unsigned long self_pidns;
 	bool hidden; /* /proc is mounted with hidepid: others' processes are invisible */
+	bool all_visible; /* ipcadm_ctx_set_all_visible(): no PID namespace blind spot */
 	int procfd; /* the root's /proc: every per-process file is opened relative to it */
 	bool procfd_open;
 	signed char pidfd; /* uids from pidfd's PIDFD_GET_INFO: 1 yes, -1 no (status) */

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The initial namespaces' inode numbers (include/linux/proc_ns.h). */
-#define INIT_IPC_NS 4026531839UL
+/* The initial PID namespace's inode number (include/linux/proc_ns.h). */
 #define INIT_PID_NS 4026531836UL
 
 const char *ipcadm_verdict_name(enum ipcadm_verdict v)
@@ -24,9 +23,16 @@ const char *analysis_blind_spot(const struct ipcadm_analysis *a)
 {
 	if (a->procs.hidden)
 		return "/proc hides other users' processes (hidepid)";
-	if (a->procs.self_pidns != INIT_PID_NS && a->procs.self_pidns != 0 &&
-	    a->procs.self_ipcns == INIT_IPC_NS)
-		return "processes outside this PID namespace share the IPC namespace";
+	/* ipcadm cannot list the members of an IPC namespace: outside the initial PID
+	 * namespace, processes of other PID namespaces may share ours unseen (the containers
+	 * of one pod, `unshare --pid` alone). With -N or -A from the host, self is the
+	 * host's PID namespace. A copied tree without self/ns/pid is taken as a whole
+	 * machine; a live one whose namespace cannot be read is not. */
+	if (!a->procs.all_visible &&
+	    (a->procs.self_pidns ? a->procs.self_pidns != INIT_PID_NS : a->procs.self != 0))
+		return "processes of other PID namespaces may use this IPC namespace; run ipcadm "
+		       "where every process is visible (on the host with -N PID), or add "
+		       "--all-visible";
 	return NULL;
 }
 
@@ -195,13 +201,13 @@ static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_
 	const char *blind = analysis_blind_spot(a);
 	size_t n;
 
-	if (o->key != 0) {
-		j->v = IPCADM_IDLE;
-		return;
-	}
 	if (blind) {
 		j->v = IPCADM_UNKNOWN_VERDICT;
-		snprintf(j->facts, sizeof(j->facts), "key 0, no evidence of use, but %s", blind);
+		snprintf(j->facts, sizeof(j->facts), "no evidence of use, but %s", blind);
+		return;
+	}
+	if (o->key != 0) {
+		j->v = IPCADM_IDLE;
 		return;
 	}
 	n = possible_holders(a, kind, idx, o, dc);
@@ -244,7 +250,7 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 			 "namespace", o->cpid == 0 ? "creator" : "last user");
 		return;
 	}
-	if (a->procs.hidden) {
+	if (analysis_blind_spot(a)) {
 		j->v = IPCADM_UNKNOWN_VERDICT;
 		snprintf(j->facts, sizeof(j->facts), "nattch 0, but %s", analysis_blind_spot(a));
 		return;

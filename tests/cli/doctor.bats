@@ -18,38 +18,38 @@ sem_leak() {
 }
 
 @test "doctor: SEMMNI exhausted by a leak is critical, grouped by owner and key, with verdicts" {
-	run sem_leak '"$IPCADM" doctor'
+	run sem_leak '"$IPCADM" doctor --all-visible'
 	[ "$status" -eq 2 ]
 	[[ "${lines[0]}" == "IPC CRITICAL: SEMMNI: 8 of 8 semaphore arrays in use (100%): the next semget fails with ENOSPC; "* ]]
 	[[ "$output" == *"- 7 of 8 semaphore arrays belong to uid 1234, key 0, created "*" ago; 7 are orphaned"* ]]
 	[[ "$output" == *"- 1 of 8 semaphore arrays belongs to 'root', key 0, created "*" ago; 1 is in use"* ]]
-	[[ "$output" == *"fix: ipcadm reap --kind sem --owner 1234 --yes  # removes the 7 orphaned semaphore arrays of uid 1234"* ]]
+	[[ "$output" == *"fix: ipcadm reap --all-visible --kind sem --owner 1234 --yes  # removes the 7 orphaned semaphore arrays of uid 1234"* ]]
 	[[ "$output" == *"sysctl -w kernel.sem='250 32000 32 16'"* ]]
 	[[ "$output" == *"WARNING   7 orphaned semaphore arrays (7 semaphores)"* ]]
 }
 
 @test "doctor: running its reap remedy frees the limit, and semget works again" {
-	run sem_leak 'cmd=$("$IPCADM" doctor -J | jq -r ".findings[] | select(.name == \"SEMMNI\")
+	run sem_leak 'cmd=$("$IPCADM" doctor --all-visible -J | jq -r ".findings[] | select(.name == \"SEMMNI\")
 			| .remedies[] | select(startswith(\"ipcadm reap\"))")
 		echo "remedy: $cmd"
 		"$IPCTOOL" sem-create 0 1 600 2>/dev/null && exit 9
 		eval "\"\$IPCADM\"${cmd#ipcadm}" >/dev/null
-		"$IPCADM" doctor -q && echo "rc=0" || echo "rc=$?"
+		"$IPCADM" doctor --all-visible -q && echo "rc=0" || echo "rc=$?"
 		"$IPCTOOL" sem-create 0 1 600 >/dev/null && echo created'
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "remedy: ipcadm reap --kind sem --owner 1234 --yes  # removes the 7 orphaned semaphore arrays of uid 1234" ]]
+	[[ "${lines[0]}" == "remedy: ipcadm reap --all-visible --kind sem --owner 1234 --yes  # removes the 7 orphaned semaphore arrays of uid 1234" ]]
 	[[ "$output" == *"IPC OK: no limit near exhaustion, nothing leaked"* ]]
 	[[ "$output" == *"rc=0"* ]]
 	[[ "${lines[-1]}" == "created" ]]
 }
 
 @test "doctor: its sysctl remedy raises the limit, and the sysctl.d line is well formed" {
-	run sem_leak 'json=$("$IPCADM" doctor -J || true)
+	run sem_leak 'json=$("$IPCADM" doctor --all-visible -J || true)
 		cmd=$(jq -r ".findings[] | select(.name == \"SEMMNI\") | .remedies[] | select(startswith(\"sysctl \"))" <<<"$json")
 		jq -r ".findings[] | select(.name == \"SEMMNI\") | .remedies[] | select(startswith(\"echo \"))" <<<"$json"
 		eval "$cmd" >/dev/null
 		cat /proc/sys/kernel/sem
-		"$IPCADM" doctor -J | jq -r ".findings[] | select(.name == \"SEMMNI\") | .severity"'
+		"$IPCADM" doctor --all-visible -J | jq -r ".findings[] | select(.name == \"SEMMNI\") | .severity"'
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "echo 'kernel.sem = 250 32000 32 16' > /etc/sysctl.d/60-ipcadm-sem.conf  # keeps it after a reboot" ]]
 	[[ "${lines[1]}" == $'250\t32000\t32\t16' ]]
@@ -59,9 +59,9 @@ sem_leak() {
 @test "doctor: thresholds set the severity; exit 0, 1, 2 as a Nagios plugin" {
 	run ns 'echo "250 32000 32 8" > /proc/sys/kernel/sem
 		"$IPCTOOL" fill sem 6 >/dev/null    # 75%, held by no leak verdict (root owns it)
-		"$IPCADM" doctor -q --no-verdicts && echo "default=0" || echo "default=$?"
-		"$IPCADM" doctor -q --no-verdicts --warn 70 || echo "warn70=$?"
-		"$IPCADM" doctor -q --no-verdicts --warn 70 --crit 75 || echo "crit75=$?"'
+		"$IPCADM" doctor --all-visible -q --no-verdicts && echo "default=0" || echo "default=$?"
+		"$IPCADM" doctor --all-visible -q --no-verdicts --warn 70 || echo "warn70=$?"
+		"$IPCADM" doctor --all-visible -q --no-verdicts --warn 70 --crit 75 || echo "crit75=$?"'
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "IPC OK: no limit near exhaustion, nothing leaked" ]]
 	[[ "${lines[1]}" == "default=0" ]]
@@ -72,13 +72,13 @@ sem_leak() {
 }
 
 @test "doctor: bad options are usage errors; an unreadable state is 3 (unknown)" {
-	run "$IPCADM" doctor --warn 101
+	run "$IPCADM" doctor --all-visible --warn 101
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"invalid --warn '101'"* ]]
-	run "$IPCADM" doctor --warn 90 --crit 80
+	run "$IPCADM" doctor --all-visible --warn 90 --crit 80
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--crit (80) is below --warn (90)"* ]]
-	run "$IPCADM" doctor extra
+	run "$IPCADM" doctor --all-visible extra
 	[ "$status" -eq 2 ]
 	run "$IPCADM" --root /nonexistent doctor
 	[ "$status" -eq 3 ]
@@ -93,7 +93,7 @@ sem_leak() {
 		"$IPCTOOL" rm shm "$id"
 		"$IPCTOOL" shm-create 0 1 600 >/dev/null
 		echo "holder=$holder"
-		"$IPCADM" doctor || echo "rc=$?"
+		"$IPCADM" doctor --all-visible || echo "rc=$?"
 		kill "$holder"'
 	[ "$status" -eq 0 ]
 	holder=$(grep -o 'holder=[0-9]*' <<<"$output"); holder=${holder#holder=}
@@ -107,14 +107,14 @@ sem_leak() {
 @test "doctor: orphaned segments' memory, shm_rmid_forced, and what switching it on does" {
 	run ns '"$IPCTOOL" drop-to 1234 1234 -- "$IPCTOOL" fill shm 3 5000 >/dev/null
 		"$IPCTOOL" shm-create 4660 4096 600 >/dev/null
-		"$IPCADM" doctor -J > /tmp/doctor.$$.json || echo "rc=$?"
+		"$IPCADM" doctor --all-visible -J > /tmp/doctor.$$.json || echo "rc=$?"
 		jq -r ".findings[] | select(.name == \"leaked-shm\") | .severity, .summary" /tmp/doctor.$$.json
 		jq -r ".findings[] | select(.name == \"shm_rmid_forced\") | .details[1]" /tmp/doctor.$$.json
 		cmd=$(jq -r ".findings[] | select(.name == \"shm_rmid_forced\") | .remedies[0]" /tmp/doctor.$$.json)
 		rm -f /tmp/doctor.$$.json
 		echo "remedy: $cmd"
 		eval "$cmd" >/dev/null
-		"$IPCADM" doctor -J | jq -r ".findings[] | select(.name == \"leaked-shm\") | .summary"
+		"$IPCADM" doctor --all-visible -J | jq -r ".findings[] | select(.name == \"leaked-shm\") | .summary"
 		ipcs -m | grep -c "^0x" || true'
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "rc=1" ]]
@@ -129,7 +129,7 @@ sem_leak() {
 }
 
 @test "doctor -J: one document, findings sorted by severity, same exit status" {
-	run sem_leak '"$IPCADM" doctor -J > /tmp/doctor.$$.json || echo "rc=$?"
+	run sem_leak '"$IPCADM" doctor --all-visible -J > /tmp/doctor.$$.json || echo "rc=$?"
 		jq -r ".status" /tmp/doctor.$$.json
 		jq -r "[.findings[].severity] | map({critical: 2, warning: 1, ok: 0}[.]) | . == (sort | reverse)" /tmp/doctor.$$.json
 		jq -c ".findings[] | select(.name == \"SEMMNI\") | [.type, .kind, .limit, .used, .percent, .groups[0].owner, .groups[0].uid, .groups[0].key, .groups[0].objects, .groups[0].verdicts.orphaned]" /tmp/doctor.$$.json

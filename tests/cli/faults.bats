@@ -59,12 +59,12 @@ churn() {
 		$IPCTOOL fill msg 40 >/dev/null
 		churn & c=$!
 		for i in $(seq 40); do
-			"$IPCADM" list -J > $T/out || { echo "list run $i: exit $?"; exit 1; }
+			"$IPCADM" list --all-visible -J > $T/out || { echo "list run $i: exit $?"; exit 1; }
 			jq -e ".shm and .sem and .msg" $T/out >/dev/null ||
 				{ echo "list run $i: bad JSON"; cat $T/out; exit 1; }
 			# the newest segment is the likeliest to be gone by the time show reads it
 			id=$(jq -r ".shm | max_by(.id) | .id" $T/out)
-			set +e; "$IPCADM" show -J shm "$id" > $T/show 2>$T/err; rc=$?; set -e
+			set +e; "$IPCADM" show --all-visible -J shm "$id" > $T/show 2>$T/err; rc=$?; set -e
 			case $rc in
 			0) jq -e ".shm[0].id == $id" $T/show >/dev/null ||
 				{ echo "show $id: bad JSON"; cat $T/show; exit 1; } ;;
@@ -86,7 +86,7 @@ churn() {
 		hold $IPCTOOL sem-wait $sem 0
 		churn & c=$!
 		for i in $(seq 25); do
-			"$IPCADM" list -J -o ID,VERDICT,HOLDERS > $T/out ||
+			"$IPCADM" list --all-visible -J -o ID,VERDICT,HOLDERS > $T/out ||
 				{ echo "run $i: exit $?"; exit 1; }
 			v=$(jq -r ".shm[] | select(.id == $held) | .verdict" $T/out)
 			[ "$v" = in-use ] || { echo "run $i: segment $held is $v"; cat $T/out; exit 1; }
@@ -113,20 +113,20 @@ churn() {
 		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL fill shm 20 >/dev/null
 		churn & c=$!
 		for i in $(seq 15); do
-			set +e; "$IPCADM" reap --yes --log $T/log > $T/out 2>$T/err; rc=$?; set -e
+			set +e; "$IPCADM" reap --all-visible --yes --log $T/log > $T/out 2>$T/err; rc=$?; set -e
 			[ $rc -le 1 ] || { echo "reap run $i: exit $rc"; cat $T/err; exit 1; }
 			for o in $keep; do
-				"$IPCADM" show ${o%%:*} ${o#*:} >/dev/null ||
+				"$IPCADM" show --all-visible ${o%%:*} ${o#*:} >/dev/null ||
 					{ echo "reap run $i removed $o"; cat $T/out; exit 1; }
 			done
 		done
 		touch $T/stop; wait $c
 		[ "$(cat $T/rounds)" -ge 2 ]
 		# the orphans made before the load are gone, what is in use is not
-		"$IPCADM" reap --yes --log $T/log >/dev/null
-		n=$("$IPCADM" list -J -o UID shm | jq "[.shm[] | select(.uid == 4242)] | length")
-		[ "$n" -eq 0 ] || { echo "$n orphans left"; "$IPCADM" list shm; exit 1; }
-		for o in $keep; do "$IPCADM" show ${o%%:*} ${o#*:} >/dev/null; done'
+		"$IPCADM" reap --all-visible --yes --log $T/log >/dev/null
+		n=$("$IPCADM" list --all-visible -J -o UID shm | jq "[.shm[] | select(.uid == 4242)] | length")
+		[ "$n" -eq 0 ] || { echo "$n orphans left"; "$IPCADM" list --all-visible shm; exit 1; }
+		for o in $keep; do "$IPCADM" show --all-visible ${o%%:*} ${o#*:} >/dev/null; done'
 	ok
 }
 
@@ -243,10 +243,10 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 	run ns '
 		$IPCTOOL fill shm 3000 >/dev/null   # far more than one 64 KiB buffer
 		set -o pipefail +e
-		"$IPCADM" list 2>/tmp/err | head -1 >/dev/null
+		"$IPCADM" list --all-visible 2>/tmp/err | head -1 >/dev/null
 		echo "default: ${PIPESTATUS[0]} [$(cat /tmp/err)]"
 		trap "" PIPE
-		"$IPCADM" list 2>/tmp/err | head -1 >/dev/null
+		"$IPCADM" list --all-visible 2>/tmp/err | head -1 >/dev/null
 		echo "ignored: ${PIPESTATUS[0]} [$(cat /tmp/err)]"'
 	ok
 	[[ "${lines[0]}" == "default: 141 []" ]]
@@ -268,9 +268,9 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 		mkdir -p /tmp/bkfull && mount -t tmpfs -o size=16k tmpfs /tmp/bkfull
 		big=$($IPCTOOL shm-create 0 65536 600)    # cannot be saved in 16 KiB
 		small=$($IPCTOOL shm-create 0 4096 600)
-		set +e; "$IPCADM" reap --yes --backup /tmp/bkfull --log /dev/null; echo "exit $?"
+		set +e; "$IPCADM" reap --all-visible --yes --backup /tmp/bkfull --log /dev/null; echo "exit $?"
 		set -e
-		echo "left $("$IPCADM" list -J -o ID shm | jq -c "[.shm[].id]")"
+		echo "left $("$IPCADM" list --all-visible -J -o ID shm | jq -c "[.shm[].id]")"
 		echo "files $(cd /tmp/bkfull && ls | tr "\n" " ")"
 		echo "big $big small $small"'
 	[[ "$output" == *"failed: No space left on device shm 0 "* ]]
@@ -294,7 +294,7 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 		hold $IPCTOOL sem-wait $c 0
 		d=$($IPCTOOL msg-create 0 600); $IPCTOOL set-owner msg $d 4242 4242 600
 		e=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL shm-create 0 4096 600)  # another user
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$IPCADM" list -J \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$IPCADM" list --all-visible -J \
 			-o ID,OWNER,PERMS,VERDICT > $T/out
 		jq -e "(.shm | length) == 3 and (.sem | length) == 1 and (.msg | length) == 1" \
 			$T/out >/dev/null || { cat $T/out; exit 1; }
@@ -318,11 +318,11 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 		T=$(mktemp -d)
 		$IPCTOOL fill shm 2 >/dev/null
 		set +e
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$IPCADM" reap --yes \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$IPCADM" reap --all-visible --yes \
 			--log /dev/null >$T/out 2>$T/err
 		echo "exit $?"; set -e
 		cat $T/out $T/err
-		echo "left $("$IPCADM" list -J shm | jq ".shm | length")"'
+		echo "left $("$IPCADM" list --all-visible -J shm | jq ".shm | length")"'
 	[[ "$output" == *"exit 1"* ]]
 	[[ "$output" == *"failed: Operation not permitted shm 0 "* ]]
 	[[ "$output" == *"0 removed, 0 skipped, 2 failed"* ]]

@@ -6,9 +6,12 @@ load ipc-lib
 
 # Shell functions for the scripts run by `ns`.
 PRELUDE='
-verdict() { "$IPCADM" list -J -o ID,VERDICT "$1" | jq -r ".$1[] | select(.id == $2) | .verdict"; }
-evidence() { "$IPCADM" list -J -o ID,EVIDENCE "$1" | jq -r ".$1[] | select(.id == $2) | .evidence"; }
+verdict() { "$IPCADM" list --all-visible -J -o ID,VERDICT "$1" | jq -r ".$1[] | select(.id == $2) | .verdict"; }
+evidence() { "$IPCADM" list --all-visible -J -o ID,EVIDENCE "$1" | jq -r ".$1[] | select(.id == $2) | .evidence"; }
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
+# as_user CMD...: CMD as uid 4242. The scenario shell runs as root and started before every
+# object: a possible holder of private arrays and queues of root, as any root shell is.
+as_user() { $IPCTOOL drop-to 4242 4242 -- "$@"; }
 T=$(mktemp -d)
 '
 
@@ -19,11 +22,11 @@ T=$(mktemp -d)
 		$IPCTOOL shm-attach $id ro 60 >$T/b & b=$!
 		ready $T/a; ready $T/b
 		want "$(verdict shm $id)" in-use
-		j=$("$IPCADM" who -J shm $id)
+		j=$("$IPCADM" who --all-visible -J shm $id)
 		[[ "$(jq -r ".shm[0].holders | map(select(.pid == $a))[0].how" <<<"$j")" == "attached rw"* ]]
 		[[ "$(jq -r ".shm[0].holders | map(select(.pid == $b))[0].how" <<<"$j")" == "attached ro"* ]]
 		want "$(jq -r ".shm[0].holders | map(.command) | unique | .[]" <<<"$j")" ipctool
-		h=$("$IPCADM" list -J -o ID,HOLDERS shm | jq -r ".shm[0].holders")
+		h=$("$IPCADM" list --all-visible -J -o ID,HOLDERS shm | jq -r ".shm[0].holders")
 		[[ "$h" == *"$a(ipctool)"* && "$h" == *"$b(ipctool)"* ]]
 		kill $a $b'
 	ok
@@ -35,9 +38,9 @@ T=$(mktemp -d)
 		$IPCTOOL shm-attach $id 60 >$T/a & a=$!
 		ready $T/a
 		$IPCTOOL rm shm $id
-		want "$("$IPCADM" list -J -o ID,KEY,STATUS shm | jq -r ".shm[0].status")" dest
+		want "$("$IPCADM" list --all-visible -J -o ID,KEY,STATUS shm | jq -r ".shm[0].status")" dest
 		want "$(verdict shm $id)" in-use
-		"$IPCADM" who shm $id | grep -q "^ *$a .*attached rw"
+		"$IPCADM" who --all-visible shm $id | grep -q "^ *$a .*attached rw"
 		kill $a'
 	ok
 }
@@ -55,17 +58,17 @@ T=$(mktemp -d)
 
 @test "waiters on a semaphore array and on a queue make them in use" {
 	run ns "$PRELUDE"'
-		s=$($IPCTOOL sem-create 0 2 600)
-		q=$($IPCTOOL msg-create 0 600)
+		s=$(as_user $IPCTOOL sem-create 0 2 600)
+		q=$(as_user $IPCTOOL msg-create 0 600)
 		sleep 4
 		$IPCTOOL sem-wait $s 1 60 >$T/s & sp=$!
 		$IPCTOOL msg-wait $q 60 >$T/q & qp=$!
 		ready $T/s; ready $T/q
 		want "$(verdict sem $s)" in-use
 		want "$(verdict msg $q)" in-use
-		j=$("$IPCADM" who -J sem $s)
+		j=$("$IPCADM" who --all-visible -J sem $s)
 		want "$(jq -r ".sem[0].holders[] | select(.pid == $sp) | .how" <<<"$j")" waiting "$j"
-		j=$("$IPCADM" who -J msg $q)
+		j=$("$IPCADM" who --all-visible -J msg $q)
 		want "$(jq -r ".msg[0].holders[] | select(.pid == $qp) | .how" <<<"$j")" waiting "$j"
 		kill $sp $qp
 		wait $sp $qp 2>/dev/null || true
@@ -76,15 +79,15 @@ T=$(mktemp -d)
 
 @test "a live last operator makes an array in use, a dead one does not" {
 	run ns "$PRELUDE"'
-		s=$($IPCTOOL sem-create 0 1 600)
-		$IPCTOOL sem-op $s 0 1
+		s=$(as_user $IPCTOOL sem-create 0 1 600)
+		as_user $IPCTOOL sem-op $s 0 1
 		sleep 4
 		want "$(verdict sem $s)" orphaned
 		[[ "$(evidence sem $s)" == *"last operator"*"exited"* ]]
 		# a process that operates and stays: its SEM_UNDO op records its PID
 		bash -c "$IPCTOOL sem-op $s 0 1 undo && exec sleep 60" & op=$!
 		sleep 0.3
-		"$IPCADM" show -J sem $s | jq -e ".sem[0].sems[0].pid" >/dev/null
+		"$IPCADM" show --all-visible -J sem $s | jq -e ".sem[0].sems[0].pid" >/dev/null
 		kill $op'
 	ok
 }
@@ -92,7 +95,7 @@ T=$(mktemp -d)
 @test "PID reuse: a new process on a dead creator's PID does not keep its segment alive" {
 	run ns "$PRELUDE"'
 		id=$($IPCTOOL shm-create 0 4096 600)
-		cpid=$("$IPCADM" list -J -o ID,CPID shm | jq -r ".shm[0].cpid")
+		cpid=$("$IPCADM" list --all-visible -J -o ID,CPID shm | jq -r ".shm[0].cpid")
 		sleep 4
 		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
 		sleep 60 & new=$!
@@ -108,13 +111,13 @@ T=$(mktemp -d)
 		# the two must be made in the same second: retry across a second boundary
 		for try in 1 2 3 4 5; do
 			s=$($IPCTOOL sem-create 0x77 1 600); q=$($IPCTOOL msg-create 0x78 600)
-			[ "$("$IPCADM" list -J -o CTIME sem msg | jq "[.sem[0].ctime, .msg[0].ctime] | unique | length")" = 1 ] && break
+			[ "$("$IPCADM" list --all-visible -J -o CTIME sem msg | jq "[.sem[0].ctime, .msg[0].ctime] | unique | length")" = 1 ] && break
 			$IPCTOOL rm sem $s; $IPCTOOL rm msg $q
 		done
 		$IPCTOOL sem-wait $s 0 60 >$T/s & w=$!
 		ready $T/s
 		want "$(verdict sem $s)" in-use
-		want "$(verdict msg $q)" maybe-in-use "$("$IPCADM" list -o ID,CTIME,VERDICT,EVIDENCE --time-format iso sem msg)"
+		want "$(verdict msg $q)" maybe-in-use "$("$IPCADM" list --all-visible -o ID,CTIME,VERDICT,EVIDENCE --time-format iso sem msg)"
 		[[ "$(evidence msg $q)" == *"same second as sem $s"* ]]
 		kill $w'
 	ok
@@ -129,7 +132,7 @@ T=$(mktemp -d)
 		$IPCTOOL shm-attach $m 60 >$T/a & a=$!
 		ready $T/a
 		sleep 4
-		j=$($IPCTOOL drop-to 65534 65534 -- "$IPCADM" list -J -o ID,VERDICT,EVIDENCE)
+		j=$($IPCTOOL drop-to 65534 65534 -- "$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE)
 		want "$(jq -r ".sem[0].verdict" <<<"$j")" unknown "$j"
 		want "$(jq -r ".msg[0].verdict" <<<"$j")" unknown "$j"
 		want "$(jq -r ".shm[0].verdict" <<<"$j")" in-use "$j"
@@ -139,11 +142,11 @@ T=$(mktemp -d)
 }
 
 @test "who: a bad ID, a missing object and an unknown kind are errors" {
-	run "$IPCADM" who 12x
+	run "$IPCADM" who --all-visible 12x
 	[ "$status" -eq 2 ]
-	run "$IPCADM" who frob 1
+	run "$IPCADM" who --all-visible frob 1
 	[ "$status" -eq 2 ]
-	run ns '"$IPCADM" who 5'
+	run ns '"$IPCADM" who --all-visible 5'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no shared memory segment, semaphore array or message queue with ID 5"* ]]
 }
@@ -151,10 +154,10 @@ T=$(mktemp -d)
 @test "600 attachers: the process scan shared out among the cores finds what one thread finds" {
 	run ns '
 		"$IPCTOOL" fill shm 200 > /dev/null
-		"$IPCADM" list -r --noheadings -o ID shm > /dev/shm/t/ids
+		"$IPCADM" list --all-visible -r --noheadings -o ID shm > /dev/shm/t/ids
 		"$IPCADM_BUILD/helpers/attach" 600 1 120 < /dev/shm/t/ids > /dev/shm/t/pids
-		one=$(IPCADM_THREADS=1 "$IPCADM" list -r --noheadings -o ID,NATTCH,HOLDERS shm)
-		two=$(IPCADM_THREADS=2 "$IPCADM" list -r --noheadings -o ID,NATTCH,HOLDERS shm)
+		one=$(IPCADM_THREADS=1 "$IPCADM" list --all-visible -r --noheadings -o ID,NATTCH,HOLDERS shm)
+		two=$(IPCADM_THREADS=2 "$IPCADM" list --all-visible -r --noheadings -o ID,NATTCH,HOLDERS shm)
 		[ "$one" = "$two" ] || { diff <(echo "$one") <(echo "$two") >&2; exit 1; }
 		# every attachment the kernel counts is found, each by its own process
 		awk "{ h = NF > 2 ? split(\$3, x, \",\") : 0
@@ -162,8 +165,8 @@ T=$(mktemp -d)
 		       t += h } END { if (t != 600) bad = 1; exit bad }" <<<"$two" >&2
 		# verdicts load every process (a semaphore array: possible holders)
 		"$IPCTOOL" sem-create 0 1 600 > /dev/null
-		one=$(IPCADM_THREADS=1 "$IPCADM" list -J -o ID,VERDICT,EVIDENCE,HOLDERS)
-		two=$(IPCADM_THREADS=2 "$IPCADM" list -J -o ID,VERDICT,EVIDENCE,HOLDERS)
+		one=$(IPCADM_THREADS=1 "$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE,HOLDERS)
+		two=$(IPCADM_THREADS=2 "$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE,HOLDERS)
 		[ "$one" = "$two" ] || { diff <(echo "$one") <(echo "$two") >&2; exit 1; }
 		[ "$(jq -r ".sem[0].verdict" <<<"$two")" = maybe-in-use ]
 		kill $(cat /dev/shm/t/pids)'

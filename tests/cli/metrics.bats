@@ -14,7 +14,7 @@ CONTRIB="$BATS_TEST_DIRNAME/../../contrib"
 		"$IPCTOOL" shm-create 4661 10000 600 >/dev/null
 		"$IPCTOOL" msg-create 4660 600 >/dev/null
 		head -c 8192 /dev/zero > /dev/shm/app-cache   # a POSIX segment on the private tmpfs
-		"$IPCADM" metrics > /tmp/metrics.$$.prom
+		"$IPCADM" metrics --all-visible > /tmp/metrics.$$.prom
 		promtool check metrics < /tmp/metrics.$$.prom && echo promtool-ok
 		grep -v "^#" /tmp/metrics.$$.prom; rm -f /tmp/metrics.$$.prom'
 	[ "$status" -eq 0 ]
@@ -89,9 +89,9 @@ CONTRIB="$BATS_TEST_DIRNAME/../../contrib"
 	[[ "$output" == *"Not a directory"* ]]
 	[ "$(ls -A "$dir")" = "file" ]
 	rm -rf "$dir"
-	run "$IPCADM" metrics extra
+	run "$IPCADM" metrics --all-visible extra
 	[ "$status" -eq 2 ]
-	run "$IPCADM" metrics --crit 50 --warn 60
+	run "$IPCADM" metrics --all-visible --crit 50 --warn 60
 	[ "$status" -eq 2 ]
 }
 
@@ -105,7 +105,7 @@ CONTRIB="$BATS_TEST_DIRNAME/../../contrib"
 		ip link set lo up
 		dir=$(mktemp -d)
 		"$IPCTOOL" fill sem 2 >/dev/null
-		"$IPCADM" metrics --textfile "$dir"
+		"$IPCADM" metrics --all-visible --textfile "$dir"
 		timeout 60 prometheus-node-exporter --web.listen-address=127.0.0.1:9100 \
 			--collector.disable-defaults --collector.textfile \
 			--collector.textfile.directory="$dir" 2>/dev/null &

@@ -29,9 +29,9 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		"$IPCTOOL" shm-create 0x1000 4096 600 >/dev/null
 		keeper "echo 40 >/proc/sys/kernel/shmmni; \"$IPCTOOL\" shm-create 0x2000 8192 600 >/dev/null; \"$IPCTOOL\" sem-create 0x2001 3 600 >/dev/null"; a=$KEEPER
 		keeper "echo 50 >/proc/sys/kernel/msgmni; \"$IPCTOOL\" msg-create 0x3000 600 >/dev/null; \"$POSIXTOOL\" mq-create jobs 4 64; \"$POSIXTOOL\" mq-send jobs hi"; b=$KEEPER
-		me=$(nsof $$) na=$(nsof $a) nb=$(nsof $b)
-		j=$("$IPCADM" list -A -J)
-		expect "$j" "[.namespaces[].namespace] | sort | map(tostring) | join(\" \")" "$(printf "%s\n" $me $na $nb | sort | tr "\n" " " | sed "s/ $//")"
+		me=$(nsof $$) na=$(nsof $a) nb=$(nsof $b) init=$(nsof 1)
+		j=$("$IPCADM" list --all-visible -A -J)
+		expect "$j" "[.namespaces[].namespace] | sort | map(tostring) | join(\" \")" "$(printf "%s\n" $me $na $nb $init | sort | tr "\n" " " | sed "s/ $//")"
 		expect "$j" ".namespaces[] | select(.self) | .namespace" $me
 		expect "$j" ".namespaces[] | select(.namespace == $na) | [.pid, .command, .procs] | map(tostring) | join(\" \")" "$a sleep 1"
 		expect "$j" "[.shm[] | [.namespace, .key] | map(tostring) | join(\":\")] | sort | join(\" \")" "$(printf "%s\n" "$me:0x00001000" "$na:0x00002000" | sort | tr "\n" " " | sed "s/ $//")"
@@ -39,14 +39,14 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		expect "$j" "[.msg[] | .namespace] | map(tostring) | join(\" \")" $nb
 		expect "$j" ".pmq[] | [.namespace, .name, .qsize] | map(tostring) | join(\" \")" "$nb jobs 2"
 		# without -A: only our own, and no namespace keys
-		expect "$("$IPCADM" list -J shm)" "[.shm[].key] | join(\" \")" 0x00001000
-		expect "$("$IPCADM" list -J shm)" ".shm[0] | has(\"namespace\")" false
+		expect "$("$IPCADM" list --all-visible -J shm)" "[.shm[].key] | join(\" \")" 0x00001000
+		expect "$("$IPCADM" list --all-visible -J shm)" ".shm[0] | has(\"namespace\")" false
 		l=$("$IPCADM" limits -A -J)
 		lim() { jq -r ".limits[] | select(.namespace == $1 and .resource == \"$2\") | .limit" <<<"$l"; }
 		want "$(lim $na SHMMNI)" 40
 		want "$(lim $nb MSGMNI)" 50
 		want "$(lim $me SHMMNI)" "$(cat /proc/sys/kernel/shmmni)"
-		"$IPCADM" list -A | grep -q "^IPC namespaces$"
+		"$IPCADM" list --all-visible -A | grep -q "^IPC namespaces$"
 		kill $a $b'
 	ok
 }
@@ -60,19 +60,19 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		a=$!
 		for i in $(seq 200); do grep -q ready /dev/shm/t/o && break; sleep 0.05; done
 		na=$(nsof $a)
-		j=$("$IPCADM" list -J -N $a -o ID,KEY,CPID,LPID,HOLDERS,VERDICT shm)
+		j=$("$IPCADM" list --all-visible -J -N $a -o ID,KEY,CPID,LPID,HOLDERS,VERDICT shm)
 		expect "$j" "[.namespaces[].namespace] | map(tostring) | join(\" \")" $na
 		expect "$j" ".shm | length" 1
 		# the kernel recorded the attacher as the host sees it (the reader kept our PID namespace)
 		expect "$j" ".shm[0] | [.namespace, .lpid, .holders, .verdict] | map(tostring) | join(\" \")" "$na $a $a(ipctool) in-use"
-		j=$("$IPCADM" who -J -N /proc/$a/ns/ipc shm 0)
+		j=$("$IPCADM" who --all-visible -J -N /proc/$a/ns/ipc shm 0)
 		expect "$j" "[.shm[0].holders[].pid] | map(tostring) | join(\" \")" $a
 		expect "$j" ".shm[0].namespace" $na
 		# our own segment is held by our holder only
-		expect "$("$IPCADM" who -J shm $mine)" "[.shm[0].holders[].pid] | map(tostring) | join(\" \")" $h
+		expect "$("$IPCADM" who --all-visible -J shm $mine)" "[.shm[0].holders[].pid] | map(tostring) | join(\" \")" $h
 		mkdir -p /dev/shm/t/nsdir; touch /dev/shm/t/nsdir/ipc; mount --bind /proc/$a/ns/ipc /dev/shm/t/nsdir/ipc
-		expect "$("$IPCADM" list -J -N /dev/shm/t/nsdir/ipc shm)" "[.shm[].namespace] | map(tostring) | join(\" \")" $na
-		"$IPCADM" show -N $a shm 0 | grep -q "^Shared memory segment 0 in IPC namespace $na$"
+		expect "$("$IPCADM" list --all-visible -J -N /dev/shm/t/nsdir/ipc shm)" "[.shm[].namespace] | map(tostring) | join(\" \")" $na
+		"$IPCADM" show --all-visible -N $a shm 0 | grep -q "^Shared memory segment 0 in IPC namespace $na$"
 		umount /dev/shm/t/nsdir/ipc
 		kill $a $h'
 	ok
@@ -84,11 +84,11 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		keeper "\"$IPCTOOL\" shm-create 0 4096 600 >/dev/null; \"$IPCTOOL\" shm-create 0x5 4096 600 >/dev/null"; a=$KEEPER
 		keeper "\"$IPCTOOL\" shm-create 0 4096 600 >/dev/null"; b=$KEEPER
 		sleep 3   # past the slack: the sleeping keepers started before the segments
-		d=$("$IPCADM" reap -J -A)
+		d=$("$IPCADM" reap --all-visible -J -A)
 		want "$(jq length <<<"$d")" 3 "$d"
-		"$IPCADM" reap -N $a --yes --log /dev/shm/t/log | tail -1 | grep -qx "1 removed, 0 skipped, 0 failed"
+		"$IPCADM" reap --all-visible -N $a --yes --log /dev/shm/t/log | tail -1 | grep -qx "1 removed, 0 skipped, 0 failed"
 		grep -q "removed shm 0 key 0x00000000 .* (IPC namespace $(nsof $a))" /dev/shm/t/log
-		expect "$("$IPCADM" list -J -A shm)" "[.shm[] | [.namespace, .key] | map(tostring) | join(\":\")] | sort | join(\" \")" \
+		expect "$("$IPCADM" list --all-visible -J -A shm)" "[.shm[] | [.namespace, .key] | map(tostring) | join(\":\")] | sort | join(\" \")" \
 			"$(printf "%s\n" "$(nsof $$):0x00000000" "$(nsof $a):0x00000005" "$(nsof $b):0x00000000" | sort | tr "\n" " " | sed "s/ $//")"
 		# nothing was removed from our own namespace, nor from the third
 		[ "$(ipcs -m | grep -c "^0x00000000")" -eq 1 ]
@@ -102,15 +102,15 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		keeper "echo 4 >/proc/sys/kernel/shmmni; \"$IPCTOOL\" fill shm 4 >/dev/null
 			\"$IPCTOOL\" shm-write 0 hello"; a=$KEEPER
 		keeper ":"; b=$KEEPER
-		set +e; "$IPCADM" doctor -A -q >/dev/shm/t/d; rc=$?; set -e
+		set +e; "$IPCADM" doctor --all-visible -A -q >/dev/shm/t/d; rc=$?; set -e
 		want $rc 2
 		grep -q "^IPC namespace $(nsof $a) (pid $a sleep.*): IPC CRITICAL: SHMMNI: 4 of 4" /dev/shm/t/d
-		set +e; "$IPCADM" doctor -N $b -q; rc=$?; set -e
+		set +e; "$IPCADM" doctor --all-visible -N $b -q; rc=$?; set -e
 		want $rc 0
-		j=$("$IPCADM" doctor -A -J || true)
+		j=$("$IPCADM" doctor --all-visible -A -J || true)
 		expect "$j" ".namespaces[] | select(.namespace == $(nsof $a)) | .doctor.status" critical
 		expect "$j" ".status" critical
-		"$IPCADM" metrics -A > /dev/shm/t/m.prom
+		"$IPCADM" metrics --all-visible -A > /dev/shm/t/m.prom
 		promtool check metrics < /dev/shm/t/m.prom
 		grep -qx "ipcadm_objects{namespace=\"$(nsof $a)\",kind=\"shm\"} 4" /dev/shm/t/m.prom
 		grep -qx "ipcadm_objects{namespace=\"$(nsof $b)\",kind=\"shm\"} 0" /dev/shm/t/m.prom
@@ -122,11 +122,11 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 }
 
 @test "namespaces: bad -N values and -A with -N are errors" {
-	run "$IPCADM" list -A -N 1
+	run "$IPCADM" list --all-visible -A -N 1
 	[ "$status" -eq 2 ]
-	run ns '"$IPCADM" list -N 999999'
+	run ns '"$IPCADM" list --all-visible -N 999999'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot find the IPC namespace '999999'"* ]]
-	run ns '"$IPCADM" list -N /dev/null'
+	run ns '"$IPCADM" list --all-visible -N /dev/null'
 	[ "$status" -eq 1 ]
 }

@@ -10,7 +10,7 @@ export POSIXTOOL
 
 # jq on `list -J` of one kind: the field of the object NAME.
 PRELUDE='
-field() { "$IPCADM" list -J -o NAME,$3 "$1" | jq -r ".$1[] | select(.name == \"$2\") | .$(tr A-Z a-z <<<"$3")"; }
+field() { "$IPCADM" list --all-visible -J -o NAME,$3 "$1" | jq -r ".$1[] | select(.name == \"$2\") | .$(tr A-Z a-z <<<"$3")"; }
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
 '
 
@@ -24,7 +24,7 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		"$POSIXTOOL" mq-send jobs hello
 		"$POSIXTOOL" mq-send jobs "world!"
 		chown 4242:4343 /dev/shm/seg
-		j=$("$IPCADM" list -J)
+		j=$("$IPCADM" list --all-visible -J)
 		expect "$j" "keys_unsorted | join(\",\")" shm,sem,msg,pshm,psem,pmq
 		expect "$j" "[.pshm[].name] | join(\",\")" full,seg
 		expect "$j" ".pshm[] | select(.name == \"seg\") | [.owner, .perms, .size, .alloc] | join(\" \")" "4242 640 10000 0"
@@ -35,10 +35,10 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		same "$(stat -c %Y /dev/shm/seg)" "$(jq -r ".pshm[] | select(.name == \"seg\") | .mtime" <<<"$j")" mtime
 		same "$(stat -c %Z /dev/shm/seg)" "$(jq -r ".pshm[] | select(.name == \"seg\") | .ctime" <<<"$j")" ctime
 		# the names are those the programs use
-		"$IPCADM" show /seg | grep -qx "NAME       seg"
-		"$IPCADM" show pmq jobs | grep -qx "QSIZE      11B"
-		"$IPCADM" show pmq jobs | grep -qx "MSGS       2"
-		"$IPCADM" show -J psem /lock | jq -e ".psem[0].name == \"lock\"" >/dev/null'
+		"$IPCADM" show --all-visible /seg | grep -qx "NAME       seg"
+		"$IPCADM" show --all-visible pmq jobs | grep -qx "QSIZE      11B"
+		"$IPCADM" show --all-visible pmq jobs | grep -qx "MSGS       2"
+		"$IPCADM" show --all-visible -J psem /lock | jq -e ".psem[0].name == \"lock\"" >/dev/null'
 	ok
 }
 
@@ -46,14 +46,14 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 	run ns '
 		t=$("$IPCADM" list)
 		[[ "$t" != *POSIX* ]]
-		expect "$("$IPCADM" list -J)" "keys_unsorted | join(\",\")" shm,sem,msg
-		expect "$("$IPCADM" list -J pmq psem)" "keys_unsorted | join(\",\")" psem,pmq
-		expect "$("$IPCADM" list -J pshm)" ".pshm | length" 0
+		expect "$("$IPCADM" list --all-visible -J)" "keys_unsorted | join(\",\")" shm,sem,msg
+		expect "$("$IPCADM" list --all-visible -J pmq psem)" "keys_unsorted | join(\",\")" psem,pmq
+		expect "$("$IPCADM" list --all-visible -J pshm)" ".pshm | length" 0
 		mkdir /dev/shm/subdir; ln -s /etc/passwd /dev/shm/link   # not objects
-		expect "$("$IPCADM" list -J)" "keys_unsorted | join(\",\")" shm,sem,msg
+		expect "$("$IPCADM" list --all-visible -J)" "keys_unsorted | join(\",\")" shm,sem,msg
 		"$POSIXTOOL" sem-create s 1
-		expect "$("$IPCADM" list -J)" "keys_unsorted | join(\",\")" shm,sem,msg,psem
-		"$IPCADM" list | grep -qx "POSIX named semaphores"'
+		expect "$("$IPCADM" list --all-visible -J)" "keys_unsorted | join(\",\")" shm,sem,msg,psem
+		"$IPCADM" list --all-visible | grep -qx "POSIX named semaphores"'
 	ok
 }
 
@@ -75,12 +75,12 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		want "$(field psem lock VERDICT)" in-use
 		want "$(field pmq q VERDICT)" in-use
 		want "$(field pmq q NOTIFY_PID)" $e
-		j=$("$IPCADM" who -J pshm seg)
+		j=$("$IPCADM" who --all-visible -J pshm seg)
 		want "$(jq -r ".pshm[0].holders[] | select(.pid == $a) | .how" <<<"$j")" "attached rw"
 		want "$(jq -r ".pshm[0].holders[] | select(.pid == $b) | .how" <<<"$j")" "attached ro"
-		want "$("$IPCADM" who -J /opened | jq -r ".pshm[0].holders[0] | [.pid, .how] | join(\" \")")" "$c open"
-		want "$("$IPCADM" who -J pmq q | jq -r ".pmq[0].holders[0].pid")" $e
-		"$IPCADM" who psem lock | grep -q "^ *$d root *posixtool *attached rw"
+		want "$("$IPCADM" who --all-visible -J /opened | jq -r ".pshm[0].holders[0] | [.pid, .how] | join(\" \")")" "$c open"
+		want "$("$IPCADM" who --all-visible -J pmq q | jq -r ".pmq[0].holders[0].pid")" $e
+		"$IPCADM" who --all-visible psem lock | grep -q "^ *$d root *posixtool *attached rw"
 		[[ "$(field pshm nobody EVIDENCE)" == *"no process maps or opens it"* ]]
 		kill $a $b $c $d $e; wait $a $b $c $d $e 2>/dev/null || true
 		want "$(field pshm seg VERDICT)" idle
@@ -118,24 +118,24 @@ PY
 		for i in $(seq 200); do [ -s /dev/shm/t/leak.out ] && break; sleep 0.05; done
 		read tracker names </dev/shm/t/leak.out
 		# a live Python program holds its segments: none is reaped
-		[ "$("$IPCADM" reap -J -i --name "psm_*" | jq length)" -eq 0 ]
-		want "$("$IPCADM" list -J pshm | jq -r "[.pshm[].verdict] | unique | join(\",\")")" in-use
+		[ "$("$IPCADM" reap --all-visible -J -i --name "psm_*" | jq length)" -eq 0 ]
+		want "$("$IPCADM" list --all-visible -J pshm | jq -r "[.pshm[].verdict] | unique | join(\",\")")" in-use
 		kill -KILL $py $tracker; wait $py 2>/dev/null || true
 		for n in $names; do [ -e /dev/shm/$n ]; done   # leaked: nobody unlinked them
 		"$POSIXTOOL" shm-create psm_live 4096
 		hold "$POSIXTOOL" shm-map psm_live; live=$HOLDER
 		"$POSIXTOOL" shm-create other 4096
-		d=$("$IPCADM" reap -J -i --name "psm_*")
+		d=$("$IPCADM" reap --all-visible -J -i --name "psm_*")
 		want "$(jq -r "[.[].name] | sort | join(\" \")" <<<"$d")" "$(tr " " "\n" <<<"$names" | sed "s,^/,," | sort | tr "\n" " " | sed "s/ $//")"
 		want "$(jq -r "[.[].action] | unique | join(\",\")" <<<"$d")" "would remove"
 		for n in $names; do [ -e /dev/shm/$n ]; done   # a dry run
-		"$IPCADM" reap -i --name "psm_*" --yes | tail -1 | grep -qx "3 removed, 0 skipped, 0 failed"
+		"$IPCADM" reap --all-visible -i --name "psm_*" --yes | tail -1 | grep -qx "3 removed, 0 skipped, 0 failed"
 		for n in $names; do [ ! -e /dev/shm/$n ]; done
 		[ -e /dev/shm/psm_live ] && [ -e /dev/shm/other ]
 		# without --name or a POSIX --kind, POSIX objects are never reaped
-		"$IPCADM" reap -i --yes | tail -1 | grep -qx "0 removed, 0 skipped, 0 failed"
+		"$IPCADM" reap --all-visible -i --yes | tail -1 | grep -qx "0 removed, 0 skipped, 0 failed"
 		[ -e /dev/shm/other ]
-		"$IPCADM" reap -i -k pshm --yes | tail -1 | grep -qx "1 removed, 0 skipped, 0 failed"
+		"$IPCADM" reap --all-visible -i -k pshm --yes | tail -1 | grep -qx "1 removed, 0 skipped, 0 failed"
 		[ ! -e /dev/shm/other ] && [ -e /dev/shm/psm_live ]
 		kill $live'
 	ok
@@ -145,7 +145,7 @@ PY
 	run ns "$PRELUDE"'
 		"$POSIXTOOL" shm-create late 4096
 		"$POSIXTOOL" mq-create q 4 64
-		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap -i -k pshm,pmq --yes >/dev/shm/t/out &
+		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap --all-visible -i -k pshm,pmq --yes >/dev/shm/t/out &
 		r=$!
 		sleep 0.5
 		hold "$POSIXTOOL" shm-map late; h=$HOLDER
@@ -167,10 +167,10 @@ PY
 		umount /dev/mqueue
 		before=$(grep -c " mqueue " /proc/self/mountinfo || true)
 		want "$(field pmq q QSIZE)" 3
-		"$IPCADM" list pmq | grep -q "^q "
+		"$IPCADM" list --all-visible pmq | grep -q "^q "
 		want "$(grep -c " mqueue " /proc/self/mountinfo || true)" "$before"
-		"$IPCADM" reap -i -k pmq --yes | tail -1 | grep -qx "1 removed, 0 skipped, 0 failed"
-		expect "$("$IPCADM" list -J pmq)" ".pmq | length" 0'
+		"$IPCADM" reap --all-visible -i -k pmq --yes | tail -1 | grep -qx "1 removed, 0 skipped, 0 failed"
+		expect "$("$IPCADM" list --all-visible -J pmq)" ".pmq | length" 0'
 	ok
 }
 
@@ -187,32 +187,32 @@ PY
 		want "$(lim MQ_MSG_MAX limit)" "$(cat /proc/sys/fs/mqueue/msg_max)"
 		want "$(lim MQ_MSGSIZE_MAX limit)" "$(cat /proc/sys/fs/mqueue/msgsize_max)"
 		want "$(lim DEV_SHM limit)" 1048576
-		set +e; "$IPCADM" doctor -q; rc=$?; set -e
+		set +e; "$IPCADM" doctor --all-visible -q; rc=$?; set -e
 		want $rc 2
 		"$POSIXTOOL" shm-create psm_big 900K
 		"$POSIXTOOL" shm-fill psm_big
-		d=$("$IPCADM" doctor || true)
+		d=$("$IPCADM" doctor --all-visible || true)
 		grep -q "^CRITICAL  MQ_QUEUES_MAX: 3 of 3 POSIX message queues" <<<"$d"
 		grep -q "^WARNING   /dev/shm: 900K of 1M used (88%): a full tmpfs kills programs with SIGBUS on first touch" <<<"$d"
 		grep -q "pshm /psm_big holds 900K, idle" <<<"$d"
-		grep -q "ipcadm reap --include-idle --kind pshm --name .psm_\*." <<<"$d"
-		f=$({ "$IPCADM" doctor -J || true; } | jq -c ".findings[] | select(.name == \"dev-shm\")")
+		grep -q "ipcadm reap --all-visible --include-idle --kind pshm --name .psm_\*." <<<"$d"
+		f=$({ "$IPCADM" doctor --all-visible -J || true; } | jq -c ".findings[] | select(.name == \"dev-shm\")")
 		expect "$f" "[.severity, .type, .kind, .limit, .used] | map(tostring) | join(\" \")" "warning posix pshm 1048576 921600"'
 	ok
 }
 
 @test "posix errors: unknown names and kinds, invalid names" {
-	run ns '"$IPCADM" show pshm nosuch'
+	run ns '"$IPCADM" show --all-visible pshm nosuch'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no pshm named 'nosuch'"* ]]
-	run ns '"$IPCADM" who /nosuch'
+	run ns '"$IPCADM" who --all-visible /nosuch'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no POSIX shared memory segment, named semaphore or message queue named 'nosuch'"* ]]
-	run "$IPCADM" show pshm a/b
+	run "$IPCADM" show --all-visible pshm a/b
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"invalid name 'a/b'"* ]]
-	run "$IPCADM" reap --name "psm_*"
+	run "$IPCADM" reap --all-visible --name "psm_*"
 	[ "$status" -eq 2 ]
-	run "$IPCADM" reap -k pshm,bogus
+	run "$IPCADM" reap --all-visible -k pshm,bogus
 	[ "$status" -eq 2 ]
 }

@@ -19,10 +19,10 @@ T=$(mktemp -d)
 		$IPCTOOL shm-attach $id ro 60 >$T/b & b=$! # the last user
 		$IPCTOOL drop-to 4244 4244 -- $IPCTOOL shm-attach $other 60 >$T/c & c=$!
 		ready $T/b; ready $T/c
-		j=$("$IPCADM" who -J shm $id)
+		j=$("$IPCADM" who --all-visible -J shm $id)
 		want "$(jq -c "[.shm[0].holders[] | [.pid, .user, .how]]" <<<"$j")" \
 			"[[$a,\"4242\",\"attached rw\"],[$b,\"root\",\"attached ro, last user\"]]"
-		j=$("$IPCADM" who -J shm $other)
+		j=$("$IPCADM" who --all-visible -J shm $other)
 		want "$(jq -c "[.shm[0].holders[] | [.pid, .user, .how]]" <<<"$j")" \
 			"[[$c,\"4244\",\"attached rw, last user\"]]"
 		kill $a $b $c'
@@ -42,8 +42,8 @@ T=$(mktemp -d)
 		# a later attacher that exits leaves a dead last PID: every process is then read
 		$IPCTOOL shm-attach $id 1 >$T/b
 		grep -q "/SYSV00000000" /proc/$inner/maps
-		want "$("$IPCADM" who -J shm $id | jq -c "[.shm[0].holders[].pid]")" "[$a]"
-		want "$("$IPCADM" list -J -o ID,HOLDERS shm | jq -r ".shm[0].holders")" "$a(ipctool)"
+		want "$("$IPCADM" who --all-visible -J shm $id | jq -c "[.shm[0].holders[].pid]")" "[$a]"
+		want "$("$IPCADM" list --all-visible -J -o ID,HOLDERS shm | jq -r ".shm[0].holders")" "$a(ipctool)"
 		kill $a $inner'
 	ok
 }
@@ -51,7 +51,7 @@ T=$(mktemp -d)
 @test "semaphore waiters are named while the kernel counts them, and only then" {
 	run ns "$PRELUDE"'
 		s=$($IPCTOOL sem-create 0 1 600)
-		waiting() { "$IPCADM" who -J sem $s |
+		waiting() { "$IPCADM" who --all-visible -J sem $s |
 			jq -c "[.sem[0].holders[] | select(.how | contains(\"waiting\")) | .pid]"; }
 		$IPCTOOL sem-wait $s 0 60 >$T/w & w=$!
 		ready $T/w

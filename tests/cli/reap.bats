@@ -7,7 +7,7 @@ load ipc-lib
 PRELUDE='
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
 T=$(mktemp -d); chmod 777 $T
-ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " "; }
+ids() { "$IPCADM" list --all-visible -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " "; }
 '
 
 @test "Apache: leaked arrays of killed instances are reaped, live ones kept, semget works again" {
@@ -24,8 +24,10 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 			leaks="$leaks$(cat $T/id) "; rm $T/id
 		done
 		sleep 4   # the live instances start well after the leaks
-		# a live instance: a worker running as the owner waits on its own array
-		$IPCTOOL drop-to 33 33 -- bash -c "id=\$($IPCTOOL sem-create 0 1 600); echo \$id > $T/live; exec $IPCTOOL sem-wait \$id 0 120" > $T/w &
+		# a live instance: a worker running as the owner waits on its own array. It runs
+		# detached (setsid -f), as a daemon does: the scenario shell, a root process
+		# older than every leak, is then no ancestor of a www-data process
+		setsid -f $IPCTOOL drop-to 33 33 -- bash -c "id=\$($IPCTOOL sem-create 0 1 600); echo \$id > $T/live; exec $IPCTOOL sem-wait \$id 0 120" > $T/w
 		ready $T/w; live=$(cat $T/live)
 		# a daemon: root creates the mutex, hands it to www-data, forks a root master
 		# whose worker runs as www-data, and exits (its last-op PID is dead)
@@ -39,16 +41,16 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 		# SEMMNI is exhausted: semget fails with ENOSPC
 		! $IPCTOOL sem-create 0 1 600 2>$T/err
 		grep -q "No space left on device" $T/err
-		j=$("$IPCADM" list -J -o ID,VERDICT,EVIDENCE sem)
+		j=$("$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE sem)
 		for l in $leaks; do want "$(jq -r ".sem[] | select(.id == $l) | .verdict" <<<"$j")" orphaned "$j"; done
 		want "$(jq -r ".sem[] | select(.id == $live) | .verdict" <<<"$j")" in-use "$j"
 		want "$(jq -r ".sem[] | select(.id == $daemon) | .verdict" <<<"$j")" maybe-in-use "$j"
 		jq -r ".sem[] | select(.id == $daemon) | .evidence" <<<"$j" | grep -q "bash"
 		# the dry run lists exactly the leaks and removes nothing
-		"$IPCADM" reap > $T/dry
+		"$IPCADM" reap --all-visible > $T/dry
 		want "$(grep -c "^would remove sem" $T/dry)" 6 "$(cat $T/dry)"
 		want "$(ids sem)" "$(echo $leaks $live $daemon | tr " " "\n" | sort -n | tr "\n" " ")"
-		"$IPCADM" reap --yes --log $T/log > $T/out
+		"$IPCADM" reap --all-visible --yes --log $T/log > $T/out
 		want "$(grep -c "^removed sem" $T/out)" 6 "$(cat $T/out)"
 		want "$(grep -c "removed sem" $T/log)" 6
 		want "$(ids sem)" "$(echo $live $daemon | tr " " "\n" | sort -n | tr "\n" " ")"
@@ -70,7 +72,7 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 		ready $T/a; ready $T/b
 		$IPCTOOL rm shm $dest
 		mkdir $T/bk
-		"$IPCADM" reap --yes --backup $T/bk --log $T/log > $T/out
+		"$IPCADM" reap --all-visible --yes --backup $T/bk --log $T/log > $T/out
 		want "$(ids shm)" "$(echo $idle $used $dest | tr " " "\n" | sort -n | tr "\n" " ")" "$(cat $T/out)"
 		[ -s $T/bk/shm-$orphan.meta ] && [ -s $T/bk/shm-$orphan.data ]
 		want "$(stat -c %s $T/bk/shm-$orphan.data)" 10000
@@ -78,17 +80,17 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 		grep -q "restored shm-$orphan as shm" $T/restored
 		new=$(sed -n "s/.* as shm //p" $T/restored)
 		want "$($IPCTOOL shm-read $new 22)" "contents of the orphan"
-		j=$("$IPCADM" list -J -o KEY,SIZE,PERMS,UID,GID shm)
+		j=$("$IPCADM" list --all-visible -J -o KEY,SIZE,PERMS,UID,GID shm)
 		want "$(jq -r "[.shm[] | select(.size == 10000)][0] | [.key, .perms, .uid, .gid] | join(\" \")" <<<"$j")" "0x00000000 640 4242 4242" "$j"
 		# idle is reaped only when asked, and only with the filters that match it
-		"$IPCADM" reap --yes --include-idle --kind sem,msg > /dev/null
-		"$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
-		"$IPCADM" reap --yes --include-idle --owner 4243 > /dev/null
-		"$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
-		"$IPCADM" reap --yes --include-idle --kind shm --older-than 1h > /dev/null
-		"$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
-		"$IPCADM" reap --yes --include-idle --kind shm --older-than 2s > /dev/null
-		! "$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
+		"$IPCADM" reap --all-visible --yes --include-idle --kind sem,msg > /dev/null
+		"$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
+		"$IPCADM" reap --all-visible --yes --include-idle --owner 4243 > /dev/null
+		"$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
+		"$IPCADM" reap --all-visible --yes --include-idle --kind shm --older-than 1h > /dev/null
+		"$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
+		"$IPCADM" reap --all-visible --yes --include-idle --kind shm --older-than 2s > /dev/null
+		! "$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $idle)" >/dev/null
 		kill $a $b'
 	ok
 }
@@ -97,13 +99,13 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 	run ns "$PRELUDE"'
 		id=$($IPCTOOL shm-create 0 4096 600)
 		sleep 4
-		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap --yes > $T/out &
+		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap --all-visible --yes > $T/out &
 		r=$!
 		sleep 0.5
 		$IPCTOOL shm-attach $id 2 > /dev/null   # attaches, holds 2 s past the scan, detaches
 		wait $r
 		grep -q "^skipped: it changed since the scan (in use) shm $id" $T/out || { cat $T/out; exit 1; }
-		"$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $id)" >/dev/null'
+		"$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $id)" >/dev/null'
 	ok
 }
 
@@ -112,7 +114,7 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 		mk() { $IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create "$1" 1 600; }
 		used=$(mk 0); left=$(mk 0); keyed=$(mk 0x77)
 		sleep 2   # older than the second of the scan: their times alone show a change
-		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap --yes --include-idle > $T/out &
+		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap --all-visible --yes --include-idle > $T/out &
 		r=$!
 		sleep 0.5
 		$IPCTOOL sem-op $used 0 1
@@ -130,22 +132,22 @@ ids() { "$IPCADM" list -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " ";
 		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL fill sem 3000 > /dev/null
 		$IPCTOOL sem-create 0x42 1 600 > /dev/null   # keyed: idle, kept
 		sleep 1.1
-		IPCADM_THREADS=2 "$IPCADM" reap --yes -J --log $T/log > $T/out.json
+		IPCADM_THREADS=2 "$IPCADM" reap --all-visible --yes -J --log $T/log > $T/out.json
 		want "$(jq length $T/out.json)" 3000
 		want "$(jq -r "[.[].action] | unique | join(\",\")" $T/out.json)" removed
 		jq -r ".[].id" $T/out.json > $T/ids
 		sort -n -c $T/ids
 		want "$(awk "{ print \$5 }" $T/log | sort -n | diff - $T/ids && echo same)" same
-		want "$("$IPCADM" list -J sem | jq -r ".sem[] | .key")" 0x00000042'
+		want "$("$IPCADM" list --all-visible -J sem | jq -r ".sem[] | .key")" 0x00000042'
 	ok
 }
 
 @test "reap: bad options are usage errors; a copied tree cannot be reaped" {
-	run "$IPCADM" reap --older-than 5x
+	run "$IPCADM" reap --all-visible --older-than 5x
 	[ "$status" -eq 2 ]
-	run "$IPCADM" reap --kind shm,frob
+	run "$IPCADM" reap --all-visible --kind shm,frob
 	[ "$status" -eq 2 ]
-	run "$IPCADM" reap --owner no-such-user-here
+	run "$IPCADM" reap --all-visible --owner no-such-user-here
 	[ "$status" -eq 2 ]
 	run "$IPCADM" --root "$BATS_TEST_DIRNAME/../fixtures/modern" reap --yes
 	[ "$status" -eq 1 ]

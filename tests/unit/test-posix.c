@@ -127,6 +127,7 @@ static void test_fixture(void **state)
 	const char *ev;
 
 	(void)state;
+	ipcadm_ctx_set_all_visible(ctx, true); /* the fixture's PID namespace is not the host's */
 	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_POSIX_KINDS, 0, &snap), 0);
 	assert_int_equal(ipcadm_snapshot_count(snap, IPCADM_PSHM), 2); /* not sem.*, not sub/ */
 	assert_string_equal(ipcadm_snapshot_obj(snap, IPCADM_PSHM, 0)->name, "idle1");

@@ -15,6 +15,8 @@ static int setup(void **state)
 	static struct fx fx;
 
 	fx.ctx = fixture_ctx("holders");
+	/* the fixture runs in a PID namespace of its own (pid:[4026532001]) */
+	ipcadm_ctx_set_all_visible(fx.ctx, true);
 	assert_int_equal(ipcadm_snapshot_read(fx.ctx, IPCADM_ALL_KINDS, 0, &fx.snap), 0);
 	assert_int_equal(ipcadm_analyze(fx.ctx, fx.snap, 0, &fx.an), 0);
 	*state = &fx;
@@ -122,6 +124,30 @@ static void test_possible_holders(void **state)
 	assert_int_equal(verdict(fx, IPCADM_MSG, 1, &ev), IPCADM_ORPHANED);
 }
 
+/* Outside the initial PID namespace, without --all-visible, nothing is judged by the
+ * absence of a process: processes of other PID namespaces may share the IPC namespace. */
+static void test_pidns_blind_spot(void **state)
+{
+	struct ipcadm_ctx *ctx = fixture_ctx("holders");
+	struct ipcadm_snapshot *snap;
+	struct ipcadm_analysis *an;
+	const struct ipcadm_obj *o;
+	const char *ev;
+
+	(void)state;
+	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap), 0);
+	assert_int_equal(ipcadm_analyze(ctx, snap, 0, &an), 0);
+	o = ipcadm_snapshot_find(snap, IPCADM_MSG, 1); /* orphaned with --all-visible */
+	assert_int_equal(ipcadm_analysis_verdict(an, o, &ev), IPCADM_UNKNOWN_VERDICT);
+	assert_non_null(strstr(ev, "other PID namespaces"));
+	assert_non_null(strstr(ev, "--all-visible"));
+	o = ipcadm_snapshot_find(snap, IPCADM_SHM, 0); /* in use by its own evidence */
+	assert_int_equal(ipcadm_analysis_verdict(an, o, &ev), IPCADM_IN_USE);
+	ipcadm_analysis_free(an);
+	ipcadm_snapshot_free(snap);
+	ipcadm_ctx_free(ctx);
+}
+
 static void test_foreign_object(void **state)
 {
 	struct fx *fx = *state;
@@ -141,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_keyed_idle_and_invisible_creator),
 		cmocka_unit_test(test_waiters),
 		cmocka_unit_test(test_possible_holders),
+		cmocka_unit_test(test_pidns_blind_spot),
 		cmocka_unit_test(test_foreign_object),
 	};
 
