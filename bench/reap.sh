@@ -55,8 +55,8 @@ echo "reap: $SEMS orphaned semaphore arrays (owner uid $OWNER, creator exited), 
 	"other processes; median of $N runs, the state rebuilt before each"
 # Each run must remove every array, or its time means nothing.
 rebuild
-would=$("$IPCADM" reap | grep -c '^would remove' || true)
-"$IPCADM" reap --yes --log "$BENCH_TMP/log" >/dev/null
+would=$("$IPCADM" reap --all-visible | grep -c '^would remove' || true)
+"$IPCADM" reap --all-visible --yes --log "$BENCH_TMP/log" >/dev/null
 left_reap=$(arrays)
 rebuild
 ipcrm --all=sem
@@ -65,13 +65,13 @@ echo "  seen: the dry run would remove $would; left after reap --yes: $left_reap
 	"after ipcrm --all=sem: $left_ipcrm"
 
 ipcrm_t=$(bench_median "$N" rebuild "ipcrm --all=sem")
-reap_t=$(bench_median "$N" rebuild "$IPCADM reap --yes")
+reap_t=$(bench_median "$N" rebuild "$IPCADM reap --all-visible --yes")
 # Leaks are older than the second they are read in; arrays made in that very second need
 # each semaphore's pid read again before removal (lib/remove.c), one call more each.
-aged_t=$(bench_median "$N" "rebuild; sleep 1.1" "$IPCADM reap --yes")
-log_t=$(bench_median "$N" rebuild "$IPCADM reap --yes --log $BENCH_TMP/log")
+aged_t=$(bench_median "$N" "rebuild; sleep 1.1" "$IPCADM reap --all-visible --yes")
+log_t=$(bench_median "$N" rebuild "$IPCADM reap --all-visible --yes --log $BENCH_TMP/log")
 rebuild
-dry_t=$(bench_median "$N" "" "$IPCADM reap")
+dry_t=$(bench_median "$N" "" "$IPCADM reap --all-visible")
 
 echo "                                           wall (s)   cpu (s)"
 bench_row "ipcrm --all=sem" "$ipcrm_t"
