@@ -348,6 +348,11 @@ void ipcadm_analysis_free(struct ipcadm_analysis *a);
 /* The verdict of an object of the snapshot, and a one-line evidence sentence. */
 enum ipcadm_verdict ipcadm_analysis_verdict(const struct ipcadm_analysis *a,
 					    const struct ipcadm_obj *o, const char **evidence);
+/* A segment with nattch 0 whose live last user detached it (shm_lpid): that process's
+ * PID, else 0. Such a segment is maybe-in-use, never in-use: its creator is dead, and the
+ * last user (an X server that attached a killed MIT-SHM client's segment) may attach it
+ * again, or may never. */
+pid_t ipcadm_analysis_detached_by(const struct ipcadm_analysis *a, const struct ipcadm_obj *o);
 /* The holders of an object; returns how many. */
 size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 			       const struct ipcadm_holder **holders);

@@ -150,6 +150,13 @@ enum ipcadm_verdict ipcadm_analysis_verdict(const struct ipcadm_analysis *a,
 	return info->verdict;
 }
 
+pid_t ipcadm_analysis_detached_by(const struct ipcadm_analysis *a, const struct ipcadm_obj *o)
+{
+	const struct obj_info *info = info_of(a, o);
+
+	return info ? info->detached_by : 0;
+}
+
 size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 			       const struct ipcadm_holder **holders)
 {

@@ -15,6 +15,7 @@ struct obj_info {
 	uint64_t maps_found; /* mappings found in maps (shm) */
 	bool waiters; /* a process was found blocked on it */
 	bool own_evidence; /* in use by its own evidence (not a companion) */
+	pid_t detached_by; /* shm: the live last user that detached it (maybe-in-use) */
 };
 
 struct holder_rec {

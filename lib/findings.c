@@ -879,7 +879,42 @@ static void shm_dest_finding(struct builder *b)
 struct leak {
 	uint64_t count, bytes, rss, swap, sems, msgs;
 	uint64_t idle, idle_rss, idle_swap, unknown;
+	uint64_t detached, detached_bytes; /* segments detached by a live last user */
+	pid_t detachers[3]; /* the first few such users */
+	size_t ndetachers;
 };
+
+/* A segment whose creator is dead and whose live last user detached it: counted apart
+ * from the leaks (it is maybe-in-use), with the users named. */
+static void count_detached(const struct builder *b, const struct ipcadm_obj *o, struct leak *lk)
+{
+	pid_t pid = b->an ? ipcadm_analysis_detached_by(b->an, o) : 0;
+	size_t i;
+
+	if (pid == 0)
+		return;
+	lk->detached++;
+	lk->detached_bytes += o->size;
+	for (i = 0; i < lk->ndetachers && lk->detachers[i] != pid; i++)
+		;
+	if (i == lk->ndetachers && i < sizeof(lk->detachers) / sizeof(lk->detachers[0]))
+		lk->detachers[lk->ndetachers++] = pid;
+}
+
+/* "101 (Xorg)": the command from the segment's holder records. */
+static const char *detacher_name(struct builder *b, pid_t pid)
+{
+	for (size_t i = 0; i < ipcadm_snapshot_count(b->snap, IPCADM_SHM); i++) {
+		const struct ipcadm_obj *o = ipcadm_snapshot_obj(b->snap, IPCADM_SHM, i);
+		const struct ipcadm_holder *h;
+		size_t n = ipcadm_analysis_holders(b->an, o, &h);
+
+		for (size_t k = 0; k < n; k++)
+			if (h[k].pid == pid && h[k].comm)
+				return pool_printf(b, "%d (%s)", (int)pid, h[k].comm);
+	}
+	return pool_printf(b, "%d", (int)pid);
+}
 
 static bool leaked(const struct builder *b, const struct ipcadm_obj *o, const char **ev)
 {
@@ -916,6 +951,8 @@ static void leak_finding(struct builder *b, enum ipcadm_kind k, uint64_t *shm_le
 		}
 		if (b->an && v == IPCADM_UNKNOWN_VERDICT)
 			lk.unknown++;
+		if (k == IPCADM_SHM)
+			count_detached(b, o, &lk);
 		if (!leaked(b, o, &ev))
 			continue;
 		lk.count++;
@@ -970,6 +1007,18 @@ static void leak_finding(struct builder *b, enum ipcadm_kind k, uint64_t *shm_le
 	else if (lk.idle)
 		detail(b, fi, "%llu idle keyed %s: a program may come back for them by key",
 		       (unsigned long long)lk.idle, plural(k, lk.idle));
+	if (lk.detached) {
+		char who[160] = "";
+		size_t w = 0;
+
+		for (size_t i = 0; i < lk.ndetachers && w < sizeof(who); i++)
+			w += (size_t)snprintf(who + w, sizeof(who) - w, "%s%s", i ? ", " : "",
+					      detacher_name(b, lk.detachers[i]));
+		detail(b, fi, "%llu %s, %s, detached by a live process: probably left by killed "
+			      "clients of %s (maybe-in-use: never reaped)",
+		       (unsigned long long)lk.detached, plural(k, lk.detached),
+		       human(lk.detached_bytes).s, who);
+	}
 	if (lk.unknown)
 		detail(b, fi, "%llu %s could not be judged (verdict unknown): never reaped",
 		       (unsigned long long)lk.unknown, plural(k, lk.unknown));

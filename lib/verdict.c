@@ -225,12 +225,14 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 		      struct judgement *j)
 {
 	struct obj_info *info = &a->info[IPCADM_SHM][idx];
-	bool used = false;
 	int64_t last = max64(o->atime, o->dtime);
+	const struct proc *lu = NULL;
+	bool creator;
 	struct sbuf b;
 
-	used |= live_pid(a, IPCADM_SHM, idx, o->cpid, o->ctime, IPCADM_HOLD_CREATOR);
-	used |= live_pid(a, IPCADM_SHM, idx, o->lpid, last, IPCADM_HOLD_LAST_OP);
+	creator = live_pid(a, IPCADM_SHM, idx, o->cpid, o->ctime, IPCADM_HOLD_CREATOR);
+	if (live_pid(a, IPCADM_SHM, idx, o->lpid, last, IPCADM_HOLD_LAST_OP))
+		lu = procs_find(&a->procs, o->lpid);
 	if (o->nattch > 0 || info->maps_found > 0) {
 		j->v = IPCADM_IN_USE;
 		if (o->nattch > info->maps_found)
@@ -240,7 +242,7 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 				 (unsigned long long)o->nattch);
 		return;
 	}
-	if (used) {
+	if (creator) { /* it knows the ID and may attach again */
 		j->v = IPCADM_IN_USE;
 		return;
 	}
@@ -257,6 +259,18 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	}
 	facts_key(&b, j, o, ", nattch 0");
 	describe_dead(a, &b, "creator", o->cpid);
+	if (lu) {
+		/* With nattch 0 the last operation was a detach (shmdt, exit, exec): the live
+		 * last user no longer maps it but knows its ID and may attach again, as an X
+		 * server does with the segments of its MIT-SHM clients. No proof of use. */
+		sbuf_label_i64(&b, "; last detached by ", lu->pid);
+		sbuf_puts(&b, " (");
+		sbuf_puts(&b, lu->comm);
+		sbuf_puts(&b, "), which no longer maps it");
+		info->detached_by = lu->pid;
+		j->v = IPCADM_MAYBE_IN_USE;
+		return;
+	}
 	if (o->lpid != o->cpid)
 		describe_dead(a, &b, "last user", o->lpid);
 	j->v = o->key != 0 ? IPCADM_IDLE : IPCADM_ORPHANED;

@@ -172,3 +172,26 @@ T=$(mktemp -d)
 		kill $(cat /dev/shm/t/pids)'
 	ok
 }
+
+@test "a live last user that detached is no proof of use: maybe-in-use, counted apart by the doctor" {
+	run ns "$PRELUDE"'
+		# a client (uid 4242) makes a private segment and is killed; the server, alive,
+		# had attached it and detached it when the client went away (X and MIT-SHM)
+		id=$(as_user $IPCTOOL shm-create 0 12288 600)
+		$IPCTOOL shm-visit $id 120 >$T/x & x=$!
+		ready $T/x
+		want "$(verdict shm $id)" maybe-in-use
+		ev=$(evidence shm $id)
+		[[ "$ev" == *"creator "*" exited; last detached by $x (ipctool), which no longer maps it"* ]] || { echo "$ev"; exit 1; }
+		"$IPCADM" reap --all-visible --yes >$T/out || true
+		want "$("$IPCADM" list --all-visible -J -o ID shm | jq -r ".shm[].id")" $id "$(cat $T/out)"
+		"$IPCADM" doctor --all-visible >$T/doc || true
+		grep -q "1 orphaned segment\|no orphaned segments" $T/doc
+		grep -q "1 segment, 12K, detached by a live process: probably left by killed clients of $x (ipctool)" $T/doc || { cat $T/doc; exit 1; }
+		# once the server is gone too, nothing can come back for it
+		stop $x
+		want "$(verdict shm $id)" orphaned
+		echo done'
+	ok
+	[ "${lines[-1]}" = done ]
+}

@@ -26,6 +26,8 @@
  * Holders stay until killed, or until SECONDS pass (then exit 0). They print "ready" and
  * flush stdout once they hold the object:
  *   shm-attach ID [ro] [SECONDS]    shmat (SHM_RDONLY with "ro")
+ *   shm-visit ID [SECONDS]          shmat then shmdt, then stays alive as the segment's
+ *                                   last user (an X server after a client went away)
  *   sem-wait ID SEMNUM [SECONDS]    blocks in semop decrementing SEMNUM by 1; "ready" is
  *                                   printed once the kernel has it waiting (ncnt counts it);
  *                                   if the operation completes, prints "done", exits 0
@@ -432,6 +434,23 @@ static int do_shm_attach(int argc, char **argv)
 	hold_forever();
 }
 
+static int do_shm_visit(int argc, char **argv)
+{
+	void *p;
+	int id;
+
+	need(argc, 2, 3, "shm-visit ID [SECONDS]");
+	id = arg_id(argv[1]);
+	hold_for(argc == 3 ? argv[2] : NULL);
+	p = shmat(id, NULL, 0);
+	if (p == (void *)-1)
+		fail("cannot attach shm %d", id);
+	if (shmdt(p) < 0)
+		fail("cannot detach shm %d", id);
+	ready();
+	hold_forever();
+}
+
 /* The blocking holders: a watcher thread prints "ready" once /proc shows the main thread
  * asleep in the expected system call on the object, so a test never sees it early. */
 struct watch {
@@ -587,6 +606,7 @@ int main(int argc, char **argv)
 		{ "msg-send", do_msg_send },	{ "shm-lock", do_shm_lock },
 		{ "shm-write", do_shm_write },	{ "shm-read", do_shm_read },
 		{ "rm", do_rm },		{ "shm-attach", do_shm_attach },
+		{ "shm-visit", do_shm_visit },
 		{ "sem-wait", do_sem_wait },	{ "msg-wait", do_msg_wait },
 		{ "fill", do_fill },		{ "drop-to", do_drop_to },
 	};
