@@ -1,5 +1,6 @@
 /* cmd-metrics.c: `ipcadm metrics`: usage, limits, verdicts and the doctor's status in the
  * Prometheus text format; --textfile DIR writes it atomically for node_exporter. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -80,7 +81,26 @@ struct verdict_sums {
 	uint64_t objects[IPCADM_NALL_KINDS][IPCADM_UNKNOWN_VERDICT + 1];
 	uint64_t rss[IPCADM_UNKNOWN_VERDICT + 1], swap[IPCADM_UNKNOWN_VERDICT + 1];
 	uint64_t size[IPCADM_UNKNOWN_VERDICT + 1];
+	struct { /* orphaned POSIX objects by the program that generated their names */
+		const char *program;
+		uint64_t objects, bytes;
+	} prog[8];
+	size_t nprog;
 };
+
+static void sum_program(struct verdict_sums *s, const char *program, uint64_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < s->nprog && strcmp(s->prog[i].program, program) != 0; i++)
+		;
+	if (i == sizeof(s->prog) / sizeof(s->prog[0]))
+		i--, program = "other"; /* more programs than rows: the last row takes the rest */
+	if (i == s->nprog)
+		s->prog[s->nprog++].program = program;
+	s->prog[i].objects++;
+	s->prog[i].bytes += bytes;
+}
 
 static void sum_verdicts(const struct ipcadm_snapshot *snap, const struct ipcadm_analysis *an,
 			 struct verdict_sums *s)
@@ -92,6 +112,9 @@ static void sum_verdicts(const struct ipcadm_snapshot *snap, const struct ipcadm
 			enum ipcadm_verdict v = ipcadm_analysis_verdict(an, o, NULL);
 
 			s->objects[k][v]++;
+			if (IPCADM_IS_POSIX(k) && v == IPCADM_ORPHANED &&
+			    ipcadm_analysis_program(an, o))
+				sum_program(s, ipcadm_analysis_program(an, o), o->alloc);
 			if (k != IPCADM_SHM)
 				continue;
 			s->size[v] += o->size;
@@ -99,6 +122,19 @@ static void sum_verdicts(const struct ipcadm_snapshot *snap, const struct ipcadm
 			s->swap[v] += o->swap == IPCADM_UNKNOWN ? 0 : o->swap;
 		}
 	}
+}
+
+/* A program name (a names.conf token) as a label value: only [A-Za-z0-9_.+-] kept. */
+static const char *prom_label(const char *name)
+{
+	static char buf[33];
+	size_t i;
+
+	for (i = 0; name[i] && i < sizeof(buf) - 1; i++)
+		buf[i] = (isalnum((unsigned char)name[i]) || strchr("_.+-", name[i])) ? name[i]
+										       : '_';
+	buf[i] = '\0';
+	return buf;
 }
 
 static void write_verdicts(struct obuf *o, const struct verdict_sums *s, const bool *read_ok)
@@ -130,6 +166,18 @@ static void write_verdicts(struct obuf *o, const struct verdict_sums *s, const b
 	gauge(o, shm_names[2][0], shm_names[2][1], s->swap[IPCADM_ORPHANED]);
 	gauge(o, shm_names[3][0], shm_names[3][1], s->rss[IPCADM_IDLE]);
 	gauge(o, shm_names[4][0], shm_names[4][1], s->swap[IPCADM_IDLE]);
+	head(o, "ipcadm_posix_orphaned_objects",
+	     "Orphaned POSIX objects, by the program that generated their names.");
+	for (size_t i = 0; i < s->nprog; i++) {
+		snprintf(labels, sizeof(labels), "program=\"%s\"", prom_label(s->prog[i].program));
+		sample(o, "ipcadm_posix_orphaned_objects", labels, s->prog[i].objects);
+	}
+	head(o, "ipcadm_posix_orphaned_bytes",
+	     "Bytes of /dev/shm that orphaned POSIX objects hold, by program.");
+	for (size_t i = 0; i < s->nprog; i++) {
+		snprintf(labels, sizeof(labels), "program=\"%s\"", prom_label(s->prog[i].program));
+		sample(o, "ipcadm_posix_orphaned_bytes", labels, s->prog[i].bytes);
+	}
 }
 
 static void write_findings(struct obuf *o, const struct ipcadm_findings *f)

@@ -37,8 +37,10 @@ static void reap_help(void)
 	       "gone, private arrays and queues that no live process can hold. Without\n"
 	       "--yes, only lists what would be removed and why. Each object is read again\n"
 	       "right before removal and skipped if anything changed.\n"
-	       "POSIX objects (never orphaned: a name is a key) are removed only with\n"
-	       "--include-idle and either --name or a POSIX kind in --kind.\n\n"
+	       "POSIX objects whose name a library generates (Python's psm_*) are orphaned\n"
+	       "when no process of that program can hold them; other names are keys: those\n"
+	       "idle objects are removed only with --include-idle and either --name or a\n"
+	       "POSIX kind in --kind.\n\n"
 	       "Options:\n"
 	       "  -y, --yes                remove (otherwise a dry run)\n"
 	       "      --dry-run            list only (the default)\n"
@@ -60,7 +62,7 @@ static bool selected(const struct reap_opts *o, const struct ipcadm_obj *obj,
 {
 	if (v != IPCADM_ORPHANED && !(o->include_idle && v == IPCADM_IDLE))
 		return false;
-	if (IPCADM_IS_POSIX(obj->kind) && !o->name && !o->posix_asked)
+	if (IPCADM_IS_POSIX(obj->kind) && v == IPCADM_IDLE && !o->name && !o->posix_asked)
 		return false; /* idle POSIX objects only when picked by name or kind */
 	if (o->name && (!obj->name || fnmatch(o->name, obj->name, 0) != 0))
 		return false;
@@ -408,9 +410,6 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("reap", "unexpected argument '%s'", argv[optind]);
 	if (dry)
 		o.yes = false;
-	if (o.name && !o.include_idle)
-		return usage_error("reap", "--name selects POSIX objects, which are never orphaned "
-					   "(a name is a key): add --include-idle");
 	if (o.yes && !ipcadm_ctx_is_live(ctx)) {
 		errorx("cannot remove objects of a copied tree ('%s')", ipcadm_ctx_root(ctx));
 		return 1;
@@ -430,11 +429,7 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 	}
 	/* Every kind is analysed (companions), whatever --kind selects for removal. */
-	/* POSIX objects are read only when they can be selected (see selected()). */
-	r = ns_set_read(ctx, &nss,
-			IPCADM_ALL_KINDS | (o.include_idle && (o.name || o.posix_asked)
-						    ? (o.kinds & IPCADM_POSIX_KINDS)
-						    : 0),
+	r = ns_set_read(ctx, &nss, IPCADM_ALL_KINDS | (o.kinds & IPCADM_POSIX_KINDS),
 			IPCADM_READ_SEMPIDS, 0, &set);
 	if (set.n == 0)
 		goto out;

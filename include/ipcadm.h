@@ -353,6 +353,9 @@ enum ipcadm_verdict ipcadm_analysis_verdict(const struct ipcadm_analysis *a,
  * last user (an X server that attached a killed MIT-SHM client's segment) may attach it
  * again, or may never. */
 pid_t ipcadm_analysis_detached_by(const struct ipcadm_analysis *a, const struct ipcadm_obj *o);
+/* The program that generates a POSIX object's name for its own use ("python" for
+ * psm_XXXXXXXX; see ipcadm(8), "GENERATED NAMES"), or NULL for a name that is a key. */
+const char *ipcadm_analysis_program(const struct ipcadm_analysis *a, const struct ipcadm_obj *o);
 /* The holders of an object; returns how many. */
 size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 			       const struct ipcadm_holder **holders);

@@ -90,8 +90,14 @@ int ipcadm_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
 		r = posix_holders_scan(ctx, a);
 	if (r == 0 && !(flags & IPCADM_ANALYZE_NO_VERDICTS))
 		r = verdicts_judge(a);
-	if (r == 0 && !(flags & IPCADM_ANALYZE_NO_VERDICTS))
-		posix_judge(a);
+	if (r == 0 && !(flags & IPCADM_ANALYZE_NO_VERDICTS)) {
+		int e = name_rules_load(ctx, &a->names); /* a bad file: its line in evidence */
+
+		if (e < 0 && e != -EBADMSG)
+			r = e;
+		else
+			posix_judge(a);
+	}
 	if (r == 0)
 		r = holders_finish(a);
 	for (int k = 0; r == 0 && !a->holders_only && k < IPCADM_NALL_KINDS; k++)
@@ -114,6 +120,7 @@ void ipcadm_analysis_free(struct ipcadm_analysis *a)
 	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		free(a->info[k]);
 	procs_release(&a->procs);
+	name_rules_release(&a->names);
 	free(a->recs.v);
 	free(a->holders);
 	free(a->text);
@@ -155,6 +162,13 @@ pid_t ipcadm_analysis_detached_by(const struct ipcadm_analysis *a, const struct 
 	const struct obj_info *info = info_of(a, o);
 
 	return info ? info->detached_by : 0;
+}
+
+const char *ipcadm_analysis_program(const struct ipcadm_analysis *a, const struct ipcadm_obj *o)
+{
+	const struct obj_info *info = info_of(a, o);
+
+	return info && info->rule ? info->rule->program : NULL;
 }
 
 size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,

@@ -3,6 +3,7 @@
 #ifndef IPCADM_ANALYSIS_H
 #define IPCADM_ANALYSIS_H
 
+#include "posix-names.h"
 #include "procscan.h"
 
 /* Seconds of clock granularity and daemonizing allowed between times (DESIGN.md). */
@@ -16,6 +17,7 @@ struct obj_info {
 	bool waiters; /* a process was found blocked on it */
 	bool own_evidence; /* in use by its own evidence (not a companion) */
 	pid_t detached_by; /* shm: the live last user that detached it (maybe-in-use) */
+	const struct name_rule *rule; /* POSIX: the generated-name rule its name matches */
 };
 
 struct holder_rec {
@@ -43,6 +45,7 @@ struct ipcadm_analysis {
 	size_t syscall_unreadable; /* processes whose syscall could not be read */
 	bool scanned_syscalls;
 	size_t posix_unreadable; /* processes whose maps or fds could not be read */
+	struct name_rules names; /* generated POSIX names: the admin's (names.conf) */
 };
 
 /* Adds how to the holder record of (kind, idx, p), creating it if needed. */
@@ -66,5 +69,9 @@ const struct proc *analysis_alive(const struct ipcadm_analysis *a, pid_t pid, in
 int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a);
 int holders_finish(struct ipcadm_analysis *a);
 int verdicts_judge(struct ipcadm_analysis *a);
+/* Judges each POSIX object: in-use when held, unknown when a process could not be read;
+ * a name a library generates is private (orphaned or maybe-in-use by its program's
+ * processes); any other name is a key (idle). */
+void posix_judge(struct ipcadm_analysis *a);
 
 #endif

@@ -1046,10 +1046,84 @@ static void rmid_forced_finding(struct builder *b, uint64_t leaks)
 	sysctl_remedies(b, fi, "shm_rmid_forced", "1", false);
 }
 
-/* ---- POSIX: the /dev/shm tmpfs and fs.mqueue.queues_max ---- */
+/* ---- POSIX: leaks of generated names, the /dev/shm tmpfs and fs.mqueue.queues_max ---- */
+
+struct posix_group {
+	const char *program;
+	uid_t uid;
+	uint64_t n[IPCADM_NALL_KINDS], bytes;
+	unsigned int kinds; /* IPCADM_KIND_BIT()s */
+};
+
+/* Orphaned POSIX objects (names a library generates, no process of it left), grouped by
+ * program and owner, with the /dev/shm memory they hold and the reap that removes them. */
+static void posix_leak_finding(struct builder *b)
+{
+	struct posix_group g[8];
+	size_t ng = 0, fi, named = 0;
+	uint64_t total = 0, bytes = 0;
+
+	if (b->an == NULL)
+		return;
+	fi = finding_new(b, IPCADM_FINDING_LEAKED, IPCADM_SEV_OK, "leaked-posix", IPCADM_PSHM);
+	if (fi == SIZE_MAX)
+		return;
+	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(b->snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(b->snap, k, i);
+			const char *prog = ipcadm_analysis_program(b->an, o), *ev;
+			size_t j;
+
+			if (verdict_of(b, o, &ev) != IPCADM_ORPHANED || prog == NULL)
+				continue;
+			total++;
+			bytes += o->alloc;
+			if (named++ < b->o.max_objects)
+				detail(b, fi, "%s /%s of uid %u, %s: %s", ipcadm_kind_name(k), o->name,
+				       (unsigned)o->uid, human(o->alloc).s, ev ? ev : "");
+			for (j = 0; j < ng && (g[j].uid != o->uid || strcmp(g[j].program, prog));
+			     j++)
+				;
+			if (j == ng && ng == sizeof(g) / sizeof(g[0]))
+				continue; /* counted in the total, not grouped */
+			if (j == ng)
+				g[ng++] = (struct posix_group){ .program = prog, .uid = o->uid };
+			g[j].n[k]++;
+			g[j].bytes += o->alloc;
+			g[j].kinds |= IPCADM_KIND_BIT(k);
+		}
+	}
+	if (named > b->o.max_objects)
+		detail(b, fi, "and %llu more", (unsigned long long)(named - b->o.max_objects));
+	item(b, fi)->pub.used = total;
+	if (total == 0) {
+		summary(b, fi, "no orphaned POSIX objects");
+		return;
+	}
+	item(b, fi)->pub.severity = IPCADM_SEV_WARNING;
+	summary(b, fi, "%llu orphaned POSIX %s hold %s of /dev/shm: names a program made for "
+		       "its own use, and no process of it is left",
+		(unsigned long long)total, total == 1 ? "object" : "objects", human(bytes).s);
+	for (size_t j = 0; j < ng; j++) {
+		char kinds[32] = "";
+		size_t w = 0;
+
+		for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
+			if (g[j].kinds & IPCADM_KIND_BIT(k))
+				w += (size_t)snprintf(kinds + w, sizeof(kinds) - w, "%s%s",
+						      w ? "," : "", ipcadm_kind_name(k));
+		detail(b, fi, "%s of uid %u: %llu shared memory, %llu semaphores, %llu queues (%s)",
+		       g[j].program, (unsigned)g[j].uid, (unsigned long long)g[j].n[IPCADM_PSHM],
+		       (unsigned long long)g[j].n[IPCADM_PSEM],
+		       (unsigned long long)g[j].n[IPCADM_PMQ], human(g[j].bytes).s);
+		remedy(b, fi, "ipcadm reap%s --kind %s --owner %u --yes  # removes the orphaned "
+			      "POSIX objects of %s (uid %u)",
+		       reap_av(b), kinds, (unsigned)g[j].uid, g[j].program, (unsigned)g[j].uid);
+	}
+}
 
 /* The largest POSIX objects on /dev/shm, with their verdicts (a simple selection). */
-static void tmpfs_details(struct builder *b, size_t fi, bool *python_leak)
+static void tmpfs_details(struct builder *b, size_t fi)
 {
 	const struct ipcadm_obj *top[16];
 	size_t n = 0, max = b->o.max_objects < 16 ? b->o.max_objects : 16;
@@ -1059,8 +1133,6 @@ static void tmpfs_details(struct builder *b, size_t fi, bool *python_leak)
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(b->snap, k, i);
 			size_t j;
 
-			if (verdict_of(b, o, NULL) == IPCADM_IDLE && strncmp(o->name, "psm_", 4) == 0)
-				*python_leak = true;
 			if (n < max)
 				n++;
 			else if (o->alloc <= top[n - 1]->alloc)
@@ -1078,7 +1150,6 @@ static void tmpfs_details(struct builder *b, size_t fi, bool *python_leak)
 static void posix_findings(struct builder *b)
 {
 	const struct ipcadm_posix_limits *p = ipcadm_snapshot_posix_limits(b->snap);
-	bool python_leak = false;
 	double pct;
 	size_t fi;
 
@@ -1098,10 +1169,7 @@ static void posix_findings(struct builder *b)
 			    ipcadm_snapshot_count(b->snap, IPCADM_PSEM))
 				detail(b, fi, "POSIX shared memory and semaphores hold %s of it",
 				       human(p->shm_objs_alloc).s);
-			tmpfs_details(b, fi, &python_leak);
-			if (python_leak)
-				remedy(b, fi, "ipcadm reap%s --include-idle --kind pshm --name 'psm_*'  "
-					      "# Python multiprocessing segments nobody holds", reap_av(b));
+			tmpfs_details(b, fi);
 			remedy(b, fi, "ipcadm reap%s --include-idle --kind pshm,psem --name 'NAME*'  "
 				      "# idle objects you know are leaks", reap_av(b));
 			remedy(b, fi, "mount -o remount,size=%s /dev/shm  # a larger tmpfs (memory)",
@@ -1229,6 +1297,7 @@ int ipcadm_findings_build(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *
 	for (int k = 0; k < IPCADM_NKINDS; k++)
 		leak_finding(&b, (enum ipcadm_kind)k, &shm_leaks);
 	rmid_forced_finding(&b, shm_leaks);
+	posix_leak_finding(&b);
 	posix_findings(&b);
 	unreadable_findings(&b);
 	if (b.err) {

@@ -15,7 +15,7 @@
 
 #include "strutil.h"
 
-/* The initial namespaces' inode numbers (include/linux/proc_ns.h). */
+/* The filesystems remembered one by one before any device is matched. */
 #define MAX_DEVS 8
 
 struct pkey {
@@ -267,41 +267,6 @@ int posix_holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 	}
 	free(m.v);
 	return 0;
-}
-
-void posix_judge(struct ipcadm_analysis *a)
-{
-	const char *blind = analysis_blind_spot(a);
-
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
-		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
-			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
-			struct obj_info *info = &a->info[k][i];
-			char facts[256] = "";
-
-			if (info->maps_found > 0) {
-				info->verdict = IPCADM_IN_USE;
-				info->own_evidence = true;
-			} else if (a->posix_unreadable > 0 || blind) {
-				info->verdict = IPCADM_UNKNOWN_VERDICT;
-				if (blind)
-					snprintf(facts, sizeof(facts),
-						 "no process seen holding it, but %s", blind);
-				else
-					snprintf(facts, sizeof(facts),
-						 "no process seen holding it, but %zu could not be "
-						 "inspected",
-						 a->posix_unreadable);
-			} else {
-				info->verdict = IPCADM_IDLE;
-				snprintf(facts, sizeof(facts),
-					 "no process maps or opens it; its name is its key: a "
-					 "program may open it again%s",
-					 k == IPCADM_PMQ && o->cbytes ? "; messages are queued" : "");
-			}
-			info->evidence = analysis_text_copy(a, facts);
-		}
-	}
 }
 
 /* ---- the check right before a removal ---- */

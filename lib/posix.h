@@ -7,9 +7,6 @@
 
 /* Finds the processes that map or hold open each POSIX object of the snapshot. */
 int posix_holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a);
-/* Judges each POSIX object: in-use when held, unknown when a process could not be read,
- * else idle (its name is its key). */
-void posix_judge(struct ipcadm_analysis *a);
 /* Whether any process other than ours maps or holds open the file dev/ino right now. */
 bool posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino);
 

@@ -366,6 +366,102 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	private_rule(a, IPCADM_MSG, idx, o, dc, j);
 }
 
+/* ---- POSIX objects ---- */
+
+/* Processes of the rule's program that may hold a POSIX object it made for its own use:
+ * running as the owner (root ones for root's objects), started no later than its ctime
+ * plus the slack. The first few become possible holders; returns how many there are. */
+static size_t program_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			      const struct ipcadm_obj *o, const struct name_rule *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->procs.n; i++) {
+		struct proc *p = &a->procs.v[i];
+
+		if (proc_load(&a->procs, p, PROC_STAT | PROC_UIDS) < 0 || p->kthread ||
+		    p->pid == a->procs.self || !p->uids_known)
+			continue;
+		if (!runs_as(p, o->uid) && !(o->uid == 0 && is_root(p)))
+			continue;
+		if (!analysis_started_by(p, o->ctime) ||
+		    !name_rule_is_program(r, a->procs.procfd, p->pid, p->comm))
+			continue;
+		if (n++ < 5)
+			analysis_add_holder(a, kind, idx, p, IPCADM_HOLD_POSSIBLE);
+	}
+	return n;
+}
+
+static void judge_posix(struct ipcadm_analysis *a, enum ipcadm_kind k, size_t idx,
+			const struct ipcadm_obj *o, struct judgement *j)
+{
+	const char *blind = analysis_blind_spot(a);
+	const struct name_rule *r;
+	size_t n;
+
+	if (a->info[k][idx].maps_found > 0) {
+		j->v = IPCADM_IN_USE;
+		return;
+	}
+	j->v = IPCADM_UNKNOWN_VERDICT;
+	if (blind) {
+		snprintf(j->facts, sizeof(j->facts), "no process seen holding it, but %s", blind);
+		return;
+	}
+	if (a->posix_unreadable > 0) {
+		snprintf(j->facts, sizeof(j->facts),
+			 "no process seen holding it, but %zu could not be inspected",
+			 a->posix_unreadable);
+		return;
+	}
+	if (a->names.bad_line) {
+		snprintf(j->facts, sizeof(j->facts),
+			 "no process holds it, but %s line %zu is malformed, so whether a program "
+			 "made its name for its own use is not known", NAMES_CONF,
+			 a->names.bad_line);
+		return;
+	}
+	r = name_rules_match(&a->names, k, o->name);
+	if (r == NULL) {
+		j->v = IPCADM_IDLE;
+		snprintf(j->facts, sizeof(j->facts),
+			 "no process maps or opens it; its name is its key: a program may open "
+			 "it again%s", k == IPCADM_PMQ && o->cbytes ? "; messages are queued" : "");
+		return;
+	}
+	/* A generated name is known only to the program that made it and the processes it
+	 * told: private, like a System V key 0. */
+	a->info[k][idx].rule = r;
+	n = program_holders(a, k, idx, o, r);
+	j->v = n ? IPCADM_MAYBE_IN_USE : IPCADM_ORPHANED;
+	if (n)
+		snprintf(j->facts, sizeof(j->facts),
+			 "%s makes such names (%s) for its own use; nobody maps or opens it, but "
+			 "%zu %s process%s of its owner started before it", r->program, r->shown,
+			 n, r->program, n == 1 ? "" : "es");
+	else
+		snprintf(j->facts, sizeof(j->facts),
+			 "%s makes such names (%s) for its own use; nobody maps or opens it, and "
+			 "no %s process of its owner started before it", r->program, r->shown,
+			 r->program);
+}
+
+void posix_judge(struct ipcadm_analysis *a)
+{
+	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
+			struct judgement j = { .v = IPCADM_UNKNOWN_VERDICT };
+
+			judge_posix(a, (enum ipcadm_kind)k, i, ipcadm_snapshot_obj(a->snap, k, i),
+				    &j);
+			a->info[k][i].verdict = j.v;
+			a->info[k][i].own_evidence = j.v == IPCADM_IN_USE;
+			a->info[k][i].evidence = analysis_text_copy(a, j.facts);
+		}
+	}
+}
+
 /* ---- companions: objects made together with an in-use one ---- */
 
 struct made {

@@ -24,6 +24,7 @@ prometheus-node-exporter
 curl
 iproute2
 systemd
+python3
 "
 [ -z "${IPCADM_EXTRA_PACKAGES:-}" ] || PACKAGES="$PACKAGES $IPCADM_EXTRA_PACKAGES"
 # `deps.sh build`: only what building the program needs (make run).

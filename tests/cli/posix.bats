@@ -195,7 +195,7 @@ PY
 		grep -q "^CRITICAL  MQ_QUEUES_MAX: 3 of 3 POSIX message queues" <<<"$d"
 		grep -q "^WARNING   /dev/shm: 900K of 1M used (88%): a full tmpfs kills programs with SIGBUS on first touch" <<<"$d"
 		grep -q "pshm /psm_big holds 900K, idle" <<<"$d"
-		grep -q "ipcadm reap --all-visible --include-idle --kind pshm --name .psm_\*." <<<"$d"
+		grep -q "ipcadm reap --all-visible --include-idle --kind pshm,psem --name .NAME\*." <<<"$d"
 		f=$({ "$IPCADM" doctor --all-visible -J || true; } | jq -c ".findings[] | select(.name == \"dev-shm\")")
 		expect "$f" "[.severity, .type, .kind, .limit, .used] | map(tostring) | join(\" \")" "warning posix pshm 1048576 921600"'
 	ok
@@ -211,8 +211,68 @@ PY
 	run "$IPCADM" show --all-visible pshm a/b
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"invalid name 'a/b'"* ]]
-	run "$IPCADM" reap --all-visible --name "psm_*"
-	[ "$status" -eq 2 ]
 	run "$IPCADM" reap --all-visible -k pshm,bogus
 	[ "$status" -eq 2 ]
+}
+
+@test "posix verdicts: CPython's generated names of killed instances are orphaned and reaped by default; a live instance keeps its own" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		T=/dev/shm/t; chmod 777 $T
+		cat >$T/leak.py <<PY
+import multiprocessing as mp, time
+from multiprocessing import shared_memory, resource_tracker
+lock = mp.get_context("spawn").Lock()   # sem.mp-XXXXXXXX, unlinked only by its finalizer
+segs = [shared_memory.SharedMemory(create=True, size=8192) for _ in range(2)]
+resource_tracker.ensure_running()
+print(resource_tracker._resource_tracker._pid, flush=True)
+time.sleep(120)
+PY
+		cat >$T/keep.py <<PY
+import time
+from multiprocessing import shared_memory, resource_tracker
+held = shared_memory.SharedMemory(create=True, size=4096)
+later = shared_memory.SharedMemory(create=True, size=4096)
+later.close()   # unmapped, kept by its name for later
+resource_tracker.ensure_running()
+print(held.name, later.name, flush=True)
+time.sleep(120)
+PY
+		# two instances (uid 4242) killed with their resource trackers leak 2 segments and
+		# a lock each
+		for i in 1 2; do
+			$IPCTOOL drop-to 4242 4242 -- /usr/bin/python3 $T/leak.py >$T/l$i & py=$!
+			for j in $(seq 100); do [ -s $T/l$i ] && break; sleep 0.1; done
+			kill -KILL $py $(cat $T/l$i); wait $py 2>/dev/null || true
+		done
+		leaks=$(cd /dev/shm && ls | grep -v "^t$" | sed "s/^sem\.//" | sort | tr "\n" " ")
+		want "$(wc -w <<<"$leaks")" 6 "$leaks"
+		sleep 3   # past the slack: the live instance starts well after the leaks
+		setsid -f $IPCTOOL drop-to 4242 4242 -- /usr/bin/python3 $T/keep.py >$T/k
+		for j in $(seq 100); do [ -s $T/k ] && break; sleep 0.1; done
+		read held later <$T/k
+		j=$("$IPCADM" list --all-visible -J -o NAME,VERDICT,EVIDENCE pshm psem)
+		v() { jq -r "[.pshm[], .psem[]] | .[] | select(.name == \"$1\") | .$2" <<<"$j"; }
+		for n in $leaks; do want "$(v $n verdict)" orphaned "$j"; done
+		[[ "$(v ${leaks%% *} evidence)" == "python makes such names ("*") for its own use; nobody maps or opens it, and no python process of its owner started before it" ]]
+		want "$(v $held verdict)" in-use "$j"
+		want "$(v $later verdict)" maybe-in-use "$j"
+		[[ "$(v $later evidence)" == *"(python3) may hold it"*"python process"*"of its owner started before it" ]]
+		# the doctor names the leak, grouped by program, with the reap that removes it
+		"$IPCADM" doctor --all-visible >$T/doc || true
+		grep -q "^IPC WARNING: 6 orphaned POSIX objects hold" $T/doc
+		grep -q "python of uid 4242: 4 shared memory, 2 semaphores, 0 queues" $T/doc
+		grep -q "fix: ipcadm reap --all-visible --kind pshm,psem --owner 4242 --yes" $T/doc
+		m=$("$IPCADM" metrics --all-visible)
+		grep -qx "ipcadm_posix_orphaned_objects{program=\"python\"} 6" <<<"$m"
+		grep -q "^ipcadm_verdict_objects{kind=\"psem\",verdict=\"orphaned\"} 2$" <<<"$m"
+		# reap without flags removes the leaks and nothing of the live instance
+		"$IPCADM" reap --all-visible --yes >$T/out
+		tail -1 $T/out | grep -qx "6 removed, 0 skipped, 0 failed"
+		left=$(cd /dev/shm && ls | grep -v "^t$" | sort | tr "\n" " ")
+		want "$left" "$(printf "%s\n" $held $later | sort | tr "\n" " ")" "$(cat $T/out)"
+		"$IPCADM" doctor --all-visible | grep -q "no orphaned POSIX objects" || "$IPCADM" doctor --all-visible -q
+		echo done'
+	ok
+	[ "${lines[-1]}" = done ]
 }

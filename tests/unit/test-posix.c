@@ -1,6 +1,7 @@
 /* test-posix.c: the POSIX IPC parsers (queue file, mountinfo, fd links, maps) on buffers,
  * and a fixture tree read as a snapshot: names, kinds, queue attributes, holders, verdicts. */
 #include "fixture.h"
+#include "posix-names.h"
 
 #include <errno.h>
 
@@ -187,12 +188,59 @@ static void test_names(void **state)
 	assert_false(IPCADM_IS_POSIX(-1));
 }
 
+/* names.conf: the admin's rules come before the built-in ones; malformed lines are named. */
+static void test_names_conf(void **state)
+{
+	static const char conf[] = "# generated names\n"
+				   "pshm,psem jack-* jackd comm=jackd maps=libjack\n"
+				   "  pshm psm_* mypy exe=python3*\n";
+	static const char *const bad[] = {
+		"pshm x\n", /* too few fields */
+		"shm x prog\n", /* not a POSIX kind */
+		"pshm x prog comm=a comm=b\n", /* a field twice */
+		"pshm x prog user=a\n", /* an unknown field */
+		"pshm x prog comm=\n", /* an empty one */
+	};
+	struct name_rules rs = { 0 };
+	const struct name_rule *r;
+	size_t line = 0;
+
+	(void)state;
+	assert_int_equal(name_rules_parse(conf, sizeof(conf) - 1, &rs, &line), 0);
+	assert_int_equal(rs.n, 2);
+	r = name_rules_match(&rs, IPCADM_PSEM, "jack-sem");
+	assert_non_null(r);
+	assert_string_equal(r->program, "jackd");
+	assert_string_equal(r->maps, "libjack");
+	assert_null(name_rules_match(&rs, IPCADM_PMQ, "jack-q"));
+	r = name_rules_match(&rs, IPCADM_PSHM, "psm_0123abcd"); /* the admin's rule first */
+	assert_string_equal(r->program, "mypy");
+	name_rules_release(&rs);
+	/* the built-in rules: CPython's names, exactly */
+	assert_string_equal(name_rules_match(&rs, IPCADM_PSHM, "psm_0123abcd")->program, "python");
+	assert_null(name_rules_match(&rs, IPCADM_PSHM, "psm_0123abc"));
+	assert_null(name_rules_match(&rs, IPCADM_PSHM, "psm_0123ABCD"));
+	assert_null(name_rules_match(&rs, IPCADM_PSEM, "psm_0123abcd"));
+	assert_non_null(name_rules_match(&rs, IPCADM_PSEM, "mp-ab_9z0cd"));
+	assert_null(name_rules_match(&rs, IPCADM_PSEM, "mp-ab-9z0cd"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char buf[128];
+		int n = snprintf(buf, sizeof(buf), "# ok\npmq q* app\n%s", bad[i]);
+
+		memset(&rs, 0, sizeof(rs));
+		assert_int_equal(name_rules_parse(buf, (size_t)n, &rs, &line), -EBADMSG);
+		assert_int_equal(line, 3);
+		name_rules_release(&rs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mqueue_line), cmocka_unit_test(test_mountinfo),
 		cmocka_unit_test(test_fd_links),    cmocka_unit_test(test_maps),
 		cmocka_unit_test(test_fixture),	    cmocka_unit_test(test_names),
+		cmocka_unit_test(test_names_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
