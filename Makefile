@@ -21,7 +21,6 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
-PREFIX ?= /usr/local
 # The drop-in ipcs, ipcrm and ipcmk: symlinks; the program takes its personality from argv[0].
 COMPAT_NAMES := ipcs ipcrm ipcmk
 COMPAT_LINKS := $(COMPAT_NAMES:%=$(BUILD)/%)
@@ -64,9 +63,10 @@ $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/guard.h $(BUILD)/libipcadm.a
 
 MAN_SRC := $(wildcard man/*.scd)
 MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
-$(BUILD)/man/%: man/%.scd
+# The version goes into the page's footer (scdoc's preamble: name(section) "footer").
+$(BUILD)/man/%: man/%.scd VERSION
 	@mkdir -p $(dir $@)
-	@scdoc < $< > $@
+	@sed '1s/$$/ "ipcadm $(VERSION)"/' $< | scdoc > $@
 man: $(MAN_OUT)
 
 run:
@@ -136,6 +136,15 @@ fuzz: fuzz-build
 
 clean:
 	rm -rf $(BUILD)
+
+# --- Version and installation (the Debian package in debian/ runs this install with
+# PREFIX=/usr). VERSION is the one place the version is written: ipcadm -V, the
+# personalities' -V, the man page and debian/changelog (checked by a test) agree with it.
+VERSION := $(shell cat VERSION)
+CPPFLAGS += -DIPCADM_VERSION='"$(VERSION)"'
+$(BUILD)/cli/ipcadm.o $(BUILD)/cli/compat-util.o: VERSION
+
+PREFIX ?= /usr/local
 
 install: $(BUILD)/ipcadm man
 	install -D -m 755 $(BUILD)/ipcadm $(DESTDIR)$(PREFIX)/bin/ipcadm
