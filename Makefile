@@ -145,8 +145,24 @@ CPPFLAGS += -DIPCADM_VERSION='"$(VERSION)"'
 $(BUILD)/cli/ipcadm.o $(BUILD)/cli/compat-util.o: VERSION
 
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+# The drop-in ipcs, ipcrm, ipcmk: in a directory of their own, never beside util-linux's;
+# an admin who wants them puts it first on PATH.
+COMPATDIR ?= $(PREFIX)/lib/ipcadm/compat
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 install: $(BUILD)/ipcadm man
-	install -D -m 755 $(BUILD)/ipcadm $(DESTDIR)$(PREFIX)/bin/ipcadm
-	for n in $(COMPAT_NAMES); do ln -sfn ipcadm $(DESTDIR)$(PREFIX)/bin/$$n; done
-	install -D -m 644 $(BUILD)/man/ipcadm.8 $(DESTDIR)$(PREFIX)/share/man/man8/ipcadm.8
+	install -D -m 755 $(BUILD)/ipcadm $(DESTDIR)$(BINDIR)/ipcadm
+	install -d $(DESTDIR)$(COMPATDIR)
+	for n in $(COMPAT_NAMES); do ln -sfn $(BINDIR)/ipcadm $(DESTDIR)$(COMPATDIR)/$$n; done
+	install -D -m 644 $(BUILD)/man/ipcadm.8 $(DESTDIR)$(MANDIR)/man8/ipcadm.8
+	install -D -m 644 completions/ipcadm.bash $(DESTDIR)$(BASHCOMPDIR)/ipcadm
+	install -D -m 644 completions/_ipcadm $(DESTDIR)$(ZSHCOMPDIR)/_ipcadm
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in contrib/systemd/*.service contrib/systemd/*.timer; do \
+		sed 's|/usr/local/bin/ipcadm|$(BINDIR)/ipcadm|' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; \
+	done
