@@ -130,22 +130,23 @@ _ipcadm()
 			return
 			;;
 		--source)
-			COMPREPLY=($(compgen -W 'auto proc syscall' -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W 'auto proc syscall' -- "$cur")
 			return
 			;;
 		esac
 		$split && return
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$(cut -d' ' -f1 <<<"$opts")" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$(cut -d' ' -f1 <<<"$opts")" -- "$cur")
 		else
-			COMPREPLY=($(compgen -W "$(_ipcadm_section "$prog" -- Commands)" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$(_ipcadm_section "$prog" -- Commands)" -- "$cur")
 		fi
 		return
 	fi
 
 	opts=$(_ipcadm_opts "$prog" "$cmd")
 	local -a args=() ns_args=()
-	local takes_arg=" $(awk '$2 == "ARG" { printf "%s ", $1 }' <<<"$opts")"
+	local takes_arg
+	takes_arg=" $(awk '$2 == "ARG" { printf "%s ", $1 }' <<<"$opts")"
 	# The operands so far, past the options and their arguments; -A/-N are kept so that
 	# objects are read in the namespaces the command will look in.
 	for ((i = ci + 1; i < cword; i++)); do
@@ -178,7 +179,7 @@ _ipcadm()
 		return
 		;;
 	--time-format)
-		COMPREPLY=($(compgen -W 'short full iso' -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W 'short full iso' -- "$cur")
 		return
 		;;
 	-N | --namespace)
@@ -198,7 +199,7 @@ _ipcadm()
 		return
 		;;
 	-u | --owner)
-		COMPREPLY=($(compgen -u -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return
 		;;
 	esac
@@ -207,14 +208,14 @@ _ipcadm()
 	$split && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$(cut -d' ' -f1 <<<"$opts")" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$(cut -d' ' -f1 <<<"$opts")" -- "$cur")
 		return
 	fi
 
 	local sysv="shm sem msg" all="shm sem msg pshm psem pmq"
 	case $cmd in
 	list)
-		COMPREPLY=($(compgen -W "$all" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$all" -- "$cur")
 		;;
 	show | who | rm)
 		if ((${#args[@]} == 0)); then
@@ -223,7 +224,7 @@ _ipcadm()
 			elif [[ $cur == [0-9]* ]]; then
 				_ipcadm_objects ""
 			else
-				COMPREPLY=($(compgen -W "$all" -- "$cur"))
+				mapfile -t COMPREPLY < <(compgen -W "$all" -- "$cur")
 			fi
 		elif [[ $cmd == rm || ${#args[@]} == 1 ]]; then
 			case ${args[0]} in
@@ -232,10 +233,10 @@ _ipcadm()
 		fi
 		;;
 	mk)
-		((${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$all" -- "$cur"))
+		((${#args[@]} == 0)) && mapfile -t COMPREPLY < <(compgen -W "$all" -- "$cur")
 		;;
 	check)
-		((${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$sysv" -- "$cur"))
+		((${#args[@]} == 0)) && mapfile -t COMPREPLY < <(compgen -W "$sysv" -- "$cur")
 		;;
 	restore)
 		((${#args[@]} == 0)) && _filedir -d

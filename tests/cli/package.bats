@@ -47,7 +47,8 @@ collisions() {
 	[[ "$DEB" == */ipcadm_${VERSION}_*.deb ]]
 	# the build ran the unit tests
 	grep -q "^ok .*" "$BATS_FILE_TMPDIR/build.log"
-	! grep -q "^not ok" "$BATS_FILE_TMPDIR/build.log"
+	run grep -q "^not ok" "$BATS_FILE_TMPDIR/build.log"
+	[ "$status" -eq 1 ]
 	# and took dpkg-buildflags' hardening: bind now (LDFLAGS), the stack protector and
 	# fortified calls (CFLAGS, CPPFLAGS); none is the compiler's default on Debian
 	extract
@@ -88,7 +89,8 @@ collisions() {
 	dpkg-deb -e "$DEB" "$BATS_TEST_TMPDIR/control"
 	grep -q "deb-systemd-helper debian-installed 'ipcadm-metrics.timer'" \
 		"$BATS_TEST_TMPDIR/control/postinst"
-	! grep -q "deb-systemd-invoke start" "$BATS_TEST_TMPDIR/control/postinst"
+	run grep -q "deb-systemd-invoke start" "$BATS_TEST_TMPDIR/control/postinst"
+	[ "$status" -eq 1 ]
 	extract
 	grep -qx "ExecStart=/usr/bin/ipcadm metrics --textfile /var/lib/prometheus/node-exporter" \
 		"$X/lib/systemd/system/ipcadm-metrics.service"
@@ -98,7 +100,7 @@ collisions() {
 	run lintian --fail-on error "$DEB"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	! grep -q "^E:" <<<"$output"
+	[[ "$output" != *"E: "* ]]
 }
 
 @test "the extracted ipcadm runs: overview, list -J, the compat names" {
