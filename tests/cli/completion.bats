@@ -43,6 +43,7 @@ zoffers() {
 	run offers "$IPCADM reap --"
 	grep -qx -- --yes <<<"$output"
 	grep -qx -- --backup <<<"$output"
+	grep -qx -- --all-visible <<<"$output"
 	[[ "$output" != *--output* ]]
 	run offers "$IPCADM list -"
 	grep -qx -- -o <<<"$output"
@@ -139,7 +140,7 @@ zoffers() {
 		echo "pshm=$(drive "$IPCADM show pshm " | sort | tr "\n" ,)"
 		echo "psem=$(drive "$IPCADM who psem " | xargs)"
 		echo "slash=$(drive "$IPCADM show /" | sort | tr "\n" ,)"
-		echo "ns=$(drive "$IPCADM show -N 1 pmq " | xargs)"'
+		echo "ns=$(drive "$IPCADM show -N $$ pmq " | xargs)"'
 	[ "$status" -eq 0 ]
 	echo "$output"
 	sems=${output#*sems=}
@@ -196,7 +197,7 @@ zoffers() {
 		echo "sems=$(printf "%s\n" $a $b | sort | xargs)"
 		echo "show-sem=$(zsh -f "$COMPLETE_ZSH" "ipcadm show sem " | xargs)"
 		echo "pmq=$(zsh -f "$COMPLETE_ZSH" "ipcadm who pmq " | xargs)"
-		echo "ns=$(zsh -f "$COMPLETE_ZSH" "ipcadm show -N 1 sem " | xargs)"'
+		echo "ns=$(zsh -f "$COMPLETE_ZSH" "ipcadm show -N $$ sem " | xargs)"'
 	[ "$status" -eq 0 ]
 	sems=$(sed -n 's/^sems=//p' <<<"$output")
 	[[ "$sems" == [0-9]*" "[0-9]* ]]
