@@ -21,7 +21,6 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
-PREFIX ?= /usr/local
 # The drop-in ipcs, ipcrm and ipcmk: symlinks; the program takes its personality from argv[0].
 COMPAT_NAMES := ipcs ipcrm ipcmk
 COMPAT_LINKS := $(COMPAT_NAMES:%=$(BUILD)/%)
@@ -64,9 +63,10 @@ $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/guard.h $(BUILD)/libipcadm.a
 
 MAN_SRC := $(wildcard man/*.scd)
 MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
-$(BUILD)/man/%: man/%.scd
+# The version goes into the page's footer (scdoc's preamble: name(section) "footer").
+$(BUILD)/man/%: man/%.scd VERSION
 	@mkdir -p $(dir $@)
-	@scdoc < $< > $@
+	@sed '1s/$$/ "ipcadm $(VERSION)"/' $< | scdoc > $@
 man: $(MAN_OUT)
 
 run:
@@ -137,7 +137,32 @@ fuzz: fuzz-build
 clean:
 	rm -rf $(BUILD)
 
+# --- Version and installation (the Debian package in debian/ runs this install with
+# PREFIX=/usr). VERSION is the one place the version is written: ipcadm -V, the
+# personalities' -V, the man page and debian/changelog (checked by a test) agree with it.
+VERSION := $(shell cat VERSION)
+CPPFLAGS += -DIPCADM_VERSION='"$(VERSION)"'
+$(BUILD)/cli/ipcadm.o $(BUILD)/cli/compat-util.o: VERSION
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+# The drop-in ipcs, ipcrm, ipcmk: in a directory of their own, never beside util-linux's;
+# an admin who wants them puts it first on PATH.
+COMPATDIR ?= $(PREFIX)/lib/ipcadm/compat
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+
 install: $(BUILD)/ipcadm man
-	install -D -m 755 $(BUILD)/ipcadm $(DESTDIR)$(PREFIX)/bin/ipcadm
-	for n in $(COMPAT_NAMES); do ln -sfn ipcadm $(DESTDIR)$(PREFIX)/bin/$$n; done
-	install -D -m 644 $(BUILD)/man/ipcadm.8 $(DESTDIR)$(PREFIX)/share/man/man8/ipcadm.8
+	install -D -m 755 $(BUILD)/ipcadm $(DESTDIR)$(BINDIR)/ipcadm
+	install -d $(DESTDIR)$(COMPATDIR)
+	for n in $(COMPAT_NAMES); do ln -sfn $(BINDIR)/ipcadm $(DESTDIR)$(COMPATDIR)/$$n; done
+	install -D -m 644 $(BUILD)/man/ipcadm.8 $(DESTDIR)$(MANDIR)/man8/ipcadm.8
+	install -D -m 644 completions/ipcadm.bash $(DESTDIR)$(BASHCOMPDIR)/ipcadm
+	install -D -m 644 completions/_ipcadm $(DESTDIR)$(ZSHCOMPDIR)/_ipcadm
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in contrib/systemd/*.service contrib/systemd/*.timer; do \
+		sed 's|/usr/local/bin/ipcadm|$(BINDIR)/ipcadm|' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; \
+	done

@@ -13,10 +13,6 @@
 #include "ipcadm-cli.h"
 #include "obuf.h"
 
-#ifndef IPCADM_VERSION
-#define IPCADM_VERSION "0.1"
-#endif
-
 void compat_warnx(const char *fmt, ...)
 {
 	va_list ap;

@@ -10,6 +10,11 @@
 #include "ipcadm.h"
 #include "output.h"
 
+/* The version: the Makefile passes the VERSION file's (the one place it is written). */
+#ifndef IPCADM_VERSION
+#error "IPCADM_VERSION is not defined: build with the Makefile (it reads VERSION)"
+#endif
+
 /* Exit codes: 0 done, 1 failed, 2 misused. */
 #define EXIT_MISUSE 2
 

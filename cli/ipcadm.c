@@ -9,10 +9,6 @@
 #include "ipcadm-cli.h"
 #include "obuf.h"
 
-#ifndef IPCADM_VERSION
-#define IPCADM_VERSION "0.1"
-#endif
-
 static const struct cmd commands[] = {
 	{ "list", cmd_list, "list objects with every attribute" },
 	{ "show", cmd_show, "one object in full (semaphore values too)" },

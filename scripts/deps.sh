@@ -4,7 +4,8 @@
 # exact command and fails.
 set -eu
 
-# One package per line: the build, the test frameworks, the tools tests compare with.
+# One package per line: the build, the test frameworks, the tools tests compare with,
+# and what the package and completion tests build and drive.
 PACKAGES="
 gcc
 make
@@ -25,6 +26,13 @@ curl
 iproute2
 systemd
 python3
+dpkg-dev
+debhelper
+lintian
+pkg-config
+git
+bash-completion
+zsh
 "
 [ -z "${IPCADM_EXTRA_PACKAGES:-}" ] || PACKAGES="$PACKAGES $IPCADM_EXTRA_PACKAGES"
 # `deps.sh build`: only what building the program needs (make run).

@@ -32,7 +32,7 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 	[[ "$output" == *"fails=1"* ]]
 	run "$IPCADM_BUILD/ipcs" -V
 	[ "$status" -eq 0 ]
-	[ "$output" = "ipcs from ipcadm 0.1 (util-linux 2.38.1 compatible)" ]
+	[ "$output" = "ipcs from ipcadm $(cat "$BATS_TEST_DIRNAME/../../VERSION") (util-linux 2.38.1 compatible)" ]
 }
 
 @test "ipcs -s -p lists each semaphore's last operator (2.38 prints nothing)" {
