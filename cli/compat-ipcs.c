@@ -5,6 +5,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -50,53 +52,11 @@ static void ipcs_usage(void)
 		    progname);
 }
 
-/* A size with util-linux's units. Values above 64 bits (only SHMALL in bytes reaches
- * them) are printed exactly, where 2.38 printed a clamped 64-bit number. */
-static void human_u128(char *buf, size_t len, unsigned __int128 bytes)
-{
-	static const char letters[] = "BKMGTPEZY";
-	unsigned int exp = 0;
-	uint64_t whole, frac;
-
-	if (bytes <= UINT64_MAX) {
-		buf[fmt_size_human(buf, (uint64_t)bytes)] = '\0';
-		return;
-	}
-	while (exp < 80 && bytes >= ((unsigned __int128)1 << (exp + 10)))
-		exp += 10;
-	whole = (uint64_t)(bytes >> exp);
-	frac = (uint64_t)(((bytes & (((unsigned __int128)1 << exp) - 1)) >> (exp - 10)) * 1000 >>
-			  10);
-	frac = (frac + 50) / 100;
-	if (frac == 10) {
-		whole++;
-		frac = 0;
-	}
-	if (frac)
-		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", whole, frac, letters[exp / 10]);
-	else
-		snprintf(buf, len, "%" PRIu64 "%c", whole, letters[exp / 10]);
-}
-
-static void u128_dec(char *buf, size_t len, unsigned __int128 v)
-{
-	char tmp[48];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n && i + 1 < len; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n < len ? n : len - 1] = '\0';
-}
-
 /*
  * util-linux's ipc_print_size: an optional "MSG (bytes) = " label, the value in the
  * unit, padded to width (negative: left-aligned), then end.
  */
-static void print_size(enum unit unit, const char *msg, unsigned __int128 size, const char *end,
+static void print_size(enum unit unit, const char *msg, uint64_t size, const char *end,
 		       int width)
 {
 	char num[64];
@@ -112,9 +72,9 @@ static void print_size(enum unit unit, const char *msg, unsigned __int128 size, 
 	else
 		obuf_printf(out, "%s = ", msg);
 	if (unit == U_HUMAN)
-		human_u128(num, sizeof(num), size);
+		num[fmt_size_human(num, size)] = '\0';
 	else
-		u128_dec(num, sizeof(num), unit == U_KB ? size / 1024 : size);
+		snprintf(num, sizeof(num), "%" PRIu64, unit == U_KB ? size / 1024 : size);
 	obuf_printf(out, "%*s", width, num);
 	if (end)
 		obuf_puts(out, end);
@@ -247,16 +207,46 @@ static void do_msg(struct ipcs *s)
 	}
 }
 
+/*
+ * SHMALL, in pages; false when unknown. The library takes ULONG_MAX, a value the kernel
+ * accepts, for "unknown"; 2.38 prints it, so here the kernel's IPC_INFO (what 2.38 falls
+ * back on) tells whether the limit really is ULONG_MAX.
+ */
+static bool shm_limit_pages(const struct ipcadm_limits *lim, uint64_t *pages)
+{
+	struct shminfo info;
+
+	*pages = lim->shmall;
+	if (lim->shmall != IPCADM_UNKNOWN)
+		return true;
+	if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info) < 0)
+		return false;
+	*pages = info.shmall;
+	return true;
+}
+
+/*
+ * pages * unit, clamped as 2.38 clamps SHMALL's total where it passes 64 bits: to the
+ * largest multiple of unit (18446744073709551612 kbytes with 4 KiB pages). The exact
+ * figure is in `ipcadm limits`.
+ */
+static uint64_t clamped_product(uint64_t pages, uint64_t unit)
+{
+	if (unit && pages > UINT64_MAX / unit)
+		return UINT64_MAX - UINT64_MAX % unit;
+	return pages * unit;
+}
+
 static void do_shm(struct ipcs *s)
 {
 	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
 	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
-	uint64_t page = lim->page_size;
+	uint64_t page = lim->page_size, shmall;
 
 	switch (s->format) {
 	case F_LIMITS:
 		if (lim->shmmni == IPCADM_UNKNOWN || lim->shmmax == IPCADM_UNKNOWN ||
-		    lim->shmall == IPCADM_UNKNOWN) {
+		    !shm_limit_pages(lim, &shmall)) {
 			obuf_puts(out, "unable to fetch shared memory limits\n");
 			return;
 		}
@@ -265,13 +255,12 @@ static void do_shm(struct ipcs *s)
 			    lim->shmmni);
 		print_size(s->unit == U_DEFAULT ? U_KB : s->unit, "max seg size", lim->shmmax, "\n",
 			   0);
-		/* SHMALL pages in bytes can pass 64 bits: 128-bit arithmetic, no clamping. */
 		if (s->unit == U_KB || s->unit == U_DEFAULT)
 			print_size(U_DEFAULT, "max total shared memory (kbytes)",
-				   (unsigned __int128)lim->shmall * (page / 1024), "\n", 0);
+				   clamped_product(shmall, page / 1024), "\n", 0);
 		else
 			print_size(s->unit, "max total shared memory",
-				   (unsigned __int128)lim->shmall * page, "\n", 0);
+				   clamped_product(shmall, page), "\n", 0);
 		print_size(s->unit == U_DEFAULT ? U_BYTES : s->unit, "min seg size", 1, "\n", 0);
 		return;
 	case F_STATUS:
@@ -341,20 +330,6 @@ static void do_shm(struct ipcs *s)
 	}
 }
 
-/* 2.38 prints nothing at all for -s -p; here each semaphore's last operator. */
-static void sem_pids(struct ipcs *s, const struct ipcadm_obj *o)
-{
-	if (o->sems == NULL) {
-		print_owner(s, 10, o->id, o->uid);
-		obuf_printf(out, " %-10s %-10s\n", "-", "-");
-		return;
-	}
-	for (size_t j = 0; j < o->nsems; j++) {
-		print_owner(s, 10, o->id, o->uid);
-		obuf_printf(out, " %-10zu %-10d\n", j, (int)o->sems[j].pid);
-	}
-}
-
 static void do_sem(struct ipcs *s)
 {
 	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
@@ -395,10 +370,7 @@ static void do_sem(struct ipcs *s)
 			    "semid", "owner", "last-op", "last-changed");
 		break;
 	case F_PID:
-		obuf_printf(out, "------ Semaphore Last-op PIDs --------\n"
-				 "%-10s %-10s %-10s %-10s\n",
-			    "semid", "owner", "semnum", "lpid");
-		break;
+		return; /* 2.38 prints neither a header nor rows: the PIDs are in `ipcadm show` */
 	default:
 		obuf_printf(out, "------ Semaphore Arrays --------\n"
 				 "%-10s %-10s %-10s %-10s %-10s\n",
@@ -416,9 +388,6 @@ static void do_sem(struct ipcs *s)
 			print_owner(s, 8, o->id, o->uid);
 			obuf_printf(out, "  %-26.24s %-26.24s\n", full_time(o->otime, b1, true),
 				    full_time(o->ctime, b2, true));
-			break;
-		case F_PID:
-			sem_pids(s, o);
 			break;
 		default:
 			obuf_printf(out, "0x%08x ", (unsigned int)o->key);
@@ -472,11 +441,21 @@ static int print_shm(struct ipcs *s, int id)
 	return 0;
 }
 
+/* qbytes as 2.38 reads it: with IPC_STAT, which needs read permission; 0 without it. */
+static uint64_t msg_qbytes(int id)
+{
+	struct msqid_ds ds;
+
+	if (msgctl(id, IPC_STAT, &ds) < 0)
+		return 0;
+	return ds.msg_qbytes;
+}
+
 static int print_msg(struct ipcs *s, int id)
 {
 	struct ipcadm_obj o;
 	char b[32];
-	int r = read_one(s, IPCADM_MSG, id, IPCADM_READ_QBYTES, &o);
+	int r = read_one(s, IPCADM_MSG, id, 0, &o);
 
 	if (r <= 0)
 		return r;
@@ -486,8 +465,7 @@ static int print_msg(struct ipcs *s, int id)
 		    id, (unsigned int)o.uid, (unsigned int)o.gid, (unsigned int)o.cuid,
 		    (unsigned int)o.cgid, o.mode);
 	print_size(s->unit, s->unit == U_HUMAN ? "csize=" : "cbytes=", o.cbytes, "\t", 0);
-	print_size(s->unit, s->unit == U_HUMAN ? "qsize=" : "qbytes=",
-		   o.qbytes == IPCADM_UNKNOWN ? 0 : o.qbytes, "\t", 0);
+	print_size(s->unit, s->unit == U_HUMAN ? "qsize=" : "qbytes=", msg_qbytes(id), "\t", 0);
 	obuf_printf(out, "qnum=%" PRId64 "\tlspid=%d\tlrpid=%d\n", (int64_t)o.qnum, (int)o.lspid,
 		    (int)o.lrpid);
 	obuf_printf(out, "send_time=%-26.24s\n", full_time(o.stime, b, true));
@@ -553,8 +531,6 @@ static int run(struct ipcs *s, bool msg, bool shm, bool sem, bool specific, int 
 		kinds |= IPCADM_KIND_BIT(IPCADM_SHM);
 	if (sem)
 		kinds |= IPCADM_KIND_BIT(IPCADM_SEM);
-	if (sem && s->format == F_PID)
-		flags |= IPCADM_READ_SEMPIDS;
 	if (s->format == F_STATUS)
 		flags |= IPCADM_READ_SHM_MEM; /* pages resident and swapped */
 	if (s->format == F_LIMITS)
