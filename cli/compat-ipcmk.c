@@ -50,11 +50,13 @@ static key_t random_key(void)
 
 /*
  * 2.38 asks for a random key without IPC_EXCL: on a collision it prints the ID of an
- * object that already existed. Here a collision draws another key.
+ * object that already existed. Here a collision draws another key. The mode goes to the
+ * kernel whole, as 2.38 passes it: bits above 0777 are flags (04000 asks a segment for huge
+ * pages).
  */
 static int create(enum ipcadm_kind kind, uint64_t size, int nsems, int mode)
 {
-	int flags = IPC_CREAT | IPC_EXCL | (mode & 0777);
+	int flags = IPC_CREAT | IPC_EXCL | mode;
 	int id = -1;
 
 	for (int i = 0; i < KEY_TRIES; i++) {
@@ -114,11 +116,8 @@ int compat_ipcmk(int argc, char **argv)
 			errno = 0;
 			v = strtoul(optarg, &end, 8);
 			if (errno || end == optarg || *end) {
-				/* 2.38 says "failed to parse mode: Success" here */
-				if (errno)
-					compat_warn(errno, "failed to parse mode: '%s'", optarg);
-				else
-					compat_warnx("failed to parse mode: '%s'", optarg);
+				/* as 2.38: "failed to parse mode: Success" when errno is 0 */
+				compat_warn(errno, "failed to parse mode");
 				return 1;
 			}
 			mode = (int)v;

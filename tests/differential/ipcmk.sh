@@ -16,7 +16,8 @@ CASES=(
 	"-Q" "-Q -p 600" "-Q -p 1777" "-Q -p 0" "-Q -p 07" "-Q -p -1" "-M 4096 -p 640"
 	"-S 2 --mode=400" "-Q -M 10 -S 2" "--shmem=4K --queue --semaphore=2 --mode 600"
 	"-M 10 -M 20" "-Q -Q" "" "-x" "--bogus" "-M" "-p 600" "-h" "--help" "-Q extra"
-	"-h -x"
+	"-h -x" "-Q -p rw" "-Q -p 8" "-Q -p 7777777777777777777777777" "-M 4096 -p 4644"
+	"-M 4096 -p 10644" "-Q -p 2644" "-S 1 -p 1600" "-Q -p 0x1ff"
 )
 # Cases with lowered limits: what the kernel refuses, both report alike.
 LIMITED=(
