@@ -147,7 +147,31 @@ static int key_to_id(enum ipcadm_kind kind, const char *s, int *idp)
 }
 
 /*
- * -a: every object of the kinds, except those in use (2.38 removes them too): attached
+ * 2.38's -a finds objects with SHM_STAT, SEM_STAT and MSG_STAT, which need read permission:
+ * it passes over, silently, what the caller cannot read. IPC_STAT makes the same check.
+ */
+static bool readable(enum ipcadm_kind kind, int id)
+{
+	struct shmid_ds shm;
+	struct semid_ds sem;
+	struct msqid_ds msg;
+	union semun {
+		int val;
+		struct semid_ds *buf;
+	} arg = { .buf = &sem };
+	int r;
+
+	if (kind == IPCADM_SHM)
+		r = shmctl(id, IPC_STAT, &shm);
+	else if (kind == IPCADM_SEM)
+		r = semctl(id, 0, IPC_STAT, arg);
+	else
+		r = msgctl(id, IPC_STAT, &msg);
+	return r >= 0 || errno != EACCES;
+}
+
+/*
+ * -a: every object of the kinds that the caller may read, except those in use (2.38 removes them too): attached
  * segments, and arrays and queues with waiters, are kept and reported. Each removal re-reads the
  * object and is skipped if it changed since the listing.
  */
@@ -156,6 +180,7 @@ static int remove_all(struct ipcrm *c, unsigned int kinds)
 	static const enum ipcadm_kind order[] = { IPCADM_SHM, IPCADM_SEM, IPCADM_MSG };
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an;
+	bool fatal = false;
 	int ret = 0, r;
 
 	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMPIDS, &snap);
@@ -164,19 +189,25 @@ static int remove_all(struct ipcrm *c, unsigned int kinds)
 		return FATAL;
 	}
 	an = bulk_analyze(c->ctx, snap);
-	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+	for (size_t k = 0; !fatal && k < sizeof(order) / sizeof(order[0]); k++) {
 		enum ipcadm_kind kind = order[k];
 
 		if (!(kinds & IPCADM_KIND_BIT(kind)))
 			continue;
-		for (size_t i = 0; i < ipcadm_snapshot_count(snap, kind); i++) {
+		for (size_t i = 0; !fatal && i < ipcadm_snapshot_count(snap, kind); i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, kind, i);
 			const char *why;
 			char buf[64];
 
-			/* Already removed: it goes with its last detach. */
-			if (kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST))
+			if (!readable(kind, o->id))
 				continue;
+			/* Already removed: marking it again changes nothing, as in 2.38. */
+			if (kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST)) {
+				r = remove_id(c, kind, false, o->id);
+				fatal = r == FATAL;
+				ret |= !fatal && r;
+				continue;
+			}
 			why = bulk_in_use(an, o, buf, sizeof(buf));
 			if (why) {
 				compat_warnx("not removing %s id `%d': in use, %s", what[kind], o->id,
@@ -195,18 +226,13 @@ static int remove_all(struct ipcrm *c, unsigned int kinds)
 				ret = 1;
 				continue;
 			}
-			r = removal_failed(r, false, o->id);
-			if (r == FATAL) {
-				ipcadm_analysis_free(an);
-				ipcadm_snapshot_free(snap);
-				return FATAL;
-			}
+			fatal = removal_failed(r, false, o->id) == FATAL;
 			ret = 1;
 		}
 	}
 	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);
-	return ret;
+	return fatal ? FATAL : ret;
 }
 
 /* The legacy form: ipcrm shm|msg|sem ID... */

@@ -10,7 +10,7 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 	run ns "bash '$DIFF/ipcrm.sh' 1"
 	echo "$output" | head -60
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"30 comparisons, 0 mismatches"* ]]
+	[[ "$output" == *"33 comparisons, 0 mismatches"* ]]
 }
 
 @test "ipcrm prints, exits and removes as util-linux's does (seed 2, every case)" {
@@ -26,34 +26,66 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 		t=$("$IPCTOOL" sem-create 0x13 2 600)
 		"$IPCTOOL" msg-create 0x14 600 >/dev/null
 		"$IPCTOOL" shm-attach "$a" 30 >$d/ra &
-		"$IPCTOOL" sem-wait "$s" 1 30 >$d/rs &
+		"$IPCTOOL" sem-wait "$s" 1 30 >$d/rs 2>&1 &
 		ready $d/ra $d/rs
 		set +e
 		"$IPCADM_BUILD/ipcrm" -v -a; echo "exit=$?"
 		set -e
-		/usr/bin/ipcs -a | grep -c "^0x" || true; rm -rf "$d"'
+		/usr/bin/ipcs -a | grep -c "^0x" || true
+		/usr/bin/ipcrm -a; /usr/bin/ipcs -a | grep -v " dest " | grep -c "^0x" || true
+		rm -rf "$d"'
 	[ "$status" -eq 0 ]
+	# the difference kept: util-linux removes them too (the segment goes at its detach)
+	[ "${lines[-1]}" = 0 ]
 	[[ "$output" == *"ipcrm: not removing shared memory segment id \`0': in use, attached (nattch 1)"* ]]
 	[[ "$output" == *"ipcrm: not removing semaphore id \`0': in use, 1 waiting"* ]]
 	[[ "$output" == *"removing shared memory segment id \`1'"* ]]
 	[[ "$output" == *"removing semaphore id \`1'"* ]]
 	[[ "$output" == *"removing message queue id \`0'"* ]]
 	[[ "$output" == *"exit=1"* ]]
-	[ "${lines[-1]}" = 2 ]
+	[ "${lines[-2]}" = 2 ]
 }
 
-@test "ipcrm -a leaves a segment already marked for destruction alone, silently" {
+@test "ipcrm -a marks a segment marked for destruction again, as 2.38" {
 	run ns 'd=$(mktemp -d); a=$("$IPCTOOL" shm-create 0x10 4096 600)
 		"$IPCTOOL" shm-attach "$a" 30 >$d/ra &
 		ready $d/ra
 		"$IPCTOOL" rm shm "$a"
-		"$IPCADM_BUILD/ipcrm" --all=shm; echo "exit=$?"
-		"$IPCADM_BUILD/ipcrm" -m "$a"; echo "exit=$?"
-		/usr/bin/ipcrm -m "$a"; echo "exit=$?"; rm -rf "$d"'
+		set +e
+		for t in "$IPCADM_BUILD/ipcrm" /usr/bin/ipcrm; do
+			"$IPCTOOL" drop-to 65534 65534 -- $t -a; echo "exit=$?"
+			"$IPCTOOL" set-owner shm "$a" 65534 65534 644
+			"$IPCTOOL" drop-to 65534 65534 -- $t -v --all=shm; echo "exit=$?"
+			"$IPCTOOL" set-owner shm "$a" 0 0 600
+			$t -v --all=shm; echo "exit=$?"
+		done
+		/usr/bin/ipcs -m | grep -c "^0x"; rm -rf "$d"'
 	[ "$status" -eq 0 ]
+	# nobody cannot read it: passed over; its owner and root mark it again
 	[ "${lines[0]}" = "exit=0" ]
-	[ "${lines[1]}" = "exit=0" ]
+	[ "${lines[1]}" = "removing shared memory segment id \`0'" ]
 	[ "${lines[2]}" = "exit=0" ]
+	[ "${lines[3]}" = "${lines[1]}" ]
+	[ "${lines[4]}" = "exit=0" ]
+	[ "${lines[*]:0:5}" = "${lines[*]:5:5}" ]
+	[ "${lines[10]}" = 1 ]
+}
+
+@test "ipcrm -a passes over what the caller cannot read, as 2.38" {
+	run ns 'T=$IPCTOOL; $T shm-create 0x10 100 600 >/dev/null; $T shm-create 0x11 100 644 >/dev/null
+		$T sem-create 0x12 1 600 >/dev/null; $T msg-create 0x13 604 >/dev/null
+		$T msg-create 0x14 600 >/dev/null
+		set +e
+		for t in "$IPCADM_BUILD/ipcrm" /usr/bin/ipcrm; do
+			$T drop-to 65534 65534 -- $t -v -a 2>&1 >/dev/null; echo "exit=$?"
+		done
+		/usr/bin/ipcs -a | grep -c "^0x"'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "ipcrm: permission denied for id (1)" ]
+	[ "${lines[1]}" = "ipcrm: permission denied for id (0)" ]
+	[ "${lines[2]}" = "exit=1" ]
+	[ "${lines[*]:0:3}" = "${lines[*]:3:3}" ]
+	[ "${lines[6]}" = 5 ]
 }
 
 @test "ipcrm -a with a stray argument removes nothing (2.38 removes everything first)" {
@@ -61,8 +93,11 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 		set +e
 		"$IPCADM_BUILD/ipcrm" -a foo; echo "exit=$?"
 		set -e
-		/usr/bin/ipcs -m | grep -c "^0x"'
+		/usr/bin/ipcs -m | grep -c "^0x"
+		/usr/bin/ipcrm -a foo 2>/dev/null || /usr/bin/ipcs -m | grep -c "^0x" || true'
 	[ "$status" -eq 0 ]
+	# the difference kept: util-linux removes everything, then complains
+	[ "${lines[4]}" = 0 ]
 	[ "${lines[0]}" = "ipcrm: unknown argument: foo" ]
 	[ "${lines[1]}" = "Try 'ipcrm --help' for more information." ]
 	[ "${lines[2]}" = "exit=1" ]
@@ -74,8 +109,12 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 		set +e
 		"$IPCADM_BUILD/ipcrm" shm ""; echo "exit=$?"
 		set -e
-		/usr/bin/ipcs -m | grep -c "^0x"'
+		/usr/bin/ipcs -m | grep -c "^0x"
+		/usr/bin/ipcrm shm ""; /usr/bin/ipcs -m | grep -c "^0x" || true'
 	[ "$status" -eq 0 ]
+	# the difference kept: util-linux removes segment 0
+	[ "${lines[3]}" = "resource(s) deleted" ]
+	[ "${lines[4]}" = 0 ]
 	[ "${lines[0]}" = "ipcrm: invalid id: " ]
 	[ "${lines[1]}" = "exit=1" ]
 	[ "${lines[2]}" = 1 ]

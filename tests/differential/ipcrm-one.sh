@@ -8,7 +8,7 @@ dir=$1 seed=$2 case=$3
 
 # Bulk removal keeps what is in use, on purpose: its cases get states without holders.
 case $case in
-12 | 13 | 14 | 15) GEN_NO_HOLDERS=1 ;;
+12 | 13 | 14 | 15 | 30 | 31 | 32) GEN_NO_HOLDERS=1 ;;
 esac
 gen_state "$seed" >/dev/null
 
@@ -58,6 +58,9 @@ case $case in
 27) user=65534 args=(-v -M "$(first shm)" -S "$(first sem)") ;;
 28) args=(-s "$sem0" extra) ;;
 29) args=(-m 0x10) ;;
+30) user=65534 args=(-a) ;;
+31) user=65534 args=(-v --all=msg) ;;
+32) user=65534 args=(--all=shm -v --all=sem) ;;
 esac
 
 run_tool "$dir" "$user" ipcrm "${args[@]}"

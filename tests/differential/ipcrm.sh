@@ -4,7 +4,7 @@
 # their exit status and the state they leave must be the same.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-NCASES=${NCASES:-30}
+NCASES=${NCASES:-33}
 fails=0 runs=0
 tmp=$(mktemp -d)
 
