@@ -208,20 +208,22 @@ static void do_msg(struct ipcs *s)
 }
 
 /*
- * SHMALL, in pages; false when unknown. The library takes ULONG_MAX, a value the kernel
- * accepts, for "unknown"; 2.38 prints it, so here the kernel's IPC_INFO (what 2.38 falls
- * back on) tells whether the limit really is ULONG_MAX.
+ * SHMMAX and SHMALL; false when unknown. The library takes ULONG_MAX, a value the kernel
+ * accepts for both, for "unknown"; 2.38 prints it, so here the kernel's IPC_INFO (what
+ * 2.38 falls back on) tells whether a limit really is ULONG_MAX.
  */
-static bool shm_limit_pages(const struct ipcadm_limits *lim, uint64_t *pages)
+static bool shm_limits(const struct ipcadm_limits *lim, uint64_t *shmmax, uint64_t *shmall)
 {
 	struct shminfo info;
 
-	*pages = lim->shmall;
-	if (lim->shmall != IPCADM_UNKNOWN)
+	*shmmax = lim->shmmax;
+	*shmall = lim->shmall;
+	if (lim->shmmax != IPCADM_UNKNOWN && lim->shmall != IPCADM_UNKNOWN)
 		return true;
 	if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info) < 0)
 		return false;
-	*pages = info.shmall;
+	*shmmax = info.shmmax;
+	*shmall = info.shmall;
 	return true;
 }
 
@@ -241,20 +243,18 @@ static void do_shm(struct ipcs *s)
 {
 	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
 	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
-	uint64_t page = lim->page_size, shmall;
+	uint64_t page = lim->page_size, shmmax, shmall;
 
 	switch (s->format) {
 	case F_LIMITS:
-		if (lim->shmmni == IPCADM_UNKNOWN || lim->shmmax == IPCADM_UNKNOWN ||
-		    !shm_limit_pages(lim, &shmall)) {
+		if (lim->shmmni == IPCADM_UNKNOWN || !shm_limits(lim, &shmmax, &shmall)) {
 			obuf_puts(out, "unable to fetch shared memory limits\n");
 			return;
 		}
 		obuf_printf(out, "------ Shared Memory Limits --------\n"
 				 "max number of segments = %" PRIu64 "\n",
 			    lim->shmmni);
-		print_size(s->unit == U_DEFAULT ? U_KB : s->unit, "max seg size", lim->shmmax, "\n",
-			   0);
+		print_size(s->unit == U_DEFAULT ? U_KB : s->unit, "max seg size", shmmax, "\n", 0);
 		if (s->unit == U_KB || s->unit == U_DEFAULT)
 			print_size(U_DEFAULT, "max total shared memory (kbytes)",
 				   clamped_product(shmall, page / 1024), "\n", 0);

@@ -85,13 +85,18 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 	echo "$output" | grep -E "^SHMALL +Shared memory pages +18446744073692774399 "
 }
 
-@test "ipcs -l prints the limits util-linux prints when SHMALL is ULONG_MAX" {
+@test "ipcs -l prints the limits util-linux prints when SHMALL or SHMMAX is ULONG_MAX" {
 	run ns 'echo 18446744073709551615 >/proc/sys/kernel/shmall
 		"$IPCADM_BUILD/ipcs" -l >/dev/shm/t/our; /usr/bin/ipcs -l >/dev/shm/t/ul
+		cat /dev/shm/t/our; cmp /dev/shm/t/our /dev/shm/t/ul && echo SAME
+		echo 18446744073709551615 >/proc/sys/kernel/shmmax
+		echo 2097152 >/proc/sys/kernel/shmall
+		"$IPCADM_BUILD/ipcs" -m -l -b >/dev/shm/t/our; /usr/bin/ipcs -m -l -b >/dev/shm/t/ul
 		cat /dev/shm/t/our; cmp /dev/shm/t/our /dev/shm/t/ul && echo SAME'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"max total shared memory (kbytes) = 18446744073709551612"* ]]
-	[[ "$output" == *SAME* ]]
+	[[ "$output" == *"max seg size (bytes) = 18446744073709551615"* ]]
+	[ "$(echo "$output" | grep -c "^SAME$")" -eq 2 ]
 }
 
 @test "ipcs -l with a SHMALL that fits is util-linux's number" {

@@ -71,7 +71,7 @@ one_state() {
 	for id in "${MSG_IDS[@]:0:2}"; do
 		check 65534 -q -i "$id"
 	done
-	# SHMALL totals past 64 bits are clamped; ULONG_MAX is a limit like any other
+	# SHMALL totals past 64 bits are clamped; ULONG_MAX is a limit like any other (SHMMAX too)
 	local shmall
 	shmall=$(cat /proc/sys/kernel/shmall)
 	for v in 18446744073692774399 18446744073709551615 4611686018427387904; do
@@ -81,6 +81,11 @@ one_state() {
 		check root --limits --human
 	done
 	echo "$shmall" >/proc/sys/kernel/shmall
+	shmall=$(cat /proc/sys/kernel/shmmax)
+	echo 18446744073709551615 >/proc/sys/kernel/shmmax
+	check root -m -l
+	check root -l --bytes
+	echo "$shmall" >/proc/sys/kernel/shmmax
 }
 
 for seed in "$@"; do
