@@ -171,9 +171,10 @@ static bool readable(enum ipcadm_kind kind, int id)
 }
 
 /*
- * -a: every object of the kinds that the caller may read, except those in use (2.38 removes them too): attached
- * segments, and arrays and queues with waiters, are kept and reported. Each removal re-reads the
- * object and is skipped if it changed since the listing.
+ * -a: every object of the kinds that the caller may read, except those in use (2.38
+ * removes them too): attached segments, and arrays and queues with waiters, are kept
+ * and reported. Each removal re-reads the object and is skipped if it changed since the
+ * listing.
  */
 static int remove_all(struct ipcrm *c, unsigned int kinds)
 {

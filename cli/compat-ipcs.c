@@ -529,8 +529,8 @@ static int run(struct ipcs *s, bool msg, bool shm, bool sem, bool specific, int 
 		kinds |= IPCADM_KIND_BIT(IPCADM_MSG);
 	if (shm)
 		kinds |= IPCADM_KIND_BIT(IPCADM_SHM);
-	if (sem)
-		kinds |= IPCADM_KIND_BIT(IPCADM_SEM);
+	if (sem && s->format != F_PID)
+		kinds |= IPCADM_KIND_BIT(IPCADM_SEM); /* -s -p prints no array */
 	if (s->format == F_STATUS)
 		flags |= IPCADM_READ_SHM_MEM; /* pages resident and swapped */
 	if (s->format == F_LIMITS)

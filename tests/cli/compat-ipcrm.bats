@@ -72,7 +72,8 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 }
 
 @test "ipcrm -a passes over what the caller cannot read, as 2.38" {
-	run ns 'T=$IPCTOOL; $T shm-create 0x10 100 600 >/dev/null; $T shm-create 0x11 100 644 >/dev/null
+	run ns 'T=$IPCTOOL; $T shm-create 0x10 100 600 >/dev/null
+		$T shm-create 0x11 100 644 >/dev/null
 		$T sem-create 0x12 1 600 >/dev/null; $T msg-create 0x13 604 >/dev/null
 		$T msg-create 0x14 600 >/dev/null
 		set +e

@@ -54,7 +54,7 @@ DIFF="$BATS_TEST_DIRNAME/../differential"
 	[[ "$output" != *Semaphore* ]]
 }
 
-@test "ipcs -l clamps SHMALL where its total passes 64 bits, as 2.38; ipcadm limits does not" {
+@test "ipcs -l clamps SHMALL past 64 bits, as 2.38; ipcadm limits does not" {
 	[ "$(getconf PAGESIZE)" = 4096 ] || skip "the expected numbers are for 4 KiB pages"
 	run ns 'd=$(mktemp -d)
 		for v in 18446744073692774399 18446744073709551614 18446744073709551615 \
