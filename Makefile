@@ -18,8 +18,12 @@ HDRS := $(wildcard include/*.h lib/*.h common/*.h cli/*.h)
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-HELPER_SRC := $(wildcard tests/helpers/*.c)
-HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
+# clockshift.c is an LD_PRELOAD library, not a program (built without sanitizers: it is
+# loaded into programs that may not carry their runtime).
+PRELOAD_SRC := tests/helpers/clockshift.c
+HELPER_SRC := $(filter-out $(PRELOAD_SRC),$(wildcard tests/helpers/*.c))
+HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%) \
+	$(PRELOAD_SRC:tests/helpers/%.c=$(BUILD)/helpers/%.so)
 
 # The drop-in ipcs, ipcrm and ipcmk: symlinks; the program takes its personality from argv[0].
 COMPAT_NAMES := ipcs ipcrm ipcmk
@@ -60,6 +64,10 @@ $(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
 $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/guard.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libipcadm.a $(LDFLAGS)
+
+$(BUILD)/helpers/%.so: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -g -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl
 
 MAN_SRC := $(wildcard man/*.scd)
 MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)

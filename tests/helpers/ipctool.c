@@ -33,6 +33,11 @@
  *                                   if the operation completes, prints "done", exits 0
  *   msg-wait ID [SECONDS]           blocks in msgrcv for any type; "ready" once blocked;
  *                                   a message received is printed as "got TYPE TEXT"
+ *   use-private [SECONDS]           a live program whose recorded PIDs are its own: makes
+ *                                   a private segment (attached, written, detached), array
+ *                                   (one semop) and queue (one msgsnd, one msgrcv), each
+ *                                   mode 0600, prints "shm ID", "sem ID", "msg ID", then
+ *                                   "ready"; holds none of them (no mapping, no wait)
  *
  *   fill shm|sem|msg COUNT [SIZE|NSEMS]
  *                                   makes COUNT private objects (mode 0644; size 4096 or
@@ -540,6 +545,37 @@ static int do_msg_wait(int argc, char **argv)
 	return 0;
 }
 
+static int do_use_private(int argc, char **argv)
+{
+	struct sembuf op = { .sem_op = 1 };
+	struct {
+		long mtype;
+		char mtext[8];
+	} m = { .mtype = 1, .mtext = "hello" };
+	int shm, sem, msg;
+	char *addr;
+
+	need(argc, 1, 2, "use-private [SECONDS]");
+	hold_for(argc == 2 ? argv[1] : NULL);
+	shm = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	msg = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (shm < 0 || sem < 0 || msg < 0)
+		fail("cannot make the private objects");
+	addr = shmat(shm, NULL, 0);
+	if (addr == (void *)-1)
+		fail("cannot attach shm %d", shm);
+	memcpy(addr, "in use", 6);
+	if (shmdt(addr) < 0 || semop(sem, &op, 1) < 0 ||
+	    msgsnd(msg, &m, sizeof(m.mtext), IPC_NOWAIT) < 0 ||
+	    msgsnd(msg, &m, sizeof(m.mtext), IPC_NOWAIT) < 0 ||
+	    msgrcv(msg, &m, sizeof(m.mtext), 0, IPC_NOWAIT) < 0)
+		fail("cannot use the private objects");
+	printf("shm %d\nsem %d\nmsg %d\n", shm, sem, msg);
+	ready();
+	hold_forever();
+}
+
 static int do_fill(int argc, char **argv)
 {
 	enum ipcadm_kind kind;
@@ -609,6 +645,7 @@ int main(int argc, char **argv)
 		{ "shm-visit", do_shm_visit },
 		{ "sem-wait", do_sem_wait },	{ "msg-wait", do_msg_wait },
 		{ "fill", do_fill },		{ "drop-to", do_drop_to },
+		{ "use-private", do_use_private },
 	};
 
 	refuse_host_namespace("ipctool");
