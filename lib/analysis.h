@@ -63,8 +63,24 @@ bool analysis_started_by(const struct proc *p, int64_t t);
 /* Why the process table cannot rule out a holder (hidepid, processes of other PID
  * namespaces sharing ours), or NULL. */
 const char *analysis_blind_spot(const struct ipcadm_analysis *a);
-/* The live process that the kernel recorded as pid at time t, or NULL. */
-const struct proc *analysis_alive(const struct ipcadm_analysis *a, pid_t pid, int64_t t);
+/* What runs under a PID that the kernel recorded with an object at time t (creator, last
+ * attacher, operator, sender, receiver), for a use that needed the permission bits perm
+ * (S_IROTH, S_IWOTH or both). *pp is the process under that PID, when /proc shows one. */
+enum recorded {
+	RECORDED_DEAD, /* no such PID: kill(pid, 0) says ESRCH, or nothing asked (--root) */
+	RECORDED_ALIVE, /* started before t (and the slack): the recorded user */
+	RECORDED_LATE, /* started after t by the clocks, and nothing else says it is another
+			* process: a stepped clock cannot be ruled out */
+	RECORDED_REUSED, /* started after t, and cannot have made that use (another IPC
+			  * namespace, no permission): the PID was reused */
+	RECORDED_HIDDEN, /* the kernel has the PID, /proc does not show it (hidepid) */
+};
+enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_obj *o, pid_t pid,
+				int64_t t, unsigned int perm, struct proc **pp);
+/* Why p, whatever its start time, cannot have made that use of o (another IPC namespace,
+ * no permission), or NULL. */
+const char *analysis_reused_why(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				const struct proc *p, unsigned int perm);
 
 int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a);
 int holders_finish(struct ipcadm_analysis *a);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/syscall.h>
 
 /* ---- the text arena and holder records ---- */
@@ -114,13 +115,44 @@ bool analysis_started_by(const struct proc *p, int64_t t)
 	return p->start_ms < (t + 1 + IPCADM_SLACK) * 1000;
 }
 
-const struct proc *analysis_alive(const struct ipcadm_analysis *a, pid_t pid, int64_t t)
+const char *analysis_reused_why(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				const struct proc *p, unsigned int perm)
 {
-	const struct proc *p = procs_find(&a->procs, pid);
+	if (p->ipcns && a->procs.self_ipcns && p->ipcns != a->procs.self_ipcns)
+		return "runs in another IPC namespace";
+	if (!p->uids_known || p->ruid == 0 || p->euid == 0)
+		return NULL;
+	if (p->ruid == o->uid || p->euid == o->uid || p->ruid == o->cuid || p->euid == o->cuid)
+		return NULL; /* the owner and the creator may always use it (or IPC_SET it) */
+	if (o->mode & (perm | perm << 3))
+		return NULL; /* other or group bits grant it: its groups are not read */
+	return "has no permission to use it";
+}
 
-	if (p == NULL || !analysis_started_by(p, t))
-		return NULL; /* gone, or the PID was reused by a younger process */
-	return p;
+/* Whether the kernel has a process or thread with this PID, which /proc did not show. */
+static bool kernel_has_pid(const struct ipcadm_analysis *a, pid_t pid)
+{
+	if (!a->procs.signals)
+		return false; /* a copied tree, or a /proc of another PID namespace */
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_obj *o, pid_t pid,
+				int64_t t, unsigned int perm, struct proc **pp)
+{
+	struct proc *p = procs_find(&a->procs, pid);
+
+	*pp = p;
+	if (p == NULL || proc_load(&a->procs, p, PROC_ALL) < 0) {
+		*pp = NULL;
+		return kernel_has_pid(a, pid) ? RECORDED_HIDDEN : RECORDED_DEAD;
+	}
+	if (analysis_started_by(p, t))
+		return RECORDED_ALIVE;
+	/* Younger by the clocks: object times are wall-clock seconds and a process's start
+	 * is counted from boot, so a stepped clock makes the recorded user look younger.
+	 * Only what the process cannot do proves that the PID was reused. */
+	return analysis_reused_why(a, o, p, perm) ? RECORDED_REUSED : RECORDED_LATE;
 }
 
 /* ---- id lookup ---- */

@@ -292,8 +292,10 @@ int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 			ps->boot_ms = ((int64_t)real.tv_sec - boot.tv_sec) * 1000 +
 				      ((int64_t)real.tv_nsec - boot.tv_nsec) / 1000000;
 		ps->self = getpid();
-		if (proc_is_ours(ps))
+		if (proc_is_ours(ps)) {
 			ps->pidfd = 1;
+			ps->signals = true;
+		}
 	}
 	ps->self_ipcns = read_ns(ps, "self/ns/ipc");
 	ps->self_pidns = read_ns(ps, "self/ns/pid");

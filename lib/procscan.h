@@ -44,6 +44,8 @@ struct procs {
 	int procfd; /* the root's /proc: every per-process file is opened relative to it */
 	bool procfd_open;
 	signed char pidfd; /* uids from pidfd's PIDFD_GET_INFO: 1 yes, -1 no (status) */
+	bool signals; /* live, and /proc shows our PID namespace: kill(pid, 0) may ask the
+		       * kernel about a PID that /proc does not show */
 	bool no_query; /* PROCMAP_QUERY is missing: maps are read as text */
 };
 

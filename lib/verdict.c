@@ -11,6 +11,12 @@
 /* The initial PID namespace's inode number (include/linux/proc_ns.h). */
 #define INIT_PID_NS 4026531836UL
 
+/* The permission bits a recorded use needed, for analysis_recorded() (the "other" class:
+ * S_IROTH and S_IWOTH). */
+#define PERM_READ 04u
+#define PERM_WRITE 02u
+#define PERM_ANY (PERM_READ | PERM_WRITE)
+
 const char *ipcadm_verdict_name(enum ipcadm_verdict v)
 {
 	static const char *const names[] = { "in-use", "maybe-in-use", "idle", "orphaned",
@@ -41,11 +47,13 @@ struct judgement {
 	char facts[512];
 };
 
-/* ", creator 4242 exited" or "... (PID now reused by sshd, which started after it)". */
+/* ", creator 4242 exited" or "... (PID now reused by sshd, which started after it and
+ * has no permission to use it)": perm as for analysis_recorded(). */
 static void describe_dead(const struct ipcadm_analysis *a, struct sbuf *b, const char *role,
-			  pid_t pid)
+			  const struct ipcadm_obj *o, pid_t pid, unsigned int perm)
 {
 	const struct proc *p = procs_find(&a->procs, pid);
+	const char *why = p ? analysis_reused_why(a, o, p, perm) : NULL;
 
 	if (pid <= 0)
 		return;
@@ -53,10 +61,12 @@ static void describe_dead(const struct ipcadm_analysis *a, struct sbuf *b, const
 	sbuf_puts(b, role);
 	sbuf_label_i64(b, " ", pid);
 	sbuf_puts(b, " exited");
-	if (p) {
+	if (p && why) {
 		sbuf_puts(b, " (PID now reused by ");
 		sbuf_puts(b, p->comm);
-		sbuf_puts(b, ", which started after it)");
+		sbuf_puts(b, ", which started after it and ");
+		sbuf_puts(b, why);
+		sbuf_puts(b, ")");
 	}
 }
 
@@ -70,18 +80,54 @@ static void facts_key(struct sbuf *b, struct judgement *j, const struct ipcadm_o
 	sbuf_puts(b, what);
 }
 
-/* Records a live recorded PID as a holder; returns true when it is alive. */
-static bool live_pid(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx, pid_t pid,
-		     int64_t t, unsigned int how)
+/* What the recorded PIDs of one object leave in doubt: the first one alive but younger
+ * than its recorded use by the clocks, and the first one the kernel has but /proc hides. */
+struct doubts {
+	char late[256];
+	char hidden[160];
+};
+
+/* Looks at one recorded PID (perm as for analysis_recorded()): the live recorded user
+ * becomes a holder and true is returned; a doubt is noted in d. */
+static bool recorded_pid(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			 const struct ipcadm_obj *o, const char *role, pid_t pid, int64_t t,
+			 unsigned int perm, unsigned int how, struct doubts *d)
 {
-	const struct proc *p;
+	struct proc *p;
 
 	if (pid <= 0)
 		return false;
-	p = analysis_alive(a, pid, t);
-	if (p == NULL)
+	switch (analysis_recorded(a, o, pid, t, perm, &p)) {
+	case RECORDED_ALIVE:
+		analysis_add_holder(a, kind, idx, p, how);
+		return true;
+	case RECORDED_LATE:
+		analysis_add_holder(a, kind, idx, p, IPCADM_HOLD_POSSIBLE);
+		if (d->late[0] == '\0')
+			snprintf(d->late, sizeof(d->late),
+				 "%s %d is alive (%s) but started %lld s after its recorded use by "
+				 "the clocks; a clock step cannot be ruled out",
+				 role, (int)pid, p->comm, (long long)(p->start - t));
 		return false;
-	analysis_add_holder(a, kind, idx, p, how);
+	case RECORDED_HIDDEN:
+		if (d->hidden[0] == '\0')
+			snprintf(d->hidden, sizeof(d->hidden),
+				 "%s %d is alive but /proc hides it from us (hidepid)", role,
+				 (int)pid);
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* A recorded PID hidden by /proc is a blind spot: unknown. One alive but younger by the
+ * clocks may be the recorded user after a clock step: maybe-in-use. */
+static bool judge_doubts(const struct doubts *d, struct judgement *j)
+{
+	if (d->hidden[0] == '\0' && d->late[0] == '\0')
+		return false;
+	j->v = d->hidden[0] ? IPCADM_UNKNOWN_VERDICT : IPCADM_MAYBE_IN_USE;
+	snprintf(j->facts, sizeof(j->facts), "%s", d->hidden[0] ? d->hidden : d->late);
 	return true;
 }
 
@@ -226,12 +272,15 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 {
 	struct obj_info *info = &a->info[IPCADM_SHM][idx];
 	int64_t last = max64(o->atime, o->dtime);
+	struct doubts d = { "", "" };
 	const struct proc *lu = NULL;
 	bool creator;
 	struct sbuf b;
 
-	creator = live_pid(a, IPCADM_SHM, idx, o->cpid, o->ctime, IPCADM_HOLD_CREATOR);
-	if (live_pid(a, IPCADM_SHM, idx, o->lpid, last, IPCADM_HOLD_LAST_OP))
+	creator = recorded_pid(a, IPCADM_SHM, idx, o, "creator", o->cpid, o->ctime, PERM_ANY,
+			       IPCADM_HOLD_CREATOR, &d);
+	if (recorded_pid(a, IPCADM_SHM, idx, o, "last user", o->lpid, last, PERM_READ,
+			 IPCADM_HOLD_LAST_OP, &d))
 		lu = procs_find(&a->procs, o->lpid);
 	if (o->nattch > 0 || info->maps_found > 0) {
 		j->v = IPCADM_IN_USE;
@@ -252,13 +301,15 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 			 "namespace", o->cpid == 0 ? "creator" : "last user");
 		return;
 	}
+	if (judge_doubts(&d, j))
+		return;
 	if (analysis_blind_spot(a)) {
 		j->v = IPCADM_UNKNOWN_VERDICT;
 		snprintf(j->facts, sizeof(j->facts), "nattch 0, but %s", analysis_blind_spot(a));
 		return;
 	}
 	facts_key(&b, j, o, ", nattch 0");
-	describe_dead(a, &b, "creator", o->cpid);
+	describe_dead(a, &b, "creator", o, o->cpid, PERM_ANY);
 	if (lu) {
 		/* With nattch 0 the last operation was a detach (shmdt, exit, exec): the live
 		 * last user no longer maps it but knows its ID and may attach again, as an X
@@ -272,7 +323,7 @@ static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 		return;
 	}
 	if (o->lpid != o->cpid)
-		describe_dead(a, &b, "last user", o->lpid);
+		describe_dead(a, &b, "last user", o, o->lpid, PERM_READ);
 	j->v = o->key != 0 ? IPCADM_IDLE : IPCADM_ORPHANED;
 }
 
@@ -283,6 +334,7 @@ static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	long waiting = 0;
 	bool used = false, any_pid = false;
 	pid_t dead = 0;
+	struct doubts d = { "", "" };
 	struct sbuf b;
 
 	if (a->info[IPCADM_SEM][idx].waiters) {
@@ -302,7 +354,8 @@ static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 		if (s->pid <= 0)
 			continue;
 		any_pid = true;
-		if (live_pid(a, IPCADM_SEM, idx, s->pid, t, IPCADM_HOLD_LAST_OP))
+		if (recorded_pid(a, IPCADM_SEM, idx, o, "last operator", s->pid, t, PERM_ANY,
+				 IPCADM_HOLD_LAST_OP, &d))
 			used = true;
 		else if (dead == 0)
 			dead = s->pid;
@@ -324,9 +377,11 @@ static void judge_sem(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 			 "its last operator is outside this PID namespace");
 		return;
 	}
+	if (judge_doubts(&d, j))
+		return;
 	facts_key(&b, j, o, ", no waiters");
 	if (dead)
-		describe_dead(a, &b, "last operator", dead);
+		describe_dead(a, &b, "last operator", o, dead, PERM_ANY);
 	else
 		sbuf_puts(&b, ", never operated on");
 	private_rule(a, IPCADM_SEM, idx, o, dc, j);
@@ -336,10 +391,13 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 		      struct cand_cache *dc, struct judgement *j)
 {
 	bool used = false;
+	struct doubts d = { "", "" };
 	struct sbuf b;
 
-	used |= live_pid(a, IPCADM_MSG, idx, o->lspid, o->stime, IPCADM_HOLD_LAST_OP);
-	used |= live_pid(a, IPCADM_MSG, idx, o->lrpid, o->rtime, IPCADM_HOLD_LAST_OP);
+	used |= recorded_pid(a, IPCADM_MSG, idx, o, "last sender", o->lspid, o->stime, PERM_WRITE,
+			     IPCADM_HOLD_LAST_OP, &d);
+	used |= recorded_pid(a, IPCADM_MSG, idx, o, "last receiver", o->lrpid, o->rtime,
+			     PERM_READ, IPCADM_HOLD_LAST_OP, &d);
 	if (used || a->info[IPCADM_MSG][idx].waiters) {
 		j->v = IPCADM_IN_USE;
 		return;
@@ -350,6 +408,8 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 			 "its last sender or receiver is outside this PID namespace");
 		return;
 	}
+	if (judge_doubts(&d, j))
+		return;
 	if (a->syscall_unreadable > 0) {
 		j->v = IPCADM_UNKNOWN_VERDICT;
 		snprintf(j->facts, sizeof(j->facts),
@@ -360,9 +420,9 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	facts_key(&b, j, o, "");
 	sbuf_label_u64(&b, ", ", o->qnum);
 	sbuf_puts(&b, " messages, no waiters");
-	describe_dead(a, &b, "last sender", o->lspid);
+	describe_dead(a, &b, "last sender", o, o->lspid, PERM_WRITE);
 	if (o->lrpid != o->lspid)
-		describe_dead(a, &b, "last receiver", o->lrpid);
+		describe_dead(a, &b, "last receiver", o, o->lrpid, PERM_READ);
 	private_rule(a, IPCADM_MSG, idx, o, dc, j);
 }
 

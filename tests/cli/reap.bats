@@ -7,6 +7,9 @@ load ipc-lib
 PRELUDE='
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
 T=$(mktemp -d); chmod 777 $T
+# became PID COMM: waits (10 s at most) until PID runs COMM (it has dropped its rights or
+# left the namespace that its exec follows)
+became() { for i in $(seq 200); do [ "$(cat /proc/$1/comm)" = "$2" ] && return 0; sleep 0.05; done; echo "$1 never became $2" >&2; exit 1; }
 ids() { "$IPCADM" list --all-visible -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " "; }
 '
 
@@ -152,4 +155,55 @@ ids() { "$IPCADM" list --all-visible -J -o ID "$1" | jq -r ".$1[].id" | sort -n 
 	run "$IPCADM" --root "$BATS_TEST_DIRNAME/../fixtures/modern" reap --yes
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot remove objects of a copied tree"* ]]
+}
+
+@test "PID reuse: an array and a queue whose recorded PIDs went to processes that cannot use them are reaped" {
+	run ns "$PRELUDE"'
+		s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		q=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-create 0 600)
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $s 0 1
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-send $q 1 lost
+		op=$("$IPCADM" show -J sem $s | jq -r ".sem[0].sems[0].pid")
+		snd=$("$IPCADM" list --all-visible -J -o ID,LSPID msg | jq -r ".msg[0].lspid")
+		sleep 4
+		# the operator PID goes to a process of another user (no permission on 0600),
+		# the sender PID to a process of another IPC namespace
+		echo $((op - 1)) > /proc/sys/kernel/ns_last_pid
+		$IPCTOOL drop-to 65534 65534 -- sleep 60 & a=$!
+		echo $((snd - 1)) > /proc/sys/kernel/ns_last_pid
+		unshare --ipc sleep 60 & b=$!
+		want "$a $b" "$op $snd" "(the new processes did not get the old PIDs)"
+		became $a sleep; became $b sleep
+		"$IPCADM" reap --all-visible --yes > $T/out
+		grep -q "^removed sem $s .*last operator $op exited (PID now reused by sleep" $T/out || { cat $T/out; exit 1; }
+		grep -q "^removed msg $q .*last sender $snd exited (PID now reused by sleep" $T/out || { cat $T/out; exit 1; }
+		want "$(ids sem)$(ids msg)" ""
+		kill $a $b'
+	ok
+}
+
+@test "clock steps: a live program's objects are kept whether the clock went back 60 s, forward 60 s or 3 days" {
+	run ns "$PRELUDE"'
+		# its private segment, array and queue record its PID as creator and last user
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL use-private > $T/p & p=$!
+		ready $T/p
+		shm=$(sed -n "s/^shm //p" $T/p); sem=$(sed -n "s/^sem //p" $T/p); msg=$(sed -n "s/^msg //p" $T/p)
+		shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
+			ASAN_OPTIONS=verify_asan_link_order=0 "${@:2}"; }
+		# the step reaches what ipcadm computes: the creator started 60 s earlier by its clock
+		t0=$("$IPCADM" who -J shm $shm | jq -r ".shm[0].holders[] | select(.pid == $p) | .start_time")
+		t1=$(shifted -60 "$IPCADM" who -J shm $shm | jq -r ".shm[0].holders[] | select(.pid == $p) | .start_time")
+		between 58 $((t0 - t1)) 62
+		for step in -60 60 259200; do
+			j=$(shifted $step "$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE)
+			for k in shm sem msg; do
+				v=$(jq -r ".$k[0].verdict" <<<"$j")
+				[ "$v" = in-use ] || [ "$v" = maybe-in-use ] || { echo "step $step: $j" >&2; exit 1; }
+				! [ "$step" -gt 0 ] || jq -r ".$k[0].evidence" <<<"$j" | grep -q "a clock step cannot be ruled out" || { echo "step $step: $j" >&2; exit 1; }
+			done
+			shifted $step "$IPCADM" reap --all-visible --yes > $T/out
+			want "$(ids shm)$(ids sem)$(ids msg)" "$shm $sem $msg " "step $step: $(cat $T/out)"
+		done
+		kill $p'
+	ok
 }

@@ -3,6 +3,19 @@
 #include "fixture.h"
 
 #include <errno.h>
+#include <signal.h>
+
+/* A copied tree's PIDs are not this machine's: the library must never ask the kernel
+ * about them. This kill() replaces libc's in this program and counts the calls. */
+static int kill_calls;
+
+int kill(pid_t pid, int sig)
+{
+	(void)pid;
+	(void)sig;
+	kill_calls++;
+	return 0; /* "alive": a call would show in the verdicts too */
+}
 
 struct fx {
 	struct ipcadm_ctx *ctx;
@@ -76,10 +89,36 @@ static void test_other_namespace_mapping_ignored(void **state)
 static void test_pid_reuse(void **state)
 {
 	struct fx *fx = *state;
+	const struct ipcadm_holder *h;
 	const char *ev;
 
+	/* sshd (uid 74) started after root's 0600 segment and has no permission to it */
 	assert_int_equal(verdict(fx, IPCADM_SHM, 1, &ev), IPCADM_ORPHANED);
-	assert_non_null(strstr(ev, "creator 300 exited (PID now reused by sshd"));
+	assert_non_null(strstr(ev, "creator 300 exited (PID now reused by sshd, which started "
+				   "after it and has no permission to use it)"));
+	/* other-ns started after the segment and runs in another IPC namespace */
+	assert_int_equal(verdict(fx, IPCADM_SHM, 5, &ev), IPCADM_ORPHANED);
+	assert_non_null(strstr(ev, "creator 400 exited (PID now reused by other-ns, which "
+				   "started after it and runs in another IPC namespace)"));
+	/* waiter (uid 1000, the owner) started 15 s after by the clocks: not proof of reuse */
+	assert_int_equal(verdict(fx, IPCADM_SHM, 4, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "creator 500 is alive (waiter) but started 15 s after its "
+				   "recorded use by the clocks; a clock step cannot be ruled out"));
+	assert_int_equal(ipcadm_analysis_holders(fx->an,
+						 ipcadm_snapshot_find(fx->snap, IPCADM_SHM, 4), &h),
+			 1);
+	assert_int_equal(h[0].pid, 500);
+	assert_int_equal(h[0].how, IPCADM_HOLD_POSSIBLE);
+}
+
+static void test_copied_tree_never_signalled(void **state)
+{
+	struct fx *fx = *state;
+	const char *ev;
+
+	/* creator 999 is not in the tree: dead, by the tree alone */
+	assert_int_equal(verdict(fx, IPCADM_SHM, 2, &ev), IPCADM_IDLE);
+	assert_int_equal(kill_calls, 0);
 }
 
 static void test_keyed_idle_and_invisible_creator(void **state)
@@ -164,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_attached_segment),
 		cmocka_unit_test(test_other_namespace_mapping_ignored),
 		cmocka_unit_test(test_pid_reuse),
+		cmocka_unit_test(test_copied_tree_never_signalled),
 		cmocka_unit_test(test_keyed_idle_and_invisible_creator),
 		cmocka_unit_test(test_waiters),
 		cmocka_unit_test(test_possible_holders),
