@@ -216,3 +216,28 @@ became() { for i in $(seq 200); do [ "$(cat /proc/$1/comm)" = "$2" ] && return 0
 	ok
 	[ "${lines[-1]}" = done ]
 }
+
+@test "hidepid: a live root daemon that /proc hides from the owner is no dead creator" {
+	run ns "$PRELUDE"'
+		# a PID namespace whose PID 1 runs as the judging user (4242), so /proc shows
+		# PID 1 to that user; its /proc is mounted hidepid=2
+		unshare --pid --fork --mount-proc setpriv --reuid 4242 --regid 4242 --clear-groups sleep 300 & u=$!
+		for i in $(seq 100); do init=$(cat /proc/$u/task/$u/children 2>/dev/null); [ -n "$init" ] && break; sleep 0.05; done
+		became $init sleep
+		inside() { nsenter -t $init -p -m -- "$@"; }
+		inside mount -o remount,hidepid=2 /proc
+		# a root daemon there: its private objects, handed to 4242 with IPC_SET
+		inside $IPCTOOL use-private > $T/d & d=$!
+		ready $T/d
+		for k in shm sem msg; do $IPCTOOL set-owner $k $(sed -n "s/^$k //p" $T/d) 4242 4242 600; done
+		judge() { inside setpriv --reuid 4242 --regid 4242 --clear-groups "$IPCADM" "$@"; }
+		j=$(judge list --all-visible -J -o ID,VERDICT,EVIDENCE)
+		for k in shm sem msg; do
+			want "$(jq -r ".$k[0].verdict" <<<"$j")" unknown "$j"
+			[[ "$(jq -r ".$k[0].evidence" <<<"$j")" == *"is alive but /proc hides it from us (hidepid)"* ]] || { echo "$j" >&2; exit 1; }
+		done
+		judge reap --all-visible --yes > $T/out 2>&1
+		for k in shm sem msg; do want "$("$IPCADM" list -J $k | jq ".$k | length")" 1 "$(cat $T/out)"; done
+		kill $d $u'
+	ok
+}
