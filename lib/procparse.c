@@ -223,3 +223,55 @@ int procparse_btime(const char *buf, size_t len, int64_t *btime)
 	}
 	return -EBADMSG;
 }
+
+/* In a proc mount's super options ("rw,hidepid=invisible,gid=10"), what hidepid and gid
+ * say: *gid is -1 without one. */
+static void proc_options(const char *p, const char *end, bool *hides, int64_t *gid)
+{
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p)), *v;
+		size_t n;
+
+		if (comma == NULL)
+			comma = end;
+		n = (size_t)(comma - p);
+		if (n > 8 && memcmp(p, "hidepid=", 8) == 0) {
+			v = p + 8;
+			*hides = !((n == 9 && v[0] == '0') || (n == 11 && memcmp(v, "off", 3) == 0));
+		} else if (n > 4 && memcmp(p, "gid=", 4) == 0) {
+			uint64_t g;
+
+			*gid = mem_to_u64(p + 4, n - 4, &g) < 0 || g > UINT32_MAX ? -1 : (int64_t)g;
+		}
+		p = comma + 1;
+	}
+}
+
+int procparse_proc_hidepid(const char *buf, size_t len, uint64_t mnt_id, int64_t *gid)
+{
+	const char *line = buf, *end = buf + len;
+
+	while (line < end) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line)), *p = line, *f;
+		uint64_t id;
+		bool hides = false;
+		size_t n;
+
+		if (eol == NULL)
+			eol = end;
+		line = eol + 1;
+		n = next_field(&p, eol, &f);
+		if (mem_to_u64(f, n, &id) < 0 || id != mnt_id)
+			continue;
+		/* id parent maj:min root mountpoint options [optional...] - fstype source super */
+		while ((n = next_field(&p, eol, &f)) > 0 && !(n == 1 && f[0] == '-'))
+			;
+		if (n == 0 || next_field(&p, eol, &f) != 4 || memcmp(f, "proc", 4) != 0 ||
+		    next_field(&p, eol, &f) == 0 || (n = next_field(&p, eol, &f)) == 0)
+			return -EBADMSG;
+		*gid = -1;
+		proc_options(f, f + n, &hides, gid);
+		return hides;
+	}
+	return -ENOENT;
+}

@@ -48,4 +48,9 @@ int procparse_syscall(const char *buf, size_t len, long *nr, uint64_t args[6]);
 /* btime from /proc/stat. */
 int procparse_btime(const char *buf, size_t len, int64_t *btime);
 
+/* Whether the proc mount with this mount ID in a mountinfo text hides processes (its
+ * hidepid option is not 0/off): 1 or 0, with *gid set to its gid= option (-1 without
+ * one); -ENOENT when no line has that ID, -EBADMSG when that line is not a proc mount. */
+int procparse_proc_hidepid(const char *buf, size_t len, uint64_t mnt_id, int64_t *gid);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -205,6 +206,37 @@ void procs_load_all(struct procs *ps, unsigned int parts)
 	parallel_each(ps->n, 256, load_one, &l); /* each process is its own */
 }
 
+/* Whether our /proc's mount options (hidepid, in /proc/self/mountinfo) hide processes
+ * from us: not from root, nor from a member of the mount's gid= group. Live only. */
+static bool mount_hides(struct ipcadm_ctx *ctx, const struct procs *ps)
+{
+	struct statx stx;
+	int64_t gid = -1;
+	char *buf;
+	size_t len;
+	int r;
+
+	if (geteuid() == 0 ||
+	    statx(ps->procfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID) || read_file(ctx, "/proc/self/mountinfo", &buf, &len) < 0)
+		return false;
+	r = procparse_proc_hidepid(buf, len, stx.stx_mnt_id, &gid);
+	free(buf);
+	if (r <= 0)
+		return false;
+	if (gid >= 0) {
+		gid_t groups[256];
+		int n = getgroups(256, groups);
+
+		if ((int64_t)getegid() == gid)
+			return false;
+		for (int i = 0; i < n; i++)
+			if ((int64_t)groups[i] == gid)
+				return false;
+	}
+	return true;
+}
+
 /* Whether the root's /proc shows this PID namespace, so that pidfd_open() finds the same
  * processes by the same PIDs. */
 static bool proc_is_ours(const struct procs *ps)
@@ -305,9 +337,12 @@ int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 		procs_release(ps);
 		return r;
 	}
-	/* With hidepid, /proc lists only our own processes: PID 1 is missing or unreadable. */
+	/* With hidepid, /proc lists only our own processes: PID 1 is missing or unreadable,
+	 * or (PID 1 ours) the mount's options say so. */
 	init = procs_find(ps, 1);
 	ps->hidden = init == NULL || proc_load(ps, init, PROC_STAT) < 0;
+	if (!ps->hidden && ctx->live)
+		ps->hidden = mount_hides(ctx, ps);
 	return 0;
 }
 

@@ -230,14 +230,21 @@ became() { for i in $(seq 200); do [ "$(cat /proc/$1/comm)" = "$2" ] && return 0
 		inside $IPCTOOL use-private > $T/d & d=$!
 		ready $T/d
 		for k in shm sem msg; do $IPCTOOL set-owner $k $(sed -n "s/^$k //p" $T/d) 4242 4242 600; done
+		# and an array whose last operator (a root process there) exited: a hidden
+		# process may hold it all the same
+		s2=$($IPCTOOL sem-create 0 1 600)
+		inside $IPCTOOL sem-op $s2 0 1
+		$IPCTOOL set-owner sem $s2 4242 4242 600
 		judge() { inside setpriv --reuid 4242 --regid 4242 --clear-groups "$IPCADM" "$@"; }
 		j=$(judge list --all-visible -J -o ID,VERDICT,EVIDENCE)
 		for k in shm sem msg; do
 			want "$(jq -r ".$k[0].verdict" <<<"$j")" unknown "$j"
 			[[ "$(jq -r ".$k[0].evidence" <<<"$j")" == *"is alive but /proc hides it from us (hidepid)"* ]] || { echo "$j" >&2; exit 1; }
 		done
+		want "$(jq -r ".sem[] | select(.id == $s2) | .verdict" <<<"$j")" unknown "$j"
+		[[ "$(jq -r ".sem[] | select(.id == $s2) | .evidence" <<<"$j")" == *"hides other users"* ]] || { echo "$j" >&2; exit 1; }
 		judge reap --all-visible --yes > $T/out 2>&1
-		for k in shm sem msg; do want "$("$IPCADM" list -J $k | jq ".$k | length")" 1 "$(cat $T/out)"; done
+		want "$("$IPCADM" list --all-visible -J | jq -r "[.shm, .sem, .msg] | map(length) | join(\" \")")" "1 2 1" "$(cat $T/out)"
 		kill $d $u'
 	ok
 }

@@ -177,6 +177,16 @@ static void check_btime(const char *buf, size_t len)
 	CHECK(procparse_btime(out, (size_t)n, &t2) == 0 && t2 == t);
 }
 
+static void check_proc_hidepid(const char *buf, size_t len)
+{
+	int64_t gid = 7;
+	int r = procparse_proc_hidepid(buf, len, 24, &gid);
+
+	CHECK(r == 0 || r == 1 || r == -ENOENT || r == -EBADMSG);
+	if (r >= 0)
+		CHECK(gid >= -1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size ? size : 1); /* exact size: reads past the end are caught */
@@ -189,6 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_syscall(buf, size);
 	check_sysv_name(buf, size);
 	check_btime(buf, size);
+	check_proc_hidepid(buf, size);
 	free(buf);
 	return 0;
 }

@@ -93,12 +93,38 @@ static void test_btime(void **state)
 	assert_int_equal(procparse_btime("cpu 1\n", 6, &b), -EBADMSG);
 }
 
+static void test_proc_hidepid(void **state)
+{
+	const char mi[] = "22 1 0:5 / /dev rw,nosuid - devtmpfs udev rw,size=1k\n"
+			  "24 22 0:22 / /proc rw,nosuid,nodev shared:12 - proc proc rw\n"
+			  "40 24 0:40 / /proc rw - proc proc rw,hidepid=invisible\n"
+			  "41 24 0:41 / /proc rw - proc proc rw,hidepid=2,gid=10\n"
+			  "42 24 0:42 / /proc rw - proc proc rw,hidepid=off\n"
+			  "43 24 0:43 / /proc rw - proc proc rw,hidepid=0,gid=x\n"
+			  "44 22 0:44 / /x rw - tmpfs tmpfs rw\n";
+	int64_t gid = 7;
+
+	(void)state;
+	assert_int_equal(procparse_proc_hidepid(mi, sizeof(mi) - 1, 24, &gid), 0);
+	assert_int_equal(gid, -1);
+	assert_int_equal(procparse_proc_hidepid(mi, sizeof(mi) - 1, 40, &gid), 1);
+	assert_int_equal(procparse_proc_hidepid(mi, sizeof(mi) - 1, 41, &gid), 1);
+	assert_int_equal(gid, 10);
+	assert_int_equal(procparse_proc_hidepid(mi, sizeof(mi) - 1, 42, &gid), 0);
+	assert_int_equal(procparse_proc_hidepid(mi, sizeof(mi) - 1, 43, &gid), 0);
+	assert_int_equal(gid, -1);
+	assert_int_equal(procparse_proc_hidepid(mi, sizeof(mi) - 1, 44, &gid), -EBADMSG);
+	assert_int_equal(procparse_proc_hidepid(mi, sizeof(mi) - 1, 99, &gid), -ENOENT);
+	assert_int_equal(procparse_proc_hidepid("", 0, 1, &gid), -ENOENT);
+	assert_int_equal(procparse_proc_hidepid("1 2 3 4 5 6 -\n", 14, 1, &gid), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat),	cmocka_unit_test(test_status),
 		cmocka_unit_test(test_maps),	cmocka_unit_test(test_syscall),
-		cmocka_unit_test(test_btime),
+		cmocka_unit_test(test_btime),	cmocka_unit_test(test_proc_hidepid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
