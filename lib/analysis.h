@@ -8,6 +8,9 @@
 
 /* Seconds of clock granularity and daemonizing allowed between times (DESIGN.md). */
 #define IPCADM_SLACK 2
+/* Seconds a daemon (a process whose parent exited) may start after its object's ctime
+ * and still hold it: programs initialise before they daemonize (verdict.c). */
+#define IPCADM_DAEMON_SLACK 60
 
 struct obj_info {
 	enum ipcadm_verdict verdict;

@@ -1,5 +1,5 @@
-/* procparse.c: strict parsers for /proc/PID/{stat,status,maps,syscall} and /proc/stat.
- * A malformed file is an error for that process, never a crash or a guess. */
+/* procparse.c: strict parsers for /proc/PID/{stat,status,maps,syscall}, /proc/stat and the
+ * proc mounts of mountinfo. A malformed file is an error, never a crash or a guess. */
 #include "procparse.h"
 
 #include <errno.h>
@@ -58,13 +58,15 @@ int procparse_stat(const char *buf, size_t len, struct proc_stat *st)
 			st->state = f[0];
 			continue;
 		}
-		if (field != 4 && field != 9 && field != 20 && field != 22)
+		if (field != 4 && field != 6 && field != 9 && field != 20 && field != 22)
 			continue;
-		if (field == 4 || field == 20) {
+		if (field == 4 || field == 6 || field == 20) {
 			if (mem_to_i64(f, n, &iv) < 0 || iv < 0 || iv > INT32_MAX)
 				return -EBADMSG;
 			if (field == 4)
 				st->ppid = (pid_t)iv;
+			else if (field == 6)
+				st->session = (pid_t)iv;
 			else
 				st->num_threads = (long)iv;
 			continue;

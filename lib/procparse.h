@@ -1,5 +1,5 @@
-/* procparse.h: parsers for the /proc/PID files the holder scan reads (stat, status,
- * maps, syscall) and /proc/stat's btime. Pure functions on buffers: fuzzed directly. */
+/* procparse.h: parsers for the /proc/PID files the holder scan reads (stat, status, maps,
+ * syscall), /proc/stat's btime and proc's hidepid. Pure functions on buffers: fuzzed. */
 #ifndef IPCADM_PROCPARSE_H
 #define IPCADM_PROCPARSE_H
 
@@ -10,6 +10,7 @@
 
 struct proc_stat {
 	pid_t pid, ppid;
+	pid_t session; /* the session ID (field 6) */
 	char comm[16 * 4 + 1]; /* the kernel's 16 bytes; room for odd bytes */
 	char state;
 	unsigned long flags;

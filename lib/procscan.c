@@ -116,6 +116,7 @@ static int load_stat(struct procs *ps, struct proc *p)
 	if (procparse_stat(buf, (size_t)n, &st) < 0)
 		return -EBADMSG;
 	p->ppid = st.ppid;
+	p->sid = st.session;
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->num_threads = st.num_threads;
 	p->kthread = st.flags & PROC_PF_KTHREAD; /* PID 2 is kthreadd only on the host */

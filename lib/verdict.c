@@ -218,25 +218,63 @@ static void candidates(const struct ipcadm_analysis *a, struct cand_cache *c, ui
 	c->valid = true;
 }
 
-/* Adds possible holders (the first few by start time); returns how many there are. */
-static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
-			       const struct ipcadm_obj *o, struct cand_cache *c)
+/*
+ * Whether p may be a daemon whose parent exited (the process that made an object, forked
+ * it and exited). /proc cannot tell a parent that adopted a process (PID 1, a subreaper)
+ * from the one that forked it, so count p when it cannot be its original parent's child
+ * or looks detached: its parent is PID 1, not visible, started after it, or runs in
+ * another session (a subreaper such as systemd --user runs in a session of its own, and
+ * daemons call setsid). A subreaper in p's own session is not told apart.
+ */
+static bool maybe_daemon(struct ipcadm_analysis *a, const struct proc *p)
 {
-	size_t lo = 0, hi;
+	struct proc *parent;
 
-	candidates(a, c, o->uid, o->cuid);
-	hi = c->n;
-	while (lo < hi) { /* the first candidate that started after the object */
+	if (p->ppid <= 1)
+		return true;
+	parent = procs_find(&a->procs, p->ppid);
+	if (parent == NULL || proc_load(&a->procs, parent, PROC_STAT) < 0)
+		return true;
+	return parent->sid != p->sid || parent->start_ms > p->start_ms;
+}
+
+/* The first candidate that started after t plus slack seconds. */
+static size_t first_after(const struct cand_cache *c, int64_t t, int64_t slack)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (analysis_started_by(c->v[mid], o->ctime))
+		if (c->v[mid]->start_ms < (t + 1 + slack) * 1000)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (size_t i = 0; i < lo && i < 5; i++)
-		analysis_add_holder(a, kind, idx, c->v[i], IPCADM_HOLD_POSSIBLE);
 	return lo;
+}
+
+/* Adds possible holders (the first few by start time): processes that started by the
+ * object's ctime (and the slack), and daemons that started up to a minute after it.
+ * Returns how many there are of each. */
+static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
+			       const struct ipcadm_obj *o, struct cand_cache *c, size_t *daemons)
+{
+	size_t early, late;
+
+	candidates(a, c, o->uid, o->cuid);
+	early = first_after(c, o->ctime, IPCADM_SLACK);
+	late = first_after(c, o->ctime, IPCADM_DAEMON_SLACK);
+	for (size_t i = 0; i < early && i < 5; i++)
+		analysis_add_holder(a, kind, idx, c->v[i], IPCADM_HOLD_POSSIBLE);
+	*daemons = 0;
+	for (size_t i = early; i < late; i++) {
+		if (!maybe_daemon(a, c->v[i]))
+			continue;
+		if ((*daemons)++ < 5)
+			analysis_add_holder(a, kind, idx, c->v[i], IPCADM_HOLD_POSSIBLE);
+	}
+	return early;
 }
 
 /* ---- the rules ---- */
@@ -245,7 +283,7 @@ static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_
 			 const struct ipcadm_obj *o, struct cand_cache *dc, struct judgement *j)
 {
 	const char *blind = analysis_blind_spot(a);
-	size_t n;
+	size_t n, daemons, len;
 
 	if (blind) {
 		j->v = IPCADM_UNKNOWN_VERDICT;
@@ -256,15 +294,22 @@ static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_
 		j->v = IPCADM_IDLE;
 		return;
 	}
-	n = possible_holders(a, kind, idx, o, dc);
-	if (n == 0) {
+	n = possible_holders(a, kind, idx, o, dc, &daemons);
+	if (n == 0 && daemons == 0) {
 		j->v = IPCADM_ORPHANED;
 		return;
 	}
 	j->v = IPCADM_MAYBE_IN_USE;
-	snprintf(j->facts + strlen(j->facts), sizeof(j->facts) - strlen(j->facts),
-		 "%s%zu live process%s of its owner started before it", j->facts[0] ? "; " : "",
-		 n, n == 1 ? "" : "es");
+	len = strlen(j->facts);
+	if (n > 0)
+		len += (size_t)snprintf(j->facts + len, sizeof(j->facts) - len,
+					"%s%zu live process%s of its owner started before it",
+					len ? "; " : "", n, n == 1 ? "" : "es");
+	if (daemons > 0 && len < sizeof(j->facts))
+		snprintf(j->facts + len, sizeof(j->facts) - len,
+			 "%s%zu daemon%s of its owner (parent exited, or another session) "
+			 "started less than %d s after it", len ? "; " : "", daemons,
+			 daemons == 1 ? "" : "s", IPCADM_DAEMON_SLACK);
 }
 
 static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm_obj *o,

@@ -11,6 +11,9 @@ T=$(mktemp -d); chmod 777 $T
 # left the namespace that its exec follows)
 became() { for i in $(seq 200); do [ "$(cat /proc/$1/comm)" = "$2" ] && return 0; sleep 0.05; done; echo "$1 never became $2" >&2; exit 1; }
 ids() { "$IPCADM" list --all-visible -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " "; }
+# shifted SECONDS CMD...: runs CMD with its wall clock stepped by SECONDS (clockshift.so)
+shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 "${@:2}"; }
 '
 
 @test "Apache: leaked arrays of killed instances are reaped, live ones kept, semget works again" {
@@ -188,8 +191,6 @@ ids() { "$IPCADM" list --all-visible -J -o ID "$1" | jq -r ".$1[].id" | sort -n 
 		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL use-private > $T/p & p=$!
 		ready $T/p
 		shm=$(sed -n "s/^shm //p" $T/p); sem=$(sed -n "s/^sem //p" $T/p); msg=$(sed -n "s/^msg //p" $T/p)
-		shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
-			ASAN_OPTIONS=verify_asan_link_order=0 "${@:2}"; }
 		# the step reaches what ipcadm computes: the creator started 60 s earlier by its clock
 		t0=$("$IPCADM" who -J shm $shm | jq -r ".shm[0].holders[] | select(.pid == $p) | .start_time")
 		t1=$(shifted -60 "$IPCADM" who -J shm $shm | jq -r ".shm[0].holders[] | select(.pid == $p) | .start_time")
@@ -205,5 +206,37 @@ ids() { "$IPCADM" list --all-visible -J -o ID "$1" | jq -r ".$1[].id" | sort -n 
 			want "$(ids shm)$(ids sem)$(ids msg)" "$shm $sem $msg " "step $step: $(cat $T/out)"
 		done
 		kill $p'
+	ok
+}
+
+@test "late daemons: a daemon forked 3.5 s after its array and queue were made keeps them; an older leak is still reaped" {
+	run ns "$PRELUDE"'
+		as() { $IPCTOOL drop-to 4242 4242 -- "$@"; }
+		verdict() { jq -r ".$2[] | select(.id == $3) | .verdict" <<<"$1"; }
+		evidence() { jq -r ".$2[] | select(.id == $3) | .evidence" <<<"$1"; }
+		# an unrelated leak of the same user: made and used, its maker gone
+		leak=$(as $IPCTOOL sem-create 0 1 600)
+		as $IPCTOOL sem-op $leak 0 1
+		sleep 12
+		# the program: makes its array and queue, initialises, forks its daemon, exits
+		as bash -c "s=\$($IPCTOOL sem-create 0 1 600); q=\$($IPCTOOL msg-create 0 600)
+			$IPCTOOL sem-op \$s 0 1; $IPCTOOL msg-send \$q 1 job; echo \$s \$q > $T/ids
+			sleep 3.5; sleep 300 </dev/null >/dev/null 2>&1 & echo \$! > $T/daemon"
+		read s q < $T/ids; d=$(cat $T/daemon)
+		want "$(awk "/^PPid:/ { print \$2 }" /proc/$d/status)" 1 "(the daemon was not re-parented)"
+		j=$("$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE sem msg)
+		for o in "sem $s" "msg $q"; do
+			want "$(verdict "$j" $o)" maybe-in-use "$j"
+			[[ "$(evidence "$j" $o)" == "$d (sleep) may hold it; "*"1 daemon of its owner"* ]] || { echo "$j" >&2; exit 1; }
+		done
+		# the leak is 15 s older than the daemon: within the minute, kept (the rule costs so)
+		want "$(verdict "$j" sem $leak)" maybe-in-use "$j"
+		"$IPCADM" reap --all-visible --yes > $T/out
+		want "$(ids sem)$(ids msg)" "$leak $s $q " "$(cat $T/out)"
+		# by a clock 50 s ahead, the daemon started 65 s after the leak, 54 s after its own
+		shifted 50 "$IPCADM" reap --all-visible --yes > $T/out
+		grep -q "^removed sem $leak " $T/out || { cat $T/out; exit 1; }
+		want "$(ids sem)$(ids msg)" "$s $q " "$(cat $T/out)"
+		kill $d'
 	ok
 }

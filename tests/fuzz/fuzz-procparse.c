@@ -27,19 +27,20 @@ static void check_stat(const char *buf, size_t len)
 		return;
 	}
 	CHECK(r == 0);
-	CHECK(st.pid > 0 && st.ppid >= 0 && st.num_threads >= 0);
+	CHECK(st.pid > 0 && st.ppid >= 0 && st.session >= 0 && st.num_threads >= 0);
 	CHECK(memchr(st.comm, '\0', sizeof(st.comm)) != NULL);
 	CHECK(st.state != ' ' && st.state != '\t' && st.state != '\n');
 	/* the kernel's layout: 52 fields; the ones not parsed are zeros here */
 	n = snprintf(out, sizeof(out),
-		     "%d (%s) %c %d 0 0 0 0 %lu 0 0 0 0 0 0 0 0 0 0 %ld 0 %" PRIu64
+		     "%d (%s) %c %d 0 %d 0 0 %lu 0 0 0 0 0 0 0 0 0 0 %ld 0 %" PRIu64
 		     " 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-		     (int)st.pid, st.comm, st.state, (int)st.ppid, st.flags, st.num_threads,
-		     st.starttime);
+		     (int)st.pid, st.comm, st.state, (int)st.ppid, (int)st.session, st.flags,
+		     st.num_threads, st.starttime);
 	CHECK(n > 0 && (size_t)n < sizeof(out));
 	memset(&again, 0, sizeof(again));
 	CHECK(procparse_stat(out, (size_t)n, &again) == 0);
 	CHECK(again.pid == st.pid && again.ppid == st.ppid && again.state == st.state);
+	CHECK(again.session == st.session);
 	CHECK(again.flags == st.flags && again.num_threads == st.num_threads);
 	CHECK(again.starttime == st.starttime);
 	CHECK(strcmp(again.comm, st.comm) == 0);

@@ -18,6 +18,7 @@ static void test_stat(void **state)
 	assert_string_equal(st.comm, "a) b (c)");
 	assert_int_equal(st.state, 'S');
 	assert_int_equal(st.ppid, 1);
+	assert_int_equal(st.session, 4242);
 	assert_int_equal(st.num_threads, 3);
 	assert_int_equal(st.starttime, 123456);
 	assert_int_equal(procparse_stat("4242 (x) S 1\n", 13, &st), -EBADMSG);

@@ -1,5 +1,5 @@
-/* test-verdict.c: holders and verdicts on the fixture tree tests/fixtures/holders:
- * maps in and out of the IPC namespace, waiters, PID reuse, possible holders. */
+/* test-verdict.c: verdicts on the fixture tree tests/fixtures/holders: maps in and out of
+ * the namespace, waiters, PID reuse, clock steps, possible holders and late daemons. */
 #include "fixture.h"
 
 #include <errno.h>
@@ -187,6 +187,27 @@ static void test_pidns_blind_spot(void **state)
 	ipcadm_ctx_free(ctx);
 }
 
+static void test_late_daemons(void **state)
+{
+	struct fx *fx = *state;
+	const struct ipcadm_holder *h;
+	const char *ev;
+
+	/* daemon (uid 2000, parent PID 1) started 10 s after queue 2: it may hold it */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 2, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "700 (daemon) may hold it; "));
+	assert_non_null(strstr(ev, "1 daemon of its owner (parent exited, or another session) "
+				   "started less than 60 s after it"));
+	assert_int_equal(ipcadm_analysis_holders(fx->an,
+						 ipcadm_snapshot_find(fx->snap, IPCADM_MSG, 2), &h),
+			 1);
+	assert_int_equal(h[0].how, IPCADM_HOLD_POSSIBLE);
+	/* worker (uid 2001) started 10 s after queue 3, its parent alive in its session */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 3, &ev), IPCADM_ORPHANED);
+	/* daemon started 70 s after queue 4: past the minute */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 4, &ev), IPCADM_ORPHANED);
+}
+
 static void test_foreign_object(void **state)
 {
 	struct fx *fx = *state;
@@ -208,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_waiters),
 		cmocka_unit_test(test_possible_holders),
 		cmocka_unit_test(test_pidns_blind_spot),
+		cmocka_unit_test(test_late_daemons),
 		cmocka_unit_test(test_foreign_object),
 	};
 
