@@ -120,10 +120,16 @@ const char *analysis_reused_why(const struct ipcadm_analysis *a, const struct ip
 {
 	if (p->ipcns && a->procs.self_ipcns && p->ipcns != a->procs.self_ipcns)
 		return "runs in another IPC namespace";
-	if (!p->uids_known || p->ruid == 0 || p->euid == 0)
+	if (!p->uids_known)
 		return NULL;
-	if (p->ruid == o->uid || p->euid == o->uid || p->ruid == o->cuid || p->euid == o->cuid)
-		return NULL; /* the owner and the creator may always use it (or IPC_SET it) */
+	for (int i = 0; i < 3; i++) {
+		uid_t u = i == 0 ? p->ruid : i == 1 ? p->euid : p->suid;
+
+		/* root, or the owner or creator (who may always use it, or IPC_SET it), now
+		 * or once it takes back its saved uid */
+		if (u == 0 || u == o->uid || u == o->cuid)
+			return NULL;
+	}
 	if (o->mode & (perm | perm << 3))
 		return NULL; /* other or group bits grant it: its groups are not read */
 	return "has no permission to use it";

@@ -81,7 +81,7 @@ int procparse_stat(const char *buf, size_t len, struct proc_stat *st)
 	return 0;
 }
 
-int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid)
+int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid, uid_t *suid)
 {
 	const char *p = buf, *end = buf + len;
 
@@ -92,9 +92,9 @@ int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid)
 			eol = end;
 		if (eol - p > 4 && memcmp(p, "Uid:", 4) == 0) {
 			const char *q = p + 4, *f;
-			uint64_t v[2];
+			uint64_t v[3];
 
-			for (int i = 0; i < 2; i++) {
+			for (int i = 0; i < 3; i++) {
 				size_t n = next_field(&q, eol, &f);
 
 				if (n == 0 || mem_to_u64(f, n, &v[i]) < 0 || v[i] > UINT32_MAX)
@@ -102,6 +102,7 @@ int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid)
 			}
 			*ruid = (uid_t)v[0];
 			*euid = (uid_t)v[1];
+			*suid = (uid_t)v[2];
 			return 0;
 		}
 		p = eol + 1;

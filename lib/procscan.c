@@ -141,6 +141,7 @@ static int load_uids_pidfd(struct proc *p)
 	if ((pid_t)info.pid != p->pid)
 		return 0;
 	p->ruid = info.ruid;
+	p->suid = info.suid;
 	p->euid = info.euid;
 	p->uids_known = true;
 	return 1;
@@ -160,7 +161,7 @@ static void load_uids(struct procs *ps, struct proc *p)
 	}
 	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
 	n = read_at(ps, path, buf, sizeof(buf));
-	if (n >= 0 && procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid) == 0)
+	if (n >= 0 && procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid, &p->suid) == 0)
 		p->uids_known = true;
 }
 

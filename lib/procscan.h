@@ -9,7 +9,7 @@
 /* The parts of a process that proc_load() reads. */
 enum proc_part {
 	PROC_STAT = 1 << 0, /* ppid, sid, start, comm, num_threads, kthread: read first */
-	PROC_UIDS = 1 << 1, /* ruid, euid; uids_known says whether they could be read */
+	PROC_UIDS = 1 << 1, /* ruid, euid, suid; uids_known says whether they were read */
 	PROC_NS = 1 << 2, /* ipcns */
 	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
 };
@@ -17,7 +17,7 @@ enum proc_part {
 struct proc {
 	pid_t pid, ppid;
 	pid_t sid; /* its session */
-	uid_t ruid, euid;
+	uid_t ruid, euid, suid;
 	int64_t start; /* Unix seconds */
 	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];

@@ -48,21 +48,21 @@ static void check_stat(const char *buf, size_t len)
 
 static void check_status(const char *buf, size_t len)
 {
-	uid_t ruid = 7, euid = 7, r2, e2;
+	uid_t ruid = 7, euid = 7, suid = 7, r2, e2, s2;
 	char out[128];
-	int n, r = procparse_status_uids(buf, len, &ruid, &euid);
+	int n, r = procparse_status_uids(buf, len, &ruid, &euid, &suid);
 
 	if (r < 0) {
 		CHECK(r == -EBADMSG);
-		CHECK(ruid == 7 && euid == 7);
+		CHECK(ruid == 7 && euid == 7 && suid == 7);
 		return;
 	}
 	CHECK(r == 0);
 	n = snprintf(out, sizeof(out), "Name:\tx\nUid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\n",
-		     (unsigned int)ruid, (unsigned int)euid, (unsigned int)euid,
+		     (unsigned int)ruid, (unsigned int)euid, (unsigned int)suid,
 		     (unsigned int)euid);
-	CHECK(procparse_status_uids(out, (size_t)n, &r2, &e2) == 0);
-	CHECK(r2 == ruid && e2 == euid);
+	CHECK(procparse_status_uids(out, (size_t)n, &r2, &e2, &s2) == 0);
+	CHECK(r2 == ruid && e2 == euid && s2 == suid);
 }
 
 struct maps_seen {

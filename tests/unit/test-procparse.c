@@ -28,15 +28,16 @@ static void test_stat(void **state)
 
 static void test_status(void **state)
 {
-	const char s[] = "Name:\tx\nPid:\t5\nUid:\t1000\t0\t0\t0\nGid:\t1\t1\t1\t1\n";
-	uid_t r, e;
+	const char s[] = "Name:\tx\nPid:\t5\nUid:\t1000\t0\t7\t0\nGid:\t1\t1\t1\t1\n";
+	uid_t r, e, su;
 
 	(void)state;
-	assert_int_equal(procparse_status_uids(s, sizeof(s) - 1, &r, &e), 0);
+	assert_int_equal(procparse_status_uids(s, sizeof(s) - 1, &r, &e, &su), 0);
 	assert_int_equal(r, 1000);
 	assert_int_equal(e, 0);
-	assert_int_equal(procparse_status_uids("Uid:\tx\n", 7, &r, &e), -EBADMSG);
-	assert_int_equal(procparse_status_uids("Name:\tx\n", 8, &r, &e), -EBADMSG);
+	assert_int_equal(su, 7);
+	assert_int_equal(procparse_status_uids("Uid:\tx\n", 7, &r, &e, &su), -EBADMSG);
+	assert_int_equal(procparse_status_uids("Name:\tx\n", 8, &r, &e, &su), -EBADMSG);
 }
 
 static int collect(void *arg, const struct proc_sysv_map *m)
