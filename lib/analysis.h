@@ -78,8 +78,8 @@ enum recorded {
 			  * namespace, no permission): the PID was reused */
 	RECORDED_HIDDEN, /* the kernel has the PID, /proc does not show it (hidepid) */
 };
-enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_obj *o, pid_t pid,
-				int64_t t, unsigned int perm, struct proc **pp);
+enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				pid_t pid, int64_t t, unsigned int perm, struct proc **pp);
 /* Why p, whatever its start time, cannot have made that use of o (another IPC namespace,
  * no permission), or NULL. */
 const char *analysis_reused_why(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,

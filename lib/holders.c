@@ -143,8 +143,8 @@ static bool kernel_has_pid(const struct ipcadm_analysis *a, pid_t pid)
 	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
-enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_obj *o, pid_t pid,
-				int64_t t, unsigned int perm, struct proc **pp)
+enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				pid_t pid, int64_t t, unsigned int perm, struct proc **pp)
 {
 	struct proc *p = procs_find(&a->procs, pid);
 

@@ -81,7 +81,8 @@ int procparse_stat(const char *buf, size_t len, struct proc_stat *st)
 	return 0;
 }
 
-int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid, uid_t *suid)
+int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid,
+			  uid_t *suid)
 {
 	const char *p = buf, *end = buf + len;
 
@@ -240,11 +241,15 @@ static void proc_options(const char *p, const char *end, bool *hides, int64_t *g
 		n = (size_t)(comma - p);
 		if (n > 8 && memcmp(p, "hidepid=", 8) == 0) {
 			v = p + 8;
-			*hides = !((n == 9 && v[0] == '0') || (n == 11 && memcmp(v, "off", 3) == 0));
+			*hides = !((n == 9 && v[0] == '0') ||
+				   (n == 11 && memcmp(v, "off", 3) == 0));
 		} else if (n > 4 && memcmp(p, "gid=", 4) == 0) {
 			uint64_t g;
 
-			*gid = mem_to_u64(p + 4, n - 4, &g) < 0 || g > UINT32_MAX ? -1 : (int64_t)g;
+			if (mem_to_u64(p + 4, n - 4, &g) < 0 || g > UINT32_MAX)
+				*gid = -1;
+			else
+				*gid = (int64_t)g;
 		}
 		p = comma + 1;
 	}
@@ -266,7 +271,7 @@ int procparse_proc_hidepid(const char *buf, size_t len, uint64_t mnt_id, int64_t
 		n = next_field(&p, eol, &f);
 		if (mem_to_u64(f, n, &id) < 0 || id != mnt_id)
 			continue;
-		/* id parent maj:min root mountpoint options [optional...] - fstype source super */
+		/* id parent maj:min root mountpoint options [optional...] - type source super */
 		while ((n = next_field(&p, eol, &f)) > 0 && !(n == 1 && f[0] == '-'))
 			;
 		if (n == 0 || next_field(&p, eol, &f) != 4 || memcmp(f, "proc", 4) != 0 ||

@@ -23,7 +23,8 @@ struct proc_stat {
 
 int procparse_stat(const char *buf, size_t len, struct proc_stat *st);
 /* The real, effective and saved uids from /proc/PID/status. */
-int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid, uid_t *suid);
+int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid,
+			  uid_t *suid);
 
 /* One System V segment mapping from /proc/PID/maps. */
 struct proc_sysv_map {

@@ -161,7 +161,8 @@ static void load_uids(struct procs *ps, struct proc *p)
 	}
 	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
 	n = read_at(ps, path, buf, sizeof(buf));
-	if (n >= 0 && procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid, &p->suid) == 0)
+	if (n >= 0 &&
+	    procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid, &p->suid) == 0)
 		p->uids_known = true;
 }
 
@@ -218,9 +219,9 @@ static bool mount_hides(struct ipcadm_ctx *ctx, const struct procs *ps)
 	size_t len;
 	int r;
 
-	if (geteuid() == 0 ||
-	    statx(ps->procfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
-	    !(stx.stx_mask & STATX_MNT_ID) || read_file(ctx, "/proc/self/mountinfo", &buf, &len) < 0)
+	if (geteuid() == 0 || statx(ps->procfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID) ||
+	    read_file(ctx, "/proc/self/mountinfo", &buf, &len) < 0)
 		return false;
 	r = procparse_proc_hidepid(buf, len, stx.stx_mnt_id, &gid);
 	free(buf);

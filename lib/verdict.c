@@ -105,8 +105,8 @@ static bool recorded_pid(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_
 		analysis_add_holder(a, kind, idx, p, IPCADM_HOLD_POSSIBLE);
 		if (d->late[0] == '\0')
 			snprintf(d->late, sizeof(d->late),
-				 "%s %d is alive (%s) but started %lld s after its recorded use by "
-				 "the clocks; a clock step cannot be ruled out",
+				 "%s %d is alive (%s) but started %lld s after its recorded "
+				 "use by the clocks; a clock step cannot be ruled out",
 				 role, (int)pid, p->comm, (long long)(p->start - t));
 		return false;
 	case RECORDED_HIDDEN:
@@ -439,8 +439,8 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 	struct doubts d = { "", "" };
 	struct sbuf b;
 
-	used |= recorded_pid(a, IPCADM_MSG, idx, o, "last sender", o->lspid, o->stime, PERM_WRITE,
-			     IPCADM_HOLD_LAST_OP, &d);
+	used |= recorded_pid(a, IPCADM_MSG, idx, o, "last sender", o->lspid, o->stime,
+			     PERM_WRITE, IPCADM_HOLD_LAST_OP, &d);
 	used |= recorded_pid(a, IPCADM_MSG, idx, o, "last receiver", o->lrpid, o->rtime,
 			     PERM_READ, IPCADM_HOLD_LAST_OP, &d);
 	if (used || a->info[IPCADM_MSG][idx].waiters) {

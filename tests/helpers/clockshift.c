@@ -72,7 +72,8 @@ int gettimeofday(struct timeval *restrict tv, void *restrict tz)
 	int r;
 
 	if (real == NULL)
-		real = (int (*)(struct timeval *restrict, void *restrict))next("gettimeofday");
+		real = (int (*)(struct timeval *restrict,
+				void *restrict))next("gettimeofday");
 	r = real(tv, tz);
 	if (r == 0) /* tv is declared nonnull */
 		tv->tv_sec += (time_t)shift();
