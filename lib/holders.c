@@ -1,14 +1,14 @@
-/* holders.c: who holds each object: SysV mappings in /proc/PID/maps (same IPC
- * namespace only) and processes blocked in semop/msgrcv/msgsnd, in one pass. */
+/* holders.c: who holds each object: SysV mappings in /proc/PID/maps (same IPC namespace
+ * only), processes blocked in semop/msgrcv/msgsnd, and what runs under a recorded PID. */
 #include "analysis.h"
 #include "parallel.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/syscall.h>
 
 /* ---- the text arena and holder records ---- */
