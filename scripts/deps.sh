@@ -5,7 +5,8 @@
 set -eu
 
 # One package per line: the build, the test frameworks, the tools tests compare with,
-# and what the package and completion tests build and drive.
+# what the package and completion tests build and drive, and a real X server and
+# MIT-SHM client (Xvfb, x11perf) for the verdict on a killed client's segment.
 PACKAGES="
 gcc
 make
@@ -33,6 +34,8 @@ pkg-config
 git
 bash-completion
 zsh
+xvfb
+x11-apps
 "
 [ -z "${IPCADM_EXTRA_PACKAGES:-}" ] || PACKAGES="$PACKAGES $IPCADM_EXTRA_PACKAGES"
 # `deps.sh build`: only what building the program needs (make run).
