@@ -49,6 +49,8 @@ static void compose_evidence(struct ipcadm_analysis *a, struct obj_info *info)
 	if (info->count == 0 ||
 	    (info->verdict != IPCADM_IN_USE && info->verdict != IPCADM_MAYBE_IN_USE))
 		return;
+	if (info->detached_by)
+		return; /* the facts name the last user, and that it no longer maps it */
 	for (size_t i = 0; i < info->count && i < 3 && n < sizeof(list); i++) {
 		const struct ipcadm_holder *h = &a->holders[info->first + i];
 		char how[128];
