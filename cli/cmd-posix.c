@@ -56,6 +56,8 @@ int object_command(struct ipcadm_ctx *ctx, const char *cmd, void (*help)(void), 
 		return find_print(ctx, opts, &nss, *kind, name, 0, who);
 	if (nss.all || nss.spec)
 		return find_print(ctx, opts, &nss, *kind, NULL, *id, who);
+	/* the caller reads this namespace itself, not through ns_set_read */
+	ipcadm_ctx_set_all_visible(ctx, nss.all_visible);
 	return -1;
 }
 

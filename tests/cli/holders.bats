@@ -195,3 +195,12 @@ T=$(mktemp -d)
 	ok
 	[ "${lines[-1]}" = done ]
 }
+
+@test "who --all-visible judges a System V object by absence, as list does" {
+	run ns "$PRELUDE"'
+		id=$($IPCTOOL shm-create 0 4096 600)
+		want "$(verdict shm $id)" orphaned
+		"$IPCADM" who --all-visible shm $id | grep -q "^Shared memory segment $id: orphaned: "
+		"$IPCADM" who shm $id | grep -q "^Shared memory segment $id: unknown: "'
+	ok
+}
