@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # escape.bats: names from outside (POSIX names anyone can create, process names anyone can
 # set) never reach a terminal or a file raw: every output form, the log and the backup.
+# Every process of a scenario is visible to it: --all-visible, so verdicts are not unknown.
 
 load ipc-lib
 
@@ -41,31 +42,31 @@ NJ=$(printf "x\033]0;pwned\007\302\2332J\357\277\275\\\\\nVERDICT=orphaned")
 	run ns "$PRELUDE"'
 		: > "/dev/shm/$N"
 		: > "/dev/mqueue/$N"
-		"$IPCADM" list pshm pmq > $T/table
+		"$IPCADM" list --all-visible pshm pmq > $T/table
 		clean $T/table 7
 		grep -qF "$E " $T/table
-		"$IPCADM" list -r -o NAME,VERDICT pshm > $T/raw
+		"$IPCADM" list --all-visible -r -o NAME,VERDICT pshm > $T/raw
 		clean $T/raw 2
-		"$IPCADM" list -e -o NAME,VERDICT pshm pmq > $T/export
+		"$IPCADM" list --all-visible -e -o NAME,VERDICT pshm pmq > $T/export
 		clean $T/export 2
 		# the shell reads back the escaped name, and no other variable
 		(VERDICT=unset; eval "$(head -1 $T/export)"; want "$NAME" "$E"; want "$VERDICT" idle)
-		"$IPCADM" list -J pshm pmq > $T/json
+		"$IPCADM" list --all-visible -J pshm pmq > $T/json
 		clean $T/json
 		# JSON keeps its own escaping: the name comes back whole, U+FFFD for the bad byte
 		want "$(jq -r ".pmq[0].name" $T/json)" "$NJ"
 		for k in pshm pmq; do
-			"$IPCADM" show $k "$N" > $T/show
+			"$IPCADM" show --all-visible $k "$N" > $T/show
 			clean $T/show
-			"$IPCADM" show -e $k "$N" > $T/show-e
+			"$IPCADM" show --all-visible -e $k "$N" > $T/show-e
 			clean $T/show-e
-			"$IPCADM" show -r $k "$N" > $T/show-r
+			"$IPCADM" show --all-visible -r $k "$N" > $T/show-r
 			clean $T/show-r
-			"$IPCADM" who $k "$N" > $T/who
+			"$IPCADM" who --all-visible $k "$N" > $T/who
 			clean $T/who 1
 			grep -qF "$E:" $T/who
-			"$IPCADM" show -J $k "$N" | jq -e . >/dev/null
-			"$IPCADM" who -J $k "$N" | jq -e . >/dev/null
+			"$IPCADM" show --all-visible -J $k "$N" | jq -e . >/dev/null
+			"$IPCADM" who --all-visible -J $k "$N" | jq -e . >/dev/null
 		done
 		"$IPCADM" rm pshm "$N" > $T/rm 2>&1
 		clean $T/rm 1
@@ -82,11 +83,11 @@ NJ=$(printf "x\033]0;pwned\007\302\2332J\357\277\275\\\\\nVERDICT=orphaned")
 	run ns "$PRELUDE"'
 		: > "/dev/shm/$N"
 		: > "/dev/mqueue/$N"
-		"$IPCADM" reap --include-idle --kind pshm,pmq > $T/dry
+		"$IPCADM" reap --all-visible --include-idle --kind pshm,pmq > $T/dry
 		clean $T/dry 3
 		grep -qF "would remove pshm /$E (uid 0): idle" $T/dry
-		"$IPCADM" reap --include-idle --kind pshm,pmq -J | jq -e "length == 2" >/dev/null
-		"$IPCADM" reap --yes --include-idle --kind pshm,pmq --log $T/log > $T/yes
+		"$IPCADM" reap --all-visible --include-idle --kind pshm,pmq -J | jq -e "length == 2" >/dev/null
+		"$IPCADM" reap --all-visible --yes --include-idle --kind pshm,pmq --log $T/log > $T/yes
 		clean $T/yes 3
 		clean $T/log 2
 		grep -qF "removed pmq /$E uid 0" $T/log
@@ -98,13 +99,13 @@ NJ=$(printf "x\033]0;pwned\007\302\2332J\357\277\275\\\\\nVERDICT=orphaned")
 	run ns "$PRELUDE"'
 		mount -o remount,size=1M /dev/shm
 		dd if=/dev/zero of="/dev/shm/$N" bs=1K count=900 status=none
-		"$IPCADM" doctor > $T/doctor || true
+		"$IPCADM" doctor --all-visible > $T/doctor || true
 		clean $T/doctor
 		grep -qF "pshm /$E holds" $T/doctor
 		"$IPCADM" > $T/overview || true
 		clean $T/overview
 		grep -qF "pshm /$E holds" $T/overview
-		"$IPCADM" doctor -J > $T/dj || true
+		"$IPCADM" doctor --all-visible -J > $T/dj || true
 		jq -e . $T/dj >/dev/null'
 	ok
 }
@@ -115,7 +116,7 @@ NJ=$(printf "x\033]0;pwned\007\302\2332J\357\277\275\\\\\nVERDICT=orphaned")
 		C=$(printf "\nmode 666\033]0;\007")
 		ln -s "$(command -v sleep)" "$T/$C"
 		id=$($IPCTOOL shm-create 0 4096 600)
-		cpid=$("$IPCADM" list -J -o ID,CPID shm | jq -r ".shm[0].cpid")
+		cpid=$("$IPCADM" list --all-visible -J -o ID,CPID shm | jq -r ".shm[0].cpid")
 		sleep 4
 		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
 		"$T/$C" 60 & new=$!
@@ -123,24 +124,24 @@ NJ=$(printf "x\033]0;pwned\007\302\2332J\357\277\275\\\\\nVERDICT=orphaned")
 		sleep 0.3
 		want "$(cat /proc/$new/comm)" "$C"
 		CE="\\x0amode 666\\x1b]0;\\x07"
-		"$IPCADM" list -o ID,EVIDENCE shm > $T/table
+		"$IPCADM" list --all-visible -o ID,EVIDENCE shm > $T/table
 		clean $T/table 2
 		grep -qF "reused by $CE, which" $T/table
-		"$IPCADM" list -e -o ID,EVIDENCE shm > $T/export
+		"$IPCADM" list --all-visible -e -o ID,EVIDENCE shm > $T/export
 		clean $T/export 1
-		"$IPCADM" list -r -o ID,EVIDENCE shm > $T/raw
+		"$IPCADM" list --all-visible -r -o ID,EVIDENCE shm > $T/raw
 		clean $T/raw 2
-		"$IPCADM" list -J -o ID,EVIDENCE shm | jq -e ".shm[0].evidence | contains(\"\nmode 666\")" >/dev/null
-		"$IPCADM" who shm $id > $T/who
+		"$IPCADM" list --all-visible -J -o ID,EVIDENCE shm | jq -e ".shm[0].evidence | contains(\"\nmode 666\")" >/dev/null
+		"$IPCADM" who --all-visible shm $id > $T/who
 		clean $T/who 1
 		grep -qF "reused by $CE, which" $T/who
-		"$IPCADM" doctor > $T/doctor || true
+		"$IPCADM" doctor --all-visible > $T/doctor || true
 		clean $T/doctor
 		grep -qF "reused by $CE, which" $T/doctor
-		"$IPCADM" reap > $T/dry
+		"$IPCADM" reap --all-visible > $T/dry
 		clean $T/dry 2
 		mkdir $T/bk
-		"$IPCADM" reap --yes --backup $T/bk --log $T/log > $T/yes
+		"$IPCADM" reap --all-visible --yes --backup $T/bk --log $T/log > $T/yes
 		clean $T/yes 2
 		clean $T/log 1
 		grep -qF "reused by $CE, which" $T/log
