@@ -109,7 +109,8 @@ static void print_status_line(const struct ipcadm_findings *f)
 		obuf_puts(out, "IPC OK: no limit near exhaustion, nothing leaked\n");
 		return;
 	}
-	obuf_printf(out, "IPC %s: %s", upper_severity(worst), ipcadm_findings_get(f, 0)->summary);
+	obuf_printf(out, "IPC %s: ", upper_severity(worst));
+	obuf_text(out, ipcadm_findings_get(f, 0)->summary);
 	if (problems > 1)
 		obuf_printf(out, "; %zu more problem%s", problems - 1, problems == 2 ? "" : "s");
 	obuf_putc(out, '\n');
@@ -127,11 +128,20 @@ int print_findings_text(const struct ipcadm_findings *f, bool include_ok)
 			continue;
 		if (gap || (more && i > 0))
 			obuf_putc(out, '\n');
-		obuf_printf(out, "%-9s %s\n", upper_severity(x->severity), x->summary);
-		for (size_t j = 0; j < x->ndetails; j++)
-			obuf_printf(out, "          - %s\n", x->details[j]);
-		for (size_t j = 0; j < x->nremedies; j++)
-			obuf_printf(out, "          %s %s\n", j ? "    " : "fix:", x->remedies[j]);
+		/* the texts name POSIX objects and processes, with their evidence */
+		obuf_printf(out, "%-9s ", upper_severity(x->severity));
+		obuf_text(out, x->summary);
+		obuf_putc(out, '\n');
+		for (size_t j = 0; j < x->ndetails; j++) {
+			obuf_puts(out, "          - ");
+			obuf_text(out, x->details[j]);
+			obuf_putc(out, '\n');
+		}
+		for (size_t j = 0; j < x->nremedies; j++) {
+			obuf_printf(out, "          %s ", j ? "    " : "fix:");
+			obuf_text(out, x->remedies[j]);
+			obuf_putc(out, '\n');
+		}
 		gap = more;
 	}
 	return 0;
@@ -250,7 +260,7 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	enum ipcadm_severity worst = IPCADM_SEV_OK;
 	size_t wi = 0;
 	struct ns_set set;
-	char hint[512];
+	char hint[1536]; /* escaped command and cgroup */
 	int r;
 
 	r = ns_set_read(ctx, nss, DOCTOR_KINDS, DOCTOR_READ(verdicts), -1, &set);

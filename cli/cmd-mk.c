@@ -207,7 +207,9 @@ static int make_posix(struct ipcadm_ctx *ctx, struct mk *m, const char *name)
 		json_string(name);
 		obuf_puts(out, ", \"created\": true}\n");
 	} else {
-		obuf_printf(out, "created %s /%s\n", ipcadm_kind_name(m->kind), name);
+		obuf_printf(out, "created %s /", ipcadm_kind_name(m->kind));
+		obuf_text(out, name);
+		obuf_putc(out, '\n');
 	}
 	return 0;
 }

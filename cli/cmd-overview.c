@@ -93,10 +93,13 @@ int cmd_overview(struct ipcadm_ctx *ctx, int argc, char **argv)
 	u = ipcadm_snapshot_usage(snap);
 	v.u = u->shm_bytes;
 	size[value_format(&opts, &v, size, &text)] = '\0';
-	if (ipcadm_ctx_is_live(ctx))
+	if (ipcadm_ctx_is_live(ctx)) {
 		obuf_puts(out, "System V IPC of this IPC namespace\n");
-	else
-		obuf_printf(out, "System V IPC of the copied tree %s\n", ipcadm_ctx_root(ctx));
+	} else {
+		obuf_puts(out, "System V IPC of the copied tree ");
+		obuf_text(out, ipcadm_ctx_root(ctx));
+		obuf_putc(out, '\n');
+	}
 	obuf_printf(out, "  %llu shared memory segments (%s in %llu pages)\n",
 		    (unsigned long long)u->shm_segs, text, (unsigned long long)u->shm_pages);
 	obuf_printf(out, "  %llu semaphore arrays (%llu semaphores)\n",

@@ -7,6 +7,7 @@
 
 #include "ipcadm-cli.h"
 #include "obuf.h"
+#include "sbuf.h"
 
 bool posix_read_failed(const struct ipcadm_snapshot *snap, int kind, bool asked)
 {
@@ -55,20 +56,26 @@ int object_command(struct ipcadm_ctx *ctx, const char *cmd, void (*help)(void), 
 		return find_print(ctx, opts, &nss, *kind, name, 0, who);
 	if (nss.all || nss.spec)
 		return find_print(ctx, opts, &nss, *kind, NULL, *id, who);
+	/* the caller reads this namespace itself, not through ns_set_read */
+	ipcadm_ctx_set_all_visible(ctx, nss.all_visible);
 	return -1;
 }
 
 const char *obj_title(const struct ipcadm_obj *o, char *buf, size_t len)
 {
-	int n = (int)strlen(kind_titles[o->kind]) - 1; /* the title, singular */
+	const char *title = kind_titles[o->kind];
+	struct sbuf b;
 
-	if (IPCADM_IS_POSIX(o->kind))
-		snprintf(buf, len, "%.*s /%s", n, kind_titles[o->kind], o->name);
-	else
-		snprintf(buf, len, "%.*s %d", n, kind_titles[o->kind], o->id);
-	if (o->ipcns && strlen(buf) + 40 < len)
-		snprintf(buf + strlen(buf), len - strlen(buf), " in IPC namespace %llu",
-			 (unsigned long long)o->ipcns);
+	sbuf_init(&b, buf, len);
+	sbuf_mem(&b, title, strlen(title) - 1); /* the title, singular */
+	if (IPCADM_IS_POSIX(o->kind)) {
+		sbuf_puts(&b, " /");
+		sbuf_escaped(&b, o->name);
+	} else {
+		sbuf_label_i64(&b, " ", o->id);
+	}
+	if (o->ipcns)
+		sbuf_label_u64(&b, " in IPC namespace ", o->ipcns);
 	return buf;
 }
 

@@ -77,7 +77,7 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 			enum ipcadm_verdict v, const char *evidence)
 {
 	/* each line is written out at once: a removal is never left unlogged in a buffer */
-	char line[1536];
+	char line[4096]; /* a 255-byte name escaped takes 1020 */
 	struct sbuf b;
 
 	if (!log && !o->use_syslog)
@@ -92,7 +92,7 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 	sbuf_puts(&b, ipcadm_kind_name(obj->kind));
 	if (IPCADM_IS_POSIX(obj->kind)) {
 		sbuf_puts(&b, " /");
-		sbuf_puts(&b, obj->name);
+		sbuf_escaped(&b, obj->name);
 	} else {
 		sbuf_label_i64(&b, " ", obj->id);
 		sbuf_puts(&b, " key ");
@@ -118,7 +118,7 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 	sbuf_puts(&b, ": ");
 	sbuf_puts(&b, ipcadm_verdict_name(v));
 	sbuf_puts(&b, ": ");
-	sbuf_puts(&b, evidence);
+	sbuf_escaped(&b, evidence); /* names in it: one line, nothing for a terminal */
 	if (obj->ipcns) {
 		sbuf_label_u64(&b, " (IPC namespace ", obj->ipcns);
 		sbuf_puts(&b, ")");
@@ -166,7 +166,7 @@ static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum
 		   const char *evidence, const char *what, bool first)
 {
 	bool posix = IPCADM_IS_POSIX(obj->kind);
-	char line[1536];
+	char line[4096]; /* a 255-byte name escaped takes 1020 */
 	struct sbuf b;
 
 	if (o->out.mode == OUT_JSON) {
@@ -195,7 +195,7 @@ static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum
 	sbuf_puts(&b, ipcadm_kind_name(obj->kind));
 	if (posix) {
 		sbuf_puts(&b, " /");
-		sbuf_puts(&b, obj->name);
+		sbuf_escaped(&b, obj->name);
 		sbuf_label_u64(&b, " (uid ", obj->uid);
 	} else {
 		sbuf_label_i64(&b, " ", obj->id);
@@ -207,7 +207,7 @@ static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum
 	sbuf_puts(&b, "): ");
 	sbuf_puts(&b, ipcadm_verdict_name(v));
 	sbuf_puts(&b, ": ");
-	sbuf_puts(&b, evidence);
+	sbuf_escaped(&b, evidence);
 	sbuf_puts(&b, "\n");
 	line[b.len - 1] = '\n'; /* also when the line was cut */
 	obuf_write(out, line, b.len);

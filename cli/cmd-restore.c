@@ -49,7 +49,10 @@ int cmd_restore(struct ipcadm_ctx *ctx, int argc, char **argv)
 			rc = 1;
 			continue;
 		}
-		obuf_printf(out, "restored %.*s as shm %d\n", (int)(len - 5), de->d_name, id);
+		/* anyone who may write the directory names its files */
+		obuf_puts(out, "restored ");
+		obuf_escaped(out, de->d_name, len - 5, 0);
+		obuf_printf(out, " as shm %d\n", id);
 		n++;
 	}
 	closedir(dir);

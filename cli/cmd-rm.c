@@ -91,14 +91,18 @@ static void report(struct rm *c, enum ipcadm_kind kind, int id, const struct ipc
 		if (o) {
 			const char *owner = ipcadm_user_name(c->ctx, o->uid);
 
-			if (owner)
-				obuf_printf(out, " (key %s, owner %s)", key, owner);
-			else
+			if (owner) {
+				obuf_printf(out, " (key %s, owner ", key);
+				obuf_text(out, owner);
+				obuf_putc(out, ')');
+			} else
 				obuf_printf(out, " (key %s, owner %u)", key, (unsigned int)o->uid);
 		}
 		obuf_putc(out, '\n');
 	} else if (strcmp(action, "marked") == 0) {
-		obuf_printf(out, "%s %d is already removed: %s\n", nouns[kind], id, why);
+		obuf_printf(out, "%s %d is already removed: ", nouns[kind], id);
+		obuf_text(out, why);
+		obuf_putc(out, '\n');
 	} else {
 		errorx("%s %s %d: %s", strcmp(action, "skipped") == 0 ? "not removing" : "cannot remove",
 		       nouns[kind], id, why);
@@ -401,8 +405,11 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 		for (int i = 0; i < argc; i++) {
 			int r = posix_rm(ctx, kind, argv[i]);
 
-			if (r == 0 && !c.json)
-				obuf_printf(out, "removed %s %s\n", ipcadm_kind_name(kind), argv[i]);
+			if (r == 0 && !c.json) {
+				obuf_printf(out, "removed %s ", ipcadm_kind_name(kind));
+				obuf_text(out, argv[i]);
+				obuf_putc(out, '\n');
+			}
 			rc = rc ? rc : r;
 		}
 		return rc;

@@ -60,7 +60,7 @@ void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
 {
 	const struct column *cols[MAX_COLS];
 	size_t n = obj_columns_all(o->kind, cols, MAX_COLS);
-	char buf[64], title[512];
+	char buf[64], title[OBJ_TITLE_MAX];
 
 	/* NAMESPACE only for an object read with -A or -N */
 	for (size_t c = 0; c < n && o->ipcns == 0; c++) {

@@ -119,10 +119,12 @@ void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	if (!first)
 		obuf_putc(out, '\n');
 	if (!opts->noheadings) {
-		char title[512];
+		char title[OBJ_TITLE_MAX];
 
-		obuf_printf(out, "%s: %s: %s\n", obj_title(o, title, sizeof(title)),
-			    ipcadm_verdict_name(v), evidence);
+		obuf_printf(out, "%s: %s: ", obj_title(o, title, sizeof(title)),
+			    ipcadm_verdict_name(v));
+		obuf_text(out, evidence); /* process and POSIX names in it */
+		obuf_putc(out, '\n');
 	}
 	if (n == 0)
 		return;

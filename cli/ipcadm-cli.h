@@ -84,7 +84,9 @@ void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	       const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first);
 /* show and who of an object found by ID (name NULL) or POSIX name in the namespaces of
  * sel (cmd-posix.c); kind -1: every System V kind, or every POSIX kind for a name. */
-/* "Shared memory segment 7", "POSIX message queue /jobs" (" in IPC namespace N"). */
+/* "Shared memory segment 7", "POSIX message queue /jobs" (" in IPC namespace N"), the
+ * name escaped: buf of OBJ_TITLE_MAX bytes holds any. */
+#define OBJ_TITLE_MAX 1200
 const char *obj_title(const struct ipcadm_obj *o, char *buf, size_t len);
 struct ns_sel;
 int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts, const struct ns_sel *sel,

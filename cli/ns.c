@@ -7,6 +7,7 @@
 
 #include "ipcadm-cli.h"
 #include "obuf.h"
+#include "sbuf.h"
 
 const char ns_options_help[] =
 	"  -A, --all-namespaces     every IPC namespace a process is in (each entered by a\n"
@@ -127,15 +128,28 @@ void ns_set_free(struct ns_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/* "4026532300 (pid 4242 postgres, /system.slice/docker-ab12.scope)" */
+/* "4026532300 (pid 4242 postgres, /system.slice/docker-ab12.scope)": the command and the
+ * cgroup (which a delegated user may name) escaped. */
 const char *ns_hint(const struct ipcadm_ns *ns, char *buf, size_t len)
 {
-	if (ns->pid > 0)
-		snprintf(buf, len, "%llu (pid %d %s%s%s%s)", (unsigned long long)ns->ino,
-			 (int)ns->pid, ns->comm, ns->cgroup[0] ? ", " : "", ns->cgroup,
-			 ns->self ? ", this one" : "");
-	else
-		snprintf(buf, len, "%llu (%s)", (unsigned long long)ns->ino, ns->path);
+	struct sbuf b;
+
+	sbuf_init(&b, buf, len);
+	sbuf_u64(&b, (uint64_t)ns->ino);
+	if (ns->pid > 0) {
+		sbuf_label_i64(&b, " (pid ", (int64_t)ns->pid);
+		sbuf_puts(&b, " ");
+		sbuf_escaped(&b, ns->comm);
+		if (ns->cgroup[0]) {
+			sbuf_puts(&b, ", ");
+			sbuf_escaped(&b, ns->cgroup);
+		}
+		sbuf_puts(&b, ns->self ? ", this one)" : ")");
+	} else {
+		sbuf_puts(&b, " (");
+		sbuf_escaped(&b, ns->path);
+		sbuf_puts(&b, ")");
+	}
 	return buf;
 }
 

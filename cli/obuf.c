@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "strutil.h"
 
 static struct obuf stdout_buf = { .fd = 1 };
@@ -68,6 +69,29 @@ void obuf_putc(struct obuf *o, char c)
 	if (o->len == sizeof(o->buf))
 		drain(o);
 	o->buf[o->len++] = c;
+}
+
+void obuf_escaped(struct obuf *o, const char *s, size_t n, unsigned int flags)
+{
+	if (!esc_needed(s, n, flags)) {
+		obuf_write(o, s, n);
+		return;
+	}
+	/* straight into the buffer: a unit (a character or its escapes) takes 8 bytes at most */
+	while (n > 0) {
+		size_t used;
+
+		if (sizeof(o->buf) - o->len < 8)
+			drain(o);
+		o->len += esc_some(o->buf + o->len, sizeof(o->buf) - o->len, s, n, flags, &used);
+		s += used;
+		n -= used;
+	}
+}
+
+void obuf_text(struct obuf *o, const char *s)
+{
+	obuf_escaped(o, s, strlen(s), 0);
 }
 
 void obuf_pad(struct obuf *o, size_t n)

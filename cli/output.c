@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "escape.h"
 #include "obuf.h"
 #include "strutil.h"
 
@@ -184,41 +185,6 @@ size_t value_format(const struct out_opts *opts, const struct value *v, char *bu
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. Overlong forms, UTF-16 surrogates and
- * code points above U+10FFFF are invalid (RFC 3629), so JSON parsers accept the output. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t k;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (k > n)
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return k;
-}
-
 void json_string(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -233,7 +199,7 @@ void json_string(const char *s)
 	p += plain;
 	n -= plain;
 	while (n > 0) {
-		size_t k = utf8_len(p, n);
+		size_t k = utf8_seq_len(p, n);
 
 		if (k == 0) { /* invalid UTF-8: U+FFFD */
 			obuf_write(out, "\\ufffd", 6);
@@ -243,6 +209,8 @@ void json_string(const char *s)
 			obuf_putc(out, (char)*p);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			obuf_printf(out, "\\u%04x", *p);
+		} else if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0) { /* C1, for a terminal */
+			obuf_printf(out, "\\u%04x", p[1]);
 		} else {
 			obuf_write(out, (const char *)p, k);
 		}
@@ -250,49 +218,6 @@ void json_string(const char *s)
 		n -= k;
 	}
 	obuf_putc(out, '"');
-}
-
-/* Escapes text for a table or raw cell: control characters, backslashes, invalid UTF-8
- * and (raw) spaces as \xNN, as util-linux does. dst holds 4 * n bytes; returns the length. */
-static size_t escape_to(char *dst, const char *s, size_t n, bool raw)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = 0;
-
-	while (n > 0) {
-		size_t k = utf8_len(p, n);
-
-		if (k == 0 || *p < 0x20 || *p == 0x7f || *p == '\\' || (raw && *p == ' ')) {
-			dst[len++] = '\\';
-			dst[len++] = 'x';
-			dst[len++] = hex[*p >> 4];
-			dst[len++] = hex[*p & 15];
-			k = 1;
-		} else {
-			memcpy(dst + len, p, k);
-			len += k;
-		}
-		p += k;
-		n -= k;
-	}
-	return len;
-}
-
-static void cell_escape(struct obuf *o, const char *s, size_t n, bool raw)
-{
-	char buf[4 * 64];
-
-	while (n > 0) {
-		size_t k = n < 64 ? n : 64;
-
-		/* never split a UTF-8 sequence between two chunks */
-		while (k < n && k > 60 && ((unsigned char)s[k] & 0xc0) == 0x80)
-			k--;
-		obuf_write(o, buf, escape_to(buf, s, k, raw));
-		s += k;
-		n -= k;
-	}
 }
 
 static void export_name(const char *name)
@@ -305,33 +230,47 @@ static void export_name(const char *name)
 	}
 }
 
-static bool needs_escape(const char *s, size_t n, bool raw)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '\\' || (raw && c == ' '))
-			return true;
-	}
-	return false;
-}
-
 void text_escaped(const char *s, size_t n, bool raw)
 {
-	if (needs_escape(s, n, raw))
-		cell_escape(out, s, n, raw);
-	else
-		obuf_write(out, s, n);
+	obuf_escaped(out, s, n, raw ? ESC_SPACE : 0);
 }
 
+/* Writes text inside a shell's double quotes: \ before " \ $ and `. */
+static void shell_quoted(const char *s, size_t n)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '"' && s[i] != '\\' && s[i] != '$' && s[i] != '`')
+			continue;
+		obuf_write(out, s + start, i - start);
+		obuf_putc(out, '\\');
+		start = i;
+	}
+	obuf_write(out, s + start, n - start);
+}
+
+/*
+ * The value escaped as every text form is, then quoted for the shell, as lsipc does: no
+ * name can end the quotes, start a line or expand, so `eval` sets exactly these variables
+ * and a reader by lines sees one line per row.
+ */
 void export_pair(const char *name, const char *s, size_t n)
 {
+	char buf[256];
+
 	export_name(name);
 	obuf_write(out, "=\"", 2);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"' || s[i] == '\\' || s[i] == '$' || s[i] == '`')
-			obuf_putc(out, '\\');
-		obuf_putc(out, s[i]);
+	if (!esc_needed(s, n, 0)) {
+		shell_quoted(s, n);
+	} else {
+		while (n > 0) {
+			size_t used, len = esc_some(buf, sizeof(buf), s, n, 0, &used);
+
+			shell_quoted(buf, len);
+			s += used;
+			n -= used;
+		}
 	}
 	obuf_putc(out, '"');
 }
@@ -486,8 +425,10 @@ struct table *table_new(const struct out_opts *opts, const char *name, const cha
 			t->err = -ENOMEM;
 		return t;
 	}
-	if (title && opts->mode == OUT_TABLE && !opts->noheadings)
-		obuf_printf(out, "%s\n", title);
+	if (title && opts->mode == OUT_TABLE && !opts->noheadings) {
+		obuf_text(out, title); /* the program's words, but one rule for all text */
+		obuf_putc(out, '\n');
+	}
 	if (opts->mode == OUT_TABLE) {
 		t->width = calloc(ncols, sizeof(*t->width));
 		if (t->width == NULL) {
@@ -552,14 +493,14 @@ static size_t text_width(const char *s, size_t n)
 /* Adds one cell, escaped when it is a string that needs it; updates the column's width. */
 static int arena_add(struct table *t, size_t c, const char *s, size_t n, bool is_str)
 {
-	char *dst = arena_reserve(t, is_str ? 4 * n : n);
+	char *dst = arena_reserve(t, is_str ? ESC_MAX(n) : n);
 	bool wide = false;
 	size_t w;
 
 	if (dst == NULL)
 		return -ENOMEM;
-	if (is_str && needs_escape(s, n, false)) {
-		n = escape_to(dst, s, n, false);
+	if (is_str && esc_needed(s, n, 0)) {
+		n = esc_mem(dst, s, n, 0);
 		for (size_t i = 0; i < n && !wide; i++)
 			wide = (unsigned char)dst[i] >= 0x80;
 	} else {
@@ -616,10 +557,10 @@ void table_add(struct table *t, const void *row)
 			obuf_putc(out, ' ');
 		if (opts->mode == OUT_EXPORT) {
 			export_pair(t->cols[c]->name, text, n);
-		} else if (v.type == V_NONE || (v.type == V_STR && !needs_escape(text, n, true))) {
+		} else if (v.type == V_NONE) {
 			obuf_write(out, text, n);
 		} else {
-			cell_escape(out, text, n, true);
+			obuf_escaped(out, text, n, ESC_SPACE);
 		}
 	}
 	if (opts->mode != OUT_TABLE)

@@ -68,11 +68,13 @@ int table_finish(struct table *t);
 /* Text of one value as a table cell (buf at least 64 bytes); returns its length. */
 size_t value_format(const struct out_opts *opts, const struct value *v, char *buf,
 		    const char **textp);
+/* JSON's own escaping: ", \, control characters (C1 too) as \uNNNN, invalid UTF-8 as
+ * U+FFFD. */
 void json_string(const char *s);
-/* Text as a table (raw: a raw) cell shows it: control characters, backslashes and invalid
- * UTF-8 (raw: spaces too) as \xNN. */
+/* Text as a table (raw: a raw) cell shows it: escaped as escape.h says (raw: spaces too). */
 void text_escaped(const char *s, size_t n, bool raw);
-/* NAME="value", with ", \, $ and ` escaped for the shell. */
+/* NAME="value": the value escaped as escape.h says, then ", \, $ and ` escaped for the
+ * shell: one line, and `eval` sets NAME only. */
 void export_pair(const char *name, const char *s, size_t n);
 /* "key": value pairs of one row, comma-separated, without braces. */
 void json_fields(const struct column *const *cols, size_t ncols, const void *row, void *env);

@@ -5,17 +5,29 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "ipcadm-cli.h"
 #include "obuf.h"
 #include "strutil.h"
 
 const char *progname = "ipcadm";
 
+/* A message names what the user gave, or found outside (a POSIX name, a file in a backup
+ * directory): the whole message is escaped, one line that a terminal only shows. */
+static void message(const char *fmt, va_list ap)
+{
+	char msg[2048], esc[ESC_MAX(sizeof(msg))];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	esc_str(esc, sizeof(esc), msg, 0);
+	fputs(esc, stderr);
+}
+
 void verror(bool reason, int code, const char *fmt, va_list ap)
 {
 	obuf_flush(out);
 	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
+	message(fmt, ap);
 	if (reason)
 		fprintf(stderr, ": %s", strerror(code < 0 ? -code : code));
 	fputc('\n', stderr);
@@ -47,7 +59,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	obuf_flush(out);
 	fprintf(stderr, "%s%s%s: ", progname, cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s%s%s --help' for more information.\n", progname, cmd ? " " : "",
 		cmd ? cmd : "");

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "escape.h"
 #include "strutil.h"
 
 void sbuf_init(struct sbuf *b, char *s, size_t cap)
@@ -25,8 +26,11 @@ void sbuf_mem(struct sbuf *b, const char *p, size_t n)
 {
 	size_t room = b->cap - 1 - b->len;
 
-	if (n > room)
+	if (n > room) { /* cut before the sequence that does not fit, not inside it */
 		n = room;
+		while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
+	}
 	memcpy(b->s + b->len, p, n);
 	b->len += n;
 	b->s[b->len] = '\0';
@@ -35,6 +39,11 @@ void sbuf_mem(struct sbuf *b, const char *p, size_t n)
 void sbuf_puts(struct sbuf *b, const char *p)
 {
 	sbuf_mem(b, p, strlen(p));
+}
+
+void sbuf_escaped(struct sbuf *b, const char *p)
+{
+	b->len += esc_str(b->s + b->len, b->cap - b->len, p, 0);
 }
 
 void sbuf_u64(struct sbuf *b, uint64_t v)

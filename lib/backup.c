@@ -11,6 +11,7 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "strutil.h"
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -55,7 +56,7 @@ static int write_file_synced(int dirfd, const char *name, const void *buf, size_
 
 int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidence)
 {
-	char name[64], meta[2048];
+	char name[64], meta[2048], ev[1024]; /* ev: the evidence escaped, one line */
 	void *addr;
 	int r, n;
 
@@ -69,12 +70,13 @@ int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidenc
 	shmdt(addr);
 	if (r < 0)
 		return r;
+	esc_str(ev, sizeof(ev), evidence ? evidence : "", 0);
 	n = snprintf(meta, sizeof(meta),
 		     "id %d\nkey 0x%08x\nsize %llu\nmode %o\nuid %u\ngid %u\ncuid %u\ncgid %u\n"
 		     "ctime %lld\nevidence %s\n",
 		     o->id, (uint32_t)o->key, (unsigned long long)o->size, o->mode & 0777,
 		     (unsigned int)o->uid, (unsigned int)o->gid, (unsigned int)o->cuid,
-		     (unsigned int)o->cgid, (long long)o->ctime, evidence ? evidence : "");
+		     (unsigned int)o->cgid, (long long)o->ctime, ev);
 	snprintf(name, sizeof(name), "shm-%d.meta", o->id);
 	r = write_file_synced(dirfd, name, meta, (size_t)n < sizeof(meta) ? (size_t)n : sizeof(meta));
 	if (r == 0 && fsync(dirfd) < 0)

@@ -248,3 +248,12 @@ became() { for i in $(seq 200); do [ "$(cat /proc/$1/comm)" = "$2" ] && return 0
 		kill $d $u'
 	ok
 }
+
+@test "who --all-visible judges a System V object by absence, as list does" {
+	run ns "$PRELUDE"'
+		id=$($IPCTOOL shm-create 0 4096 600)
+		want "$(verdict shm $id)" orphaned
+		"$IPCADM" who --all-visible shm $id | grep -q "^Shared memory segment $id: orphaned: "
+		"$IPCADM" who shm $id | grep -q "^Shared memory segment $id: unknown: "'
+	ok
+}

@@ -1,12 +1,16 @@
-/* fuzz-output.c: libFuzzer target for the output module (cli/output.c, cli/obuf.c): fuzzed
- * strings and numbers rendered as table, raw, export and JSON, each format checked. */
+/* fuzz-output.c: libFuzzer target for the output module (cli/output.c, cli/obuf.c) and the
+ * one escaping rule (common/escape.c): hostile strings and numbers rendered as table, raw,
+ * export, JSON and the text lines (titles, evidence, logs, .meta), each form checked. */
 #include <inttypes.h>
 #include <math.h>
 #include <time.h>
 
+#include "escape.h"
 #include "fuzz.h"
+#include "ipcadm-cli.h"
 #include "obuf.h"
 #include "output.h"
+#include "sbuf.h"
 
 struct row {
 	const char *s1, *s2;
@@ -128,20 +132,22 @@ static void on_string(void *arg, const char *s, size_t n, bool key)
 		w->hits++;
 }
 
-/* Undoes cell_escape's \xNN; returns the length. */
+/* Undoes the escaping (escape.h): \xNN back to the byte; returns the length. */
 static size_t unescape_cell(const char *s, size_t n, char *out_)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\') {
-			unsigned int v;
+			static const char hex[] = "0123456789abcdef";
+			const char *hi, *lo;
 
+			/* s need not be terminated: no sscanf */
 			CHECK(i + 3 < n && s[i + 1] == 'x');
-			CHECK(strchr("0123456789abcdef", s[i + 2]) && s[i + 2]);
-			CHECK(strchr("0123456789abcdef", s[i + 3]) && s[i + 3]);
-			CHECK(sscanf(s + i + 2, "%2x", &v) == 1);
-			out_[o++] = (char)v;
+			hi = s[i + 2] ? strchr(hex, s[i + 2]) : NULL;
+			lo = s[i + 3] ? strchr(hex, s[i + 3]) : NULL;
+			CHECK(hi != NULL && lo != NULL);
+			out_[o++] = (char)((hi - hex) << 4 | (lo - hex));
 			i += 3;
 		} else {
 			out_[o++] = s[i];
@@ -150,12 +156,16 @@ static size_t unescape_cell(const char *s, size_t n, char *out_)
 	return o;
 }
 
-/* Output for a terminal: valid UTF-8, no control characters but the newline. */
+/* Output for a terminal: valid UTF-8, no control character (C0 but the newline, DEL, C1). */
 static void check_text(const char *s, size_t n)
 {
 	CHECK(fz_utf8_valid(s, n));
-	for (size_t i = 0; i < n; i++)
-		CHECK((unsigned char)s[i] >= 0x20 || s[i] == '\n');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		CHECK((c >= 0x20 && c != 0x7f) || c == '\n');
+		CHECK(c != 0xc2 || i + 1 >= n || (unsigned char)s[i + 1] >= 0xa0);
+	}
 	CHECK(n == 0 || s[n - 1] == '\n');
 }
 
@@ -224,6 +234,7 @@ static void check_export(const char *s, size_t n, size_t nrows, const char *s1)
 	size_t rows = 0;
 
 	CHECK(val != NULL);
+	check_text(s, n); /* so one line a row: no newline inside a value */
 	while (p < end) {
 		for (size_t c = 0; c < NCOLS; c++) {
 			size_t k = 0;
@@ -245,8 +256,14 @@ static void check_export(const char *s, size_t n, size_t nrows, const char *s1)
 			}
 			CHECK(p < end);
 			p++;
-			if (c == 0)
-				CHECK(k == strlen(s1) && memcmp(val, s1, k) == 0);
+			if (c == 0) { /* escaped as a text cell is, then quoted */
+				char *raw = malloc(k + 1);
+
+				CHECK(raw != NULL);
+				k = unescape_cell(val, k, raw);
+				CHECK(k == strlen(s1) && memcmp(raw, s1, k) == 0);
+				free(raw);
+			}
 			CHECK(p < end && *p == (c + 1 == NCOLS ? '\n' : ' '));
 			p++;
 		}
@@ -263,6 +280,7 @@ static void check_json(const char *s, size_t n, size_t nrows, const char *s1)
 
 	CHECK(want != NULL);
 	w.wlen = expected_json(s1, want);
+	check_text(s, n); /* JSON escapes control characters its own way */
 	if (!fz_json_valid(s, n, on_string, &w)) {
 		fprintf(stderr, "invalid JSON:\n%.*s\n", (int)n, s);
 		abort();
@@ -296,6 +314,49 @@ static void check_time(int64_t t)
 			abort();
 		}
 	}
+}
+
+/*
+ * The text lines: a name as obuf_text writes it (who's and show's headers, the doctor, rm,
+ * mk), in a bounded sentence as sbuf_escaped builds it (the reap report, --log, syslog, the
+ * .meta evidence line), and in obj_title. Each is one clean line that reads back whole, or
+ * (cut to fit) reads back as a prefix, cut between whole characters.
+ */
+static void check_lines(const char *s1, size_t len1, size_t room)
+{
+	struct ipcadm_obj o = { .kind = IPCADM_PMQ, .name = (char *)s1 };
+	char *raw = malloc(ESC_MAX(len1) + 1), *line = malloc(room + 16), title[OBJ_TITLE_MAX];
+	struct sbuf b;
+	size_t k;
+
+	CHECK(raw != NULL && line != NULL);
+	fz_capture_reset(&cap);
+	obuf_text(out, s1);
+	obuf_putc(out, '\n');
+	CHECK(obuf_flush(out) == 0);
+	fz_capture_read(&cap);
+	check_text(cap.buf, cap.len);
+	CHECK(memchr(cap.buf, '\n', cap.len) == cap.buf + cap.len - 1);
+	CHECK(unescape_cell(cap.buf, cap.len - 1, raw) == len1 && memcmp(raw, s1, len1) == 0);
+
+	sbuf_init(&b, line, room + 16);
+	sbuf_puts(&b, "evidence ");
+	sbuf_escaped(&b, s1);
+	CHECK(b.len == strlen(line) && b.len < room + 16);
+	line[b.len] = '\n';
+	check_text(line, b.len + 1);
+	k = unescape_cell(line + 9, b.len - 9, raw);
+	CHECK(k <= len1 && memcmp(raw, s1, k) == 0);
+	CHECK(k == len1 || room + 15 - b.len < 8); /* cut only when the next unit did not fit */
+
+	obj_title(&o, title, sizeof(title));
+	k = strlen(title);
+	title[k] = '\n';
+	check_text(title, k + 1);
+	if (len1 <= 255) /* a POSIX name: the title holds it whole */
+		CHECK(unescape_cell(title + 21, k - 21, raw) == len1 && memcmp(raw, s1, len1) == 0);
+	free(raw);
+	free(line);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -347,15 +408,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	switch (opts.mode) {
 	case OUT_TABLE:
-		/* a title is printed as given (titles are the program's own words) */
-		if (title) {
-			bool clean = fz_utf8_valid(row.s1, len1);
-
-			for (size_t i = 0; i < len1; i++)
-				clean = clean && (unsigned char)row.s1[i] >= 0x20;
-			if (!clean)
-				break;
-		}
 		check_table(cap.buf, cap.len, nrows, &opts, title);
 		break;
 	case OUT_RAW:
@@ -369,6 +421,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	check_time(row.i);
+	check_lines(row.s1, len1, (size_t)(row.u % 512) + 1);
 	free(strs);
 	return 0;
 }

@@ -173,6 +173,30 @@ static void test_json_escaping(void **state)
 	assert_string_equal(json_of("\xf4\x90\x80\x80"),
 			    "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* above U+10FFFF */
 	assert_string_equal(json_of("we\"ird\\\x01\xff"), "\"we\\\"ird\\\\\\u0001\\ufffd\"");
+	/* C1 controls (U+0080..U+009F) too, for whoever reads the JSON on a terminal */
+	assert_string_equal(json_of("\xc2\x9b" "2J\xc2\x85\xc2\xa0"),
+			    "\"\\u009b2J\\u0085\xc2\xa0\"");
+}
+
+/* ---- export ---- */
+
+static const char *export_of(const char *s)
+{
+	cap_start();
+	export_pair("USE%-X", s, strlen(s));
+	return cap_end();
+}
+
+static void test_export_quoting(void **state)
+{
+	(void)state;
+	assert_string_equal(export_of("plain"), "USE_PCT_X=\"plain\"");
+	/* escaped as every text form is, then quoted for the shell as lsipc does */
+	assert_string_equal(export_of("a\"$(id)`x`"), "USE_PCT_X=\"a\\\"\\$(id)\\`x\\`\"");
+	assert_string_equal(export_of("a\nB=\"1\""), "USE_PCT_X=\"a\\\\x0aB=\\\"1\\\"\"");
+	assert_string_equal(export_of("back\\slash"), "USE_PCT_X=\"back\\\\x5cslash\"");
+	assert_string_equal(export_of("\x1b]0;t\x07\xc2\x9b\xff caf\xc3\xa9"),
+			    "USE_PCT_X=\"\\\\x1b]0;t\\\\x07\\\\xc2\\\\x9b\\\\xff caf\xc3\xa9\"");
 }
 
 /* A strict checker of one JSON string (RFC 8259, UTF-8 per RFC 3629); returns its end. */
@@ -348,7 +372,7 @@ static void test_table_modes(void **state)
 			    "a\\x20b\\x01\\x5c 4K 0xfffffffe -\n");
 	assert_string_equal(render((struct out_opts){ .mode = OUT_EXPORT }, true),
 			    "NAME=\"root\" SIZE=\"9.8K\" KEY=\"0x00001234\" LAST_PID=\"42\"\n"
-			    "NAME=\"a b\x01\\\\\" SIZE=\"4K\" KEY=\"0xfffffffe\" LAST_PID=\"-\"\n");
+			    "NAME=\"a b\\\\x01\\\\x5c\" SIZE=\"4K\" KEY=\"0xfffffffe\" LAST_PID=\"-\"\n");
 	assert_string_equal(render((struct out_opts){ .mode = OUT_JSON }, true),
 			    "{\n"
 			    "   \"things\": [\n"
@@ -533,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_other_values),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_export_quoting),
 		cmocka_unit_test(test_json_random),
 		cmocka_unit_test(test_table_modes),
 		cmocka_unit_test(test_table_utf8_width),

@@ -1,11 +1,13 @@
 /* test-strutil.c: every strict parser of common/strutil.c (valid input, junk, overflow,
  * hex and negative keys), the fast decimal and size formatters, the sentence builder
- * (common/sbuf.c) and the parallel loop (common/parallel.c). */
+ * (common/sbuf.c), the escaping of names (common/escape.c) and the parallel loop
+ * (common/parallel.c). */
 #include "fixture.h"
 
 #include <errno.h>
 #include <limits.h>
 
+#include "escape.h"
 #include "parallel.h"
 #include "sbuf.h"
 #include "strutil.h"
@@ -409,6 +411,63 @@ static void test_parallel(void **state)
 	assert_true(parallel_slices(1000000, 1) <= PARALLEL_MAX);
 }
 
+static const char *esc(const char *s, unsigned int flags)
+{
+	static char buf[256];
+
+	assert_true(ESC_MAX(strlen(s)) < sizeof(buf));
+	buf[esc_mem(buf, s, strlen(s), flags)] = '\0';
+	return buf;
+}
+
+static void test_escape(void **state)
+{
+	char buf[16], line[24];
+	struct sbuf b;
+
+	(void)state;
+	/* printable ASCII and valid UTF-8 stay; the quick scan sends UTF-8 the slow way */
+	assert_false(esc_needed("psm_1a2b ~!", 11, 0));
+	assert_true(esc_needed("a b", 3, ESC_SPACE));
+	assert_true(esc_needed("caf\xc3\xa9", 5, 0));
+	assert_string_equal(esc("caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80\xc2\xa0", 0),
+			    "caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80\xc2\xa0");
+	/* C0, DEL, C1 (each byte of it), the backslash, and spaces when asked */
+	assert_string_equal(esc("a\nb\tc\x1b]0;t\x07", 0), "a\\x0ab\\x09c\\x1b]0;t\\x07");
+	assert_string_equal(esc("\x7f\\", 0), "\\x7f\\x5c");
+	assert_string_equal(esc("\xc2\x9b" "2J\xc2\x80\xc2\x9f", 0),
+			    "\\xc2\\x9b2J\\xc2\\x80\\xc2\\x9f");
+	assert_string_equal(esc("a b", ESC_SPACE), "a\\x20b");
+	/* invalid UTF-8: each bad byte, and what follows is read afresh */
+	assert_string_equal(esc("\xff" "a\x80", 0), "\\xffa\\x80");
+	assert_string_equal(esc("\xc0\x80", 0), "\\xc0\\x80");		/* overlong */
+	assert_string_equal(esc("\xed\xa0\x80", 0), "\\xed\\xa0\\x80");	/* surrogate */
+	assert_string_equal(esc("\xf4\x90\x80\x80", 0), "\\xf4\\x90\\x80\\x80"); /* > U+10FFFF */
+	assert_string_equal(esc("a\xe2\x82", 0), "a\\xe2\\x82");		/* truncated */
+	assert_string_equal(esc("\xc3" "(\xc3\xa9", 0), "\\xc3(\xc3\xa9");
+	/* a bounded copy cuts between whole characters and whole escapes */
+	assert_int_equal(esc_str(buf, 5, "\n\n", 0), 4);
+	assert_string_equal(buf, "\\x0a");
+	assert_int_equal(esc_str(buf, 4, "\n", 0), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(esc_str(buf, 3, "a\xc3\xa9", 0), 1);
+	assert_string_equal(buf, "a");
+	assert_int_equal(esc_str(buf, 8, "\xc2\x85", 0), 0); /* a C1's two escapes, or none */
+	assert_int_equal(esc_str(buf, 1, "abc", 0), 0);
+	assert_string_equal(esc_str(buf, sizeof(buf), "ok", 0) ? buf : "", "ok");
+	/* sbuf: names escaped in a sentence, and a cut never splits a UTF-8 sequence */
+	sbuf_init(&b, line, sizeof(line));
+	sbuf_puts(&b, "reused by ");
+	sbuf_escaped(&b, "\nmode 666");
+	assert_string_equal(line, "reused by \\x0amode 666");
+	assert_int_equal(b.len, strlen(line));
+	sbuf_escaped(&b, "\n");
+	assert_string_equal(line, "reused by \\x0amode 666"); /* no room for the escape */
+	sbuf_init(&b, buf, 4);
+	sbuf_puts(&b, "ab\xc3\xa9");
+	assert_string_equal(buf, "ab");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_size),	    cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_fmt_decimal), cmocka_unit_test(test_fmt_size),
 		cmocka_unit_test(test_sbuf),	    cmocka_unit_test(test_parallel),
+		cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
