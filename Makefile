@@ -19,11 +19,11 @@ HDRS := $(wildcard include/*.h lib/*.h common/*.h cli/*.h)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # clockshift.c is an LD_PRELOAD library, not a program (built without sanitizers: it is
-# loaded into programs that may not carry their runtime).
+# loaded into programs that may not carry their runtime); waiter32.c an i386 program.
 PRELOAD_SRC := tests/helpers/clockshift.c
-HELPER_SRC := $(filter-out $(PRELOAD_SRC),$(wildcard tests/helpers/*.c))
+HELPER_SRC := $(filter-out $(PRELOAD_SRC) tests/helpers/waiter32.c,$(wildcard tests/helpers/*.c))
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%) \
-	$(PRELOAD_SRC:tests/helpers/%.c=$(BUILD)/helpers/%.so)
+	$(PRELOAD_SRC:tests/helpers/%.c=$(BUILD)/helpers/%.so) $(BUILD)/helpers/waiter32
 
 # The drop-in ipcs, ipcrm and ipcmk: symlinks; the program takes its personality from argv[0].
 COMPAT_NAMES := ipcs ipcrm ipcmk
@@ -68,6 +68,17 @@ $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/guard.h $(BUILD)/libipcadm.a
 $(BUILD)/helpers/%.so: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 -g -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl
+
+# waiter32 is an i386 program (gcc-multilib): static, so it runs without 32-bit libraries,
+# and without sanitizers. Where the compiler cannot build one, the tests that need it skip.
+$(BUILD)/helpers/waiter32: tests/helpers/waiter32.c tests/helpers/guard.h
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	@if $(CC) $(WARN) -O2 -m32 -static -D_GNU_SOURCE -pthread -o $@ $< 2>$@.log; then \
+		rm -f $@.log; \
+	else \
+		echo "  SKIP    $@: $(CC) cannot build -m32 -static programs (see $@.log)"; \
+	fi
 
 MAN_SRC := $(wildcard man/*.scd)
 MAN_OUT := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)

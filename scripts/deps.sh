@@ -11,6 +11,7 @@ PACKAGES="
 gcc
 make
 libc6-dev
+gcc-multilib
 libcmocka-dev
 bats
 jq
