@@ -251,6 +251,23 @@ static bool proc_is_ours(const struct procs *ps)
 	return n > 0 && mem_to_i64(link, (size_t)n, &pid) == 0 && pid == (int64_t)getpid();
 }
 
+/*
+ * Whether the root's /proc shows the initial PID namespace, whose PID 1 is the system's
+ * init; in any other (a container) PID 1 is the application. PID 1's namespace answers
+ * when it can be read (root); else kernel threads, which live only in the initial
+ * namespace, do: kthreadd is its PID 2. Neither: PID 1 is not taken for an init.
+ */
+static bool shows_initial_pidns(struct procs *ps)
+{
+	unsigned long ns = read_ns(ps, "1/ns/pid");
+	struct proc *p;
+
+	if (ns != 0)
+		return ns == PROC_INIT_PID_NS;
+	p = procs_find(ps, 2);
+	return p != NULL && proc_load(ps, p, PROC_STAT) == 0 && p->kthread;
+}
+
 static int list_pids(struct procs *ps)
 {
 	size_t cap = 256;
@@ -346,6 +363,7 @@ int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 	ps->hidden = init == NULL || proc_load(ps, init, PROC_STAT) < 0;
 	if (!ps->hidden && ctx->live)
 		ps->hidden = mount_hides(ctx, ps);
+	ps->pid1_is_init = shows_initial_pidns(ps);
 	return 0;
 }
 

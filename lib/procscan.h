@@ -6,6 +6,9 @@
 #include "internal.h"
 #include "procparse.h"
 
+/* The initial PID namespace's inode number (include/linux/proc_ns.h). */
+#define PROC_INIT_PID_NS 4026531836UL
+
 /* The parts of a process that proc_load() reads. */
 enum proc_part {
 	PROC_STAT = 1 << 0, /* ppid, sid, start, comm, num_threads, kthread: read first */
@@ -23,7 +26,7 @@ struct proc {
 	char comm[65];
 	unsigned long ipcns; /* inode of its IPC namespace, 0 when unknown */
 	long num_threads;
-	bool kthread;
+	bool kthread; /* PF_KTHREAD: a kernel thread, whatever its PID */
 	bool uids_known;
 	bool maps_unreadable;
 	bool syscall_unreadable;
@@ -42,6 +45,7 @@ struct procs {
 	unsigned long self_pidns;
 	bool hidden; /* /proc is mounted with hidepid: others' processes are invisible */
 	bool all_visible; /* ipcadm_ctx_set_all_visible(): no PID namespace blind spot */
+	bool pid1_is_init; /* /proc shows the initial PID namespace: PID 1 is the init */
 	int procfd; /* the root's /proc: every per-process file is opened relative to it */
 	bool procfd_open;
 	signed char pidfd; /* uids from pidfd's PIDFD_GET_INFO: 1 yes, -1 no (status) */

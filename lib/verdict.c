@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The initial PID namespace's inode number (include/linux/proc_ns.h). */
-#define INIT_PID_NS 4026531836UL
-
 /* The permission bits a recorded use needed, for analysis_recorded() (the "other" class:
  * S_IROTH and S_IWOTH). */
 #define PERM_READ 04u
@@ -35,7 +32,7 @@ const char *analysis_blind_spot(const struct ipcadm_analysis *a)
 	 * host's PID namespace. A copied tree without self/ns/pid is taken as a whole
 	 * machine; a live one whose namespace cannot be read is not. */
 	if (!a->procs.all_visible &&
-	    (a->procs.self_pidns ? a->procs.self_pidns != INIT_PID_NS : a->procs.self != 0))
+	    (a->procs.self_pidns ? a->procs.self_pidns != PROC_INIT_PID_NS : a->procs.self != 0))
 		return "processes of other PID namespaces may use this IPC namespace; run ipcadm "
 		       "where every process is visible (on the host with -N PID), or add "
 		       "--all-visible";
@@ -172,8 +169,10 @@ static void mark_ancestors(const struct procs *ps, uid_t uid, bool *mark)
 static bool may_hold(const struct ipcadm_analysis *a, const struct proc *p, uid_t uid,
 		     uid_t cuid, const bool *has_owner_desc)
 {
-	if (p->gone || p->pid == 1 || p->pid == a->procs.self || p->kthread || !p->uids_known)
+	if (p->gone || p->pid == a->procs.self || p->kthread || !p->uids_known)
 		return false;
+	if (p->pid == 1 && a->procs.pid1_is_init)
+		return false; /* the system's init; a container's PID 1 is its application */
 	if (a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns)
 		return false;
 	if (is_root(p))

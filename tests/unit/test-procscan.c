@@ -1,5 +1,6 @@
 /* test-procscan.c: the process table on the fixture tree tests/fixtures/procscan: PIDs
- * listed first and read on demand, a process that vanished, maps read as text, hidepid. */
+ * listed first and read on demand, a process that vanished, maps read as text, hidepid,
+ * a container's PID 1 and PID 2. */
 #include "fixture.h"
 
 #include <errno.h>
@@ -31,6 +32,7 @@ static void test_listed_then_loaded(void **state)
 	assert_int_equal(procs_scan(ctx, &ps), 0);
 	assert_int_equal(ps.n, 4); /* 1, 2, 10, 20: directories, not yet read */
 	assert_false(ps.hidden);
+	assert_true(ps.pid1_is_init); /* no PID namespace to read: PID 2 is kthreadd */
 	assert_int_equal(ps.btime, 1700000000);
 	assert_int_equal(ps.self_ipcns, 4026532000UL);
 	p = procs_find(&ps, 10);
@@ -124,6 +126,26 @@ static void test_hidepid(void **state)
 	ipcadm_ctx_free(ctx);
 }
 
+/* A container's /proc: PID 1 is the application, PID 2 and its children are ordinary. */
+static void test_container(void **state)
+{
+	struct ipcadm_ctx *ctx = fixture_ctx("procscan-container");
+	struct procs ps;
+
+	(void)state;
+	assert_int_equal(procs_scan(ctx, &ps), 0);
+	assert_false(ps.hidden);
+	assert_false(ps.pid1_is_init); /* 1/ns/pid is not the initial PID namespace */
+	procs_load_all(&ps, PROC_STAT);
+	for (pid_t pid = 1; pid <= 3; pid++) {
+		assert_non_null(procs_find(&ps, pid));
+		assert_false(procs_find(&ps, pid)->kthread);
+	}
+	assert_int_equal(procs_find(&ps, 3)->ppid, 2);
+	procs_release(&ps);
+	ipcadm_ctx_free(ctx);
+}
+
 static void test_sysv_name(void **state)
 {
 	const char *ok[] = { "/SYSV0000abcd (deleted)", "/SYSVffffffff", "/SYSV00000000 (deleted)" };
@@ -150,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_vanished_process),
 		cmocka_unit_test(test_maps_as_text),
 		cmocka_unit_test(test_hidepid),
+		cmocka_unit_test(test_container),
 		cmocka_unit_test(test_sysv_name),
 	};
 
