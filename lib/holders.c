@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 
 /* ---- the text arena and holder records ---- */
 
@@ -368,39 +367,36 @@ struct sys_walk {
 	struct ipcadm_analysis *a;
 	struct id_map *sems, *msgs;
 	struct proc *p;
+	bool unsure; /* a thread of p waits on an array or queue, or not: its ABI decides */
 	int err;
 };
 
+/* A blocked thread's syscall, read with the numbers of its process's ABI: the
+ * executable's ELF header is read only for numbers that some ABI here reads as a wait. */
 static void on_syscall(void *arg, long nr, const uint64_t *args)
 {
 	struct sys_walk *w = arg;
-	enum ipcadm_kind kind;
+	struct syscall_wait sw;
 	struct id_map *ids;
 	long idx;
+	int r;
 
-	if (0) {
-#ifdef SYS_semop
-	} else if (nr == SYS_semop) {
-		kind = IPCADM_SEM;
-#endif
-#ifdef SYS_semtimedop
-	} else if (nr == SYS_semtimedop) {
-		kind = IPCADM_SEM;
-#endif
-#ifdef SYS_msgrcv
-	} else if (nr == SYS_msgrcv || nr == SYS_msgsnd) {
-		kind = IPCADM_MSG;
-#endif
-	} else {
+	if (!(w->p->loaded & PROC_ABI) &&
+	    syscall_abi_wait(SYSCALL_ABI_UNKNOWN, nr, args, &sw) == 0)
 		return;
-	}
-	ids = kind == IPCADM_SEM ? w->sems : w->msgs;
-	idx = id_map_find(ids, (long)(int)args[0]);
+	proc_load(&w->a->procs, w->p, PROC_ABI);
+	r = syscall_abi_wait(w->p->abi, nr, args, &sw);
+	if (r < 0)
+		w->unsure = true;
+	if (r <= 0)
+		return;
+	ids = sw.kind == IPCADM_SEM ? w->sems : w->msgs;
+	idx = id_map_find(ids, sw.id);
 	if (idx < 0)
 		return;
 	proc_load(&w->a->procs, w->p, PROC_UIDS); /* for the holder's record */
-	w->a->info[kind][idx].waiters = true;
-	if (analysis_add_holder(w->a, kind, (size_t)idx, w->p, IPCADM_HOLD_WAITING) < 0)
+	w->a->info[sw.kind][idx].waiters = true;
+	if (analysis_add_holder(w->a, sw.kind, (size_t)idx, w->p, IPCADM_HOLD_WAITING) < 0)
 		w->err = -ENOMEM;
 }
 
@@ -438,8 +434,10 @@ static int scan_syscalls(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, stru
 		    !same_ns(a, p))
 			continue;
 		w.p = p;
+		w.unsure = false;
 		r = proc_read_syscalls(ctx, &a->procs, p, on_syscall, &w);
-		if (r < 0 && r != -ENOENT && r != -ESRCH) {
+		/* a wait whose ABI cannot be told is as unknown as an unreadable one */
+		if ((r < 0 && r != -ENOENT && r != -ESRCH) || w.unsure) {
 			p->syscall_unreadable = true;
 			a->syscall_unreadable++;
 		}

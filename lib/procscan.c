@@ -166,6 +166,23 @@ static void load_uids(struct procs *ps, struct proc *p)
 		p->uids_known = true;
 }
 
+/* The system call ABI of p's program, from the ELF header of /proc/PID/exe (the file is
+ * opened, not run: O_NONBLOCK, so no open can hang on a special file). */
+static enum syscall_abi load_abi(const struct procs *ps, const struct proc *p)
+{
+	char path[32];
+	unsigned char hdr[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/exe", (int)p->pid);
+	fd = openat(ps->procfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return SYSCALL_ABI_UNKNOWN;
+	n = read_small_fd(fd, (char *)hdr, sizeof(hdr));
+	return n < 0 ? SYSCALL_ABI_UNKNOWN : syscall_abi_of_elf(hdr, (size_t)n);
+}
+
 int proc_load(struct procs *ps, struct proc *p, unsigned int parts)
 {
 	unsigned int want = (parts | PROC_STAT) & ~p->loaded;
@@ -186,6 +203,8 @@ int proc_load(struct procs *ps, struct proc *p, unsigned int parts)
 		snprintf(path, sizeof(path), "%d/ns/ipc", (int)p->pid);
 		p->ipcns = read_ns(ps, path);
 	}
+	if (want & PROC_ABI)
+		p->abi = load_abi(ps, p);
 	p->loaded |= (unsigned char)want;
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "internal.h"
 #include "procparse.h"
+#include "syscall-abi.h"
 
 /* The initial PID namespace's inode number (include/linux/proc_ns.h). */
 #define PROC_INIT_PID_NS 4026531836UL
@@ -15,6 +16,7 @@ enum proc_part {
 	PROC_UIDS = 1 << 1, /* ruid, euid, suid; uids_known says whether they were read */
 	PROC_NS = 1 << 2, /* ipcns */
 	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
+	PROC_ABI = 1 << 3, /* abi, from its executable's ELF header: only when asked for */
 };
 
 struct proc {
@@ -25,6 +27,7 @@ struct proc {
 	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];
 	unsigned long ipcns; /* inode of its IPC namespace, 0 when unknown */
+	enum syscall_abi abi; /* the system call ABI its program uses */
 	long num_threads;
 	bool kthread; /* PF_KTHREAD: a kernel thread, whatever its PID */
 	bool uids_known;

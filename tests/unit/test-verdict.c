@@ -1,5 +1,6 @@
 /* test-verdict.c: verdicts on the fixture tree tests/fixtures/holders: maps in and out of
- * the namespace, waiters, PID reuse, clock steps, possible holders and late daemons. */
+ * the namespace, waiters (an i386 one too), PID reuse, clock steps, possible holders and
+ * late daemons. */
 #include "fixture.h"
 
 #include <errno.h>
@@ -148,6 +149,11 @@ static void test_waiters(void **state)
 	/* a second thread of pid 600 is blocked in msgsnd on queue 32768 */
 	assert_int_equal(verdict(fx, IPCADM_MSG, 32768, &ev), IPCADM_IN_USE);
 	assert_non_null(strstr(ev, "600 (threaded) waiting"));
+#if defined(__x86_64__) || defined(__i386__)
+	/* an i386 program (its exe's ELF header) in ipc(2) MSGRCV: the queue is its 2nd arg */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 5, &ev), IPCADM_IN_USE);
+	assert_non_null(strstr(ev, "800 (waiter32) waiting"));
+#endif
 }
 
 static void test_possible_holders(void **state)
