@@ -105,6 +105,7 @@ CONTRIB="$BATS_TEST_DIRNAME/../../contrib"
 		ip link set lo up
 		dir=$(mktemp -d)
 		"$IPCTOOL" fill sem 2 >/dev/null
+		"$IPCTOOL" set-owner-all sem 4242 4242   # this root shell may hold the objects of root
 		"$IPCADM" metrics --all-visible --textfile "$dir"
 		timeout 60 prometheus-node-exporter --web.listen-address=127.0.0.1:9100 \
 			--collector.disable-defaults --collector.textfile \
