@@ -1,11 +1,13 @@
 /* fuzz-procparse.c: libFuzzer target for the /proc/PID parsers of lib/procparse.c (stat,
- * status, maps, syscall, PROCMAP_QUERY's mapping names, /proc/stat's btime): what each
- * accepts is printed back the way the kernel prints it and must parse the same. */
+ * status, maps, syscall, PROCMAP_QUERY's mapping names, /proc/stat's btime), and the
+ * syscall ABI tables and ELF header reader: what each parser accepts is printed back the
+ * way the kernel prints it and must parse the same. */
 #include <errno.h>
 #include <inttypes.h>
 
 #include "fuzz.h"
 #include "procparse.h"
+#include "syscall-abi.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -119,6 +121,39 @@ static void check_maps(const char *buf, size_t len)
 		CHECK(procparse_maps_sysv(buf, len, on_map, &first) == 1 && first.calls == 1);
 }
 
+/* A wait read without knowing the ABI is consistent with every ABI: none reads a number
+ * as a wait when the unknown one says none, and a number that names its ABI (x32's bit)
+ * means the same wait whatever the executable. */
+static void check_abi_wait(long nr, const uint64_t args[6])
+{
+	struct syscall_wait any = { 0 }, w;
+	int r_any = syscall_abi_wait(SYSCALL_ABI_UNKNOWN, nr, args, &any);
+
+	CHECK(r_any == 0 || r_any == 1 || r_any == -EAGAIN);
+	for (int abi = SYSCALL_ABI_NATIVE; abi <= SYSCALL_ABI_ARM; abi++) {
+		int r;
+
+		memset(&w, 0, sizeof(w));
+		r = syscall_abi_wait((enum syscall_abi)abi, nr, args, &w);
+		CHECK(r == 0 || r == 1);
+		if (r == 1)
+			CHECK(w.kind == IPCADM_SEM || w.kind == IPCADM_MSG);
+		if (r_any == 0)
+			CHECK(r == 0);
+		if (r_any == 1)
+			CHECK(r == 1 && w.kind == any.kind && w.id == any.id);
+	}
+}
+
+/* The ELF header reader: an ABI only from a whole ELF header. */
+static void check_elf(const char *buf, size_t len)
+{
+	enum syscall_abi abi = syscall_abi_of_elf((const unsigned char *)buf, len);
+
+	if (abi != SYSCALL_ABI_UNKNOWN)
+		CHECK(len >= 20 && memcmp(buf, "\177ELF", 4) == 0);
+}
+
 static void check_syscall(const char *buf, size_t len)
 {
 	long nr = -7, nr2;
@@ -142,6 +177,7 @@ static void check_syscall(const char *buf, size_t len)
 		     nr, args[0], args[1], args[2], args[3], args[4], args[5]);
 	CHECK(procparse_syscall(out, (size_t)n, &nr2, args2) == 1);
 	CHECK(nr2 == nr && memcmp(args, args2, sizeof(args)) == 0);
+	check_abi_wait(nr, args);
 }
 
 /* A mapping's name as PROCMAP_QUERY gives it: "/SYSV" and 8 hex digits, then maybe
@@ -198,6 +234,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_status(buf, size);
 	check_maps(buf, size);
 	check_syscall(buf, size);
+	check_elf(buf, size);
 	check_sysv_name(buf, size);
 	check_btime(buf, size);
 	check_proc_hidepid(buf, size);
