@@ -367,7 +367,7 @@ struct sys_walk {
 	struct ipcadm_analysis *a;
 	struct id_map *sems, *msgs;
 	struct proc *p;
-	bool unsure; /* a thread of p waits on an array or queue, or not: its ABI decides */
+	bool unsure; /* a thread of p is in a call that is a wait in some ABI; p's is unknown */
 	int err;
 };
 
