@@ -40,6 +40,8 @@ ids() { "$IPCADM" list --all-visible -J -o ID "$1" | jq -r ".$1[].id" | tr "\n" 
 		j=$(unseen "$IPCADM" list --all-visible -J -o ID,VERDICT sem msg)
 		[ "$(jq -r ".sem[0].verdict" <<<"$j")" = orphaned ] || { echo "$j"; exit 1; }
 		[ "$(jq -r ".msg[0].verdict" <<<"$j")" = idle ] || { echo "$j"; exit 1; }
+		# who of one object by its ID takes the option too
+		unseen "$IPCADM" who --all-visible sem $s | grep -q "orphaned"
 		unseen "$IPCADM" reap --all-visible --yes --include-idle > $T/out
 		[ "$(ids sem)" = "" ] && [ "$(ids msg)" = "" ] || { cat $T/out; exit 1; }
 		echo done'
