@@ -10,8 +10,8 @@ export WAITER32
 PRELUDE='
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
 T=$(mktemp -d)
-verdict() { "$IPCADM" list -J -o ID,VERDICT "$1" | jq -r ".$1[] | select(.id == $2) | .verdict"; }
-waiters() { "$IPCADM" who -J $1 $2 | jq -c "[.$1[0].holders[] | select(.how == \"waiting\") | .pid]"; }
+verdict() { "$IPCADM" list --all-visible -J -o ID,VERDICT "$1" | jq -r ".$1[] | select(.id == $2) | .verdict"; }
+waiters() { "$IPCADM" who --all-visible -J $1 $2 | jq -c "[.$1[0].holders[] | select(.how == \"waiting\") | .pid]"; }
 '
 
 setup() {
@@ -32,7 +32,7 @@ setup() {
 			want "$(verdict msg $q)" in-use "($how)"
 			want "$(waiters sem $s)" "[$sp]" "($how)"
 			want "$(waiters msg $q)" "[$qp]" "($how)"
-			"$IPCADM" reap --yes >$T/out
+			"$IPCADM" reap --all-visible --yes >$T/out
 			want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"
 			# the waiters still wait on the very objects: give each what it waits for
 			$IPCTOOL sem-op $s 0 1

@@ -29,12 +29,12 @@ $IPCTOOL msg-send $q 1 job
 sleep 3
 for k in sem msg; do
 	id=$s; [ $k = sem ] || id=$q
-	j=$("$IPCADM" list -J -o ID,VERDICT,EVIDENCE $k)
+	j=$("$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE $k)
 	want "$(jq -r ".$k[] | select(.id == $id) | .verdict" <<<"$j")" maybe-in-use "$j"
-	j=$("$IPCADM" who -J $k $id)
+	j=$("$IPCADM" who --all-visible -J $k $id)
 	want "$(jq -c "[.$k[0].holders[] | [.pid, .how]]" <<<"$j")" "[[1,\"may hold it\"]]" "$j"
 done
-"$IPCADM" reap --yes --log $T/log >$T/out
+"$IPCADM" reap --all-visible --yes --log $T/log >$T/out
 want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"
 $IPCTOOL sem-op $s 0 1
 $IPCTOOL msg-send $q 1 job
@@ -63,19 +63,19 @@ sleep 3
 # PID 2 blocked in msgrcv on its private queue
 as_pid2 $T/q $IPCTOOL msg-wait $q 60
 ready $T/q
-j=$("$IPCADM" who -J msg $q)
+j=$("$IPCADM" who --all-visible -J msg $q)
 want "$(jq -c "[.msg[0].holders[] | [.pid, .how]]" <<<"$j")" "[[2,\"waiting\"]]" "$j"
-"$IPCADM" reap --yes --log $T/log >$T/out
+"$IPCADM" reap --all-visible --yes --log $T/log >$T/out
 want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"
 $IPCTOOL msg-send $q 1 job
-want "$(cat $T/q)" "$(printf "ready\ngot 1 job")"
 wait $P2
+want "$(cat $T/q)" "$(printf "ready\ngot 1 job")"
 # PID 2 attached to a segment
 as_pid2 $T/a $IPCTOOL shm-attach $id 60
 ready $T/a
-j=$("$IPCADM" who -J shm $id)
+j=$("$IPCADM" who --all-visible -J shm $id)
 want "$(jq -c "[.shm[0].holders[] | [.pid, .how]]" <<<"$j")" "[[2,\"attached rw, last user\"]]" "$j"
-j=$("$IPCADM" list -J -o ID,VERDICT,EVIDENCE shm)
+j=$("$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE shm)
 want "$(jq -r ".shm[] | select(.id == $id) | .verdict" <<<"$j")" in-use "$j"
 [[ "$j" != *"not seen"* ]] || { echo "$j" >&2; exit 1; }
 kill $P2; wait $P2 || true
@@ -83,7 +83,7 @@ kill $P2; wait $P2 || true
 as_pid2 $T/p bash -c "\"$POSIXTOOL\" shm-map app-seg 60 >$T/p1 & \"$POSIXTOOL\" mq-hold app-queue 60 >$T/p2 & wait"
 ready $T/p1 $T/p2
 for k in pshm pmq; do
-	j=$("$IPCADM" list -J -o NAME,VERDICT $k)
+	j=$("$IPCADM" list --all-visible -J -o NAME,VERDICT $k)
 	want "$(jq -r ".$k[0].verdict" <<<"$j")" in-use "$j"
 done
 kill $(pgrep -P $P2) $P2
