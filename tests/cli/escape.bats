@@ -119,7 +119,8 @@ NJ=$(printf "x\033]0;pwned\007\302\2332J\357\277\275\\\\\nVERDICT=orphaned")
 		cpid=$("$IPCADM" list --all-visible -J -o ID,CPID shm | jq -r ".shm[0].cpid")
 		sleep 4
 		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
-		"$T/$C" 60 & new=$!
+		# another user, who cannot use the segment: that proves the PID was reused
+		setpriv --reuid 65534 --regid 65534 --clear-groups "$T/$C" 60 & new=$!
 		want "$new" "$cpid" "(the new process did not get the old PID)"
 		sleep 0.3
 		want "$(cat /proc/$new/comm)" "$C"
