@@ -467,10 +467,6 @@ uint64_t ipcadm_snapshot_ns(const struct ipcadm_snapshot *snap);
 int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 			 const struct ipcadm_obj *expect, int dirfd, const char *evidence);
 
-/* Parses one /proc/sysvipc table held in memory (the fuzz and unit entry point). */
-int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
-			 struct ipcadm_obj **objsp, size_t *np, size_t *skippedp);
-
 const char *ipcadm_kind_name(enum ipcadm_kind kind);
 /* "shm", "sem", "msg" (and the ipcs words), "pshm", "psem", "pmq" to a kind; -EINVAL. */
 int ipcadm_kind_parse(const char *name);

@@ -62,4 +62,9 @@ int posix_read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, struct ipcadm
 		    size_t *np);
 void posix_read_limits(struct ipcadm_ctx *ctx, struct ipcadm_snapshot *snap);
 
+/* Parses one /proc/sysvipc table held in memory (snapshot.c; the fuzz and unit entry
+ * point). Not exported from the shared library (libipcadm.map). */
+int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
+			 struct ipcadm_obj **objsp, size_t *np, size_t *skippedp);
+
 #endif

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 
 #include "fuzz.h"
-#include "ipcadm.h"
+#include "internal.h" /* ipcadm_sysvipc_parse */
 
 static const char *const headers[IPCADM_NKINDS] = {
 	"key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime",

@@ -1,6 +1,7 @@
 /* test-snapshot.c: the snapshot library on fixture trees: both /proc formats,
  * reordered columns, negative keys, SHM_DEST and SHM_LOCKED, garbage, limits, names. */
 #include "fixture.h"
+#include "internal.h" /* ipcadm_sysvipc_parse */
 
 #include <errno.h>
 
