@@ -1,5 +1,5 @@
-/* ipcadm.h: the public API of libipcadm.
- * Reads System V IPC state into one snapshot; returns -errno, never prints or exits. */
+/* ipcadm.h: the public API of libipcadm, which reads System V and POSIX IPC state into
+ * one snapshot and analyses it; returns -errno, never prints or exits. */
 #ifndef IPCADM_H
 #define IPCADM_H
 
@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * The kinds of IPC object. IPCADM_NKINDS counts the System V kinds only, so every loop
@@ -470,5 +474,9 @@ int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 const char *ipcadm_kind_name(enum ipcadm_kind kind);
 /* "shm", "sem", "msg" (and the ipcs words), "pshm", "psem", "pmq" to a kind; -EINVAL. */
 int ipcadm_kind_parse(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
