@@ -6,9 +6,13 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -Werror
-CPPFLAGS += -Iinclude -Icommon -Ilib -D_GNU_SOURCE
+# Each include path only where it belongs: cli/ sees the public header and common/'s
+# helpers; lib/'s private headers are for lib/ and the tests of its internals.
+CPPFLAGS += -Iinclude -Icommon -D_GNU_SOURCE
+INTERNAL := -Ilib
 THREADS := -pthread
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(THREADS)
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(OBJ_FLAGS) $(THREADS)
+$(BUILD)/lib/%.o $(BUILD)/common/%.o: private OBJ_FLAGS := $(INTERNAL)
 
 LIB_SRC := $(wildcard lib/*.c) $(wildcard common/*.c)
 CLI_SRC := $(wildcard cli/*.c)
@@ -52,13 +56,13 @@ $(BUILD)/ipcadm: $(CLI_OBJ) $(BUILD)/libipcadm.a
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -o $@ $< $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
 
 # test-output tests the CLI's output module, so it links that module's objects too.
 $(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
 		$(BUILD)/cli/output.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
 		$(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
 
 $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/guard.h $(BUILD)/libipcadm.a
@@ -140,14 +144,14 @@ $(BUILD)/fuzz/libcli.a: $(FUZZ_CLI_OBJ)
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(BUILD)/fuzz/libcli.a \
 		$(BUILD)/fuzz/libipcadm.a
 	@echo "  FUZZ    $@"
-	@$(FUZZ_CC) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer $(CPPFLAGS) -Icli -o $@ $< \
+	@$(FUZZ_CC) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer $(CPPFLAGS) $(INTERNAL) -Icli -o $@ $< \
 		$(BUILD)/fuzz/libcli.a $(BUILD)/fuzz/libipcadm.a
 
 # test-regress holds a test for each defect fuzzing found, in the output module too.
 $(BUILD)/tests/test-regress: tests/unit/test-regress.c tests/unit/fixture.h \
 		$(BUILD)/cli/output.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
 		$(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka -lm $(LDFLAGS)
 
 fuzz: fuzz-build
