@@ -12,7 +12,10 @@ CPPFLAGS += -Iinclude -Icommon -D_GNU_SOURCE
 INTERNAL := -Ilib
 THREADS := -pthread
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(OBJ_FLAGS) $(THREADS)
-$(BUILD)/lib/%.o $(BUILD)/common/%.o: private OBJ_FLAGS := $(INTERNAL)
+# The library's objects go into the static archive (the tests link it) and the shared
+# library alike: position-independent, and calls between them need not allow interposition.
+$(BUILD)/lib/%.o $(BUILD)/common/%.o: private OBJ_FLAGS := $(INTERNAL) -fPIC \
+	-fno-semantic-interposition
 
 LIB_SRC := $(wildcard lib/*.c) $(wildcard common/*.c)
 CLI_SRC := $(wildcard cli/*.c)
@@ -166,6 +169,25 @@ clean:
 VERSION := $(shell cat VERSION)
 CPPFLAGS += -DIPCADM_VERSION='"$(VERSION)"'
 $(BUILD)/cli/ipcadm.o $(BUILD)/cli/compat-util.o: VERSION
+
+# The shared library: soname libipcadm.so.$(SOVERSION) (raise SOVERSION when a change
+# breaks programs built against the old API), the file named after the release too. Its
+# exports are the ipcadm_* API only (lib/libipcadm.map); common/ and internals stay inside.
+SOVERSION := 0
+LIBSO := libipcadm.so.$(SOVERSION)
+LIBSO_FILE := $(LIBSO).$(VERSION)
+all: $(BUILD)/libipcadm.so
+
+$(BUILD)/$(LIBSO_FILE): $(LIB_OBJ) lib/libipcadm.map
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(LIBSO) -Wl,--version-script=lib/libipcadm.map \
+		-Wl,-z,defs -o $@ $(LIB_OBJ) $(LDFLAGS)
+
+$(BUILD)/$(LIBSO): $(BUILD)/$(LIBSO_FILE)
+	@ln -sfn $(LIBSO_FILE) $@
+
+$(BUILD)/libipcadm.so: $(BUILD)/$(LIBSO)
+	@ln -sfn $(LIBSO) $@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
