@@ -36,7 +36,8 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%) \
 COMPAT_NAMES := ipcs ipcrm ipcmk
 COMPAT_LINKS := $(COMPAT_NAMES:%=$(BUILD)/%)
 
-.PHONY: all run check test deps asan fuzz fuzz-build fuzz-objs man install clean bench
+.PHONY: all run check test deps asan fuzz fuzz-build fuzz-objs man install install-bin \
+	install-lib clean bench
 
 # CI builds with the same flags; -Werror is in WARN above.
 all: $(BUILD)/ipcadm $(COMPAT_LINKS) $(HELPER_BIN)
@@ -191,6 +192,10 @@ $(BUILD)/libipcadm.so: $(BUILD)/$(LIBSO)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+# Debian's multiarch directory (/usr/lib/x86_64-linux-gnu) is given as LIBDIR.
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR ?= $(PREFIX)/share/man
 # The drop-in ipcs, ipcrm, ipcmk: in a directory of their own, never beside util-linux's;
 # an admin who wants them puts it first on PATH.
@@ -199,7 +204,9 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
-install: $(BUILD)/ipcadm man
+install: install-bin install-lib
+
+install-bin: $(BUILD)/ipcadm man
 	install -D -m 755 $(BUILD)/ipcadm $(DESTDIR)$(BINDIR)/ipcadm
 	install -d $(DESTDIR)$(COMPATDIR)
 	for n in $(COMPAT_NAMES); do ln -sfn $(BINDIR)/ipcadm $(DESTDIR)$(COMPATDIR)/$$n; done
@@ -211,3 +218,16 @@ install: $(BUILD)/ipcadm man
 		sed 's|/usr/local/bin/ipcadm|$(BINDIR)/ipcadm|' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; \
 		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; \
 	done
+
+# The library for other programs: the shared object and its soname link, and for building
+# against it the .so link, the header and ipcadm.pc (pkg-config --cflags --libs ipcadm).
+install-lib: $(BUILD)/libipcadm.so
+	install -D -m 644 $(BUILD)/$(LIBSO_FILE) $(DESTDIR)$(LIBDIR)/$(LIBSO_FILE)
+	ln -sfn $(LIBSO_FILE) $(DESTDIR)$(LIBDIR)/$(LIBSO)
+	ln -sfn $(LIBSO) $(DESTDIR)$(LIBDIR)/libipcadm.so
+	install -D -m 644 include/ipcadm.h $(DESTDIR)$(INCLUDEDIR)/ipcadm.h
+	install -d $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		lib/ipcadm.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/ipcadm.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/ipcadm.pc
