@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# library.bats: libipcadm as others use it: make install, a program built with pkg-config
+# against the installed library alone, run in private namespaces; the exports are the API.
+
+load helpers
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+# make check runs this file: its flags (BUILD=, -j) are not this install's
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+# The build under test is installed once, into a scratch root, with Debian's multiarch
+# library directory; the example program is built against that root only.
+setup_file() {
+	local d=$BATS_FILE_TMPDIR/dest ma
+	ma=$(gcc -print-multiarch)
+	export DEST=$d LIBDIR=/usr/lib/$ma
+	# install must not build: a build made with other flags (the ASan one) would be
+	# rebuilt with the plain ones
+	make -C "$ROOT" -q BUILD="$IPCADM_BUILD" "$IPCADM_BUILD/libipcadm.so" \
+		"$IPCADM_BUILD/ipcadm" || {
+		echo "$IPCADM_BUILD is not up to date: build it first" >&3
+		return 1
+	}
+	make -C "$ROOT" BUILD="$IPCADM_BUILD" install DESTDIR="$d" PREFIX=/usr \
+		LIBDIR="$LIBDIR" >"$BATS_FILE_TMPDIR/install.log" 2>&1 || {
+		cat "$BATS_FILE_TMPDIR/install.log" >&3
+		return 1
+	}
+}
+
+# pc ARGS: pkg-config over the installed root only
+pc() {
+	PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$DEST$LIBDIR/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$DEST" \
+		pkg-config "$@"
+}
+
+# build_example OUT: the example program, built with the installed header and library
+build_example() {
+	local san=()
+	# an ASan-built library runs only in a program built with ASan
+	[[ "$IPCADM_BUILD" != */asan ]] || san=(-fsanitize=address,undefined)
+	# shellcheck disable=SC2046
+	cc -std=gnu11 -Wall -Wextra -Werror "${san[@]}" $(pc --cflags ipcadm) -o "$1" \
+		"$ROOT/tests/lib-example/verdicts.c" $(pc --libs ipcadm)
+}
+
+@test "make install lays out the library, its links, the header and ipcadm.pc" {
+	local v so
+	v=$(cat "$ROOT/VERSION")
+	so=$DEST$LIBDIR/libipcadm.so
+	[ -f "$so.0.$v" ] && [ ! -L "$so.0.$v" ]
+	[ "$(readlink "$so.0")" = "libipcadm.so.0.$v" ]
+	[ "$(readlink "$so")" = libipcadm.so.0 ]
+	readelf -d "$so.0.$v" | grep -q 'Library soname: \[libipcadm.so.0\]'
+	cmp "$ROOT/include/ipcadm.h" "$DEST/usr/include/ipcadm.h"
+	[ "$(pc --modversion ipcadm)" = "$v" ]
+	# (pkgconf ends its answers with a space)
+	[ "$(pc --cflags ipcadm | xargs)" = "-I$DEST/usr/include" ]
+	[ "$(pc --libs ipcadm | xargs)" = "-L$DEST$LIBDIR -lipcadm" ]
+	# what the pkg-config file says without a sysroot: the real directories
+	grep -qx "libdir=$LIBDIR" "$DEST$LIBDIR/pkgconfig/ipcadm.pc"
+	grep -qx "includedir=/usr/include" "$DEST$LIBDIR/pkgconfig/ipcadm.pc"
+	# nothing lands outside /usr
+	[ "$(find "$DEST" -mindepth 1 -maxdepth 1)" = "$DEST/usr" ]
+}
+
+@test "the library exports the functions of the public header and nothing else" {
+	local so=$DEST$LIBDIR/libipcadm.so.0
+	nm -D --defined-only "$so" | awk '{ print $3 }' | sed 's/@.*//' | sort -u \
+		>"$BATS_TEST_TMPDIR/exported"
+	# the version node, then only ipcadm_* names
+	grep -qx IPCADM_0 "$BATS_TEST_TMPDIR/exported"
+	run grep -vx -e IPCADM_0 -e 'ipcadm_[a-z0-9_]*' "$BATS_TEST_TMPDIR/exported"
+	[ "$output" = "" ]
+	# exactly the functions the header declares: no internal ipcadm_* function, none missing
+	grep -oE '\<ipcadm_[a-z0-9_]+\(' "$DEST/usr/include/ipcadm.h" | tr -d '(' | sort -u \
+		>"$BATS_TEST_TMPDIR/declared"
+	run diff "$BATS_TEST_TMPDIR/declared" <(grep -v IPCADM_0 "$BATS_TEST_TMPDIR/exported")
+	[ "$status" -eq 0 ]
+	# the internals are in the archive the unit tests link, not in the shared library
+	for f in read_file dir_at parallel_for verdicts_judge ipcadm_sysvipc_parse; do
+		nm --defined-only "$IPCADM_BUILD/libipcadm.a" 2>/dev/null | grep -q " T $f\$"
+		run grep -qx "$f" "$BATS_TEST_TMPDIR/exported"
+		[ "$status" -eq 1 ]
+	done
+}
+
+@test "a program built with pkg-config against the installed library prints verdicts" {
+	local ex=$BATS_TEST_TMPDIR/verdicts orphan keyed used
+	build_example "$ex"
+	# it runs with the installed library, not the build tree's
+	readelf -d "$ex" | grep -q 'Shared library: \[libipcadm.so.0\]'
+	export EX=$ex LD_LIBRARY_PATH=$DEST$LIBDIR POSIXTOOL=$IPCADM_BUILD/helpers/posixtool
+	[[ "$(ldd "$ex")" == *"libipcadm.so.0 => $DEST$LIBDIR/libipcadm.so.0 "* ]]
+	# the attached segment is another user's: made by root in the same second, it would
+	# make companions (maybe-in-use) of root's objects
+	run ns '
+		orphan=$($IPCTOOL shm-create 0 4096 600)
+		keyed=$($IPCTOOL sem-create 0x5157 2 600)
+		used=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL shm-create 0x5158 8192 600)
+		$IPCTOOL shm-attach $used 60 >/dev/shm/t/a &
+		ready /dev/shm/t/a
+		$POSIXTOOL shm-create board 4096
+		echo "ids $orphan $keyed $used"
+		$EX | sort'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	read -r _ orphan keyed used <<<"${lines[0]}"
+	[ "${#lines[@]}" -eq 5 ]
+	[[ "${lines[1]}" == "pshm /board idle: "* ]]
+	[[ "${lines[2]}" == "sem $keyed idle: "* ]]
+	[[ "${lines[3]}" == "shm $orphan orphaned: "* || "${lines[4]}" == "shm $orphan orphaned: "* ]]
+	[[ "${lines[3]}" == "shm $used in-use: "* || "${lines[4]}" == "shm $used in-use: "* ]]
+}
+
+@test "the CLI is compiled without lib/'s private headers" {
+	run make -C "$ROOT" -n -B BUILD="$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/b/cli/ipcadm.o" \
+		"$BATS_TEST_TMPDIR/b/lib/ctx.o"
+	[ "$status" -eq 0 ]
+	[[ "${lines[*]}" == *" -Ilib "*"lib/ctx.c"* ]]
+	run grep -c -- "-Ilib .*cli/ipcadm.c" <<<"$output"
+	[ "$output" = 0 ]
+}
