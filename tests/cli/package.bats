@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# package.bats: the Debian package built from a clean copy of the tree (dpkg-buildpackage),
-# its contents, lintian, and the extracted program run from a temporary root; nothing installed.
+# package.bats: the Debian packages built from a clean copy of the tree (dpkg-buildpackage),
+# their contents, lintian, and the extracted program and library used from a temporary root;
+# nothing installed.
 
 load helpers
 
@@ -22,14 +23,19 @@ setup_file() {
 setup() {
 	[[ "${IPCADM_BUILD:-}" != */asan ]] || skip "the package is built from the sources once, in the plain run"
 	DEB=$(echo "$BATS_FILE_TMPDIR"/ipcadm_*.deb)
+	LIBDEB=$(echo "$BATS_FILE_TMPDIR"/libipcadm0_*.deb)
+	DEVDEB=$(echo "$BATS_FILE_TMPDIR"/libipcadm-dev_*.deb)
 	SRC=$BATS_FILE_TMPDIR/ipcadm
 	VERSION=$(cat "$ROOT/VERSION")
 }
 
-# extract: the package's files below $BATS_TEST_TMPDIR/root
+# extract [DEB...]: the packages' files (the program's by default) below $BATS_TEST_TMPDIR/root
 extract() {
+	local d
 	X=$BATS_TEST_TMPDIR/root
-	dpkg-deb -x "$DEB" "$X"
+	for d in "${@:-$DEB}"; do
+		dpkg-deb -x "$d" "$X"
+	done
 }
 
 # collisions LISTING: the files (not directories) of a `dpkg-deb -c` listing that
@@ -45,6 +51,8 @@ collisions() {
 	[ "$output" = 0 ] || { tail -n 40 "$BATS_FILE_TMPDIR/build.log"; false; }
 	[ -f "$DEB" ]
 	[[ "$DEB" == */ipcadm_${VERSION}_*.deb ]]
+	[[ "$LIBDEB" == */libipcadm0_${VERSION}_*.deb && -f "$LIBDEB" ]]
+	[[ "$DEVDEB" == */libipcadm-dev_${VERSION}_*.deb && -f "$DEVDEB" ]]
 	# the build ran the unit tests
 	grep -q "^ok .*" "$BATS_FILE_TMPDIR/build.log"
 	run grep -q "^not ok" "$BATS_FILE_TMPDIR/build.log"
@@ -55,6 +63,10 @@ collisions() {
 	readelf -d "$X/usr/bin/ipcadm" | grep -q BIND_NOW
 	nm -D "$X/usr/bin/ipcadm" | grep -q __stack_chk_fail
 	nm -D "$X/usr/bin/ipcadm" | grep -q '__[a-z]*_chk@'
+	# the shared library too
+	extract "$LIBDEB"
+	readelf -d "$X"/usr/lib/*/libipcadm.so.0 | grep -q BIND_NOW
+	nm -D "$X"/usr/lib/*/libipcadm.so.0 | grep -q __stack_chk_fail
 }
 
 @test "no file of the package collides with util-linux's" {
@@ -97,7 +109,7 @@ collisions() {
 }
 
 @test "lintian reports no errors" {
-	run lintian --fail-on error "$DEB"
+	run lintian --fail-on error "$DEB" "$LIBDEB" "$DEVDEB"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"E: "* ]]
@@ -132,6 +144,41 @@ collisions() {
 	[ "$output" = $'1\n0 3\n0' ]
 }
 
+@test "libipcadm0 holds the shared library, libipcadm-dev what building against it needs" {
+	local ma
+	ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+	run dpkg-deb -c "$LIBDEB"
+	grep -q " ./usr/lib/$ma/libipcadm.so.0.$VERSION\$" <<<"$output"
+	grep -q " ./usr/lib/$ma/libipcadm.so.0 -> libipcadm.so.0.$VERSION\$" <<<"$output"
+	run grep -E "\.(h|pc)\$| -> libipcadm.so.0\$" <<<"$output"
+	[ "$output" = "" ]
+	run dpkg-deb -c "$DEVDEB"
+	for f in ./usr/include/ipcadm.h "./usr/lib/$ma/libipcadm.so -> libipcadm.so.0" \
+		"./usr/lib/$ma/pkgconfig/ipcadm.pc"; do
+		grep -q " $f\$" <<<"$output" || { echo "missing $f"; false; }
+	done
+	# programs built against it depend on this release or a later one; the program itself
+	# is linked statically (it starts faster: README, "The library")
+	dpkg-deb -e "$LIBDEB" "$BATS_TEST_TMPDIR/libctl"
+	grep -qx "libipcadm 0 libipcadm0 (>= $VERSION)" "$BATS_TEST_TMPDIR/libctl/shlibs"
+	grep -q "^activate-noawait ldconfig" "$BATS_TEST_TMPDIR/libctl/triggers"
+	[[ "$(dpkg-deb -f "$DEVDEB" Depends)" == *"libipcadm0 (= $VERSION)"* ]]
+	run dpkg-deb -f "$DEB" Depends
+	[[ "$output" != *libipcadm* ]]
+	# it exports the API only, and a program builds against the extracted packages
+	extract "$LIBDEB" "$DEVDEB"
+	nm -D --defined-only "$X/usr/lib/$ma/libipcadm.so.0" >"$BATS_TEST_TMPDIR/nm"
+	run grep -v " ipcadm_" "$BATS_TEST_TMPDIR/nm"
+	[ "$output" = "0000000000000000 A IPCADM_0" ]
+	# shellcheck disable=SC2046
+	cc -Wall -Werror -o "$BATS_TEST_TMPDIR/verdicts" "$ROOT/tests/lib-example/verdicts.c" \
+		$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$X/usr/lib/$ma/pkgconfig" \
+			PKG_CONFIG_SYSROOT_DIR="$X" pkg-config --cflags --libs ipcadm)
+	run ns "LD_LIBRARY_PATH=$X/usr/lib/$ma $BATS_TEST_TMPDIR/verdicts"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
 @test "one version: VERSION, ipcadm -V, the man page, debian/changelog, NEWS" {
 	[[ "$VERSION" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]]
 	extract
@@ -155,6 +202,10 @@ collisions() {
 	[ -f "$d/opt/ipcadm/share/man/man8/ipcadm.8" ]
 	[ -f "$d/opt/ipcadm/share/bash-completion/completions/ipcadm" ]
 	[ -f "$d/opt/ipcadm/share/zsh/site-functions/_ipcadm" ]
+	[ "$(readlink "$d/opt/ipcadm/lib/libipcadm.so")" = libipcadm.so.0 ]
+	[ -f "$d/opt/ipcadm/lib/libipcadm.so.0.$VERSION" ]
+	[ -f "$d/opt/ipcadm/include/ipcadm.h" ]
+	grep -qx "libdir=/opt/ipcadm/lib" "$d/opt/ipcadm/lib/pkgconfig/ipcadm.pc"
 	grep -q "^ExecStart=/opt/ipcadm/bin/ipcadm " "$d/opt/ipcadm/lib/systemd/system/ipcadm-metrics.service"
 	[ "$(find "$d" ! -path "$d/opt/*" ! -path "$d/opt" ! -path "$d" | wc -l)" -eq 0 ]
 }
