@@ -111,11 +111,11 @@ struct ipcadm_obj {
 /* What a snapshot reads beyond the /proc/sysvipc tables. */
 enum ipcadm_read_flags {
 	IPCADM_READ_SEMVALS = 1 << 0, /* each semaphore's value, ncnt, zcnt, pid */
-	IPCADM_READ_SEMPIDS = 1 << 3, /* each semaphore's ncnt, zcnt, pid: what verdicts need */
 	IPCADM_READ_QBYTES = 1 << 1, /* each queue's qbytes (one msgctl per queue) */
 	/* each segment's resident and swapped bytes: only the text of /proc/sysvipc/shm
 	 * tells them, and the kernel takes four times as long to write it as the calls */
 	IPCADM_READ_SHM_MEM = 1 << 2,
+	IPCADM_READ_SEMPIDS = 1 << 3, /* each semaphore's ncnt, zcnt, pid: what verdicts need */
 };
 
 /* Where object tables come from. AUTO: the *_STAT_ANY calls when live (the text of
