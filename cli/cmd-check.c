@@ -22,7 +22,7 @@ static void check_help(void)
 	       progname);
 }
 
-static const char *const calls[IPCADM_NKINDS] = { "shmget", "semget", "msgget" };
+static const char *const calls[IPCADM_NSYSV_KINDS] = { "shmget", "semget", "msgget" };
 
 static const char *errno_name(int err)
 {

@@ -143,7 +143,7 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 			 flags, -1, &set);
 	if (set.n == 0)
 		return rc;
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+	for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++) {
 		size_t count = 0;
 		bool failed = false;
 

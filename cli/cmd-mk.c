@@ -13,7 +13,7 @@
 #include "obuf.h"
 #include "strutil.h"
 
-static const char *const nouns[IPCADM_NKINDS] = {
+static const char *const nouns[IPCADM_NSYSV_KINDS] = {
 	[IPCADM_SHM] = "shared memory segment",
 	[IPCADM_SEM] = "semaphore array",
 	[IPCADM_MSG] = "message queue",

@@ -434,7 +434,7 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (set.n == 0)
 		goto out;
 	for (size_t v = 0; v < set.n; v++)
-		for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
+		for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++)
 			if ((o.kinds & IPCADM_KIND_BIT(k)) && o.posix_asked &&
 			    (k == IPCADM_PMQ || set.v[v].ns.self || !set.active))
 				posix_read_failed(set.v[v].snap, k, true);

@@ -12,7 +12,7 @@
 #include "obuf.h"
 #include "strutil.h"
 
-static const char *const nouns[IPCADM_NKINDS] = {
+static const char *const nouns[IPCADM_NSYSV_KINDS] = {
 	[IPCADM_SHM] = "shared memory segment",
 	[IPCADM_SEM] = "semaphore array",
 	[IPCADM_MSG] = "message queue",
@@ -152,7 +152,7 @@ static void remove_one(struct rm *c, enum ipcadm_kind kind, int id, const struct
 static void remove_ids(struct rm *c, int kind, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
-		struct ipcadm_obj objs[IPCADM_NKINDS];
+		struct ipcadm_obj objs[IPCADM_NSYSV_KINDS];
 		int id, found = 0, which = -1, r = 0;
 
 		if (str_to_id(argv[i], &id) < 0) {
@@ -160,7 +160,7 @@ static void remove_ids(struct rm *c, int kind, int argc, char **argv)
 			c->failed++;
 			continue;
 		}
-		for (int k = 0; k < IPCADM_NKINDS; k++) {
+		for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 			if (kind >= 0 && k != kind)
 				continue;
 			r = ipcadm_obj_read(c->ctx, k, id, 0, &objs[k]);
@@ -258,7 +258,7 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 		return error_code(r, "cannot read the IPC state");
 	an = by_key ? NULL : bulk_analyze(c->ctx, snap);
 	/* the list first: what will go, and what stays because it is in use */
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		for (size_t i = 0; (kinds & IPCADM_KIND_BIT(k)) && i < ipcadm_snapshot_count(snap, k);
 		     i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
@@ -307,7 +307,7 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 			return 0;
 		}
 	}
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		for (size_t i = 0; (kinds & IPCADM_KIND_BIT(k)) && i < ipcadm_snapshot_count(snap, k);
 		     i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
@@ -397,7 +397,7 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (kind >= IPCADM_NKINDS) {
+	if (kind >= IPCADM_NSYSV_KINDS) {
 		int rc = 0;
 
 		if (argc == 0 || c.all || key_arg)

@@ -115,7 +115,7 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (r >= 0)
 		return r;
 
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		struct ipcadm_obj o;
 
 		if (kind >= 0 && k != kind)

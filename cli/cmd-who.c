@@ -183,7 +183,7 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 				  ipcadm_ctx_root(ctx));
 	}
 	output_doc_begin(&opts, true);
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		const struct ipcadm_obj *o;
 
 		if (kind >= 0 && k != kind)

@@ -17,7 +17,7 @@
 /* The exit code of a fatal error in the middle of the work, as util-linux's err(). */
 #define FATAL (-1)
 
-static const char *const what[IPCADM_NKINDS] = {
+static const char *const what[IPCADM_NSYSV_KINDS] = {
 	[IPCADM_SHM] = "shared memory segment",
 	[IPCADM_SEM] = "semaphore",
 	[IPCADM_MSG] = "message queue",

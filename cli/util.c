@@ -137,7 +137,7 @@ int parse_kind_arg(const char *s)
 {
 	int k = parse_any_kind_arg(s);
 
-	return k >= IPCADM_NKINDS ? -1 : k;
+	return k >= IPCADM_NSYSV_KINDS ? -1 : k;
 }
 
 int parse_id_arg(const char *cmd, const char *s, int *id)

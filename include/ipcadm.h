@@ -13,16 +13,16 @@ extern "C" {
 #endif
 
 /*
- * The kinds of IPC object. IPCADM_NKINDS counts the System V kinds only, so every loop
- * to it (limits, findings, metrics, the compat tools) stays System V; the POSIX kinds
- * follow it and loops that want them too go to IPCADM_NALL_KINDS.
+ * The kinds of IPC object. IPCADM_NSYSV_KINDS counts the System V kinds only, so every
+ * loop to it (limits, findings, metrics, the compat tools) stays System V; the POSIX
+ * kinds follow it and loops that want them too go to IPCADM_NALL_KINDS.
  */
 enum ipcadm_kind {
 	IPCADM_SHM,
 	IPCADM_SEM,
 	IPCADM_MSG,
-	IPCADM_NKINDS,
-	IPCADM_PSHM = IPCADM_NKINDS, /* POSIX shared memory: /dev/shm/NAME */
+	IPCADM_NSYSV_KINDS,
+	IPCADM_PSHM = IPCADM_NSYSV_KINDS, /* POSIX shared memory: /dev/shm/NAME */
 	IPCADM_PSEM, /* POSIX named semaphores: /dev/shm/sem.NAME */
 	IPCADM_PMQ, /* POSIX message queues: the mqueue filesystem */
 	IPCADM_NALL_KINDS,
@@ -33,7 +33,8 @@ enum ipcadm_kind {
 			  IPCADM_KIND_BIT(IPCADM_MSG))
 #define IPCADM_POSIX_KINDS (IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM) | \
 			    IPCADM_KIND_BIT(IPCADM_PMQ))
-#define IPCADM_IS_POSIX(k) ((int)(k) >= IPCADM_NKINDS && (int)(k) < IPCADM_NALL_KINDS)
+#define IPCADM_IS_POSIX(k) \
+	((int)(k) >= IPCADM_NSYSV_KINDS && (int)(k) < IPCADM_NALL_KINDS)
 
 /* Mode bits the kernel keeps in a segment's perms. */
 #define IPCADM_SHM_DEST 01000

@@ -266,9 +266,9 @@ static struct words key_text(int32_t key)
 	return w;
 }
 
-static const char *const kind_one[IPCADM_NKINDS] = { "segment", "semaphore array",
+static const char *const kind_one[IPCADM_NSYSV_KINDS] = { "segment", "semaphore array",
 						     "message queue" };
-static const char *const kind_many[IPCADM_NKINDS] = { "segments", "semaphore arrays",
+static const char *const kind_many[IPCADM_NSYSV_KINDS] = { "segments", "semaphore arrays",
 						      "message queues" };
 
 static const char *plural(enum ipcadm_kind k, uint64_t n)
@@ -928,7 +928,7 @@ static bool leaked(const struct builder *b, const struct ipcadm_obj *o, const ch
 
 static void leak_finding(struct builder *b, enum ipcadm_kind k, uint64_t *shm_leaks)
 {
-	static const char *const names[IPCADM_NKINDS] = { "leaked-shm", "leaked-sem",
+	static const char *const names[IPCADM_NSYSV_KINDS] = { "leaked-shm", "leaked-sem",
 							  "leaked-msg" };
 	size_t n = ipcadm_snapshot_count(b->snap, k), fi, named = 0;
 	struct leak lk = { 0 };
@@ -1068,7 +1068,7 @@ static void posix_leak_finding(struct builder *b)
 	fi = finding_new(b, IPCADM_FINDING_LEAKED, IPCADM_SEV_OK, "leaked-posix", IPCADM_PSHM);
 	if (fi == SIZE_MAX)
 		return;
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+	for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(b->snap, k); i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(b->snap, k, i);
 			const char *prog = ipcadm_analysis_program(b->an, o), *ev;
@@ -1108,7 +1108,7 @@ static void posix_leak_finding(struct builder *b)
 		char kinds[32] = "";
 		size_t w = 0;
 
-		for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
+		for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++)
 			if (g[j].kinds & IPCADM_KIND_BIT(k))
 				w += (size_t)snprintf(kinds + w, sizeof(kinds) - w, "%s%s",
 						      w ? "," : "", ipcadm_kind_name(k));
@@ -1201,7 +1201,7 @@ static void posix_findings(struct builder *b)
 
 static void unreadable_findings(struct builder *b)
 {
-	static const char *const files[IPCADM_NKINDS] = { "/proc/sysvipc/shm",
+	static const char *const files[IPCADM_NSYSV_KINDS] = { "/proc/sysvipc/shm",
 							  "/proc/sysvipc/sem",
 							  "/proc/sysvipc/msg" };
 	const struct ipcadm_limits *l = b->l;
@@ -1223,7 +1223,7 @@ static void unreadable_findings(struct builder *b)
 		summary(b, fi, "%s could not be read: the limits it sets are not checked",
 			lims[i].name);
 	}
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		size_t skipped = ipcadm_snapshot_skipped(b->snap, k);
 
 		if (skipped == 0)
@@ -1294,7 +1294,7 @@ int ipcadm_findings_build(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *
 		limit_finding(&b, (enum limit_id)id);
 	shmmax_findings(&b);
 	shm_dest_finding(&b);
-	for (int k = 0; k < IPCADM_NKINDS; k++)
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)
 		leak_finding(&b, (enum ipcadm_kind)k, &shm_leaks);
 	rmid_forced_finding(&b, shm_leaks);
 	posix_leak_finding(&b);

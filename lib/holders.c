@@ -491,20 +491,20 @@ static void load_recorded_pids(struct ipcadm_analysis *a)
  */
 int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 {
-	struct id_map ids[IPCADM_NKINDS] = { 0 };
+	struct id_map ids[IPCADM_NSYSV_KINDS] = { 0 };
 	int r = 0;
 
 	if (needs_every_process(a))
 		procs_load_all(&a->procs, PROC_ALL);
 	else if (!a->holders_only) /* without verdicts, no recorded PID is looked up */
 		load_recorded_pids(a);
-	for (int k = 0; k < IPCADM_NKINDS && r == 0; k++)
+	for (int k = 0; k < IPCADM_NSYSV_KINDS && r == 0; k++)
 		r = id_map_init(&ids[k], a->snap, k);
 	if (r == 0)
 		r = scan_maps(ctx, a, &ids[IPCADM_SHM]);
 	if (r == 0)
 		r = scan_syscalls(ctx, a, &ids[IPCADM_SEM], &ids[IPCADM_MSG]);
-	for (int k = 0; k < IPCADM_NKINDS; k++)
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)
 		free(ids[k].slot);
 	return r;
 }

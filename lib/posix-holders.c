@@ -71,14 +71,14 @@ static int matcher_init(struct matcher *m, const struct ipcadm_snapshot *snap, b
 	size_t total = 0;
 
 	memset(m, 0, sizeof(*m));
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
+	for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++)
 		total += ipcadm_snapshot_count(snap, k);
 	if (total == 0)
 		return 0;
 	m->v = malloc(total * sizeof(*m->v));
 	if (m->v == NULL)
 		return -ENOMEM;
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+	for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
 

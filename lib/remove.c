@@ -86,7 +86,7 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 
 	if (!ctx->live)
 		return -EOPNOTSUPP;
-	if ((unsigned int)kind >= IPCADM_NKINDS)
+	if ((unsigned int)kind >= IPCADM_NSYSV_KINDS)
 		return -EINVAL;
 	r = syscall_read_one(kind, id, &now);
 	if (r < 0)

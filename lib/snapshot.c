@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const proc_files[IPCADM_NKINDS] = {
+static const char *const proc_files[IPCADM_NSYSV_KINDS] = {
 	"/proc/sysvipc/shm", "/proc/sysvipc/sem", "/proc/sysvipc/msg",
 };
 
@@ -160,7 +160,7 @@ int ipcadm_snapshot_read_object(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, i
 	struct ipcadm_snapshot *snap;
 	int r;
 
-	if ((unsigned int)kind >= IPCADM_NKINDS)
+	if ((unsigned int)kind >= IPCADM_NSYSV_KINDS)
 		return -EINVAL;
 	snap = calloc(1, sizeof(*snap));
 	if (snap == NULL)
@@ -235,7 +235,7 @@ int ipcadm_obj_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id, unsig
 	size_t n, skipped;
 	int r;
 
-	if ((unsigned int)kind >= IPCADM_NKINDS)
+	if ((unsigned int)kind >= IPCADM_NSYSV_KINDS)
 		return -EINVAL;
 	if (ctx->live && ctx->source != IPCADM_SOURCE_PROC) {
 		r = syscall_read_one(kind, id, obj);

@@ -25,10 +25,10 @@ static const char *const field_names[F_COUNT] = {
 	[F_LSPID] = "lspid",   [F_LRPID] = "lrpid", [F_STIME] = "stime",   [F_RTIME] = "rtime",
 };
 
-static const char *const id_names[IPCADM_NKINDS] = { "shmid", "semid", "msqid" };
+static const char *const id_names[IPCADM_NSYSV_KINDS] = { "shmid", "semid", "msqid" };
 
 #define B(f) (1u << (f))
-static const unsigned int required[IPCADM_NKINDS] = {
+static const unsigned int required[IPCADM_NSYSV_KINDS] = {
 	[IPCADM_SHM] = B(F_KEY) | B(F_ID) | B(F_PERMS) | B(F_SIZE) | B(F_CPID) | B(F_LPID) |
 		       B(F_NATTCH) | B(F_UID) | B(F_GID) | B(F_CUID) | B(F_CGID) | B(F_ATIME) |
 		       B(F_DTIME) | B(F_CTIME),
@@ -38,7 +38,7 @@ static const unsigned int required[IPCADM_NKINDS] = {
 		       B(F_LRPID) | B(F_UID) | B(F_GID) | B(F_CUID) | B(F_CGID) | B(F_STIME) |
 		       B(F_RTIME) | B(F_CTIME),
 };
-static const unsigned int optional[IPCADM_NKINDS] = {
+static const unsigned int optional[IPCADM_NSYSV_KINDS] = {
 	[IPCADM_SHM] = B(F_RSS) | B(F_SWAP),
 };
 
@@ -205,7 +205,7 @@ int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
 	unsigned int seen = 0;
 	struct ipcadm_obj *objs;
 
-	if ((unsigned int)kind >= IPCADM_NKINDS)
+	if ((unsigned int)kind >= IPCADM_NSYSV_KINDS)
 		return -EINVAL;
 	*objsp = NULL;
 	*np = 0;

@@ -82,8 +82,8 @@ static int stat_call(enum ipcadm_kind kind, int cmd, int idx, struct ipcadm_obj 
 	return cmd == IPC_STAT ? idx : id;
 }
 
-static const int stat_any_cmd[IPCADM_NKINDS] = { SHM_STAT_ANY, SEM_STAT_ANY, MSG_STAT_ANY };
-static const int stat_cmd[IPCADM_NKINDS] = { SHM_STAT, SEM_STAT, MSG_STAT };
+static const int stat_any_cmd[IPCADM_NSYSV_KINDS] = { SHM_STAT_ANY, SEM_STAT_ANY, MSG_STAT_ANY };
+static const int stat_cmd[IPCADM_NSYSV_KINDS] = { SHM_STAT, SEM_STAT, MSG_STAT };
 
 /* The highest index in use (0 when none: the kernel does not tell them apart). IPC_INFO,
  * not SHM_INFO: SHM_INFO also sums every segment's resident pages. */

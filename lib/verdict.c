@@ -553,7 +553,7 @@ static void judge_posix(struct ipcadm_analysis *a, enum ipcadm_kind k, size_t id
 
 void posix_judge(struct ipcadm_analysis *a)
 {
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++) {
+	for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
 			struct judgement j = { .v = IPCADM_UNKNOWN_VERDICT };
 
@@ -593,12 +593,12 @@ static int judge_companions(struct ipcadm_analysis *a)
 	struct made *m;
 	char facts[1024];
 
-	for (int k = 0; k < IPCADM_NKINDS; k++)
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)
 		total += ipcadm_snapshot_count(a->snap, k);
 	m = malloc((total ? total : 1) * sizeof(*m));
 	if (m == NULL)
 		return -ENOMEM;
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
 
@@ -607,7 +607,7 @@ static int judge_companions(struct ipcadm_analysis *a)
 		}
 	}
 	qsort(m, n, sizeof(*m), cmp_made);
-	for (int k = 0; k < IPCADM_NKINDS && n; k++) {
+	for (int k = 0; k < IPCADM_NSYSV_KINDS && n; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
 			struct obj_info *info = &a->info[k][i];
@@ -641,7 +641,7 @@ int verdicts_judge(struct ipcadm_analysis *a)
 		free(dc.v);
 		return -ENOMEM;
 	}
-	for (int k = 0; k < IPCADM_NKINDS; k++) {
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		for (size_t i = 0; i < ipcadm_snapshot_count(a->snap, k); i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(a->snap, k, i);
 			struct judgement j = { .v = IPCADM_UNKNOWN_VERDICT };

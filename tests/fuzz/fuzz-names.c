@@ -18,7 +18,7 @@ static void kinds_text(unsigned int kinds, char *buf, size_t cap)
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (int k = IPCADM_NKINDS; k < IPCADM_NALL_KINDS; k++)
+	for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++)
 		if (kinds & IPCADM_KIND_BIT(k))
 			n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "," : "",
 					      ipcadm_kind_name(k));

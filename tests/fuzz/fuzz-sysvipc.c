@@ -6,7 +6,7 @@
 #include "fuzz.h"
 #include "internal.h" /* ipcadm_sysvipc_parse */
 
-static const char *const headers[IPCADM_NKINDS] = {
+static const char *const headers[IPCADM_NSYSV_KINDS] = {
 	"key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime",
 	"key semid perms nsems uid gid cuid cgid otime ctime",
 	"key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime",
@@ -144,7 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	CHECK(buf != NULL);
 	memcpy(buf, data, size);
-	for (int k = 0; k < IPCADM_NKINDS; k++)
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)
 		parse_kind((enum ipcadm_kind)k, buf, size);
 	free(buf);
 	return 0;

@@ -183,7 +183,7 @@ static void test_unknown_and_bad(void **st)
 	struct ipcadm_prediction p;
 
 	(void)st;
-	assert_int_equal(ipcadm_predict_get(s, IPCADM_NKINDS, 1, &p), -EINVAL);
+	assert_int_equal(ipcadm_predict_get(s, IPCADM_NSYSV_KINDS, 1, &p), -EINVAL);
 	assert_int_equal(ipcadm_predict_get(NULL, IPCADM_SHM, 1, &p), -EINVAL);
 	s->limits.semmni = IPCADM_UNKNOWN;
 	assert_int_equal(ipcadm_predict_get(s, IPCADM_SEM, 1, &p), -ENODATA);
