@@ -60,7 +60,8 @@ $(BUILD)/ipcadm: $(CLI_OBJ) $(BUILD)/libipcadm.a
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -o $@ $< $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -o $@ $< $(BUILD)/libipcadm.a -lcmocka \
+		$(LDFLAGS)
 
 # test-output tests the CLI's output module, so it links that module's objects too.
 $(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
@@ -181,8 +182,8 @@ all: $(BUILD)/libipcadm.so
 
 $(BUILD)/$(LIBSO_FILE): $(LIB_OBJ) lib/libipcadm.map
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(LIBSO) -Wl,--version-script=lib/libipcadm.map \
-		-Wl,-z,defs -o $@ $(LIB_OBJ) $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(LIBSO) \
+		-Wl,--version-script=lib/libipcadm.map -Wl,-z,defs -o $@ $(LIB_OBJ) $(LDFLAGS)
 
 $(BUILD)/$(LIBSO): $(BUILD)/$(LIBSO_FILE)
 	@ln -sfn $(LIBSO_FILE) $@

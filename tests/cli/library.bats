@@ -30,8 +30,8 @@ setup_file() {
 
 # pc ARGS: pkg-config over the installed root only
 pc() {
-	PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$DEST$LIBDIR/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$DEST" \
-		pkg-config "$@"
+	PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$DEST$LIBDIR/pkgconfig" \
+		PKG_CONFIG_SYSROOT_DIR="$DEST" pkg-config "$@"
 }
 
 # build_example OUT: the example program, built with the installed header and library
@@ -109,13 +109,14 @@ build_example() {
 	[ "${#lines[@]}" -eq 5 ]
 	[[ "${lines[1]}" == "pshm /board idle: "* ]]
 	[[ "${lines[2]}" == "sem $keyed idle: "* ]]
-	[[ "${lines[3]}" == "shm $orphan orphaned: "* || "${lines[4]}" == "shm $orphan orphaned: "* ]]
-	[[ "${lines[3]}" == "shm $used in-use: "* || "${lines[4]}" == "shm $used in-use: "* ]]
+	# the two segments in either order
+	local shm="${lines[3]}"$'\n'"${lines[4]}"
+	[[ "$shm" == *"shm $orphan orphaned: "* && "$shm" == *"shm $used in-use: "* ]]
 }
 
 @test "the CLI is compiled without lib/'s private headers" {
-	run make -C "$ROOT" -n -B BUILD="$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/b/cli/ipcadm.o" \
-		"$BATS_TEST_TMPDIR/b/lib/ctx.o"
+	local b=$BATS_TEST_TMPDIR/b
+	run make -C "$ROOT" -n -B BUILD="$b" "$b/cli/ipcadm.o" "$b/lib/ctx.o"
 	[ "$status" -eq 0 ]
 	[[ "${lines[*]}" == *" -Ilib "*"lib/ctx.c"* ]]
 	run grep -c -- "-Ilib .*cli/ipcadm.c" <<<"$output"

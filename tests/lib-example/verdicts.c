@@ -42,7 +42,8 @@ int main(int argc, char **argv)
 				printf("%s /%s", ipcadm_kind_name(k), o->name);
 			else
 				printf("%s %d", ipcadm_kind_name(k), o->id);
-			printf(" %s: %s\n", ipcadm_verdict_name(v), evidence ? evidence : "");
+			printf(" %s: %s\n", ipcadm_verdict_name(v),
+			       evidence ? evidence : "");
 		}
 	}
 	ipcadm_analysis_free(a);
