@@ -118,12 +118,21 @@ static int kind_dir(struct ipcadm_ctx *ctx, enum ipcadm_kind kind)
 	return mq < 0 ? -errno : mq;
 }
 
-/* The file name of an object in its directory. */
+/*
+ * The file name of an object in its directory. Any name the directory can hold (NAME_MAX
+ * with "sem." for a semaphore), not only those that glibc's shm_open and sem_open accept:
+ * anyone may create a file of 255 bytes in /dev/shm, and removal goes through the
+ * directory (unlinkat), never shm_unlink.
+ */
 static int file_name(enum ipcadm_kind kind, const char *name, char *buf, size_t len)
 {
-	if (!ipcadm_posix_name_valid(name))
+	size_t n = name ? strlen(name) : 0, prefix = kind == IPCADM_PSEM ? SEM_PREFIX_LEN : 0;
+
+	if (n == 0 || n + prefix > NAME_MAX || len <= n + prefix || strchr(name, '/') != NULL ||
+	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return -EINVAL;
-	snprintf(buf, len, "%s%s", kind == IPCADM_PSEM ? SEM_PREFIX : "", name);
+	memcpy(buf, SEM_PREFIX, prefix);
+	memcpy(buf + prefix, name, n + 1);
 	return 0;
 }
 
@@ -349,7 +358,7 @@ static bool file_unchanged(int dfd, const char *fname, const struct ipcadm_obj *
 int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const char *name,
 			const struct ipcadm_obj *expect)
 {
-	char fname[POSIX_NAME_MAX + 8];
+	char fname[NAME_MAX + 1];
 	struct stat st;
 	int dfd, r;
 
