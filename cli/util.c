@@ -28,7 +28,9 @@ void verror(bool reason, int code, const char *fmt, va_list ap)
 	obuf_flush(out);
 	fprintf(stderr, "%s: ", progname);
 	message(fmt, ap);
-	if (reason)
+	if (reason && (code == IPCADM_ENOTREG || code == -IPCADM_ENOTREG))
+		fputs(": not a regular file", stderr);
+	else if (reason)
 		fprintf(stderr, ": %s", strerror(code < 0 ? -code : code));
 	fputc('\n', stderr);
 }

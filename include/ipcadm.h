@@ -3,6 +3,7 @@
 #ifndef IPCADM_H
 #define IPCADM_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -146,6 +147,14 @@ void ipcadm_ctx_set_source(struct ipcadm_ctx *ctx, enum ipcadm_source source);
 void ipcadm_ctx_set_all_visible(struct ipcadm_ctx *ctx, bool all_visible);
 /* Opens ROOT/path; returns a file descriptor or -errno. */
 int ipcadm_ctx_open(const struct ipcadm_ctx *ctx, const char *path, int flags);
+/*
+ * The files the library reads whole below the root (the /proc/sysvipc tables, sysctls,
+ * a copied root's etc/passwd) must be regular: anything else gives IPCADM_ENOTREG (a
+ * directory -EISDIR), and past IPCADM_READ_MAX bytes -EFBIG, found out before the file is
+ * read whole (a FIFO under --root would wait forever, a huge file fill the memory).
+ */
+#define IPCADM_ENOTREG (-EMEDIUMTYPE)
+#define IPCADM_READ_MAX ((size_t)256 << 20)
 
 /* Name of a uid or gid; NULL when there is none. Cached: one lookup per id. */
 const char *ipcadm_user_name(struct ipcadm_ctx *ctx, uid_t uid);

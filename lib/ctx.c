@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int ipcadm_ctx_new(struct ipcadm_ctx **ctxp, const char *root)
@@ -75,7 +76,8 @@ int ipcadm_ctx_open(const struct ipcadm_ctx *ctx, const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-int read_fd_all(int fd, char **bufp, size_t *lenp)
+/* Reads fd to its end, max bytes at most (-EFBIG beyond). */
+static int read_fd_max(int fd, size_t max, char **bufp, size_t *lenp)
 {
 	size_t cap = 65536, len = 0;
 	char *buf = malloc(cap);
@@ -107,6 +109,10 @@ int read_fd_all(int fd, char **bufp, size_t *lenp)
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		if (len > max) {
+			free(buf);
+			return -EFBIG;
+		}
 	}
 	buf[len] = '\0';
 	*bufp = buf;
@@ -114,25 +120,45 @@ int read_fd_all(int fd, char **bufp, size_t *lenp)
 	return 0;
 }
 
+int read_fd_all(int fd, char **bufp, size_t *lenp)
+{
+	return read_fd_max(fd, SIZE_MAX, bufp, lenp);
+}
+
+/* A regular file of at most IPCADM_READ_MAX bytes (its size in /proc is 0), read whole. */
 static int read_and_close(int fd, char **bufp, size_t *lenp)
 {
+	struct stat st;
 	int r;
 
 	if (fd < 0)
 		return fd;
-	r = read_fd_all(fd, bufp, lenp);
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (S_ISDIR(st.st_mode))
+		r = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		r = IPCADM_ENOTREG;
+	else if ((uint64_t)st.st_size > IPCADM_READ_MAX)
+		r = -EFBIG;
+	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		r = -errno;
+	else
+		r = read_fd_max(fd, IPCADM_READ_MAX, bufp, lenp);
 	close(fd);
 	return r;
 }
 
+/* O_NONBLOCK: a FIFO must not wait for a writer before it is found out; cleared after. */
 int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_t *lenp)
 {
-	return read_and_close(ipcadm_ctx_open(ctx, path, O_RDONLY), bufp, lenp);
+	return read_and_close(ipcadm_ctx_open(ctx, path, O_RDONLY | O_NONBLOCK | O_NOCTTY), bufp,
+			      lenp);
 }
 
 int read_file_at(int dirfd, const char *name, char **bufp, size_t *lenp)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	return read_and_close(fd < 0 ? -errno : fd, bufp, lenp);
 }

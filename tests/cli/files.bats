@@ -22,3 +22,18 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 		[ ! -e /dev/shm/$name ]'
 	ok
 }
+
+@test "--root: a FIFO or a huge table is refused, not waited on or read whole" {
+	FX=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/fx.XXXXXX")
+	cp -r "$BATS_TEST_DIRNAME/../fixtures/modern/." "$FX"
+	rm "$FX/proc/sysvipc/shm"
+	mkfifo "$FX/proc/sysvipc/shm"
+	run timeout 10 "$IPCADM" --root "$FX" list shm
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not a regular file"* ]]
+	rm "$FX/proc/sysvipc/shm"
+	truncate -s 3G "$FX/proc/sysvipc/shm"
+	run timeout 10 "$IPCADM" --root "$FX" list shm
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"too large"* ]]
+}
