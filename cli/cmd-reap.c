@@ -348,6 +348,7 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct reap_opts o = { .kinds = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS };
+	enum ipcadm_file_fault fault;
 	struct ns_sel nss = { 0 };
 	struct ns_set set = { 0 };
 	bool dry = false;
@@ -415,9 +416,18 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	if (o.yes && o.backup) {
-		dirfd = open(o.backup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dirfd < 0)
-			return error_code(-errno, "cannot open backup directory '%s'", o.backup);
+		r = ipcadm_dir_open(o.backup, false, &dirfd, &fault);
+		if (r == -ELOOP) {
+			errorx("refusing backup directory '%s': a symbolic link", o.backup);
+			return 1;
+		}
+		if (r < 0)
+			return error_code(r, "cannot open backup directory '%s'", o.backup);
+		if (fault != IPCADM_FILE_OK) {
+			errorx("refusing backup directory '%s': %s", o.backup,
+			       file_fault_words(fault));
+			return 1;
+		}
 	}
 	if (o.yes && o.log) {
 		log = fopen(o.log, "ae");

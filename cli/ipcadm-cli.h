@@ -62,6 +62,8 @@ size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t 
 bool columns_need_analysis(const char *list, bool *verdicts);
 extern const char *const kind_titles[IPCADM_NALL_KINDS];
 
+/* Why root refuses a file or directory (ipcadm_file_open()), in words. */
+const char *file_fault_words(enum ipcadm_file_fault fault);
 /* Parses "shm", "sem", "msg"; returns the kind or -1. */
 int parse_kind_arg(const char *s);
 /* The same, and "pshm", "psem", "pmq". */

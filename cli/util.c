@@ -207,3 +207,22 @@ int parse_kind_list(const char *list, bool posix, unsigned int *kinds)
 	}
 	return *kinds ? 0 : -1;
 }
+
+/* Why root refuses a file or directory, in words. */
+const char *file_fault_words(enum ipcadm_file_fault fault)
+{
+	switch (fault) {
+	case IPCADM_FILE_NOT_REGULAR:
+		return "not a regular file";
+	case IPCADM_FILE_OTHER_OWNER:
+		return "owned by another user";
+	case IPCADM_FILE_OTHER_WRITABLE:
+		return "writable by another user";
+	case IPCADM_FILE_LINKED:
+		return "it has another hard link";
+	case IPCADM_FILE_UNSAFE_PARENT:
+		return "a directory above it is owned or writable by another user";
+	default:
+		return "not trusted";
+	}
+}

@@ -277,13 +277,60 @@ void ipcadm_obj_release(struct ipcadm_obj *obj);
 int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		      const struct ipcadm_obj *expect);
 /*
+ * Files at paths a user may control (lib/safefile.c): backups, restores, logs. No link is
+ * followed; files must be regular (a FIFO or a device is refused before it is read). As
+ * root, a file or directory is trusted only when root (or the user ipcadm runs as) owns
+ * it and no other user may write it, a file has one link, and each directory above it is
+ * owned by root or us and writable by no one else unless sticky (/tmp). These return
+ * -errno when the path cannot be opened, else 0 with *fault saying why it was refused
+ * (*fdp is -1 then) or IPCADM_FILE_OK.
+ */
+enum ipcadm_file_fault {
+	IPCADM_FILE_OK,
+	IPCADM_FILE_NOT_REGULAR, /* a FIFO, a device, a socket, a directory */
+	IPCADM_FILE_OTHER_OWNER, /* owned by another user */
+	IPCADM_FILE_OTHER_WRITABLE, /* writable by another user (group or world) */
+	IPCADM_FILE_LINKED, /* a regular file with another hard link */
+	IPCADM_FILE_UNSAFE_PARENT, /* a directory above is owned or writable by another user */
+};
+/* A directory (not a link to one); sticky_ok: a sticky directory others may write is fine. */
+int ipcadm_dir_open(const char *path, bool sticky_ok, int *fdp,
+		    enum ipcadm_file_fault *fault);
+/* A regular file in dirfd, opened with flags (O_CREAT makes it 0600). */
+int ipcadm_file_open_at(int dirfd, const char *name, int flags, int *fdp,
+			enum ipcadm_file_fault *fault);
+/* The same at a path, whose directory (sticky allowed) and those above are checked too. */
+int ipcadm_file_open(const char *path, int flags, int *fdp, enum ipcadm_file_fault *fault);
+
+/*
  * Saves a segment's contents (attached read-only) and attributes into dirfd as
- * shm-ID.data and shm-ID.meta, each written, synced and renamed into place.
+ * shm-NS-ID-CTIME.data and .meta (NS: the IPC namespace's inode; -N appended when taken),
+ * each written to an unnamed file, synced and linked into place: no existing name or link
+ * is followed or replaced. Evidence is written with control characters escaped.
  * Attaching changes the segment's atime, dtime and lpid: see ipcadm_obj_remove_backup.
  */
 int ipcadm_shm_backup(const struct ipcadm_obj *obj, int dirfd, const char *evidence);
-/* Recreates a segment from a backup (same key, size, mode, owner, contents). */
-int ipcadm_shm_restore(int dirfd, const char *meta_name, int *idp);
+/*
+ * A backup read back (ipcadm_shm_backup_load) and recreated (ipcadm_shm_backup_create,
+ * in the caller's IPC namespace: same key, size, mode, owner, contents). Loading opens
+ * both files as ipcadm_file_open_at() does, parses the .meta strictly (each known field
+ * once; line tells where it failed), and reads exactly the size it gives.
+ */
+struct ipcadm_shm_backup {
+	int32_t key;
+	uint64_t size;
+	unsigned int mode;
+	uid_t uid;
+	gid_t gid;
+	void *data;
+	unsigned int line; /* the .meta line a -EBADMSG is about (0: the file as a whole) */
+	char field[32]; /* the field that line names, when known */
+	enum ipcadm_file_fault fault; /* the file that was refused, and why */
+	bool data_faulted; /* fault is the .data file's, else the .meta's */
+};
+int ipcadm_shm_backup_load(int dirfd, const char *meta_name, struct ipcadm_shm_backup *b);
+int ipcadm_shm_backup_create(const struct ipcadm_shm_backup *b, int *idp);
+void ipcadm_shm_backup_release(struct ipcadm_shm_backup *b);
 /*
  * ipcadm_obj_remove() with a backup first: the object is verified unchanged, backed up,
  * verified again (nothing but our own attach and detach may have changed), removed.
@@ -480,6 +527,9 @@ uint64_t ipcadm_snapshot_ns(const struct ipcadm_snapshot *snap);
  * ipcadm_posix_remove() run in the namespace, with the same checks. */
 int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 			 const struct ipcadm_obj *expect, int dirfd, const char *evidence);
+/* ipcadm_shm_backup_create() run in the namespace. */
+int ipcadm_shm_backup_create_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
+				const struct ipcadm_shm_backup *b, int *idp);
 
 const char *ipcadm_kind_name(enum ipcadm_kind kind);
 /* "shm", "sem", "msg" (and the ipcs words), "pshm", "psem", "pmq" to a kind; -EINVAL. */

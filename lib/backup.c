@@ -9,10 +9,13 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "escape.h"
+#include "sbuf.h"
 #include "strutil.h"
+
+#define META_MAX 65536 /* a .meta is a few hundred bytes: anything larger is not one */
 
 static int write_all(int fd, const void *buf, size_t len)
 {
@@ -32,151 +35,349 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Writes name in dirfd through a temporary file: written, synced, renamed. */
-static int write_file_synced(int dirfd, const char *name, const void *buf, size_t len)
+/*
+ * An unnamed file in dirfd holding buf, synced: O_TMPFILE, or where the filesystem has
+ * none a fresh name made with O_EXCL (*tmp, to be unlinked once linked). Either way no
+ * existing name or link is followed, and the file is ours and 0600.
+ */
+static int write_unnamed(int dirfd, const void *buf, size_t len, char *tmp, size_t tmplen)
 {
-	char tmp[256];
 	int fd, r;
 
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
+	tmp[0] = '\0';
+	fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	for (unsigned int i = 0; fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR) && i < 100;
+	     i++) {
+		snprintf(tmp, tmplen, ".ipcadm-%d-%u.tmp", (int)getpid(), i);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+		if (fd < 0)
+			errno = EOPNOTSUPP; /* taken: try the next name */
+	}
+	if (fd < 0) {
+		r = -errno;
+		tmp[0] = '\0';
+		return r;
+	}
 	r = write_all(fd, buf, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-		r = -errno;
-	if (r < 0)
-		unlinkat(dirfd, tmp, 0);
-	return r;
+	if (r < 0) {
+		close(fd);
+		if (tmp[0])
+			unlinkat(dirfd, tmp, 0);
+		tmp[0] = '\0';
+		return r;
+	}
+	return fd;
+}
+
+/* Gives the unnamed file fd (or tmp) the name; -EEXIST when the name is taken. */
+static int link_unnamed(int fd, const char *tmp, int dirfd, const char *name)
+{
+	char path[64];
+
+	if (tmp[0])
+		return linkat(dirfd, tmp, dirfd, name, 0) < 0 ? -errno : 0;
+	if (linkat(fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM)
+		return -errno;
+	/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH: the descriptor's /proc link does not */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, path, dirfd, name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+}
+
+/* The IPC namespace we are in (a child that entered one is in that one). */
+static uint64_t ipc_ns_ino(const struct ipcadm_obj *o)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/ipc", &st) == 0 ? (uint64_t)st.st_ino : o->ipcns;
 }
 
 int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidence)
 {
-	char name[64], meta[2048], ev[1024]; /* ev: the evidence escaped, one line */
+	char meta[4096], base[96], name[112], dtmp[64], mtmp[64];
+	uint64_t ns = ipc_ns_ino(o);
+	struct sbuf b;
 	void *addr;
-	int r, n;
+	int dfd, mfd, r;
 
 	if (o->kind != IPCADM_SHM)
 		return -EINVAL;
+	sbuf_init(&b, meta, sizeof(meta));
+	sbuf_label_i64(&b, "id ", o->id);
+	sbuf_puts(&b, "\nkey ");
+	sbuf_key(&b, (uint32_t)o->key);
+	sbuf_label_u64(&b, "\nsize ", o->size);
+	sbuf_puts(&b, "\nmode ");
+	sbuf_octal(&b, o->mode & 0777);
+	sbuf_label_u64(&b, "\nuid ", o->uid);
+	sbuf_label_u64(&b, "\ngid ", o->gid);
+	sbuf_label_u64(&b, "\ncuid ", o->cuid);
+	sbuf_label_u64(&b, "\ncgid ", o->cgid);
+	sbuf_label_i64(&b, "\nctime ", o->ctime);
+	sbuf_label_u64(&b, "\nns ", ns);
+	sbuf_puts(&b, "\nevidence ");
+	/* process names in it, which any user sets: one line, no field of their own */
+	sbuf_escaped(&b, evidence ? evidence : "");
+	sbuf_puts(&b, "\n");
+	meta[b.len - 1] = '\n'; /* also when the evidence was cut */
+
 	addr = shmat(o->id, NULL, SHM_RDONLY);
 	if (addr == (void *)-1)
 		return -errno;
-	snprintf(name, sizeof(name), "shm-%d.data", o->id);
-	r = write_file_synced(dirfd, name, addr, o->size);
+	dfd = write_unnamed(dirfd, addr, o->size, dtmp, sizeof(dtmp));
 	shmdt(addr);
-	if (r < 0)
-		return r;
-	esc_str(ev, sizeof(ev), evidence ? evidence : "", 0);
-	n = snprintf(meta, sizeof(meta),
-		     "id %d\nkey 0x%08x\nsize %llu\nmode %o\nuid %u\ngid %u\ncuid %u\ncgid %u\n"
-		     "ctime %lld\nevidence %s\n",
-		     o->id, (uint32_t)o->key, (unsigned long long)o->size, o->mode & 0777,
-		     (unsigned int)o->uid, (unsigned int)o->gid, (unsigned int)o->cuid,
-		     (unsigned int)o->cgid, (long long)o->ctime, ev);
-	snprintf(name, sizeof(name), "shm-%d.meta", o->id);
-	r = write_file_synced(dirfd, name, meta, (size_t)n < sizeof(meta) ? (size_t)n : sizeof(meta));
+	if (dfd < 0)
+		return dfd;
+	mfd = write_unnamed(dirfd, meta, b.len, mtmp, sizeof(mtmp));
+	if (mfd < 0) {
+		r = mfd;
+		goto out_data;
+	}
+	/* named by namespace, ID and creation time; a taken name is never replaced */
+	snprintf(base, sizeof(base), "shm-%llu-%d-%lld", (unsigned long long)ns, o->id,
+		 (long long)o->ctime);
+	r = -EEXIST;
+	for (unsigned int n = 0; n < 1000 && r == -EEXIST; n++) {
+		int len = n ? snprintf(name, sizeof(name), "%s-%u.data", base, n)
+			    : snprintf(name, sizeof(name), "%s.data", base);
+
+		r = link_unnamed(dfd, dtmp, dirfd, name);
+		if (r < 0)
+			continue;
+		memcpy(name + len - 5, ".meta", 5);
+		r = link_unnamed(mfd, mtmp, dirfd, name);
+		if (r < 0) {
+			memcpy(name + len - 5, ".data", 5);
+			unlinkat(dirfd, name, 0); /* ours, linked a moment ago */
+		}
+	}
 	if (r == 0 && fsync(dirfd) < 0)
 		r = -errno;
+	close(mfd);
+	if (mtmp[0])
+		unlinkat(dirfd, mtmp, 0);
+out_data:
+	close(dfd);
+	if (dtmp[0])
+		unlinkat(dirfd, dtmp, 0);
 	return r;
 }
 
-/* Reads "name value" lines of a .meta file into a struct ipcadm_obj. */
-static int parse_meta(char *buf, struct ipcadm_obj *o)
+/* ---- restore ---- */
+
+enum meta_field { M_ID, M_KEY, M_SIZE, M_MODE, M_UID, M_GID, M_CUID, M_CGID, M_CTIME, M_NS,
+		  M_EVIDENCE, M_COUNT };
+static const char *const meta_fields[M_COUNT] = {
+	"id", "key", "size", "mode", "uid", "gid", "cuid", "cgid", "ctime", "ns", "evidence",
+};
+#define M_REQUIRED ((1u << M_KEY) | (1u << M_SIZE) | (1u << M_MODE) | (1u << M_UID) | \
+		    (1u << M_GID))
+
+static int meta_value(struct ipcadm_shm_backup *b, enum meta_field f, const char *val)
+{
+	uint64_t u;
+	int64_t i;
+
+	switch (f) {
+	case M_KEY:
+		return str_to_key(val, &b->key);
+	case M_MODE:
+		return str_to_mode(val, 0777, &b->mode);
+	case M_SIZE:
+		return str_to_u64(val, &b->size);
+	case M_UID:
+	case M_GID:
+	case M_CUID:
+	case M_CGID:
+		if (str_to_u64(val, &u) < 0 || u >= UINT32_MAX)
+			return -EINVAL;
+		if (f == M_UID)
+			b->uid = (uid_t)u;
+		else if (f == M_GID)
+			b->gid = (gid_t)u;
+		return 0;
+	case M_ID:
+	case M_NS:
+		return str_to_u64(val, &u);
+	case M_CTIME:
+		return str_to_i64(val, &i);
+	default:
+		return 0; /* the evidence: words for people */
+	}
+}
+
+/* Reads "field value" lines, each known field once; line and field say what failed. */
+static int parse_meta(char *buf, size_t len, struct ipcadm_shm_backup *b)
 {
 	unsigned int seen = 0;
+	char *line = buf, *end = buf + len;
 
-	memset(o, 0, sizeof(*o));
-	o->kind = IPCADM_SHM;
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		char *val = strchr(line, ' ');
-		uint64_t u;
-		int32_t key;
-		unsigned int mode;
+	if (memchr(buf, '\0', len))
+		return -EBADMSG;
+	for (b->line = 1; line < end; b->line++) {
+		char *nl = memchr(line, '\n', (size_t)(end - line)), *val;
+		int f;
 
+		if (nl)
+			*nl = '\0';
+		val = strchr(line, ' ');
+		b->field[0] = '\0';
 		if (val == NULL)
 			return -EBADMSG;
 		*val++ = '\0';
-		if (strcmp(line, "key") == 0) {
-			if (str_to_key(val, &key) < 0)
-				return -EBADMSG;
-			o->key = key;
-			seen |= 1;
-		} else if (strcmp(line, "mode") == 0) {
-			if (str_to_mode(val, 0777, &mode) < 0)
-				return -EBADMSG;
-			o->mode = mode;
-			seen |= 2;
-		} else if (strcmp(line, "size") == 0 || strcmp(line, "uid") == 0 ||
-			   strcmp(line, "gid") == 0) {
-			if (str_to_u64(val, &u) < 0 || (line[0] != 's' && u > UINT32_MAX))
-				return -EBADMSG;
-			if (line[0] == 's')
-				o->size = u, seen |= 4;
-			else if (line[0] == 'u')
-				o->uid = (uid_t)u, seen |= 8;
-			else
-				o->gid = (gid_t)u, seen |= 16;
-		}
+		snprintf(b->field, sizeof(b->field), "%s", line);
+		for (f = 0; f < M_COUNT && strcmp(line, meta_fields[f]) != 0; f++)
+			;
+		if (f == M_COUNT)
+			return -ENOKEY; /* unknown field */
+		if (seen & (1u << f))
+			return -ENOTUNIQ; /* a field given twice */
+		seen |= 1u << f;
+		if (meta_value(b, (enum meta_field)f, val) < 0)
+			return -EBADMSG;
+		line = nl ? nl + 1 : end;
 	}
-	return seen == 31 ? 0 : -EBADMSG;
+	b->line = 0;
+	b->field[0] = '\0';
+	if ((seen & M_REQUIRED) != M_REQUIRED) {
+		for (int f = M_COUNT - 1; f >= 0; f--)
+			if ((M_REQUIRED & (1u << f)) && !(seen & (1u << f)))
+				snprintf(b->field, sizeof(b->field), "%s", meta_fields[f]);
+		return -ENODATA; /* a required field missing */
+	}
+	return 0;
 }
 
-int ipcadm_shm_restore(int dirfd, const char *meta_name, int *idp)
+/* Reads exactly len bytes of fd: -EFBIG when it holds more, -ENODATA when less. */
+static int read_exact(int fd, void *buf, size_t len)
 {
-	char data_name[256], *buf;
-	struct ipcadm_obj o;
-	struct shmid_ds ds;
-	size_t len, base;
-	void *addr;
-	int r, id;
+	char *p = buf, extra;
+	ssize_t n;
 
-	r = read_file_at(dirfd, meta_name, &buf, &len);
+	while (len > 0) {
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENODATA;
+		p += n;
+		len -= (size_t)n;
+	}
+	n = read(fd, &extra, 1);
+	return n < 0 ? -errno : n > 0 ? -EFBIG : 0;
+}
+
+/* Opens a backup file: a regular file, ours as root (ipcadm_file_open_at), its size. */
+static int open_part(int dirfd, const char *name, struct ipcadm_shm_backup *b, bool data,
+		     uint64_t *size)
+{
+	struct stat st;
+	int fd, r = ipcadm_file_open_at(dirfd, name, O_RDONLY, &fd, &b->fault);
+
+	b->data_faulted = data;
 	if (r < 0)
 		return r;
-	r = parse_meta(buf, &o);
+	if (b->fault != IPCADM_FILE_OK)
+		return -EPERM;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	*size = (uint64_t)st.st_size;
+	return fd;
+}
+
+int ipcadm_shm_backup_load(int dirfd, const char *meta_name, struct ipcadm_shm_backup *b)
+{
+	char data_name[NAME_MAX + 1], *buf;
+	size_t base = strlen(meta_name);
+	uint64_t size;
+	int fd, r;
+
+	memset(b, 0, sizeof(*b));
+	if (base < 5 || strcmp(meta_name + base - 5, ".meta") != 0 || base >= sizeof(data_name))
+		return -EINVAL;
+	snprintf(data_name, sizeof(data_name), "%.*s.data", (int)(base - 5), meta_name);
+	fd = open_part(dirfd, meta_name, b, false, &size);
+	if (fd < 0)
+		return fd;
+	if (size > META_MAX) {
+		close(fd);
+		return -EFBIG;
+	}
+	buf = malloc((size_t)size + 1);
+	r = buf ? read_exact(fd, buf, (size_t)size) : -ENOMEM;
+	close(fd);
+	if (r == 0)
+		r = parse_meta(buf, (size_t)size, b);
 	free(buf);
 	if (r < 0)
 		return r;
-	base = strlen(meta_name);
-	if (base < 5 || strcmp(meta_name + base - 5, ".meta") != 0 || base + 1 > sizeof(data_name))
+	fd = open_part(dirfd, data_name, b, true, &size);
+	if (fd < 0)
+		return fd;
+	/* checked before reading: /dev/zero, a FIFO or a huge file is never read */
+	if (size != b->size || b->size == 0 || b->size > SIZE_MAX / 2) {
+		close(fd);
+		return -ERANGE;
+	}
+	b->data = malloc((size_t)b->size);
+	r = b->data ? read_exact(fd, b->data, (size_t)b->size) : -ENOMEM;
+	close(fd);
+	if (r < 0) {
+		ipcadm_shm_backup_release(b);
+		return r == -EFBIG || r == -ENODATA ? -ERANGE : r; /* changed while read */
+	}
+	return 0;
+}
+
+void ipcadm_shm_backup_release(struct ipcadm_shm_backup *b)
+{
+	free(b->data);
+	b->data = NULL;
+}
+
+int ipcadm_shm_backup_create(const struct ipcadm_shm_backup *b, int *idp)
+{
+	struct shmid_ds ds;
+	void *addr;
+	int r, id;
+
+	if (b->data == NULL)
 		return -EINVAL;
-	snprintf(data_name, sizeof(data_name), "%.*s.data", (int)(base - 5), meta_name);
-	r = read_file_at(dirfd, data_name, &buf, &len);
-	if (r < 0)
-		return r;
-	if (len != o.size) {
-		free(buf);
-		return -EBADMSG;
-	}
-	id = shmget(o.key, o.size, IPC_CREAT | IPC_EXCL | (int)(o.mode & 0777));
-	if (id < 0) {
-		r = -errno;
-		free(buf);
-		return r;
-	}
+	id = shmget(b->key, b->size, IPC_CREAT | IPC_EXCL | 0600);
+	if (id < 0)
+		return -errno;
 	addr = shmat(id, NULL, 0);
 	if (addr == (void *)-1) {
 		r = -errno;
 		shmctl(id, IPC_RMID, NULL);
-		free(buf);
 		return r;
 	}
-	memcpy(addr, buf, len);
+	memcpy(addr, b->data, b->size);
 	shmdt(addr);
-	free(buf);
-	if (shmctl(id, IPC_STAT, &ds) == 0) {
-		ds.shm_perm.uid = o.uid;
-		ds.shm_perm.gid = o.gid;
-		ds.shm_perm.mode = (unsigned short)(o.mode & 0777);
-		if (shmctl(id, IPC_SET, &ds) < 0) {
-			r = -errno;
-			shmctl(id, IPC_RMID, NULL);
-			return r;
-		}
+	/* the saved owner and mode only once the contents are in */
+	if (shmctl(id, IPC_STAT, &ds) < 0) {
+		r = -errno;
+		shmctl(id, IPC_RMID, NULL);
+		return r;
+	}
+	ds.shm_perm.uid = b->uid;
+	ds.shm_perm.gid = b->gid;
+	ds.shm_perm.mode = (unsigned short)(b->mode & 0777);
+	if (shmctl(id, IPC_SET, &ds) < 0) {
+		r = -errno;
+		shmctl(id, IPC_RMID, NULL);
+		return r;
 	}
 	*idp = id;
 	return 0;

@@ -553,3 +553,49 @@ int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 	close(nsfd);
 	return wait_child(pid);
 }
+
+int ipcadm_shm_backup_create_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
+				const struct ipcadm_shm_backup *b, int *idp)
+{
+	int fds[2], nsfd, r, id = -1;
+	pid_t pid;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if (ns == NULL || ns->self)
+		return ipcadm_shm_backup_create(b, idp);
+	nsfd = ns_open(ctx, ns);
+	if (nsfd < 0)
+		return nsfd;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = -errno;
+		close(nsfd);
+		return r;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(nsfd);
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		r = child_enter(ctx, nsfd);
+		if (r == 0)
+			r = ipcadm_shm_backup_create(b, &id);
+		if (r == 0)
+			write_all(fds[1], (const char *)&id, sizeof(id));
+		_exit(r < 0 && -r < 256 ? -r : (r < 0 ? EIO : 0));
+	}
+	close(nsfd);
+	close(fds[1]);
+	r = wait_child(pid);
+	if (r == 0 && read(fds[0], &id, sizeof(id)) != (ssize_t)sizeof(id))
+		r = -EIO;
+	close(fds[0]);
+	if (r == 0)
+		*idp = id;
+	return r;
+}

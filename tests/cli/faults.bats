@@ -265,13 +265,14 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 
 @test "faults: reap --backup to a full disk removes only what it could back up" {
 	run ns '
-		mkdir -p /tmp/bkfull && mount -t tmpfs -o size=16k tmpfs /tmp/bkfull
+		mkdir -p /tmp/bkfull && mount -t tmpfs -o size=16k,mode=700 tmpfs /tmp/bkfull
 		big=$($IPCTOOL shm-create 0 65536 600)    # cannot be saved in 16 KiB
 		small=$($IPCTOOL shm-create 0 4096 600)
-		set +e; "$IPCADM" reap --all-visible --yes --backup /tmp/bkfull --log /dev/null; echo "exit $?"
-		set -e
+		L=$(mktemp -d)
+		set +e; "$IPCADM" reap --all-visible --yes --backup /tmp/bkfull --log $L/log
+		echo "exit $?"; set -e
 		echo "left $("$IPCADM" list --all-visible -J -o ID shm | jq -c "[.shm[].id]")"
-		echo "files $(cd /tmp/bkfull && ls | tr "\n" " ")"
+		echo "files $(cd /tmp/bkfull && ls -A | sed "s/^shm-[0-9]*-1-[0-9]*\./shm-1./" | tr "\n" " ")"
 		echo "big $big small $small"'
 	[[ "$output" == *"failed: No space left on device shm 0 "* ]]
 	[[ "$output" == *"removed shm 1 "* ]]
@@ -315,11 +316,11 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 
 @test "faults: nobody cannot reap root's orphans: a clear EPERM, exit 1, nothing removed" {
 	run ns '
-		T=$(mktemp -d)
+		T=$(mktemp -d); chmod 777 $T
 		$IPCTOOL fill shm 2 >/dev/null
 		set +e
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$IPCADM" reap --all-visible --yes \
-			--log /dev/null >$T/out 2>$T/err
+			--log $T/log >$T/out 2>$T/err
 		echo "exit $?"; set -e
 		cat $T/out $T/err
 		echo "left $("$IPCADM" list --all-visible -J shm | jq ".shm | length")"'

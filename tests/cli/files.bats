@@ -13,6 +13,167 @@ has() { "$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $1)" >/dev/null; }
 orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 '
 
+@test "backup: root refuses a directory another user owns or can write, or one below such" {
+	run ns "$PRELUDE"'
+		id=$(orphan)
+		mkdir -m 700 $T/alices; chown 4242:4343 $T/alices
+		mkdir -m 777 $T/open
+		mkdir -m 775 $T/grp; chgrp 4343 $T/grp
+		mkdir -m 755 $T/up; chown 4242:4343 $T/up; mkdir -m 700 $T/up/bk
+		sleep 1.1
+		for d in alices open grp up/bk; do
+			set +e; "$IPCADM" reap --yes --backup $T/$d > $T/out 2> $T/err; rc=$?; set -e
+			want $rc 1 "$d: $(cat $T/out $T/err)"
+			grep -q "refusing backup directory .$T/$d." $T/err || { cat $T/err; exit 1; }
+			has $id || { echo "$d: removed"; exit 1; }
+			want "$(ls -A $T/$d)" "" "$d"
+		done
+		mkdir -m 700 $T/bk
+		"$IPCADM" reap --yes --backup $T/bk > $T/out
+		! has $id'
+	ok
+}
+
+@test "backup: no planted name or link is followed or overwritten; files are 0600 and root's" {
+	run ns "$PRELUDE"'
+		umask 022
+		id=$(orphan 644)
+		$IPCTOOL shm-write $id "segment contents"
+		echo victim > $T/victim; chown 4242:4343 $T/victim
+		mkdir -m 700 $T/bk
+		# names an earlier version wrote through, and every name this one might pick
+		for n in .shm-$id.data.tmp .shm-$id.meta.tmp shm-$id.data shm-$id.meta; do
+			ln -s $T/victim $T/bk/$n
+		done
+		sleep 1.1
+		"$IPCADM" reap --yes --backup $T/bk > $T/out
+		want "$(cat $T/victim)" victim
+		! has $id
+		data=$(find $T/bk -name "shm-*.data" -type f)
+		want "$(echo "$data" | wc -l)" 1 "$(ls -la $T/bk)"
+		want "$(stat -c "%u %g %a %h" $data ${data%.data}.meta)" "0 0 600 1
+0 0 600 1"
+		want "$(head -c 16 $data)" "segment contents"
+		for n in .shm-$id.data.tmp shm-$id.data shm-$id.meta; do
+			[ -L $T/bk/$n ] || { echo "$n replaced"; exit 1; }
+		done'
+	ok
+}
+
+@test "backup names: segment 0 of two namespaces, and segment 0 again after a restart, all kept" {
+	run ns "$PRELUDE"'
+		mkdir -m 700 $T/bk
+		want "$(orphan)" 0
+		unshare --ipc bash -c "$IPCTOOL shm-create 0 8192 600 > $T/other; exec sleep 60" &
+		for j in $(seq 50); do [ -s $T/other ] && break; sleep 0.05; done
+		want "$(cat $T/other)" 0
+		sleep 1.1
+		"$IPCADM" reap -A --yes --backup $T/bk > $T/out
+		want "$(grep -c "^removed shm 0" $T/out)" 2 "$(cat $T/out)"
+		want "$(ls $T/bk | grep -c "\.meta$")" 2 "$(ls $T/bk)"
+		want "$(ls $T/bk | grep -c "\.data$")" 2 "$(ls $T/bk)"
+		sum=$(cat $T/bk/* | md5sum)
+		# a reboot: IDs start again, in a namespace that may even get the same inode
+		unshare --ipc bash -c "set -e; [ \"\$($IPCTOOL shm-create 0 4096 600)\" = 0 ]
+			sleep 1.1; \"$IPCADM\" reap --yes --backup $T/bk > $T/out2"
+		grep -q "^removed shm 0" $T/out2 || { cat $T/out2; exit 1; }
+		want "$(ls $T/bk | grep -c "\.meta$")" 3 "$(ls $T/bk)"
+		ls $T/bk | grep -v -e "-3[0-9]*-" >/dev/null
+		"$IPCADM" restore $T/bk > $T/restored
+		want "$(grep -c "^restored" $T/restored)" 3 "$(cat $T/restored)"'
+	ok
+}
+
+@test "restore: links, other users files, FIFOs, devices and wrong sizes are refused" {
+	run ns "$PRELUDE"'
+		mkmeta() { printf "id 1\nkey 0x%s\nsize %s\nmode 600\nuid 0\ngid 0\n" "$2" "$3" > $1; }
+		echo "root only secret" > $T/secret; chmod 600 $T/secret
+		try() { # try DIR WHAT: restore fails at once, saying WHAT, and creates nothing
+			set +e; timeout 10 "$IPCADM" restore $1 > $T/out 2> $T/err; rc=$?; set -e
+			want $rc 1 "$1: $(cat $T/out $T/err)"
+			grep -q "$2" $T/err || { echo "$1: want [$2]"; cat $T/err; exit 1; }
+			want "$("$IPCADM" list -J shm | jq ".shm | length")" 0 "$1"
+		}
+		mkdir -m 700 $T/link; mkmeta $T/link/shm-1.meta 11 17; ln -s $T/secret $T/link/shm-1.data
+		try $T/link "shm-1.data"
+		mkdir -m 700 $T/zero; mkmeta $T/zero/shm-1.meta 12 4096; ln -s /dev/zero $T/zero/shm-1.data
+		try $T/zero "shm-1.data"
+		mkdir -m 700 $T/fifo; mkmeta $T/fifo/shm-1.meta 13 4096; mkfifo $T/fifo/shm-1.data
+		try $T/fifo "not a regular file"
+		mkdir -m 700 $T/cdev; mkmeta $T/cdev/shm-1.meta 14 4096; mknod $T/cdev/shm-1.data c 1 5
+		try $T/cdev "not a regular file"
+		mkdir -m 700 $T/big; mkmeta $T/big/shm-1.meta 15 4096; truncate -s 3G $T/big/shm-1.data
+		try $T/big "size"
+		mkdir -m 700 $T/alice; mkmeta $T/alice/shm-1.meta 16 17
+		cp $T/secret $T/alice/shm-1.data; chown 4242 $T/alice/shm-1.meta
+		try $T/alice "owned by another user"
+		mkdir -m 700 $T/wr; mkmeta $T/wr/shm-1.meta 17 17; cp $T/secret $T/wr/shm-1.data
+		chmod 666 $T/wr/shm-1.meta
+		try $T/wr "writable by another user"
+		mkdir -m 777 $T/opendir; mkmeta $T/opendir/shm-1.meta 18 17
+		cp $T/secret $T/opendir/shm-1.data
+		try $T/opendir "writable by another user"
+		mkdir -m 700 $T/ok; mkmeta $T/ok/shm-1.meta 19 17; cp $T/secret $T/ok/shm-1.data
+		"$IPCADM" restore $T/ok > $T/out
+		want "$("$IPCADM" list -J shm | jq -r ".shm[0].key")" 0x00000019'
+	ok
+}
+
+@test "restore: .meta is parsed strictly; a duplicate or unknown field names file and line" {
+	run ns "$PRELUDE"'
+		try() {
+			mkdir -m 700 $T/$1; printf "$2" > $T/$1/shm-1.meta; head -c 100 /dev/zero > $T/$1/shm-1.data
+			set +e; "$IPCADM" restore $T/$1 > $T/out 2> $T/err; rc=$?; set -e
+			want $rc 1 "$1: $(cat $T/out $T/err)"
+			grep -q "$3" $T/err || { echo "$1: want [$3]"; cat $T/err; exit 1; }
+			want "$("$IPCADM" list -J shm | jq ".shm | length")" 0 "$1"
+		}
+		base="key 0x21\nsize 100\nmode 600\nuid 0\ngid 0\n"
+		try dup "${base}mode 666\n" "shm-1.meta:6: duplicate field .mode."
+		try unknown "${base}evil 1\n" "shm-1.meta:6: unknown field .evil."
+		try missing "key 0x21\nsize 100\n" "shm-1.meta: missing field"
+		try bad "key 0x21\nsize 100\nmode 1777\nuid 0\ngid 0\n" "shm-1.meta:3: invalid"'
+	ok
+}
+
+@test "restore -N PID restores into that process IPC namespace" {
+	run ns "$PRELUDE"'
+		mkdir -m 700 $T/bk; id=$(orphan); $IPCTOOL shm-write $id hello
+		sleep 1.1
+		"$IPCADM" reap --yes --backup $T/bk > /dev/null
+		unshare --ipc sleep 60 & p=$!
+		sleep 0.2
+		"$IPCADM" restore -N $p $T/bk > $T/out
+		want "$("$IPCADM" list -J shm | jq ".shm | length")" 0
+		want "$("$IPCADM" list -N $p -J shm | jq ".shm | length")" 1
+		nsenter --ipc=/proc/$p/ns/ipc $IPCTOOL shm-read "$(sed -n "s/.* as shm //p" $T/out)" 5 > $T/r
+		want "$(cat $T/r)" hello
+		kill $p'
+	ok
+}
+
+@test "evidence naming a process called \\nmode 666\\n cannot make a restored segment world-readable" {
+	run ns "$PRELUDE"'
+		mkdir -m 700 $T/bk
+		id=$(bash -c "echo \$\$ > $T/cpid; exec $IPCTOOL shm-create 0 4096 600")
+		cpid=$(cat $T/cpid)
+		sleep 3.5   # past the slack: a process started now cannot be its creator
+		# a process that any user could start takes the dead creator PID, and its name
+		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
+		python3 -c "import ctypes, time; ctypes.CDLL(None).prctl(15, b\"\\nmode 666\\n\", 0, 0, 0); open(\"$T/named\", \"w\").write(\"ready\\n\"); time.sleep(60)" &
+		p=$!
+		ready $T/named
+		want $p $cpid "the PID was not reused"
+		"$IPCADM" reap --yes --backup $T/bk > $T/out
+		grep -q "^removed shm $id" $T/out || { cat $T/out; exit 1; }
+		"$IPCADM" restore $T/bk > /dev/null
+		want "$("$IPCADM" list -J -o PERMS shm | jq -r ".shm[0].perms")" 600
+		want "$(cat $T/bk/*.meta | grep -c "^mode ")" 1
+		grep -q "^evidence .*x0amode 666.x0a, which" $T/bk/*.meta || { cat $T/bk/*.meta; exit 1; }
+		kill $p'
+	ok
+}
+
 @test "a 255-character POSIX shm name is reaped" {
 	run ns "$PRELUDE"'
 		name=$(printf "x%.0s" $(seq 255))

@@ -6,7 +6,8 @@ load ipc-lib
 
 PRELUDE='
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-T=$(mktemp -d); chmod 777 $T
+T=$(mktemp -d); chmod 777 $T   # other users write here
+R=$(mktemp -d)                  # root-only: backups and logs (root refuses $T for those)
 # became PID COMM: waits (10 s at most) until PID runs COMM (it has dropped its rights or
 # left the namespace that its exec follows)
 became() { for i in $(seq 200); do [ "$(cat /proc/$1/comm)" = "$2" ] && return 0; sleep 0.05; done; echo "$1 never became $2" >&2; exit 1; }
@@ -60,9 +61,9 @@ shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshi
 		shifted 57 "$IPCADM" reap --all-visible > $T/dry
 		want "$(grep -c "^would remove sem" $T/dry)" 6 "$(cat $T/dry)"
 		want "$(ids sem)" "$(echo $leaks $live $daemon | tr " " "\n" | sort -n | tr "\n" " ")"
-		shifted 57 "$IPCADM" reap --all-visible --yes --log $T/log > $T/out
+		shifted 57 "$IPCADM" reap --all-visible --yes --log $R/log > $T/out
 		want "$(grep -c "^removed sem" $T/out)" 6 "$(cat $T/out)"
-		want "$(grep -c "removed sem" $T/log)" 6
+		want "$(grep -c "removed sem" $R/log)" 6
 		want "$(ids sem)" "$(echo $live $daemon | tr " " "\n" | sort -n | tr "\n" " ")"
 		$IPCTOOL sem-create 0 1 600 >/dev/null'
 	ok
@@ -81,13 +82,14 @@ shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshi
 		$IPCTOOL shm-attach $dest ro 60 >$T/b & b=$!
 		ready $T/a; ready $T/b
 		$IPCTOOL rm shm $dest
-		mkdir $T/bk
-		"$IPCADM" reap --all-visible --yes --backup $T/bk --log $T/log > $T/out
+		mkdir $R/bk
+		"$IPCADM" reap --all-visible --yes --backup $R/bk --log $R/log > $T/out
 		want "$(ids shm)" "$(echo $idle $used $dest | tr " " "\n" | sort -n | tr "\n" " ")" "$(cat $T/out)"
-		[ -s $T/bk/shm-$orphan.meta ] && [ -s $T/bk/shm-$orphan.data ]
-		want "$(stat -c %s $T/bk/shm-$orphan.data)" 10000
-		"$IPCADM" restore $T/bk > $T/restored
-		grep -q "restored shm-$orphan as shm" $T/restored
+		data=$(ls $R/bk/shm-*-$orphan-*.data)   # shm-NAMESPACE-ID-CTIME
+		[ -s ${data%.data}.meta ] && [ -s $data ]
+		want "$(stat -c %s $data)" 10000
+		"$IPCADM" restore $R/bk > $T/restored
+		grep -q "restored shm-[0-9]*-$orphan-[0-9]* as shm" $T/restored
 		new=$(sed -n "s/.* as shm //p" $T/restored)
 		want "$($IPCTOOL shm-read $new 22)" "contents of the orphan"
 		j=$("$IPCADM" list --all-visible -J -o KEY,SIZE,PERMS,UID,GID shm)
@@ -142,12 +144,12 @@ shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshi
 		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL fill sem 3000 > /dev/null
 		$IPCTOOL sem-create 0x42 1 600 > /dev/null   # keyed: idle, kept
 		sleep 1.1
-		IPCADM_THREADS=2 "$IPCADM" reap --all-visible --yes -J --log $T/log > $T/out.json
+		IPCADM_THREADS=2 "$IPCADM" reap --all-visible --yes -J --log $R/log > $T/out.json
 		want "$(jq length $T/out.json)" 3000
 		want "$(jq -r "[.[].action] | unique | join(\",\")" $T/out.json)" removed
 		jq -r ".[].id" $T/out.json > $T/ids
 		sort -n -c $T/ids
-		want "$(awk "{ print \$5 }" $T/log | sort -n | diff - $T/ids && echo same)" same
+		want "$(awk "{ print \$5 }" $R/log | sort -n | diff - $T/ids && echo same)" same
 		want "$("$IPCADM" list --all-visible -J sem | jq -r ".sem[] | .key")" 0x00000042'
 	ok
 }
