@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +18,14 @@
 #include "sbuf.h"
 #include "strutil.h"
 
+/*
+ * The log. Each removal's line is written (one write(2), O_APPEND) right before its
+ * IPC_RMID or unlink, once the object was read again and found unchanged (the library's
+ * remove hook): an object whose line cannot be written is kept, and log_failed, checked
+ * before every later removal by every thread, keeps the rest. A removal that fails after
+ * its line was written gets a second line, "not removed". Before the first removal, room
+ * for every line is reserved in the file (fallocate, or statvfs where it has none).
+ */
 static int log_failed; /* the errno of the first log line that could not be written */
 
 struct reap_opts {
@@ -25,6 +35,7 @@ struct reap_opts {
 	unsigned int kinds;
 	int64_t older_than;
 	const char *backup, *log;
+	int logfd; /* --log FILE, opened; -1 without */
 	const char *name; /* a glob: only POSIX objects whose name matches */
 	bool posix_asked; /* --kind named a POSIX kind */
 	struct out_opts out;
@@ -73,22 +84,20 @@ static bool selected(const struct reap_opts *o, const struct ipcadm_obj *obj,
 	return true;
 }
 
-static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcadm_obj *obj,
-			enum ipcadm_verdict v, const char *evidence)
+/* One removal's log line ("not removed" with why, when r is not 0), ending in '\n'. */
+static size_t log_line(const struct reap_opts *o, char *line, size_t cap,
+		       const struct ipcadm_obj *obj, enum ipcadm_verdict v, const char *evidence,
+		       int r)
 {
-	/* each line is written out at once: a removal is never left unlogged in a buffer */
-	char line[4096]; /* a 255-byte name escaped takes 1020 */
 	struct sbuf b;
 
-	if (!log && !o->use_syslog)
-		return;
-	sbuf_init(&b, line, sizeof(line));
-	if (log) {
+	sbuf_init(&b, line, cap);
+	if (o->logfd >= 0) {
 		sbuf_i64(&b, (int64_t)time(NULL));
 		sbuf_label_i64(&b, " ipcadm[", (int64_t)getpid());
 		sbuf_puts(&b, "]: ");
 	}
-	sbuf_puts(&b, "removed ");
+	sbuf_puts(&b, r ? "not removed " : "removed ");
 	sbuf_puts(&b, ipcadm_kind_name(obj->kind));
 	if (IPCADM_IS_POSIX(obj->kind)) {
 		sbuf_puts(&b, " /");
@@ -97,6 +106,11 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 		sbuf_label_i64(&b, " ", obj->id);
 		sbuf_puts(&b, " key ");
 		sbuf_key(&b, (uint32_t)obj->key);
+	}
+	if (r) {
+		sbuf_puts(&b, ": ");
+		sbuf_puts(&b, strerror(-r));
+		goto end;
 	}
 	sbuf_label_u64(&b, " uid ", obj->uid);
 	sbuf_label_u64(&b, " gid ", obj->gid);
@@ -119,19 +133,40 @@ static void log_removal(const struct reap_opts *o, FILE *log, const struct ipcad
 	sbuf_puts(&b, ipcadm_verdict_name(v));
 	sbuf_puts(&b, ": ");
 	sbuf_escaped(&b, evidence); /* names in it: one line, nothing for a terminal */
+end:
 	if (obj->ipcns) {
 		sbuf_label_u64(&b, " (IPC namespace ", obj->ipcns);
 		sbuf_puts(&b, ")");
 	}
-	if (log) {
-		sbuf_puts(&b, "\n");
-		line[b.len - 1] = '\n'; /* also when the line was cut */
-		/* one write per line: never left in a buffer, and whole when threads append */
-		if (write(fileno(log), line, b.len) != (ssize_t)b.len)
-			__atomic_store_n(&log_failed, errno ? errno : ENOSPC, __ATOMIC_RELAXED);
-	} else if (o->use_syslog) {
-		syslog(LOG_NOTICE, "%s", line);
+	sbuf_puts(&b, "\n");
+	line[b.len - 1] = '\n'; /* also when the line was cut */
+	return b.len;
+}
+
+/* Writes one line to the log (or syslog); false when it could not be written whole. */
+static bool log_write(const struct reap_opts *o, const struct ipcadm_obj *obj,
+		      enum ipcadm_verdict v, const char *evidence, int r)
+{
+	char line[4096]; /* a 255-byte name escaped takes 1020 */
+	size_t len;
+	ssize_t n;
+
+	if (o->logfd < 0 && !o->use_syslog)
+		return true;
+	len = log_line(o, line, sizeof(line), obj, v, evidence, r);
+	if (o->logfd < 0) {
+		line[len - 1] = '\0';
+		syslog(r ? LOG_WARNING : LOG_NOTICE, "%s", line);
+		return true;
 	}
+	/* one write per line: never left in a buffer, and whole when threads append */
+	do
+		n = write(o->logfd, line, len);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)len)
+		return true;
+	__atomic_store_n(&log_failed, n < 0 ? errno : ENOSPC, __ATOMIC_RELAXED);
+	return false;
 }
 
 static const char *outcome(int r)
@@ -145,6 +180,8 @@ static const char *outcome(int r)
 		return "skipped: already gone";
 	case -EALREADY:
 		return "skipped: already removed, freed at its last detach";
+	case -ECANCELED:
+		return "not removed: its log line could not be written";
 	default:
 		return NULL;
 	}
@@ -227,20 +264,75 @@ struct removal {
 	const struct ipcadm_ns *ns;
 	struct cand *c;
 	int dirfd;
-	FILE *log;
 };
 
-/* Removes a candidate (read again right before, see remove.c) and logs its removal at
- * once, a line at a time. */
+/* The candidate this thread (or the child it forked into a namespace) is removing. */
+static __thread const struct cand *removing;
+
+/* The remove hook: the log line goes out right before the removal, or nothing happens. */
+static int log_before(void *arg, const struct ipcadm_obj *obj)
+{
+	const struct reap_opts *o = arg;
+	const struct cand *c = removing;
+
+	if (c == NULL || c->obj != obj)
+		return -ECANCELED; /* not one of ours: never removed unlogged */
+	if (__atomic_load_n(&log_failed, __ATOMIC_RELAXED))
+		return -ECANCELED;
+	return log_write(o, obj, c->v, c->evidence, 0) ? 0 : -ECANCELED;
+}
+
+static void log_after(void *arg, const struct ipcadm_obj *obj, int r)
+{
+	if (r < 0 && removing)
+		log_write(arg, obj, removing->v, removing->evidence, r);
+}
+
+/* Removes a candidate (read again right before, see remove.c), logged by the hook. */
 static void remove_one(void *arg, size_t i)
 {
 	struct removal *rm = arg;
 	struct cand *c = &rm->c[i];
 
+	if (__atomic_load_n(&log_failed, __ATOMIC_RELAXED)) {
+		c->r = -ECANCELED;
+		return;
+	}
+	removing = c;
 	/* in its namespace (a child entering it), with the same checks */
 	c->r = ipcadm_obj_remove_ns(rm->ctx, rm->ns, c->obj, rm->dirfd, c->evidence);
-	if (c->r == 0)
-		log_removal(rm->o, rm->log, c->obj, c->v, c->evidence);
+	removing = NULL;
+	if (c->r == -ECANCELED && !__atomic_load_n(&log_failed, __ATOMIC_RELAXED))
+		__atomic_store_n(&log_failed, EIO, __ATOMIC_RELAXED); /* a child's write failed */
+}
+
+/*
+ * Room in the log for the line of every candidate, before the first removal: a full disk
+ * refuses the whole run rather than failing half-way. IPCADM_TEST_LOG_RESERVE=0 skips it,
+ * so that tests can fill the disk in the middle of a run.
+ */
+static int log_reserve(const struct reap_opts *o, const struct cand *c, size_t n)
+{
+	const char *test = getenv("IPCADM_TEST_LOG_RESERVE");
+	char line[4096];
+	struct statvfs sv;
+	struct stat st;
+	off_t need = 0;
+
+	if (o->logfd < 0 || n == 0 || (test && strcmp(test, "0") == 0))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		need += (off_t)log_line(o, line, sizeof(line), c[i].obj, c[i].v, c[i].evidence, 0);
+	need += 64 * (off_t)n; /* the clock and a "not removed" line or so */
+	if (fstat(o->logfd, &st) < 0)
+		return -errno;
+	if (fallocate(o->logfd, FALLOC_FL_KEEP_SIZE, st.st_size, need) == 0)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != ENOSYS)
+		return -errno;
+	if (fstatvfs(o->logfd, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize < (uint64_t)need)
+		return -ENOSPC;
+	return 0;
 }
 
 /* Whether the removals may run at once: System V objects of our own namespace, without
@@ -256,12 +348,13 @@ static bool removal_parallel(const struct removal *rm, size_t n)
 }
 
 static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct ns_set *set,
-		int dirfd, FILE *log)
+		int dirfd)
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t n = 0, removed = 0, skipped = 0, failed = 0;
 	const char *delay = getenv("IPCADM_TEST_REAP_DELAY_MS");
 	struct cand *c = NULL;
+	int r;
 
 	/* Tests widen the window between the scan and the removals to race into it. */
 	if (o->yes && delay && *delay)
@@ -272,7 +365,7 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 	for (size_t nv = 0; nv < set->n; nv++) {
 		const struct ipcadm_snapshot *snap = set->v[nv].snap;
 		const struct ipcadm_analysis *an = set->v[nv].an;
-		struct removal rm = { ctx, o, NULL, NULL, dirfd, log };
+		struct removal rm = { ctx, o, NULL, NULL, dirfd };
 		size_t nc = 0, total = 0;
 
 		if (set->active)
@@ -298,6 +391,12 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 			}
 		}
 		rm.c = c;
+		if (o->yes && (r = log_reserve(o, c, nc)) < 0) {
+			/* not one removal: the log could not record them */
+			error_code(r, "cannot write log '%s'", o->log);
+			free(c);
+			return 1;
+		}
 		if (o->yes)
 			parallel_each(nc, removal_parallel(&rm, nc) ? 1024 : SIZE_MAX, remove_one,
 				      &rm);
@@ -347,12 +446,12 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct reap_opts o = { .kinds = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS };
+	struct reap_opts o = { .kinds = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS, .logfd = -1 };
+	struct ipcadm_remove_hook hook = { log_before, log_after, &o };
 	enum ipcadm_file_fault fault;
 	struct ns_sel nss = { 0 };
 	struct ns_set set = { 0 };
 	bool dry = false;
-	FILE *log = NULL;
 	int c, r, dirfd = -1;
 
 	while ((c = getopt_long(argc, argv, "yiu:k:Jh" NS_SHORTOPTS, longopts, NULL)) != -1) {
@@ -430,12 +529,17 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (o.yes && o.log) {
-		log = fopen(o.log, "ae");
-		if (log == NULL) {
-			r = error_code(-errno, "cannot open log '%s'", o.log);
+		r = ipcadm_file_open(o.log, O_WRONLY | O_APPEND | O_CREAT, &o.logfd, &fault);
+		if (r < 0 || fault != IPCADM_FILE_OK) {
+			if (r == -ELOOP)
+				errorx("refusing log '%s': a symbolic link", o.log);
+			else if (r < 0)
+				error_code(r, "cannot open log '%s'", o.log);
+			else
+				errorx("refusing log '%s': %s", o.log, file_fault_words(fault));
 			if (dirfd >= 0)
 				close(dirfd);
-			return r;
+			return 1;
 		}
 	}
 	/* Every kind is analysed (companions), whatever --kind selects for removal. */
@@ -448,7 +552,7 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 			if ((o.kinds & IPCADM_KIND_BIT(k)) && o.posix_asked &&
 			    (k == IPCADM_PMQ || set.v[v].ns.self || !set.active))
 				posix_read_failed(set.v[v].snap, k, true);
-	if (o.yes && !log) {
+	if (o.yes && o.logfd < 0) {
 		/* Without a syslog socket glibc would retry the connection for every line. */
 		o.use_syslog = access("/dev/log", W_OK) == 0;
 		if (o.use_syslog)
@@ -457,11 +561,22 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 			errorx("warning: no syslog socket (/dev/log): removals are not logged; "
 			       "use --log FILE");
 	}
-	r = reap(ctx, &o, &set, dirfd, log) || r;
+	if (o.yes)
+		ipcadm_ctx_set_remove_hook(ctx, &hook);
+	r = reap(ctx, &o, &set, dirfd) || r;
+	ipcadm_ctx_set_remove_hook(ctx, NULL);
 	ns_set_free(&set);
 out:
-	if (log && (fclose(log) != 0 || log_failed) && r == 0)
-		r = error_code(log_failed ? -log_failed : -errno, "cannot write log '%s'", o.log);
+	if (o.logfd >= 0) {
+		int err = log_failed ? log_failed : fsync(o.logfd) < 0 ? errno : 0;
+
+		if (close(o.logfd) < 0 && err == 0)
+			err = errno;
+		if (err) {
+			error_code(-err, "cannot write log '%s'", o.log);
+			r = 1;
+		}
+	}
 	if (dirfd >= 0)
 		close(dirfd);
 	return r;

@@ -277,6 +277,20 @@ void ipcadm_obj_release(struct ipcadm_obj *obj);
 int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		      const struct ipcadm_obj *expect);
 /*
+ * Called around every guarded removal (one given expect, System V or POSIX, in the child
+ * too when the object is in another namespace), after the object was found unchanged:
+ * before() right before IPC_RMID or unlink, with expect; a negative return keeps the
+ * object and is what the removal returns. after() right after, with the result (0 or
+ * -errno), only when before() let it go ahead. reap logs its removals there: a removal
+ * whose line cannot be written does not happen. From several threads at once.
+ */
+struct ipcadm_remove_hook {
+	int (*before)(void *arg, const struct ipcadm_obj *expect);
+	void (*after)(void *arg, const struct ipcadm_obj *expect, int r);
+	void *arg;
+};
+void ipcadm_ctx_set_remove_hook(struct ipcadm_ctx *ctx, const struct ipcadm_remove_hook *hook);
+/*
  * Files at paths a user may control (lib/safefile.c): backups, restores, logs. No link is
  * followed; files must be regular (a FIFO or a device is refused before it is read). As
  * root, a file or directory is trusted only when root (or the user ipcadm runs as) owns

@@ -65,6 +65,26 @@ void ipcadm_ctx_set_all_visible(struct ipcadm_ctx *ctx, bool all_visible)
 	ctx->all_visible = all_visible;
 }
 
+void ipcadm_ctx_set_remove_hook(struct ipcadm_ctx *ctx,
+				const struct ipcadm_remove_hook *hook)
+{
+	if (hook)
+		ctx->hook = *hook;
+	else
+		memset(&ctx->hook, 0, sizeof(ctx->hook));
+}
+
+int hook_before(const struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect)
+{
+	return expect && ctx->hook.before ? ctx->hook.before(ctx->hook.arg, expect) : 0;
+}
+
+void hook_after(const struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect, int r)
+{
+	if (expect && ctx->hook.after)
+		ctx->hook.after(ctx->hook.arg, expect, r);
+}
+
 int ipcadm_ctx_open(const struct ipcadm_ctx *ctx, const char *path, int flags)
 {
 	char full[PATH_MAX + 256];

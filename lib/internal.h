@@ -18,6 +18,7 @@ struct ipcadm_ctx {
 	struct name_cache *groups;
 	int mqfd; /* this IPC namespace's mqueue filesystem (posix.c), -1 until opened */
 	bool all_visible; /* the admin says every process using the namespace is visible */
+	struct ipcadm_remove_hook hook; /* around each guarded removal (see ipcadm.h) */
 };
 
 struct ipcadm_snapshot {
@@ -30,6 +31,10 @@ struct ipcadm_snapshot {
 	struct ipcadm_limits limits;
 	struct ipcadm_usage usage;
 };
+
+/* The remove hook around a guarded removal of expect (NULL: not guarded, no hook). */
+int hook_before(const struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect);
+void hook_after(const struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect, int r);
 
 /* Reads a whole file below the root into a malloc'd, NUL-terminated buffer. */
 int read_file(const struct ipcadm_ctx *ctx, const char *path, char **bufp, size_t *lenp);

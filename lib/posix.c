@@ -379,8 +379,13 @@ int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const cha
 		r = -ESTALE;
 	else if (expect && posix_held(ctx, expect->dev, expect->ino))
 		r = -ESTALE; /* opened or mapped since the scan */
-	if (r == 0 && unlinkat(dfd, fname, 0) < 0)
-		r = -errno;
+	if (r == 0)
+		r = hook_before(ctx, expect);
+	if (r == 0) {
+		if (unlinkat(dfd, fname, 0) < 0)
+			r = -errno;
+		hook_after(ctx, expect, r);
+	}
 	close(dfd);
 	return r;
 }

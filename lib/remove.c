@@ -58,6 +58,19 @@ static int rmid(enum ipcadm_kind kind, int id)
 	return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
 }
 
+/* rmid() between the remove hook's two calls (see ipcadm_ctx_set_remove_hook). */
+static int hooked_rmid(const struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
+		       const struct ipcadm_obj *expect)
+{
+	int r = hook_before(ctx, expect);
+
+	if (r < 0)
+		return r;
+	r = rmid(kind, id);
+	hook_after(ctx, expect, r);
+	return r;
+}
+
 /*
  * Which parts of an array's semaphores must be read again to see a change. Every semop
  * sets otime, and SETVAL and SETALL set ctime, to the current second: when both were older
@@ -102,7 +115,7 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		return -ESTALE;
 	}
 	ipcadm_obj_release(&now);
-	return rmid(kind, id);
+	return hooked_rmid(ctx, kind, id, expect);
 }
 
 int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect,
@@ -136,5 +149,5 @@ int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *ex
 	after.lpid = now.lpid;
 	if (!ipcadm_obj_unchanged(&now, &after))
 		return -ESTALE;
-	return rmid(IPCADM_SHM, expect->id);
+	return hooked_rmid(ctx, IPCADM_SHM, expect->id, expect);
 }

@@ -174,6 +174,55 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 	ok
 }
 
+@test "log: a link, another users file and a full disk are refused before any removal" {
+	run ns "$PRELUDE"'
+		a=$(orphan); b=$(orphan)
+		echo "root only" > $T/rootfile; chmod 600 $T/rootfile
+		mkdir -m 777 $T/pub
+		asalice ln -s $T/rootfile $T/pub/log
+		mkdir -m 755 $T/logs; touch $T/logs/alice.log; chown 4242 $T/logs/alice.log
+		mknod $T/logs/full c 1 7
+		mkdir $T/tiny; mount -t tmpfs -o size=8k tmpfs $T/tiny
+		dd if=/dev/zero of=$T/tiny/fill bs=1k count=64 2>/dev/null || true
+		sleep 1.1
+		for l in $T/pub/log $T/logs/alice.log $T/logs/full $T/tiny/log; do
+			set +e; "$IPCADM" reap --yes --log $l > $T/out 2> $T/err; rc=$?; set -e
+			want $rc 1 "$l: $(cat $T/out $T/err)"
+			grep -q "log .$l." $T/err || { cat $T/err; exit 1; }
+			has $a && has $b || { echo "$l: removed"; exit 1; }
+		done
+		want "$(cat $T/rootfile)" "root only"
+		want "$(stat -c %s $T/logs/alice.log)" 0
+		"$IPCADM" reap --yes --log $T/logs/good > $T/out
+		want "$(grep -c "removed shm" $T/logs/good)" 2
+		want "$(stat -c "%u %a" $T/logs/good)" "0 600"'
+	ok
+}
+
+@test "log: removals stop at the first line that cannot be written; none goes unlogged" {
+	run ns "$PRELUDE"'
+		$IPCTOOL fill sem 200 > /dev/null
+		mkdir $T/tiny; mount -t tmpfs -o size=8k tmpfs $T/tiny
+		# the log has room for a line or two in its page, the disk for nothing more
+		head -c 3700 /dev/zero | tr "\\0" "#" > $T/tiny/log; echo >> $T/tiny/log
+		dd if=/dev/zero of=$T/tiny/fill bs=1k count=64 2>/dev/null || true
+		sleep 1.1
+		set +e
+		IPCADM_TEST_LOG_RESERVE=0 IPCADM_THREADS=2 "$IPCADM" reap --yes --log $T/tiny/log > $T/out 2> $T/err
+		rc=$?; set -e
+		want $rc 1 "$(tail -3 $T/out)"
+		grep -q "cannot write log" $T/err || { cat $T/err; exit 1; }
+		"$IPCADM" list -J sem | jq -r ".sem[].id" | sort > $T/left
+		left=$(wc -l < $T/left)
+		[ "$left" -gt 0 ] && [ "$left" -lt 200 ] || { echo "left $left"; exit 1; }
+		# every array that is gone has its whole line in the log
+		seq 0 199 | sort | comm -23 - $T/left > $T/gone
+		for i in $(cat $T/gone); do
+			grep -q "removed sem $i key .*: orphaned: " $T/tiny/log || { echo "$i unlogged"; exit 1; }
+		done'
+	ok
+}
+
 @test "a 255-character POSIX shm name is reaped" {
 	run ns "$PRELUDE"'
 		name=$(printf "x%.0s" $(seq 255))
