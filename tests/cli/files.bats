@@ -9,7 +9,7 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 T=/dev/shm/t
 fakeusers
 asalice() { setpriv --reuid=4242 --regid=4343 --clear-groups -- "$@"; }
-has() { "$IPCADM" list -J shm | jq -e ".shm[] | select(.id == $1)" >/dev/null; }
+has() { "$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $1)" >/dev/null; }
 orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 '
 
@@ -22,14 +22,14 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 		mkdir -m 755 $T/up; chown 4242:4343 $T/up; mkdir -m 700 $T/up/bk
 		sleep 1.1
 		for d in alices open grp up/bk; do
-			set +e; "$IPCADM" reap --yes --backup $T/$d > $T/out 2> $T/err; rc=$?; set -e
+			set +e; "$IPCADM" reap --all-visible --yes --backup $T/$d > $T/out 2> $T/err; rc=$?; set -e
 			want $rc 1 "$d: $(cat $T/out $T/err)"
 			grep -q "refusing backup directory .$T/$d." $T/err || { cat $T/err; exit 1; }
 			has $id || { echo "$d: removed"; exit 1; }
 			want "$(ls -A $T/$d)" "" "$d"
 		done
 		mkdir -m 700 $T/bk
-		"$IPCADM" reap --yes --backup $T/bk > $T/out
+		"$IPCADM" reap --all-visible --yes --backup $T/bk > $T/out
 		! has $id'
 	ok
 }
@@ -46,7 +46,7 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 			ln -s $T/victim $T/bk/$n
 		done
 		sleep 1.1
-		"$IPCADM" reap --yes --backup $T/bk > $T/out
+		"$IPCADM" reap --all-visible --yes --backup $T/bk > $T/out
 		want "$(cat $T/victim)" victim
 		! has $id
 		data=$(find $T/bk -name "shm-*.data" -type f)
@@ -68,14 +68,14 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 		for j in $(seq 50); do [ -s $T/other ] && break; sleep 0.05; done
 		want "$(cat $T/other)" 0
 		sleep 1.1
-		"$IPCADM" reap -A --yes --backup $T/bk > $T/out
+		"$IPCADM" reap --all-visible -A --yes --backup $T/bk > $T/out
 		want "$(grep -c "^removed shm 0" $T/out)" 2 "$(cat $T/out)"
 		want "$(ls $T/bk | grep -c "\.meta$")" 2 "$(ls $T/bk)"
 		want "$(ls $T/bk | grep -c "\.data$")" 2 "$(ls $T/bk)"
 		sum=$(cat $T/bk/* | md5sum)
 		# a reboot: IDs start again, in a namespace that may even get the same inode
 		unshare --ipc bash -c "set -e; [ \"\$($IPCTOOL shm-create 0 4096 600)\" = 0 ]
-			sleep 1.1; \"$IPCADM\" reap --yes --backup $T/bk > $T/out2"
+			sleep 1.1; \"$IPCADM\" reap --all-visible --yes --backup $T/bk > $T/out2"
 		grep -q "^removed shm 0" $T/out2 || { cat $T/out2; exit 1; }
 		want "$(ls $T/bk | grep -c "\.meta$")" 3 "$(ls $T/bk)"
 		ls $T/bk | grep -v -e "-3[0-9]*-" >/dev/null
@@ -92,7 +92,7 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 			set +e; timeout 10 "$IPCADM" restore $1 > $T/out 2> $T/err; rc=$?; set -e
 			want $rc 1 "$1: $(cat $T/out $T/err)"
 			grep -q "$2" $T/err || { echo "$1: want [$2]"; cat $T/err; exit 1; }
-			want "$("$IPCADM" list -J shm | jq ".shm | length")" 0 "$1"
+			want "$("$IPCADM" list --all-visible -J shm | jq ".shm | length")" 0 "$1"
 		}
 		mkdir -m 700 $T/link; mkmeta $T/link/shm-1.meta 11 17; ln -s $T/secret $T/link/shm-1.data
 		try $T/link "shm-1.data"
@@ -115,7 +115,7 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 		try $T/opendir "writable by another user"
 		mkdir -m 700 $T/ok; mkmeta $T/ok/shm-1.meta 19 17; cp $T/secret $T/ok/shm-1.data
 		"$IPCADM" restore $T/ok > $T/out
-		want "$("$IPCADM" list -J shm | jq -r ".shm[0].key")" 0x00000019'
+		want "$("$IPCADM" list --all-visible -J shm | jq -r ".shm[0].key")" 0x00000019'
 	ok
 }
 
@@ -126,7 +126,7 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 			set +e; "$IPCADM" restore $T/$1 > $T/out 2> $T/err; rc=$?; set -e
 			want $rc 1 "$1: $(cat $T/out $T/err)"
 			grep -q "$3" $T/err || { echo "$1: want [$3]"; cat $T/err; exit 1; }
-			want "$("$IPCADM" list -J shm | jq ".shm | length")" 0 "$1"
+			want "$("$IPCADM" list --all-visible -J shm | jq ".shm | length")" 0 "$1"
 		}
 		base="key 0x21\nsize 100\nmode 600\nuid 0\ngid 0\n"
 		try dup "${base}mode 666\n" "shm-1.meta:6: duplicate field .mode."
@@ -140,12 +140,12 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 	run ns "$PRELUDE"'
 		mkdir -m 700 $T/bk; id=$(orphan); $IPCTOOL shm-write $id hello
 		sleep 1.1
-		"$IPCADM" reap --yes --backup $T/bk > /dev/null
+		"$IPCADM" reap --all-visible --yes --backup $T/bk > /dev/null
 		unshare --ipc sleep 60 & p=$!
 		sleep 0.2
 		"$IPCADM" restore -N $p $T/bk > $T/out
-		want "$("$IPCADM" list -J shm | jq ".shm | length")" 0
-		want "$("$IPCADM" list -N $p -J shm | jq ".shm | length")" 1
+		want "$("$IPCADM" list --all-visible -J shm | jq ".shm | length")" 0
+		want "$("$IPCADM" list --all-visible -N $p -J shm | jq ".shm | length")" 1
 		nsenter --ipc=/proc/$p/ns/ipc $IPCTOOL shm-read "$(sed -n "s/.* as shm //p" $T/out)" 5 > $T/r
 		want "$(cat $T/r)" hello
 		kill $p'
@@ -164,10 +164,10 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 		p=$!
 		ready $T/named
 		want $p $cpid "the PID was not reused"
-		"$IPCADM" reap --yes --backup $T/bk > $T/out
+		"$IPCADM" reap --all-visible --yes --backup $T/bk > $T/out
 		grep -q "^removed shm $id" $T/out || { cat $T/out; exit 1; }
 		"$IPCADM" restore $T/bk > /dev/null
-		want "$("$IPCADM" list -J -o PERMS shm | jq -r ".shm[0].perms")" 600
+		want "$("$IPCADM" list --all-visible -J -o PERMS shm | jq -r ".shm[0].perms")" 600
 		want "$(cat $T/bk/*.meta | grep -c "^mode ")" 1
 		grep -q "^evidence .*x0amode 666.x0a, which" $T/bk/*.meta || { cat $T/bk/*.meta; exit 1; }
 		kill $p'
@@ -186,14 +186,14 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 		dd if=/dev/zero of=$T/tiny/fill bs=1k count=64 2>/dev/null || true
 		sleep 1.1
 		for l in $T/pub/log $T/logs/alice.log $T/logs/full $T/tiny/log; do
-			set +e; "$IPCADM" reap --yes --log $l > $T/out 2> $T/err; rc=$?; set -e
+			set +e; "$IPCADM" reap --all-visible --yes --log $l > $T/out 2> $T/err; rc=$?; set -e
 			want $rc 1 "$l: $(cat $T/out $T/err)"
 			grep -q "log .$l." $T/err || { cat $T/err; exit 1; }
 			has $a && has $b || { echo "$l: removed"; exit 1; }
 		done
 		want "$(cat $T/rootfile)" "root only"
 		want "$(stat -c %s $T/logs/alice.log)" 0
-		"$IPCADM" reap --yes --log $T/logs/good > $T/out
+		"$IPCADM" reap --all-visible --yes --log $T/logs/good > $T/out
 		want "$(grep -c "removed shm" $T/logs/good)" 2
 		want "$(stat -c "%u %a" $T/logs/good)" "0 600"'
 	ok
@@ -201,18 +201,18 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 
 @test "log: removals stop at the first line that cannot be written; none goes unlogged" {
 	run ns "$PRELUDE"'
-		$IPCTOOL fill sem 200 > /dev/null
+		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL fill sem 200 > /dev/null
 		mkdir $T/tiny; mount -t tmpfs -o size=8k tmpfs $T/tiny
 		# the log has room for a line or two in its page, the disk for nothing more
 		head -c 3700 /dev/zero | tr "\\0" "#" > $T/tiny/log; echo >> $T/tiny/log
 		dd if=/dev/zero of=$T/tiny/fill bs=1k count=64 2>/dev/null || true
 		sleep 1.1
 		set +e
-		IPCADM_TEST_LOG_RESERVE=0 IPCADM_THREADS=2 "$IPCADM" reap --yes --log $T/tiny/log > $T/out 2> $T/err
+		IPCADM_TEST_LOG_RESERVE=0 IPCADM_THREADS=2 "$IPCADM" reap --all-visible --yes --log $T/tiny/log > $T/out 2> $T/err
 		rc=$?; set -e
 		want $rc 1 "$(tail -3 $T/out)"
 		grep -q "cannot write log" $T/err || { cat $T/err; exit 1; }
-		"$IPCADM" list -J sem | jq -r ".sem[].id" | sort > $T/left
+		"$IPCADM" list --all-visible -J sem | jq -r ".sem[].id" | sort > $T/left
 		left=$(wc -l < $T/left)
 		[ "$left" -gt 0 ] && [ "$left" -lt 200 ] || { echo "left $left"; exit 1; }
 		# every array that is gone has its whole line in the log
@@ -227,7 +227,7 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 	run ns "$PRELUDE"'
 		name=$(printf "x%.0s" $(seq 255))
 		head -c 100 /dev/zero > /dev/shm/$name
-		"$IPCADM" reap --yes --include-idle --name "xxx*" > $T/out
+		"$IPCADM" reap --all-visible --yes --include-idle --name "xxx*" > $T/out
 		grep -q "^removed pshm /$name" $T/out || { cat $T/out; exit 1; }
 		[ ! -e /dev/shm/$name ]'
 	ok
