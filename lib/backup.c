@@ -98,17 +98,12 @@ static uint64_t ipc_ns_ino(const struct ipcadm_obj *o)
 	return stat("/proc/self/ns/ipc", &st) == 0 ? (uint64_t)st.st_ino : o->ipcns;
 }
 
-int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidence)
+size_t backup_meta_format(const struct ipcadm_obj *o, uint64_t ns, const char *evidence,
+			  char *buf, size_t cap)
 {
-	char meta[4096], base[96], name[112], dtmp[64], mtmp[64];
-	uint64_t ns = ipc_ns_ino(o);
 	struct sbuf b;
-	void *addr;
-	int dfd, mfd, r;
 
-	if (o->kind != IPCADM_SHM)
-		return -EINVAL;
-	sbuf_init(&b, meta, sizeof(meta));
+	sbuf_init(&b, buf, cap);
 	sbuf_label_i64(&b, "id ", o->id);
 	sbuf_puts(&b, "\nkey ");
 	sbuf_key(&b, (uint32_t)o->key);
@@ -125,7 +120,21 @@ int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidenc
 	/* process names in it, which any user sets: one line, no field of their own */
 	sbuf_escaped(&b, evidence ? evidence : "");
 	sbuf_puts(&b, "\n");
-	meta[b.len - 1] = '\n'; /* also when the evidence was cut */
+	buf[b.len - 1] = '\n'; /* also when the evidence was cut */
+	return b.len;
+}
+
+int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidence)
+{
+	char meta[4096], base[96], name[112], dtmp[64], mtmp[64];
+	uint64_t ns = ipc_ns_ino(o);
+	size_t mlen;
+	void *addr;
+	int dfd, mfd, r;
+
+	if (o->kind != IPCADM_SHM)
+		return -EINVAL;
+	mlen = backup_meta_format(o, ns, evidence, meta, sizeof(meta));
 
 	addr = shmat(o->id, NULL, SHM_RDONLY);
 	if (addr == (void *)-1)
@@ -134,7 +143,7 @@ int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidenc
 	shmdt(addr);
 	if (dfd < 0)
 		return dfd;
-	mfd = write_unnamed(dirfd, meta, b.len, mtmp, sizeof(mtmp));
+	mfd = write_unnamed(dirfd, meta, mlen, mtmp, sizeof(mtmp));
 	if (mfd < 0) {
 		r = mfd;
 		goto out_data;
@@ -212,8 +221,7 @@ static int meta_value(struct ipcadm_shm_backup *b, enum meta_field f, const char
 	}
 }
 
-/* Reads "field value" lines, each known field once; line and field say what failed. */
-static int parse_meta(char *buf, size_t len, struct ipcadm_shm_backup *b)
+int backup_meta_parse(char *buf, size_t len, struct ipcadm_shm_backup *b)
 {
 	unsigned int seen = 0;
 	char *line = buf, *end = buf + len;
@@ -318,7 +326,7 @@ int ipcadm_shm_backup_load(int dirfd, const char *meta_name, struct ipcadm_shm_b
 	r = buf ? read_exact(fd, buf, (size_t)size) : -ENOMEM;
 	close(fd);
 	if (r == 0)
-		r = parse_meta(buf, (size_t)size, b);
+		r = backup_meta_parse(buf, (size_t)size, b);
 	free(buf);
 	if (r < 0)
 		return r;

@@ -45,6 +45,15 @@ int read_file_at(int dirfd, const char *name, char **bufp, size_t *lenp);
 int dir_from_fd(int fd, DIR **dirp);
 /* A directory stream of path relative to dirfd; 0 or -errno. */
 int dir_at(int dirfd, const char *path, DIR **dirp);
+/*
+ * A backup's .meta (backup.c): written as "field value" lines, the evidence escaped
+ * (returns the length, at most cap, ending in a newline); read back with each known field
+ * once: 0, or -EBADMSG (a line or value), -ENOKEY (an unknown field), -ENOTUNIQ (a field
+ * twice), -ENODATA (a required one missing), with b->line and b->field saying where.
+ */
+size_t backup_meta_format(const struct ipcadm_obj *o, uint64_t ns, const char *evidence,
+			  char *buf, size_t cap);
+int backup_meta_parse(char *buf, size_t len, struct ipcadm_shm_backup *b);
 /* Parses exactly max numbers of a sysctl file (limits.c); 0 or -EBADMSG. */
 int sysctl_parse_numbers(const char *buf, size_t len, uint64_t *v, size_t max);
 
