@@ -159,17 +159,22 @@ orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
 		cpid=$(cat $T/cpid)
 		sleep 3.5   # past the slack: a process started now cannot be its creator
 		# a process that any user could start takes the dead creator PID, and its name
+		# (comm: the name it was started by, a link named so; run by alice, who has no
+		# right to the segment, so the PID is proven reused)
+		C=$(printf "\nmode 666\n.")
+		mkdir -m 755 $T/pub; ln -s "$(command -v sleep)" "$T/pub/$C"
 		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
-		python3 -c "import ctypes, time; ctypes.CDLL(None).prctl(15, b\"\\nmode 666\\n\", 0, 0, 0); open(\"$T/named\", \"w\").write(\"ready\\n\"); time.sleep(60)" &
+		setpriv --reuid=4242 --regid=4343 --clear-groups "$T/pub/$C" 60 &
 		p=$!
-		ready $T/named
+		sleep 0.3
+		want "$(cat /proc/$p/comm)" "$C"
 		want $p $cpid "the PID was not reused"
 		"$IPCADM" reap --all-visible --yes --backup $T/bk > $T/out
 		grep -q "^removed shm $id" $T/out || { cat $T/out; exit 1; }
 		"$IPCADM" restore $T/bk > /dev/null
 		want "$("$IPCADM" list --all-visible -J -o PERMS shm | jq -r ".shm[0].perms")" 600
 		want "$(cat $T/bk/*.meta | grep -c "^mode ")" 1
-		grep -q "^evidence .*x0amode 666.x0a, which" $T/bk/*.meta || { cat $T/bk/*.meta; exit 1; }
+		grep -q "^evidence .*x0amode 666.x0a., which" $T/bk/*.meta || { cat $T/bk/*.meta; exit 1; }
 		kill $p'
 	ok
 }
