@@ -47,7 +47,8 @@ static void reap_help(void)
 	       "Remove orphaned objects: private segments whose creator and last user are\n"
 	       "gone, private arrays and queues that no live process can hold. Without\n"
 	       "--yes, only lists what would be removed and why. Each object is read again\n"
-	       "right before removal and skipped if anything changed.\n"
+	       "right before removal and skipped if anything changed or if a process\n"
+	       "began waiting on it.\n"
 	       "POSIX objects whose name a library generates (Python's psm_*) are orphaned\n"
 	       "when no process of that program can hold them; other names are keys: those\n"
 	       "idle objects are removed only with --include-idle and either --name or a\n"
@@ -84,10 +85,11 @@ static bool selected(const struct reap_opts *o, const struct ipcadm_obj *obj,
 	return true;
 }
 
-/* One removal's log line ("not removed" with why, when r is not 0), ending in '\n'. */
+/* One removal's log line ("not removed" with why, when r is not 0: strerror or the
+ * reason given), ending in '\n'. */
 static size_t log_line(const struct reap_opts *o, char *line, size_t cap,
 		       const struct ipcadm_obj *obj, enum ipcadm_verdict v, const char *evidence,
-		       int r)
+		       int r, const char *why)
 {
 	struct sbuf b;
 
@@ -109,7 +111,7 @@ static size_t log_line(const struct reap_opts *o, char *line, size_t cap,
 	}
 	if (r) {
 		sbuf_puts(&b, ": ");
-		sbuf_puts(&b, strerror(-r));
+		sbuf_puts(&b, why ? why : strerror(-r));
 		goto end;
 	}
 	sbuf_label_u64(&b, " uid ", obj->uid);
@@ -145,7 +147,7 @@ end:
 
 /* Writes one line to the log (or syslog); false when it could not be written whole. */
 static bool log_write(const struct reap_opts *o, const struct ipcadm_obj *obj,
-		      enum ipcadm_verdict v, const char *evidence, int r)
+		      enum ipcadm_verdict v, const char *evidence, int r, const char *why)
 {
 	char line[4096]; /* a 255-byte name escaped takes 1020 */
 	size_t len;
@@ -153,7 +155,7 @@ static bool log_write(const struct reap_opts *o, const struct ipcadm_obj *obj,
 
 	if (o->logfd < 0 && !o->use_syslog)
 		return true;
-	len = log_line(o, line, sizeof(line), obj, v, evidence, r);
+	len = log_line(o, line, sizeof(line), obj, v, evidence, r, why);
 	if (o->logfd < 0) {
 		line[len - 1] = '\0';
 		syslog(r ? LOG_WARNING : LOG_NOTICE, "%s", line);
@@ -169,6 +171,9 @@ static bool log_write(const struct reap_opts *o, const struct ipcadm_obj *obj,
 	return false;
 }
 
+/* Why an object with a new waiter was kept: found by the pass or by its counts. */
+#define WAITER_CAME "a process began waiting on it"
+
 static const char *outcome(int r)
 {
 	switch (r) {
@@ -176,6 +181,8 @@ static const char *outcome(int r)
 		return "removed";
 	case -ESTALE:
 		return "skipped: it changed since the scan (in use)";
+	case -EBUSY:
+		return "skipped: " WAITER_CAME;
 	case -ENOENT:
 		return "skipped: already gone";
 	case -EALREADY:
@@ -255,6 +262,8 @@ struct cand {
 	const struct ipcadm_obj *obj;
 	enum ipcadm_verdict v;
 	const char *evidence;
+	const char *skipped; /* kept by the last look for waiters: why */
+	bool unchecked; /* the last look failed (r): not removed */
 	int r;
 };
 
@@ -279,13 +288,13 @@ static int log_before(void *arg, const struct ipcadm_obj *obj)
 		return -ECANCELED; /* not one of ours: never removed unlogged */
 	if (__atomic_load_n(&log_failed, __ATOMIC_RELAXED))
 		return -ECANCELED;
-	return log_write(o, obj, c->v, c->evidence, 0) ? 0 : -ECANCELED;
+	return log_write(o, obj, c->v, c->evidence, 0, NULL) ? 0 : -ECANCELED;
 }
 
 static void log_after(void *arg, const struct ipcadm_obj *obj, int r)
 {
 	if (r < 0 && removing)
-		log_write(arg, obj, removing->v, removing->evidence, r);
+		log_write(arg, obj, removing->v, removing->evidence, r, NULL);
 }
 
 /* Removes a candidate (read again right before, see remove.c), logged by the hook. */
@@ -294,6 +303,8 @@ static void remove_one(void *arg, size_t i)
 	struct removal *rm = arg;
 	struct cand *c = &rm->c[i];
 
+	if (c->skipped || c->unchecked)
+		return; /* kept by the last look, or that look failed */
 	if (__atomic_load_n(&log_failed, __ATOMIC_RELAXED)) {
 		c->r = -ECANCELED;
 		return;
@@ -304,6 +315,67 @@ static void remove_one(void *arg, size_t i)
 	removing = NULL;
 	if (c->r == -ECANCELED && !__atomic_load_n(&log_failed, __ATOMIC_RELAXED))
 		__atomic_store_n(&log_failed, EIO, __ATOMIC_RELAXED); /* a child's write failed */
+	if (c->r == -EBUSY) /* a waiter counted at the last moment */
+		log_write(rm->o, c->obj, c->v, c->evidence, c->r, WAITER_CAME);
+}
+
+/* Whether a process can be blocked on the object: arrays and queues. */
+static bool may_wait_on(const struct ipcadm_obj *obj)
+{
+	return obj->kind == IPCADM_SEM || obj->kind == IPCADM_MSG;
+}
+
+/*
+ * The last look before the removals: when queues are to go, one pass over the processes
+ * for any that began waiting on one of the queues or arrays since the scan. Those are
+ * kept, and so are the queues when a process could not be inspected: nothing counts a
+ * queue's waiters. The kernel counts an array's: remove.c reads the counts again right
+ * before its IPC_RMID, later than any pass could look, so arrays alone need no pass.
+ */
+static void look_for_waiters(struct removal *rm, size_t n)
+{
+	const struct ipcadm_obj **objs = NULL;
+	bool *waiting = NULL, queues = false;
+	size_t *at = NULL, m = 0;
+	int r = -ENOMEM;
+
+	for (size_t i = 0; i < n; i++) {
+		m += may_wait_on(rm->c[i].obj);
+		queues |= rm->c[i].obj->kind == IPCADM_MSG;
+	}
+	if (!queues)
+		return; /* no pass */
+	objs = malloc(m * sizeof(*objs));
+	waiting = malloc(m * sizeof(*waiting));
+	at = malloc(m * sizeof(*at));
+	if (objs && waiting && at) {
+		m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (may_wait_on(rm->c[i].obj)) {
+				at[m] = i;
+				objs[m++] = rm->c[i].obj;
+			}
+		r = ipcadm_waiters_find(rm->ctx, objs, m, waiting);
+	}
+	for (size_t i = 0; r < 0 && i < n; i++)
+		if (may_wait_on(rm->c[i].obj)) {
+			rm->c[i].r = r;
+			rm->c[i].unchecked = true;
+		}
+	for (size_t j = 0; r >= 0 && j < m; j++) {
+		struct cand *c = &rm->c[at[j]];
+
+		if (waiting[j])
+			c->skipped = WAITER_CAME;
+		else if (r > 0 && c->obj->kind == IPCADM_MSG)
+			c->skipped = "waiters cannot be ruled out "
+				     "(a process could not be inspected)";
+		if (c->skipped)
+			log_write(rm->o, c->obj, c->v, c->evidence, -EBUSY, c->skipped);
+	}
+	free(objs);
+	free(waiting);
+	free(at);
 }
 
 /*
@@ -322,7 +394,8 @@ static int log_reserve(const struct reap_opts *o, const struct cand *c, size_t n
 	if (o->logfd < 0 || n == 0 || (test && strcmp(test, "0") == 0))
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		need += (off_t)log_line(o, line, sizeof(line), c[i].obj, c[i].v, c[i].evidence, 0);
+		need += (off_t)log_line(o, line, sizeof(line), c[i].obj, c[i].v,
+					c[i].evidence, 0, NULL);
 	need += 64 * (off_t)n; /* the clock and a "not removed" line or so */
 	if (fstat(o->logfd, &st) < 0)
 		return -errno;
@@ -347,18 +420,27 @@ static bool removal_parallel(const struct removal *rm, size_t n)
 	return true;
 }
 
+/* Tests widen a window to race into it: IPCADM_TEST_REAP_DELAY_MS between the scan and
+ * the last look for waiters, IPCADM_TEST_REAP_LATE_DELAY_MS between that look and the
+ * removals. */
+static void test_delay(const char *name)
+{
+	const char *ms = getenv(name);
+
+	if (ms && *ms)
+		usleep((useconds_t)strtoul(ms, NULL, 10) * 1000);
+}
+
 static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct ns_set *set,
 		int dirfd)
 {
 	int64_t now = (int64_t)time(NULL);
 	size_t n = 0, removed = 0, skipped = 0, failed = 0;
-	const char *delay = getenv("IPCADM_TEST_REAP_DELAY_MS");
 	struct cand *c = NULL;
 	int r;
 
-	/* Tests widen the window between the scan and the removals to race into it. */
-	if (o->yes && delay && *delay)
-		usleep((useconds_t)strtoul(delay, NULL, 10) * 1000);
+	if (o->yes)
+		test_delay("IPCADM_TEST_REAP_DELAY_MS");
 
 	if (o->out.mode == OUT_JSON)
 		obuf_puts(out, "[");
@@ -387,7 +469,8 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 				enum ipcadm_verdict v = ipcadm_analysis_verdict(an, obj, &evidence);
 
 				if (selected(o, obj, v, now))
-					c[nc++] = (struct cand){ obj, v, evidence, 0 };
+					c[nc++] = (struct cand){ .obj = obj, .v = v,
+								 .evidence = evidence };
 			}
 		}
 		rm.c = c;
@@ -397,14 +480,27 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 			free(c);
 			return 1;
 		}
-		if (o->yes)
+		if (o->yes) {
+			look_for_waiters(&rm, nc);
+			test_delay("IPCADM_TEST_REAP_LATE_DELAY_MS");
 			parallel_each(nc, removal_parallel(&rm, nc) ? 1024 : SIZE_MAX, remove_one,
 				      &rm);
+		}
 		for (size_t i = 0; i < nc; i++) {
 			const char *what = o->yes ? outcome(c[i].r) : "would remove";
 			char msg[256];
 
-			if (what == NULL) {
+			if (o->yes && c[i].skipped) {
+				snprintf(msg, sizeof(msg), "skipped: %s", c[i].skipped);
+				what = msg;
+				skipped++;
+			} else if (o->yes && c[i].unchecked) {
+				snprintf(msg, sizeof(msg),
+					 "failed: cannot look for waiters: %s",
+					 strerror(-c[i].r));
+				what = msg;
+				failed++;
+			} else if (what == NULL) {
 				snprintf(msg, sizeof(msg), "failed: %s", strerror(-c[i].r));
 				what = msg;
 				failed++;

@@ -269,8 +269,10 @@ void ipcadm_obj_release(struct ipcadm_obj *obj);
 /*
  * Removes one object (IPC_RMID). With expect (an earlier read of the object), the
  * object is read again right before and removed only when nothing changed: same
- * key, ctime, mode, nattch, times and last PIDs (and each semaphore's pid when expect
- * carries values); otherwise -ESTALE. -ENOENT when it is gone, -EPERM when not allowed.
+ * key, ctime, mode, nattch, times and last PIDs, and, when expect carries semaphore
+ * values, the same waiter counts (read again for every array) and each semaphore's pid
+ * (read again when the times cannot show a change); otherwise -ESTALE, or -EBUSY when
+ * more processes now wait on the array. -ENOENT when it is gone, -EPERM when not allowed.
  * A segment already marked SHM_DEST gives -EALREADY: it is freed at its last detach.
  * Only live roots can remove (-EOPNOTSUPP otherwise).
  */
@@ -353,6 +355,16 @@ int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *ex
 			     int dirfd, const char *evidence);
 /* True when two reads of one object show no sign of use between them. */
 bool ipcadm_obj_unchanged(const struct ipcadm_obj *a, const struct ipcadm_obj *b);
+/*
+ * The last look before removals (lib/holders.c): one pass over /proc/PID for threads
+ * blocked in semop, semtimedop, msgrcv or msgsnd on objs[0..n), arrays and queues of one
+ * IPC namespace (their ipcns; other kinds are passed over, and no pass is made without
+ * arrays or queues). Sets waiting[i] for each object found waited on. Returns how many
+ * processes that may be in that namespace could not be inspected (their waits are
+ * unknown: nothing counts a queue's waiters), or -errno. Only live roots (-EOPNOTSUPP).
+ */
+int ipcadm_waiters_find(struct ipcadm_ctx *ctx, const struct ipcadm_obj *const *objs,
+			size_t n, bool *waiting);
 
 /*
  * Would a get call that creates a new object succeed right now? amount is the size in

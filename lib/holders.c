@@ -1,5 +1,6 @@
 /* holders.c: who holds each object: SysV mappings in /proc/PID/maps (same IPC namespace
- * only), processes blocked in semop/msgrcv/msgsnd, and what runs under a recorded PID. */
+ * only), processes blocked in semop/msgrcv/msgsnd, and what runs under a recorded PID;
+ * and the last look for such waiters right before removals. */
 #include "analysis.h"
 #include "parallel.h"
 
@@ -162,16 +163,21 @@ enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_o
 
 /* ---- id lookup ---- */
 
-struct id_map {
-	int *slot; /* index + 1, 0 = empty */
-	size_t mask;
-	const struct ipcadm_obj *objs;
+struct id_slot {
+	int id;
+	size_t idx; /* index + 1, 0 = empty */
 };
 
-static int id_map_init(struct id_map *m, const struct ipcadm_snapshot *snap,
-		       enum ipcadm_kind kind)
+/* IDs of one kind to an index: the snapshot's objects, or the objects about to go. */
+struct id_map {
+	struct id_slot *slot;
+	size_t mask;
+	const struct ipcadm_obj *objs; /* the snapshot's objects of the kind, or NULL */
+};
+
+static int id_map_alloc(struct id_map *m, size_t n)
 {
-	size_t n = ipcadm_snapshot_count(snap, kind), cap = 16;
+	size_t cap = 16;
 
 	while (cap < n * 2)
 		cap *= 2;
@@ -179,14 +185,29 @@ static int id_map_init(struct id_map *m, const struct ipcadm_snapshot *snap,
 	if (m->slot == NULL)
 		return -ENOMEM;
 	m->mask = cap - 1;
-	m->objs = ipcadm_snapshot_obj(snap, kind, 0);
-	for (size_t i = 0; i < n; i++) {
-		size_t h = ((unsigned int)m->objs[i].id * 2654435761u) & m->mask;
+	return 0;
+}
 
-		while (m->slot[h])
-			h = (h + 1) & m->mask;
-		m->slot[h] = (int)i + 1;
-	}
+static void id_map_add(struct id_map *m, int id, size_t idx)
+{
+	size_t h = ((unsigned int)id * 2654435761u) & m->mask;
+
+	while (m->slot[h].idx)
+		h = (h + 1) & m->mask;
+	m->slot[h] = (struct id_slot){ id, idx + 1 };
+}
+
+static int id_map_init(struct id_map *m, const struct ipcadm_snapshot *snap,
+		       enum ipcadm_kind kind)
+{
+	size_t n = ipcadm_snapshot_count(snap, kind);
+	int r = id_map_alloc(m, n);
+
+	if (r < 0)
+		return r;
+	m->objs = ipcadm_snapshot_obj(snap, kind, 0);
+	for (size_t i = 0; i < n; i++)
+		id_map_add(m, m->objs[i].id, i);
 	return 0;
 }
 
@@ -197,9 +218,9 @@ static long id_map_find(const struct id_map *m, long id)
 	if (id < 0 || id > INT32_MAX)
 		return -1;
 	h = ((unsigned int)id * 2654435761u) & m->mask;
-	while (m->slot[h]) {
-		if (m->objs[m->slot[h] - 1].id == id)
-			return m->slot[h] - 1;
+	while (m->slot[h].idx) {
+		if (m->slot[h].id == id)
+			return (long)m->slot[h].idx - 1;
 		h = (h + 1) & m->mask;
 	}
 	return -1;
@@ -223,9 +244,15 @@ struct maps_walk {
 	int err;
 };
 
+/* Whether p may be in the IPC namespace ipcns (either unknown: it may). */
+static bool in_ns(const struct proc *p, unsigned long ipcns)
+{
+	return p->ipcns == 0 || ipcns == 0 || p->ipcns == ipcns;
+}
+
 static bool same_ns(const struct ipcadm_analysis *a, const struct proc *p)
 {
-	return p->ipcns == 0 || a->procs.self_ipcns == 0 || p->ipcns == a->procs.self_ipcns;
+	return in_ns(p, a->procs.self_ipcns);
 }
 
 static int on_mapping(void *arg, const struct proc_sysv_map *m)
@@ -364,10 +391,15 @@ static int scan_maps(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct i
 /* ---- blocked system calls ---- */
 
 struct sys_walk {
-	struct ipcadm_analysis *a;
+	struct procs *ps;
 	struct id_map *sems, *msgs;
+	unsigned long ipcns; /* the objects' IPC namespace */
 	struct proc *p;
+	int in_ns; /* p is in ipcns: 1, 0, -1 not read yet */
 	bool unsure; /* a thread of p is in a call that is a wait in some ABI; p's is unknown */
+	/* a thread of p is blocked on the object at idx of that kind's map */
+	void (*found)(struct sys_walk *w, enum ipcadm_kind kind, size_t idx);
+	void *arg; /* the analysis, or the flags of the last look */
 	int err;
 };
 
@@ -384,7 +416,7 @@ static void on_syscall(void *arg, long nr, const uint64_t *args)
 	if (!(w->p->loaded & PROC_ABI) &&
 	    syscall_abi_wait(SYSCALL_ABI_UNKNOWN, nr, args, &sw) == 0)
 		return;
-	proc_load(&w->a->procs, w->p, PROC_ABI);
+	proc_load(w->ps, w->p, PROC_ABI);
 	r = syscall_abi_wait(w->p->abi, nr, args, &sw);
 	if (r < 0)
 		w->unsure = true;
@@ -394,10 +426,44 @@ static void on_syscall(void *arg, long nr, const uint64_t *args)
 	idx = id_map_find(ids, sw.id);
 	if (idx < 0)
 		return;
-	proc_load(&w->a->procs, w->p, PROC_UIDS); /* for the holder's record */
-	w->a->info[sw.kind][idx].waiters = true;
-	if (analysis_add_holder(w->a, sw.kind, (size_t)idx, w->p, IPCADM_HOLD_WAITING) < 0)
+	if (w->in_ns < 0) {
+		proc_load(w->ps, w->p, PROC_NS);
+		w->in_ns = in_ns(w->p, w->ipcns);
+	}
+	if (w->in_ns)
+		w->found(w, sw.kind, (size_t)idx);
+}
+
+static void found_holder(struct sys_walk *w, enum ipcadm_kind kind, size_t idx)
+{
+	struct ipcadm_analysis *a = w->arg;
+
+	proc_load(&a->procs, w->p, PROC_UIDS); /* for the holder's record */
+	a->info[kind][idx].waiters = true;
+	if (analysis_add_holder(a, kind, idx, w->p, IPCADM_HOLD_WAITING) < 0)
 		w->err = -ENOMEM;
+}
+
+/* Reads where the threads of p are blocked, when p is a user process that may be in the
+ * objects' IPC namespace; false when that could not be read, or a wait's ABI could not be
+ * told. The namespace is read first only when it is loaded already; else only if a
+ * blocked call names one of our IDs, or the calls cannot be read. */
+static bool syscalls_of(struct ipcadm_ctx *ctx, struct sys_walk *w, struct proc *p)
+{
+	int r;
+
+	if (proc_load(w->ps, p, PROC_STAT) < 0 || p->kthread)
+		return true;
+	w->p = p;
+	w->unsure = false;
+	w->in_ns = (p->loaded & PROC_NS) ? in_ns(p, w->ipcns) : -1;
+	if (w->in_ns == 0)
+		return true;
+	r = proc_read_syscalls(ctx, w->ps, p, on_syscall, w);
+	if ((r >= 0 || r == -ENOENT || r == -ESRCH) && !w->unsure)
+		return true;
+	proc_load(w->ps, p, PROC_NS); /* unknown: that matters only in the namespace */
+	return !in_ns(p, w->ipcns);
 }
 
 /* Whether a process can be blocked on one of our arrays or queues. The kernel counts the
@@ -421,28 +487,95 @@ static bool may_have_waiters(const struct ipcadm_snapshot *snap)
 static int scan_syscalls(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct id_map *sems,
 			 struct id_map *msgs)
 {
-	struct sys_walk w = { .a = a, .sems = sems, .msgs = msgs };
+	struct sys_walk w = { .ps = &a->procs, .sems = sems, .msgs = msgs,
+			      .ipcns = a->procs.self_ipcns, .found = found_holder,
+			      .arg = a };
 
 	if (!may_have_waiters(a->snap))
 		return 0;
 	a->scanned_syscalls = true;
 	for (size_t i = 0; i < a->procs.n && w.err == 0; i++) {
 		struct proc *p = &a->procs.v[i];
-		int r;
 
-		if (proc_load(&a->procs, p, PROC_STAT | PROC_NS) < 0 || p->kthread ||
-		    !same_ns(a, p))
-			continue;
-		w.p = p;
-		w.unsure = false;
-		r = proc_read_syscalls(ctx, &a->procs, p, on_syscall, &w);
 		/* a wait whose ABI cannot be told is as unknown as an unreadable one */
-		if ((r < 0 && r != -ENOENT && r != -ESRCH) || w.unsure) {
+		if (!syscalls_of(ctx, &w, p)) {
 			p->syscall_unreadable = true;
 			a->syscall_unreadable++;
 		}
 	}
 	return w.err;
+}
+
+/* ---- the last look before removals ---- */
+
+struct wait_pass {
+	struct ipcadm_ctx *ctx;
+	struct sys_walk w[PARALLEL_MAX];
+	size_t unreadable[PARALLEL_MAX];
+};
+
+static void found_waiter(struct sys_walk *w, enum ipcadm_kind kind, size_t idx)
+{
+	(void)kind;
+	/* the slices share the flags */
+	__atomic_store_n((bool *)w->arg + idx, true, __ATOMIC_RELAXED);
+}
+
+static void wait_slice(void *arg, size_t lo, size_t hi, unsigned int slice)
+{
+	struct wait_pass *wp = arg;
+	struct sys_walk *w = &wp->w[slice];
+
+	for (size_t i = lo; i < hi; i++)
+		if (!syscalls_of(wp->ctx, w, &w->ps->v[i]))
+			wp->unreadable[slice]++;
+}
+
+int ipcadm_waiters_find(struct ipcadm_ctx *ctx, const struct ipcadm_obj *const *objs,
+			size_t n, bool *waiting)
+{
+	struct id_map ids[IPCADM_NSYSV_KINDS] = { 0 };
+	size_t count[IPCADM_NSYSV_KINDS] = { 0 }, unreadable = 0;
+	struct wait_pass wp = { .ctx = ctx };
+	struct procs ps;
+	unsigned long ns;
+	int r = 0;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	for (size_t i = 0; i < n; i++) {
+		waiting[i] = false;
+		if (objs[i]->ipcns != objs[0]->ipcns)
+			return -EINVAL;
+		if (objs[i]->kind == IPCADM_SEM || objs[i]->kind == IPCADM_MSG)
+			count[objs[i]->kind]++;
+	}
+	if (count[IPCADM_SEM] + count[IPCADM_MSG] == 0)
+		return 0; /* nothing to look for: no pass */
+	for (int k = IPCADM_SEM; k <= IPCADM_MSG && r == 0; k++)
+		r = id_map_alloc(&ids[k], count[k]);
+	if (r == 0)
+		r = procs_scan(ctx, &ps);
+	if (r < 0) {
+		for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)
+			free(ids[k].slot);
+		return r;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (objs[i]->kind == IPCADM_SEM || objs[i]->kind == IPCADM_MSG)
+			id_map_add(&ids[objs[i]->kind], objs[i]->id, i);
+	ns = objs[0]->ipcns ? (unsigned long)objs[0]->ipcns : ps.self_ipcns;
+	for (unsigned int i = 0; i < PARALLEL_MAX; i++)
+		wp.w[i] = (struct sys_walk){ .ps = &ps, .sems = &ids[IPCADM_SEM],
+					     .msgs = &ids[IPCADM_MSG], .ipcns = ns,
+					     .found = found_waiter, .arg = waiting };
+	parallel_for(ps.n, 256, wait_slice, &wp);
+	for (unsigned int i = 0; i < PARALLEL_MAX; i++)
+		unreadable += wp.unreadable[i];
+	procs_release(&ps);
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)
+		free(ids[k].slot);
+	return unreadable > INT32_MAX ? INT32_MAX : (int)unreadable;
 }
 
 /* ---- what the verdicts read of the process table ---- */

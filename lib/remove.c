@@ -76,14 +76,14 @@ static int hooked_rmid(const struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int 
  * sets otime, and SETVAL and SETALL set ctime, to the current second: when both were older
  * than the second the array was read in, and the clock has not gone back since, equal times
  * prove that no semaphore was operated on since (the undo at a process's exit aside: that
- * process is gone), so its pids cannot have changed. Waiters change no time: a keyed array,
- * which anyone may find by its key, has its counts read again; a private one is reached
- * only through a process that holds its ID, and the scan found none.
+ * process is gone), so its pids cannot have changed. Waiters change no time: the counts
+ * are always read again. A keyed array may be found by its key; a private one by any
+ * process that learnt its ID, one the scan did not see or one started since.
  */
 static unsigned int sems_to_reread(const struct ipcadm_obj *expect)
 {
 	int64_t now = (int64_t)time(NULL);
-	unsigned int parts = expect->key != 0 ? IPCADM_SEM_COUNTS : 0;
+	unsigned int parts = IPCADM_SEM_COUNTS;
 
 	if (expect->seen == 0 || now < expect->seen || expect->otime >= expect->seen ||
 	    expect->ctime >= expect->seen)
@@ -91,10 +91,24 @@ static unsigned int sems_to_reread(const struct ipcadm_obj *expect)
 	return parts & expect->sems_read;
 }
 
+/* Whether more processes wait on a semaphore of the array than when it was first read. */
+static bool waiters_came(const struct ipcadm_obj *expect, const struct ipcadm_obj *now)
+{
+	if (!expect->sems || !now->sems || expect->nsems != now->nsems ||
+	    !(expect->sems_read & now->sems_read & IPCADM_SEM_COUNTS))
+		return false;
+	for (size_t i = 0; i < now->nsems; i++)
+		if (now->sems[i].ncnt > expect->sems[i].ncnt ||
+		    now->sems[i].zcnt > expect->sems[i].zcnt)
+			return true;
+	return false;
+}
+
 int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		      const struct ipcadm_obj *expect)
 {
 	struct ipcadm_obj now;
+	unsigned int parts;
 	int r;
 
 	if (!ctx->live)
@@ -104,15 +118,21 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 	r = syscall_read_one(kind, id, &now);
 	if (r < 0)
 		return r;
-	if (expect && expect->sems && sems_to_reread(expect))
-		syscall_read_semvals(&now, sems_to_reread(expect));
+	parts = expect && expect->sems ? sems_to_reread(expect) : 0;
+	/* counts that cannot be read again prove nothing: no removal */
+	r = parts ? syscall_read_semvals(&now, parts) : 0;
+	if (r < 0) {
+		ipcadm_obj_release(&now);
+		return r == -EINVAL || r == -EIDRM ? -ENOENT : r;
+	}
 	if (kind == IPCADM_SHM && (now.mode & IPCADM_SHM_DEST)) {
 		ipcadm_obj_release(&now);
 		return -EALREADY;
 	}
 	if (expect && !ipcadm_obj_unchanged(expect, &now)) {
+		r = kind == IPCADM_SEM && waiters_came(expect, &now) ? -EBUSY : -ESTALE;
 		ipcadm_obj_release(&now);
-		return -ESTALE;
+		return r;
 	}
 	ipcadm_obj_release(&now);
 	return hooked_rmid(ctx, kind, id, expect);

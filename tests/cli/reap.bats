@@ -12,6 +12,9 @@ R=$(mktemp -d)                  # root-only: backups and logs (root refuses $T f
 # left the namespace that its exec follows)
 became() { for i in $(seq 200); do [ "$(cat /proc/$1/comm)" = "$2" ] && return 0; sleep 0.05; done; echo "$1 never became $2" >&2; exit 1; }
 ids() { "$IPCADM" list --all-visible -J -o ID "$1" | jq -r ".$1[].id" | sort -n | tr "\n" " "; }
+# has PATTERN FILE: FILE has a line matching PATTERN; prints FILE when not
+has() { grep -q "$1" "$2" || { cat "$2" >&2; exit 1; }; }
+W="a process began waiting on it"
 # shifted SECONDS CMD...: runs CMD with its wall clock stepped by SECONDS (clockshift.so)
 shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 "${@:2}"; }
@@ -133,9 +136,62 @@ shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshi
 		$IPCTOOL sem-wait $keyed 0 3 > /dev/null &   # blocks: no time changes, ncnt does
 		wait $r
 		grep -q "^skipped: it changed since the scan (in use) sem $used " $T/out || { cat $T/out; exit 1; }
-		grep -q "^skipped: it changed since the scan (in use) sem $keyed " $T/out || { cat $T/out; exit 1; }
+		has "^skipped: $W sem $keyed " $T/out
 		grep -q "^removed sem $left " $T/out || { cat $T/out; exit 1; }
 		want "$(ids sem)" "$used $keyed "'
+	ok
+}
+
+@test "a process that begins waiting on a private array or queue after the scan keeps it" {
+	run ns "$PRELUDE"'
+		mk() { $IPCTOOL drop-to 4242 4242 -- $IPCTOOL "$@"; }
+		sa=$(mk sem-create 0 1 600); sleft=$(mk sem-create 0 1 600)
+		q=$(mk msg-create 0 600); qleft=$(mk msg-create 0 600)
+		sleep 2   # older than the second of the scan: orphaned, times alone show no change
+		IPCADM_TEST_REAP_DELAY_MS=1500 \
+			"$IPCADM" reap --all-visible --yes --log $R/log > $T/out &
+		r=$!
+		sleep 0.5   # the scan is done: nobody waits on anything yet
+		$IPCTOOL sem-wait $sa 0 30 > $T/sw & sw=$!
+		$IPCTOOL msg-wait $q 30 > $T/mw & mw=$!
+		ready $T/sw $T/mw
+		rc=0; wait $r || rc=$?
+		want "$rc" 0 "$(cat $T/out)"   # a skip is not a failure
+		has "^skipped: $W sem $sa " $T/out; has "^skipped: $W msg $q " $T/out
+		has "^removed sem $sleft " $T/out; has "^removed msg $qleft " $T/out
+		want "$(grep -c "]: not removed sem $sa key .*: $W" $R/log)" 1 "$(cat $R/log)"
+		want "$(grep -c "]: not removed msg $q key .*: $W" $R/log)" 1 "$(cat $R/log)"
+		want "$(grep -c "]: removed" $R/log)" 2 "$(cat $R/log)"
+		# the waiters still hold their objects: woken by an operation, not by EIDRM
+		$IPCTOOL sem-op $sa 0 1
+		$IPCTOOL msg-send $q 7 hello
+		wait $sw; wait $mw
+		want "$(cat $T/sw)" "$(printf "ready\ndone")"
+		want "$(cat $T/mw)" "$(printf "ready\ngot 7 hello")"
+		want "$(ids sem)" "$sa "; want "$(ids msg)" "$q "'
+	ok
+}
+
+@test "a waiter arriving after the last look for waiters still stops the array's removal" {
+	run ns "$PRELUDE"'
+		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		sleep 2
+		# a queue: a pass over the processes is made
+		q=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-create 0 600)
+		# the window between the pass over the processes and IPC_RMID, widened: only
+		# the waiter counts read again right before IPC_RMID can see this one
+		IPCADM_TEST_REAP_LATE_DELAY_MS=1500 \
+			"$IPCADM" reap --all-visible --yes --log $R/log > $T/out &
+		r=$!
+		sleep 0.5
+		$IPCTOOL sem-wait $id 0 30 > $T/w & w=$!
+		ready $T/w
+		wait $r
+		has "^skipped: $W sem $id " $T/out; has "^removed msg $q " $T/out
+		want "$(grep -c "]: not removed sem $id key .*: $W" $R/log)" 1 "$(cat $R/log)"
+		$IPCTOOL sem-op $id 0 1
+		wait $w
+		want "$(cat $T/w)" "$(printf "ready\ndone")"'
 	ok
 }
 
