@@ -45,3 +45,25 @@ setup() {
 		done'
 	ok
 }
+
+@test "i386: a waiter that begins after the scan keeps its queue from reap" {
+	run ns "$PRELUDE"'
+		for how in ipc direct; do
+			q=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-create 0 600)
+			sleep 2   # orphaned: nobody waits, nobody can hold it
+			IPCADM_TEST_REAP_DELAY_MS=1500 \
+				"$IPCADM" reap --all-visible --yes >$T/out &
+			r=$!
+			sleep 0.5   # the scan is done
+			$WAITER32 msg $q $how 60 >$T/q & qp=$!
+			ready $T/q
+			wait $r
+			grep -q "^skipped: a process began waiting on it msg $q " $T/out ||
+				{ echo "($how)"; cat $T/out; exit 1; }
+			$IPCTOOL msg-send $q 7 hello
+			wait $qp
+			want "$(cat $T/q)" "$(printf "ready\ngot 7 hello")" "($how)"
+			$IPCTOOL rm msg $q
+		done'
+	ok
+}

@@ -97,6 +97,34 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 	ok
 }
 
+@test "namespaces: reap -N keeps a queue a process of that namespace began waiting on" {
+	run ns "$PRELUDE"'
+		mkq="\"$IPCTOOL\" drop-to 4242 4242 -- \"$IPCTOOL\" msg-create 0 600"
+		keeper "$mkq >/dev/null; $mkq >/dev/null"; a=$KEEPER   # its queues 0 and 1: orphaned
+		mine=$("$IPCTOOL" msg-create 0 600)   # ID 0 here too, waited on here
+		"$IPCTOOL" msg-wait $mine 30 > /dev/shm/t/mine & m=$!
+		ready /dev/shm/t/mine
+		sleep 2
+		IPCADM_TEST_REAP_DELAY_MS=1500 \
+			"$IPCADM" reap --all-visible -N $a --yes > /dev/shm/t/out &
+		r=$!
+		sleep 0.5
+		nsenter --ipc --target $a "$IPCTOOL" msg-wait 1 30 > /dev/shm/t/w & w=$!
+		ready /dev/shm/t/w
+		wait $r
+		o=$(cat /dev/shm/t/out)
+		grep -q "^skipped: a process began waiting on it msg 1 " <<<"$o" || want "" x "$o"
+		# a wait on the same ID in another namespace is no wait on this one
+		grep -q "^removed msg 0 " <<<"$o" || want "" x "$o"
+		nsenter --ipc --target $a "$IPCTOOL" msg-send 1 3 there
+		"$IPCTOOL" msg-send $mine 4 here
+		wait $w; wait $m
+		want "$(cat /dev/shm/t/w)" "$(printf "ready\ngot 3 there")"
+		want "$(cat /dev/shm/t/mine)" "$(printf "ready\ngot 4 here")"
+		kill $a'
+	ok
+}
+
 @test "namespaces: doctor and metrics label each namespace; the exit status is the worst one's" {
 	run ns "$PRELUDE"'
 		keeper "echo 4 >/proc/sys/kernel/shmmni; \"$IPCTOOL\" fill shm 4 >/dev/null
