@@ -247,7 +247,7 @@ KEY ID OWNER PERMS USEDBYTES QNUM STIME RTIME CTIME LSPID LRPID" "$("$IPCADM" li
 		expect "$("$IPCADM" --source proc list shm -J -o RSS,SWAP)" ".shm[0].rss | type" number
 		# auto makes the calls, but reads the text for RSS and SWAP
 		expect "$("$IPCADM" list shm -J -o ID,SWAP)" ".shm[0].swap | type" number
-		mount --bind /dev/null /proc/sysvipc/shm
+		: > /dev/shm/t/empty; mount --bind /dev/shm/t/empty /proc/sysvipc/shm
 		expect "$("$IPCADM" list shm -J)" ".shm | length" 2
 		expect "$("$IPCADM" --source proc list shm -J)" ".shm | length" 0'
 	ok
