@@ -1,0 +1,69 @@
+#!/usr/bin/env bats
+# attack.bats: live programs that once lost their objects to reap --yes, or had them called
+# orphaned or idle: each test shows one such program keeping its object, with its verdict.
+
+load ipc-lib
+
+POSIXTOOL="$IPCADM_BUILD/helpers/posixtool"
+export POSIXTOOL
+
+PRELUDE='
+want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
+T=$(mktemp -d); chmod 777 $T
+# shifted SECONDS CMD...: runs CMD with its wall clock stepped by SECONDS (clockshift.so)
+shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 "${@:2}"; }
+# verdict KIND ID|NAME [SHIFT]: the verdict list gives the object (ipcadm run SHIFT s ahead)
+verdict() {
+	local sel=".id == $2" col=ID
+	[[ $1 == p* ]] && sel=".name == \"$2\"" col=NAME
+	shifted "${3:-0}" "$IPCADM" list --all-visible -J -o $col,VERDICT,EVIDENCE "$1" |
+		jq -r ".$1[] | select($sel) | .verdict"
+}
+'
+
+@test "threads: a POSIX object held by a process whose main thread exited is in use" {
+	# A program whose main thread returns through pthread_exit lives on in its other
+	# threads, but /proc/PID/maps and /proc/PID/fd then read empty (the leader is a
+	# zombie): its objects looked unheld, idle, and were reaped with --include-idle.
+	run ns "$PRELUDE"'
+		"$POSIXTOOL" shm-create app-data 8192
+		"$POSIXTOOL" sem-create app-lock 1
+		"$POSIXTOOL" mq-create app-jobs 10 128
+		for h in "shm-map app-data" "sem-hold app-lock" "mq-hold app-jobs"; do
+			POSIXTOOL_LEADER_EXIT=1 "$POSIXTOOL" $h 120 > $T/${h%% *} &
+		done
+		ready $T/shm-map $T/sem-hold $T/mq-hold
+		pid=$(jobs -p | head -1)
+		grep -q "^State:.*zombie" /proc/$pid/status
+		want "$(verdict pshm app-data)" in-use
+		want "$(verdict psem app-lock)" in-use
+		want "$(verdict pmq app-jobs)" in-use
+		"$IPCADM" who --all-visible /app-data | grep -q posixtool
+		"$IPCADM" reap --all-visible --include-idle --kind pshm,psem,pmq --yes --log $T/log > $T/out
+		want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"
+		ls /dev/shm/app-data /dev/shm/sem.app-lock /dev/mqueue/app-jobs > /dev/null'
+	ok
+}
+
+@test "stopped waiter: an array whose only waiter is stopped (SIGSTOP, a debugger) is in use" {
+	# A stopped task leaves semop (the kernel no longer counts it in NCNT) and goes back
+	# into it after SIGCONT (a program retries on EINTR). /proc/PID/syscall still shows the
+	# call: the array is in use. It was orphaned, reaped, and the retry failed (EINVAL).
+	run ns "$PRELUDE"'
+		s=$($IPCTOOL sem-create 0 1 600); $IPCTOOL set-owner sem $s 4242 4242 600
+		# a worker of its owner started later than the array (a minute by the clocks)
+		setsid -f $IPCTOOL drop-to 4242 4242 -- bash -c "echo \$\$ > $T/pid
+			exec $IPCTOOL sem-wait $s 0 120" > $T/w
+		ready $T/w; w=$(cat $T/pid)
+		want "$(verdict sem $s 62)" in-use
+		kill -STOP $w
+		for i in $(seq 100); do grep -q "^State:.*stopped" /proc/$w/status && break; sleep 0.05; done
+		want "$("$IPCADM" show --all-visible -J sem $s | jq -r ".sem[0].sems[0].ncnt")" 0
+		want "$(verdict sem $s 62)" in-use
+		shifted 62 "$IPCADM" reap --all-visible --yes --log $T/log > $T/out
+		want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"
+		$IPCTOOL sem-op $s 0 1
+		kill -CONT $w'
+	ok
+}
