@@ -135,14 +135,17 @@ static int64_t max64(int64_t x, int64_t y)
 
 /* ---- possible holders of private semaphore arrays and queues ---- */
 
+/* A process runs as a uid when it is its real, effective or saved uid: a set-user-ID
+ * program that lowered its effective uid (seteuid) takes the saved one back to use its
+ * objects. The IPC permission checks read the effective uid only. */
 static bool is_root(const struct proc *p)
 {
-	return p->ruid == 0 || p->euid == 0;
+	return p->ruid == 0 || p->euid == 0 || p->suid == 0;
 }
 
 static bool runs_as(const struct proc *p, uid_t uid)
 {
-	return p->uids_known && (p->ruid == uid || p->euid == uid);
+	return p->uids_known && (p->ruid == uid || p->euid == uid || p->suid == uid);
 }
 
 /* Marks every process that has a descendant running as uid. */

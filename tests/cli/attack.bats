@@ -67,3 +67,32 @@ verdict() {
 		kill -CONT $w'
 	ok
 }
+
+@test "saved uid: a program that lowered its effective uid may still hold its owner's array" {
+	# A set-user-ID program (installed setuid to a service account, run by alice) makes
+	# its private array as the service account, then lowers its effective uid to alice's
+	# for its work, keeping the account as its saved uid to switch back around each
+	# semop. It runs neither as the owner nor as the creator by its real and effective
+	# uids, and was no possible holder: the array was orphaned, and reaped.
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		cat > $T/suid.py <<-"EOF"
+		import ctypes, os, sys, time
+		libc = ctypes.CDLL(None, use_errno=True)
+		os.setgroups([]); os.setresgid(4242, 4242, 4242)
+		os.setresuid(4242, 4243, 4243)          # as exec of a program setuid to 4243
+		sem = libc.semget(0, 1, 0o600)           # IPC_PRIVATE, owned by 4243
+		if sem < 0: sys.exit("semget: " + os.strerror(ctypes.get_errno()))
+		os.setresuid(4242, 4242, 4243)          # seteuid(getuid()): alice, for now
+		print(sem); print("ready", flush=True)
+		time.sleep(120)
+		EOF
+		/usr/bin/python3 $T/suid.py > $T/out &
+		ready $T/out; s=$(head -1 $T/out)
+		want "$(verdict sem $s)" maybe-in-use
+		"$IPCADM" list --all-visible -o ID,EVIDENCE sem | grep -q "(python3) may hold it"
+		"$IPCADM" reap --all-visible --yes --log $T/log > $T/rout
+		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"
+		"$IPCADM" list --all-visible -J sem | jq -e ".sem[] | select(.id == $s)" > /dev/null'
+	ok
+}
