@@ -163,3 +163,30 @@ verdict() {
 		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"'
 	ok
 }
+
+@test "PyPy: a live PyPy program keeps the segment it closed for later" {
+	# PyPy runs CPython's multiprocessing.shared_memory and makes the same psm_ names, but
+	# its processes are pypy3, its executable pypy3.9 and its library libpypy3.9-c.so: no
+	# process of the program was seen, so its segment was orphaned and reap (no flags)
+	# removed it under the live program.
+	[ -x /usr/bin/pypy3 ] || skip "no /usr/bin/pypy3 (Debian package pypy3)"
+	run ns "$PRELUDE"'
+		cat > $T/keep.py <<-"EOF"
+		import time
+		from multiprocessing import shared_memory, resource_tracker
+		later = shared_memory.SharedMemory(create=True, size=4096)
+		later.close()   # unmapped, kept by its name for later
+		resource_tracker.ensure_running()
+		print(later.name, flush=True)
+		time.sleep(120)
+		EOF
+		setsid -f $IPCTOOL drop-to 4242 4242 -- /usr/bin/pypy3 $T/keep.py > $T/k
+		for j in $(seq 100); do [ -s $T/k ] && break; sleep 0.1; done
+		later=$(cat $T/k)
+		[[ $later == psm_* ]]
+		want "$(verdict pshm $later)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $T/log > $T/rout
+		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"
+		ls /dev/shm/$later > /dev/null'
+	ok
+}
