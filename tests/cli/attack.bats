@@ -190,3 +190,34 @@ verdict() {
 		ls /dev/shm/$later > /dev/null'
 	ok
 }
+
+@test "late daemon: a Python daemon started after its parent made a segment keeps it" {
+	# A Python program makes its shared memory, initialises for a few seconds, starts its
+	# long-lived process in a session of its own (passing the name) and exits: the daemon
+	# started more than the 2 s slack after the segment, so no process of the program
+	# started before it, and the segment the daemon keeps by name was orphaned and
+	# reaped. System V arrays and queues allow a daemon 60 s; the POSIX rule did not.
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		cat > $T/launch.py <<-"EOF"
+		import subprocess, sys, time
+		from multiprocessing import shared_memory, resource_tracker
+		seg = shared_memory.SharedMemory(create=True, size=4096)
+		seg.close()
+		resource_tracker.unregister(seg._name, "shared_memory")   # the daemon owns it
+		time.sleep(3)   # initialising
+		subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", seg.name],
+		                 start_new_session=True, stdin=subprocess.DEVNULL,
+		                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+		print(seg.name, flush=True)
+		EOF
+		$IPCTOOL drop-to 4242 4242 -- /usr/bin/python3 $T/launch.py > $T/k
+		seg=$(cat $T/k)
+		[[ $seg == psm_* ]]
+		pgrep -u 4242 -f "$seg" > /dev/null
+		want "$(verdict pshm $seg)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $T/log > $T/rout
+		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"
+		ls /dev/shm/$seg > /dev/null'
+	ok
+}
