@@ -163,7 +163,8 @@ static int on_map(void *arg, const struct proc_file_map *map)
 
 /* Reads the descriptors in task's fd/ (task: "/proc/PID" or "/proc/PID/task/TID");
  * *seen tells whether there was any. */
-static int scan_fds(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w, bool *seen)
+static int scan_fds(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w,
+		    bool *seen)
 {
 	char path[96], link[PATH_MAX];
 	struct dirent *de;
@@ -207,7 +208,8 @@ static int scan_fds(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w
 
 /* Reads the maps and fds of task ("/proc/PID" or "/proc/PID/task/TID"); *seen tells
  * whether it showed any mapping or descriptor at all. 0, or -errno. */
-static int scan_task(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w, bool *seen)
+static int scan_task(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w,
+		     bool *seen)
 {
 	char path[96], *buf;
 	size_t len;
@@ -229,9 +231,10 @@ static int scan_task(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *
 }
 
 /*
- * A process whose main thread exited (pthread_exit) lives on in its other threads, but its
- * /proc/PID/maps and fd read empty: the zombie leader has neither. Its threads share one
- * address space and (unless one unshared it) one descriptor table: read a live thread's.
+ * A process whose main thread exited (pthread_exit) lives on in its other threads, but
+ * its /proc/PID/maps and fd read empty: the zombie leader has neither. Its threads share
+ * one address space and (unless one unshared it) one descriptor table: read a live
+ * thread's.
  */
 static int scan_threads(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
 {

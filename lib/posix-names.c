@@ -13,8 +13,8 @@
 
 #define HEX8 "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
 #define RND "[a-z0-9_]"
-/* CPython (python3.11, libpython3.11.so) and PyPy (pypy3, pypy3.9, libpypy3.9-c.so), which
- * runs CPython's multiprocessing and makes the same names */
+/* CPython (python3.11, libpython3.11.so) and PyPy (pypy3, pypy3.9, libpypy3.9-c.so),
+ * which runs CPython's multiprocessing and makes the same names */
 #define PY_ID .comm = "py[pt]*", .exe = "py[pt]*", .maps = "libpy"
 
 /*

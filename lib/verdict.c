@@ -561,10 +561,10 @@ static void judge_posix(struct ipcadm_analysis *a, enum ipcadm_kind k, size_t id
 			 n, r->program, n == 1 ? "" : "es");
 	else if (daemons)
 		snprintf(j->facts, sizeof(j->facts),
-			 "%s makes such names (%s) for its own use; nobody maps or opens it, but "
-			 "%zu %s daemon%s of its owner (parent exited, or another session) started "
-			 "less than %d s after it", r->program, r->shown, daemons, r->program,
-			 daemons == 1 ? "" : "s", IPCADM_DAEMON_SLACK);
+			 "%s makes such names (%s) for its own use; nobody maps or opens it, "
+			 "but %zu %s daemon%s of its owner (parent exited, or another "
+			 "session) started less than %d s after it", r->program, r->shown,
+			 daemons, r->program, daemons == 1 ? "" : "s", IPCADM_DAEMON_SLACK);
 	else
 		snprintf(j->facts, sizeof(j->facts),
 			 "%s makes such names (%s) for its own use; nobody maps or opens it, and "

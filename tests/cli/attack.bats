@@ -40,13 +40,14 @@ verdict() {
 		want "$(verdict psem app-lock)" in-use
 		want "$(verdict pmq app-jobs)" in-use
 		"$IPCADM" who --all-visible /app-data | grep -q posixtool
-		"$IPCADM" reap --all-visible --include-idle --kind pshm,psem,pmq --yes --log $T/log > $T/out
+		"$IPCADM" reap --all-visible --include-idle --kind pshm,psem,pmq --yes \
+			--log $T/log > $T/out
 		want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"
 		ls /dev/shm/app-data /dev/shm/sem.app-lock /dev/mqueue/app-jobs > /dev/null'
 	ok
 }
 
-@test "stopped waiter: an array whose only waiter is stopped (SIGSTOP, a debugger) is in use" {
+@test "stopped waiter: an array whose only waiter is stopped (SIGSTOP) is in use" {
 	# A stopped task leaves semop (the kernel no longer counts it in NCNT) and goes back
 	# into it after SIGCONT (a program retries on EINTR). /proc/PID/syscall still shows the
 	# call: the array is in use. It was orphaned, reaped, and the retry failed (EINVAL).
@@ -58,7 +59,9 @@ verdict() {
 		ready $T/w; w=$(cat $T/pid)
 		want "$(verdict sem $s 62)" in-use
 		kill -STOP $w
-		for i in $(seq 100); do grep -q "^State:.*stopped" /proc/$w/status && break; sleep 0.05; done
+		for i in $(seq 100); do
+			grep -q "^State:.*stopped" /proc/$w/status && break; sleep 0.05
+		done
 		want "$("$IPCADM" show --all-visible -J sem $s | jq -r ".sem[0].sems[0].ncnt")" 0
 		want "$(verdict sem $s 62)" in-use
 		shifted 62 "$IPCADM" reap --all-visible --yes --log $T/log > $T/out
@@ -93,11 +96,12 @@ verdict() {
 		"$IPCADM" list --all-visible -o ID,EVIDENCE sem | grep -q "(python3) may hold it"
 		"$IPCADM" reap --all-visible --yes --log $T/log > $T/rout
 		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"
-		"$IPCADM" list --all-visible -J sem | jq -e ".sem[] | select(.id == $s)" > /dev/null'
+		"$IPCADM" list --all-visible -J sem |
+			jq -e ".sem[] | select(.id == $s)" > /dev/null'
 	ok
 }
 
-@test "clock step: a daemon and a Python program keep their private objects when the wall clock jumps ahead" {
+@test "clock step: a daemon and a Python program keep their objects when the clock jumps" {
 	# A wall clock stepped forward after the objects were made (a VM resumed after days,
 	# chrony stepping a clock that was wrong at boot) makes every live process look younger
 	# than the objects it made: no possible holder started before them, so the array of
