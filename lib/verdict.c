@@ -178,9 +178,12 @@ static bool may_hold(const struct ipcadm_analysis *a, const struct proc *p, uid_
 		return false; /* the system's init; a container's PID 1 is its application */
 	if (a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns)
 		return false;
-	if (is_root(p))
-		return uid == 0 || has_owner_desc[p - a->procs.v];
-	return runs_as(p, uid) || runs_as(p, cuid);
+	/* as the owner or creator, unless that is root: a root process holds a user's
+	 * object only through a descendant running as the user (a root master forks its
+	 * workers), not because root made it (Apache's root pre-daemon makes every mutex) */
+	if ((uid != 0 && runs_as(p, uid)) || (cuid != 0 && runs_as(p, cuid)))
+		return true;
+	return is_root(p) && (uid == 0 || has_owner_desc[p - a->procs.v]);
 }
 
 /*

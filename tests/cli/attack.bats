@@ -76,28 +76,36 @@ verdict() {
 	# its private array as the service account, then lowers its effective uid to alice's
 	# for its work, keeping the account as its saved uid to switch back around each
 	# semop. It runs neither as the owner nor as the creator by its real and effective
-	# uids, and was no possible holder: the array was orphaned, and reaped.
+	# uids, and was no possible holder: the array was orphaned, and reaped. A set-user-ID
+	# root program that lowered its effective uid to its user's and made its array as that
+	# user must stay the array's possible holder, its saved uid 0 notwithstanding.
 	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
 	run ns "$PRELUDE"'
 		cat > $T/suid.py <<-"EOF"
 		import ctypes, os, sys, time
 		libc = ctypes.CDLL(None, use_errno=True)
 		os.setgroups([]); os.setresgid(4242, 4242, 4242)
-		os.setresuid(4242, 4243, 4243)          # as exec of a program setuid to 4243
-		sem = libc.semget(0, 1, 0o600)           # IPC_PRIVATE, owned by 4243
+		if sys.argv[1] == "svc":
+		    os.setresuid(4242, 4243, 4243)      # as exec of a program setuid to 4243
+		    sem = libc.semget(0, 1, 0o600)       # IPC_PRIVATE, owned by 4243
+		    os.setresuid(4242, 4242, 4243)      # seteuid(getuid()): alice, for now
+		else:
+		    os.setresuid(4244, 0, 0)            # carol runs a program setuid to root
+		    os.setresuid(4244, 4244, 0)         # seteuid(getuid())
+		    sem = libc.semget(0, 1, 0o600)       # owned by carol
 		if sem < 0: sys.exit("semget: " + os.strerror(ctypes.get_errno()))
-		os.setresuid(4242, 4242, 4243)          # seteuid(getuid()): alice, for now
 		print(sem); print("ready", flush=True)
 		time.sleep(120)
 		EOF
-		/usr/bin/python3 $T/suid.py > $T/out &
-		ready $T/out; s=$(head -1 $T/out)
+		/usr/bin/python3 $T/suid.py svc > $T/svc &
+		setsid -f /usr/bin/python3 $T/suid.py root > $T/root
+		ready $T/svc $T/root; s=$(head -1 $T/svc); r=$(head -1 $T/root)
 		want "$(verdict sem $s)" maybe-in-use
-		"$IPCADM" list --all-visible -o ID,EVIDENCE sem | grep -q "(python3) may hold it"
+		want "$(verdict sem $r)" maybe-in-use
+		"$IPCADM" list --all-visible -o ID,EVIDENCE sem | grep -q "^ *$s .*(python3) may hold it"
 		"$IPCADM" reap --all-visible --yes --log $T/log > $T/rout
 		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"
-		"$IPCADM" list --all-visible -J sem |
-			jq -e ".sem[] | select(.id == $s)" > /dev/null'
+		want "$("$IPCADM" list --all-visible -J sem | jq ".sem | length")" 2'
 	ok
 }
 
