@@ -233,3 +233,23 @@ verdict() {
 		ls /dev/shm/$seg > /dev/null'
 	ok
 }
+
+@test "re-check: a POSIX object mapped after the scan is kept when /proc cannot be read" {
+	# Right before the unlink, reap reads every process's maps and descriptors again.
+	# When it could not (out of descriptors: EMFILE, ENFILE), it took "not read" for "not
+	# held", and unlinked a segment that a program had mapped since the scan.
+	run ns "$PRELUDE"'
+		for n in $(seq 5 16); do
+			"$POSIXTOOL" shm-create late 4096
+			(ulimit -n $n; IPCADM_TEST_REAP_DELAY_MS=800 "$IPCADM" reap --all-visible \
+				-i -k pshm --yes --log /dev/null > $T/out 2>&1) & r=$!
+			sleep 0.3
+			"$POSIXTOOL" shm-map late > $T/h & h=$!
+			ready $T/h
+			wait $r || true
+			[ -e /dev/shm/late ] || { echo "ulimit -n $n: removed: $(cat $T/out)" >&2; exit 1; }
+			kill $h; wait $h 2>/dev/null || true
+			rm /dev/shm/late
+		done'
+	ok
+}
