@@ -336,27 +336,37 @@ static void on_held(void *arg, enum ipcadm_kind kind, size_t idx, unsigned int h
 	*(bool *)arg = true;
 }
 
-bool posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino)
+int posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino)
 {
 	struct pkey key = { dev, ino, IPCADM_PSHM, 0 };
 	struct matcher m = { .v = &key, .n = 1, .devs = { dev }, .ndevs = 1, .maps = true };
 	char path[PATH_MAX + 16];
 	struct dirent *de;
 	bool held = false;
+	int err = 0;
 	DIR *dir;
 
 	snprintf(path, sizeof(path), "%s/proc", ctx->root);
 	dir = opendir(path);
 	if (dir == NULL)
-		return false;
-	while (!held && (de = readdir(dir)) != NULL) {
+		return -errno; /* not read is not "not held" */
+	while (!held && err == 0) {
 		uint64_t pid;
+		int r;
 
+		errno = 0;
+		de = readdir(dir);
+		if (de == NULL) {
+			err = -errno;
+			break;
+		}
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' || str_to_u64(de->d_name, &pid) < 0 ||
 		    pid > INT32_MAX || (pid_t)pid == getpid())
 			continue;
-		scan_pid(ctx, (pid_t)pid, &m, on_held, &held);
+		r = scan_pid(ctx, (pid_t)pid, &m, on_held, &held);
+		if (r < 0 && r != -ENOENT)
+			err = r; /* a process we cannot read may hold it */
 	}
 	closedir(dir);
-	return held;
+	return held ? 1 : err;
 }
