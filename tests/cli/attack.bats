@@ -9,7 +9,8 @@ export POSIXTOOL
 
 PRELUDE='
 want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-T=$(mktemp -d); chmod 777 $T
+T=$(mktemp -d); chmod 777 $T   # other users write here
+R=$(mktemp -d)                  # root-only: logs (root refuses $T for those)
 # shifted SECONDS CMD...: runs CMD with its wall clock stepped by SECONDS (clockshift.so)
 shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 "${@:2}"; }
@@ -41,7 +42,7 @@ verdict() {
 		want "$(verdict pmq app-jobs)" in-use
 		"$IPCADM" who --all-visible /app-data | grep -q posixtool
 		"$IPCADM" reap --all-visible --include-idle --kind pshm,psem,pmq --yes \
-			--log $T/log > $T/out
+			--log $R/log > $T/out
 		want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"
 		ls /dev/shm/app-data /dev/shm/sem.app-lock /dev/mqueue/app-jobs > /dev/null'
 	ok
@@ -64,7 +65,7 @@ verdict() {
 		done
 		want "$("$IPCADM" show --all-visible -J sem $s | jq -r ".sem[0].sems[0].ncnt")" 0
 		want "$(verdict sem $s 62)" in-use
-		shifted 62 "$IPCADM" reap --all-visible --yes --log $T/log > $T/out
+		shifted 62 "$IPCADM" reap --all-visible --yes --log $R/log > $T/out
 		want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"
 		$IPCTOOL sem-op $s 0 1
 		kill -CONT $w'
@@ -103,7 +104,7 @@ verdict() {
 		want "$(verdict sem $s)" maybe-in-use
 		want "$(verdict sem $r)" maybe-in-use
 		"$IPCADM" list --all-visible -o ID,EVIDENCE sem | grep -q "^ *$s .*(python3) may hold it"
-		"$IPCADM" reap --all-visible --yes --log $T/log > $T/rout
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/rout
 		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"
 		want "$("$IPCADM" list --all-visible -J sem | jq ".sem | length")" 2'
 	ok
@@ -144,7 +145,7 @@ verdict() {
 			want "$(verdict sem $d $step)" maybe-in-use "(clock $step s ahead)"
 			want "$(verdict pshm $later $step)" maybe-in-use "(clock $step s ahead)"
 		done
-		shifted 259200 "$IPCADM" reap --all-visible --yes --log $T/log > $T/out
+		shifted 259200 "$IPCADM" reap --all-visible --yes --log $R/log > $T/out
 		want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"'
 	ok
 }
@@ -171,7 +172,7 @@ verdict() {
 		/usr/bin/python3 $T/files.py > $T/out &
 		ready $T/out
 		want "$(verdict pmq jobs)" in-use
-		"$IPCADM" reap --all-visible --include-idle --kind pmq --yes --log $T/log > $T/rout
+		"$IPCADM" reap --all-visible --include-idle --kind pmq --yes --log $R/log > $T/rout
 		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"'
 	ok
 }
@@ -197,7 +198,7 @@ verdict() {
 		later=$(cat $T/k)
 		[[ $later == psm_* ]]
 		want "$(verdict pshm $later)" maybe-in-use
-		"$IPCADM" reap --all-visible --yes --log $T/log > $T/rout
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/rout
 		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"
 		ls /dev/shm/$later > /dev/null'
 	ok
@@ -228,7 +229,7 @@ verdict() {
 		[[ $seg == psm_* ]]
 		pgrep -u 4242 -f "$seg" > /dev/null
 		want "$(verdict pshm $seg)" maybe-in-use
-		"$IPCADM" reap --all-visible --yes --log $T/log > $T/rout
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/rout
 		want "$(grep -c "^removed" $T/rout)" 0 "$(cat $T/rout)"
 		ls /dev/shm/$seg > /dev/null'
 	ok
