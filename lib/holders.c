@@ -466,22 +466,14 @@ static bool syscalls_of(struct ipcadm_ctx *ctx, struct sys_walk *w, struct proc 
 	return !in_ns(p, w->ipcns);
 }
 
-/* Whether a process can be blocked on one of our arrays or queues. The kernel counts the
- * processes blocked on each semaphore (GETNCNT, GETZCNT); nothing counts a queue's. */
+/* Whether a process can be blocked on one of our arrays or queues. Nothing counts a
+ * queue's waiters; and GETNCNT and GETZCNT do not count a stopped waiter (SIGSTOP, a
+ * debugger, a cgroup freezer): a stop interrupts semop, which the program calls again
+ * once continued (it fails with EINTR), while /proc/PID/syscall still shows the call. */
 static bool may_have_waiters(const struct ipcadm_snapshot *snap)
 {
-	if (ipcadm_snapshot_count(snap, IPCADM_MSG) > 0)
-		return true;
-	for (size_t i = 0; i < ipcadm_snapshot_count(snap, IPCADM_SEM); i++) {
-		const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, IPCADM_SEM, i);
-
-		if (o->sems == NULL && o->nsems > 0)
-			return true; /* values unreadable: a waiter cannot be ruled out */
-		for (size_t k = 0; k < o->nsems; k++)
-			if (o->sems[k].ncnt > 0 || o->sems[k].zcnt > 0)
-				return true;
-	}
-	return false;
+	return ipcadm_snapshot_count(snap, IPCADM_MSG) > 0 ||
+	       ipcadm_snapshot_count(snap, IPCADM_SEM) > 0;
 }
 
 static int scan_syscalls(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a, struct id_map *sems,

@@ -161,14 +161,17 @@ static int on_map(void *arg, const struct proc_file_map *map)
 	return 0;
 }
 
-static int scan_fds(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
+/* Reads the descriptors in task's fd/ (task: "/proc/PID" or "/proc/PID/task/TID");
+ * *seen tells whether there was any. */
+static int scan_fds(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w,
+		    bool *seen)
 {
-	char path[64], link[PATH_MAX];
+	char path[96], link[PATH_MAX];
 	struct dirent *de;
 	int r;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	snprintf(path, sizeof(path), "%s/fd", task);
 	r = dir_from_fd(ipcadm_ctx_open(ctx, path, O_RDONLY | O_DIRECTORY), &dir);
 	if (r < 0)
 		return r;
@@ -180,6 +183,7 @@ static int scan_fds(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
+		*seen = true;
 		if (w->m->snap) {
 			n = readlinkat(dirfd(dir), de->d_name, link, sizeof(link) - 1);
 			if (n <= 0)
@@ -202,26 +206,79 @@ static int scan_fds(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
 	return 0;
 }
 
+/* Reads the maps and fds of task ("/proc/PID" or "/proc/PID/task/TID"); *seen tells
+ * whether it showed any mapping or descriptor at all. 0, or -errno. */
+static int scan_task(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w,
+		     bool *seen)
+{
+	char path[96], *buf;
+	size_t len;
+	int r;
+
+	*seen = false;
+	if (w->m->maps) {
+		snprintf(path, sizeof(path), "%s/maps", task);
+		r = read_file(ctx, path, &buf, &len);
+		if (r < 0)
+			return r;
+		*seen = len > 0;
+		r = posixparse_maps(buf, len, on_map, w);
+		free(buf);
+		if (r < 0)
+			return r;
+	}
+	return scan_fds(ctx, task, w, seen);
+}
+
+/*
+ * A process whose main thread exited (pthread_exit) lives on in its other threads, but
+ * its /proc/PID/maps and fd read empty: the zombie leader has neither. Its threads share
+ * one address space and (unless one unshared it) one descriptor table: read a live
+ * thread's.
+ */
+static int scan_threads(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
+{
+	char path[64], task[96];
+	struct dirent *de;
+	DIR *dir;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	r = dir_from_fd(ipcadm_ctx_open(ctx, path, O_RDONLY | O_DIRECTORY), &dir);
+	if (r < 0)
+		return r;
+	while ((de = readdir(dir)) != NULL) {
+		uint64_t tid;
+		bool seen;
+
+		if (str_to_u64(de->d_name, &tid) < 0 || tid == (uint64_t)pid)
+			continue;
+		snprintf(task, sizeof(task), "%s/%llu", path, (unsigned long long)tid);
+		r = scan_task(ctx, task, w, &seen);
+		if (r == -ENOENT || r == -ESRCH) {
+			r = 0; /* that thread exited: try the next */
+			continue;
+		}
+		if (r < 0 || seen)
+			break;
+	}
+	closedir(dir);
+	return r;
+}
+
 /* Reads a process's maps and fds; 0, -ENOENT when it is gone, -errno when unreadable. */
 static int scan_pid(struct ipcadm_ctx *ctx, pid_t pid, const struct matcher *m, hold_fn fn,
 		    void *arg)
 {
 	struct pid_walk w = { m, fn, arg };
-	char path[64], *buf;
-	size_t len;
+	char task[32];
+	bool seen;
 	int r;
 
-	if (m->maps) {
-		snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-		r = read_file(ctx, path, &buf, &len);
-		if (r < 0)
-			return r == -ESRCH ? -ENOENT : r;
-		r = posixparse_maps(buf, len, on_map, &w);
-		free(buf);
-		if (r < 0)
-			return r;
-	}
-	r = scan_fds(ctx, pid, &w);
+	snprintf(task, sizeof(task), "/proc/%d", (int)pid);
+	r = scan_task(ctx, task, &w, &seen);
+	if (r == 0 && !seen)
+		r = scan_threads(ctx, pid, &w);
 	return r == -ESRCH ? -ENOENT : r;
 }
 
@@ -279,27 +336,37 @@ static void on_held(void *arg, enum ipcadm_kind kind, size_t idx, unsigned int h
 	*(bool *)arg = true;
 }
 
-bool posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino)
+int posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino)
 {
 	struct pkey key = { dev, ino, IPCADM_PSHM, 0 };
 	struct matcher m = { .v = &key, .n = 1, .devs = { dev }, .ndevs = 1, .maps = true };
 	char path[PATH_MAX + 16];
 	struct dirent *de;
 	bool held = false;
+	int err = 0;
 	DIR *dir;
 
 	snprintf(path, sizeof(path), "%s/proc", ctx->root);
 	dir = opendir(path);
 	if (dir == NULL)
-		return false;
-	while (!held && (de = readdir(dir)) != NULL) {
+		return -errno; /* not read is not "not held" */
+	while (!held && err == 0) {
 		uint64_t pid;
+		int r;
 
+		errno = 0;
+		de = readdir(dir);
+		if (de == NULL) {
+			err = -errno;
+			break;
+		}
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' || str_to_u64(de->d_name, &pid) < 0 ||
 		    pid > INT32_MAX || (pid_t)pid == getpid())
 			continue;
-		scan_pid(ctx, (pid_t)pid, &m, on_held, &held);
+		r = scan_pid(ctx, (pid_t)pid, &m, on_held, &held);
+		if (r < 0 && r != -ENOENT)
+			err = r; /* a process we cannot read may hold it */
 	}
 	closedir(dir);
-	return held;
+	return held ? 1 : err;
 }

@@ -13,7 +13,9 @@
 
 #define HEX8 "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
 #define RND "[a-z0-9_]"
-#define PY_ID .comm = "python*", .exe = "python*", .maps = "libpython"
+/* CPython (python3.11, libpython3.11.so) and PyPy (pypy3, pypy3.9, libpypy3.9-c.so),
+ * which runs CPython's multiprocessing and makes the same names */
+#define PY_ID .comm = "py[pt]*", .exe = "py[pt]*", .maps = "libpy"
 
 /*
  * Each verified in the generating program's source:
@@ -22,6 +24,7 @@
  * - CPython's multiprocessing SemLock (Lib/multiprocessing/synchronize.py): "/mp-" + eight
  *   characters of tempfile's random sequence (a-z, 0-9, _); with the fork start method the
  *   name is unlinked at once, with spawn and forkserver it lives as long as the lock.
+ * PyPy's standard library is CPython's: the same names, made by processes named pypy3.
  * Left out: glibc's sem_open temporaries ("sem.XXXXXX", six letters and digits, renamed to the
  * real name at once): a semaphore a program names with six such characters looks the same.
  */

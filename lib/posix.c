@@ -377,8 +377,10 @@ int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const cha
 		r = -ENOENT;
 	else if (expect && !file_unchanged(dfd, fname, expect, &st))
 		r = -ESTALE;
-	else if (expect && posix_held(ctx, expect->dev, expect->ino))
-		r = -ESTALE; /* opened or mapped since the scan */
+	else if (expect)
+		r = posix_held(ctx, expect->dev, expect->ino);
+	if (r > 0)
+		r = -ESTALE; /* opened or mapped since the scan; < 0: not known, not removed */
 	if (r == 0)
 		r = hook_before(ctx, expect);
 	if (r == 0) {

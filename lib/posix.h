@@ -7,7 +7,8 @@
 
 /* Finds the processes that map or hold open each POSIX object of the snapshot. */
 int posix_holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a);
-/* Whether any process other than ours maps or holds open the file dev/ino right now. */
-bool posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino);
+/* Whether any process other than ours maps or holds open the file dev/ino right now: 1 yes,
+ * 0 no, -errno when /proc or a process could not be read (then it may be held). */
+int posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino);
 
 #endif

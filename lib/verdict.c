@@ -135,14 +135,17 @@ static int64_t max64(int64_t x, int64_t y)
 
 /* ---- possible holders of private semaphore arrays and queues ---- */
 
+/* A process runs as a uid when it is its real, effective or saved uid: a set-user-ID
+ * program that lowered its effective uid (seteuid) takes the saved one back to use its
+ * objects. The IPC permission checks read the effective uid only. */
 static bool is_root(const struct proc *p)
 {
-	return p->ruid == 0 || p->euid == 0;
+	return p->ruid == 0 || p->euid == 0 || p->suid == 0;
 }
 
 static bool runs_as(const struct proc *p, uid_t uid)
 {
-	return p->uids_known && (p->ruid == uid || p->euid == uid);
+	return p->uids_known && (p->ruid == uid || p->euid == uid || p->suid == uid);
 }
 
 /* Marks every process that has a descendant running as uid. */
@@ -175,9 +178,12 @@ static bool may_hold(const struct ipcadm_analysis *a, const struct proc *p, uid_
 		return false; /* the system's init; a container's PID 1 is its application */
 	if (a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns)
 		return false;
-	if (is_root(p))
-		return uid == 0 || has_owner_desc[p - a->procs.v];
-	return runs_as(p, uid) || runs_as(p, cuid);
+	/* as the owner or creator, unless that is root: a root process holds a user's
+	 * object only through a descendant running as the user (a root master forks its
+	 * workers), not because root made it (Apache's root pre-daemon makes every mutex) */
+	if ((uid != 0 && runs_as(p, uid)) || (cuid != 0 && runs_as(p, cuid)))
+		return true;
+	return is_root(p) && (uid == 0 || has_owner_desc[p - a->procs.v]);
 }
 
 /*
@@ -474,25 +480,37 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 
 /* Processes of the rule's program that may hold a POSIX object it made for its own use:
  * running as the owner (root ones for root's objects), started no later than its ctime
- * plus the slack. The first few become possible holders; returns how many there are. */
+ * plus the slack, or, when it may be a daemon whose parent exited, plus the daemon slack
+ * (a program that makes its objects, then starts its daemon and exits, as for arrays).
+ * The first few become possible holders; returns how many started early, and in *daemons
+ * how many more may be such daemons. */
 static size_t program_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
-			      const struct ipcadm_obj *o, const struct name_rule *r)
+			      const struct ipcadm_obj *o, const struct name_rule *r,
+			      size_t *daemons)
 {
+	int64_t late = (o->ctime + 1 + IPCADM_DAEMON_SLACK) * 1000;
 	size_t n = 0;
 
+	*daemons = 0;
 	for (size_t i = 0; i < a->procs.n; i++) {
 		struct proc *p = &a->procs.v[i];
+		bool early;
 
 		if (proc_load(&a->procs, p, PROC_STAT | PROC_UIDS) < 0 || p->kthread ||
 		    p->pid == a->procs.self || !p->uids_known)
 			continue;
 		if (!runs_as(p, o->uid) && !(o->uid == 0 && is_root(p)))
 			continue;
-		if (!analysis_started_by(p, o->ctime) ||
+		early = analysis_started_by(p, o->ctime);
+		if ((!early && (p->start_ms >= late || !maybe_daemon(a, p))) ||
 		    !name_rule_is_program(r, a->procs.procfd, p->pid, p->comm))
 			continue;
-		if (n++ < 5)
+		if (n + *daemons < 5)
 			analysis_add_holder(a, kind, idx, p, IPCADM_HOLD_POSSIBLE);
+		if (early)
+			n++;
+		else
+			(*daemons)++;
 	}
 	return n;
 }
@@ -502,7 +520,7 @@ static void judge_posix(struct ipcadm_analysis *a, enum ipcadm_kind k, size_t id
 {
 	const char *blind = analysis_blind_spot(a);
 	const struct name_rule *r;
-	size_t n;
+	size_t n, daemons;
 
 	if (a->info[k][idx].maps_found > 0) {
 		j->v = IPCADM_IN_USE;
@@ -537,13 +555,19 @@ static void judge_posix(struct ipcadm_analysis *a, enum ipcadm_kind k, size_t id
 	/* A generated name is known only to the program that made it and the processes it
 	 * told: private, like a System V key 0. */
 	a->info[k][idx].rule = r;
-	n = program_holders(a, k, idx, o, r);
-	j->v = n ? IPCADM_MAYBE_IN_USE : IPCADM_ORPHANED;
+	n = program_holders(a, k, idx, o, r, &daemons);
+	j->v = n || daemons ? IPCADM_MAYBE_IN_USE : IPCADM_ORPHANED;
 	if (n)
 		snprintf(j->facts, sizeof(j->facts),
 			 "%s makes such names (%s) for its own use; nobody maps or opens it, but "
 			 "%zu %s process%s of its owner started before it", r->program, r->shown,
 			 n, r->program, n == 1 ? "" : "es");
+	else if (daemons)
+		snprintf(j->facts, sizeof(j->facts),
+			 "%s makes such names (%s) for its own use; nobody maps or opens it, "
+			 "but %zu %s daemon%s of its owner (parent exited, or another "
+			 "session) started less than %d s after it", r->program, r->shown,
+			 daemons, r->program, daemons == 1 ? "" : "s", IPCADM_DAEMON_SLACK);
 	else
 		snprintf(j->facts, sizeof(j->facts),
 			 "%s makes such names (%s) for its own use; nobody maps or opens it, and "

@@ -28,6 +28,7 @@ curl
 iproute2
 systemd
 python3
+pypy3
 dpkg-dev
 debhelper
 lintian

@@ -248,7 +248,9 @@ PY
 		leaks=$(cd /dev/shm && ls | grep -v "^t$" | sed "s/^sem\.//" | sort | tr "\n" " ")
 		want "$(wc -w <<<"$leaks")" 6 "$leaks"
 		sleep 3   # past the slack: the live instance starts well after the leaks
-		setsid -f $IPCTOOL drop-to 4242 4242 -- /usr/bin/python3 $T/keep.py >$T/k
+		# started from the scenario shell, not detached: a daemon may start up to 60 s
+		# after the objects it holds, and would keep the leaks
+		$IPCTOOL drop-to 4242 4242 -- /usr/bin/python3 $T/keep.py >$T/k &
 		for j in $(seq 100); do [ -s $T/k ] && break; sleep 0.1; done
 		read held later <$T/k
 		j=$("$IPCADM" list --all-visible -J -o NAME,VERDICT,EVIDENCE pshm psem)

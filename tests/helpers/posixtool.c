@@ -21,11 +21,15 @@
  *   sem-hold NAME [SECONDS]         sem_open (which maps sem.NAME)
  *   mq-hold NAME [SECONDS]          mq_open
  *   mq-notify NAME [SECONDS]        mq_open and mq_notify (SIGEV_NONE)
+ * With POSIXTOOL_LEADER_EXIT=1 in the environment a holder holds from a second thread and
+ * its main thread exits (pthread_exit): /proc/PID then shows a zombie leader with no maps
+ * and no descriptors, while the process lives on in its other thread.
  */
 #include "guard.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
+#include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -82,17 +86,35 @@ static void on_alarm(int sig)
 	_exit(0);
 }
 
-/* Prints "ready", then holds until killed or until seconds (when given) pass. */
-static __attribute__((noreturn)) void hold(const char *seconds)
+static void *hold_thread(void *arg)
 {
-	if (seconds) {
-		signal(SIGALRM, on_alarm);
-		alarm((unsigned int)arg_u64(seconds, "seconds"));
-	}
+	(void)arg;
 	fputs("ready\n", stdout);
 	fflush(stdout);
 	for (;;)
 		pause();
+	return NULL;
+}
+
+/* Prints "ready", then holds until killed or until seconds (when given) pass; with
+ * POSIXTOOL_LEADER_EXIT=1, from a second thread, the main thread gone. */
+static __attribute__((noreturn)) void hold(const char *seconds)
+{
+	const char *leader_exit = getenv("POSIXTOOL_LEADER_EXIT");
+	pthread_t t;
+
+	if (seconds) {
+		signal(SIGALRM, on_alarm);
+		alarm((unsigned int)arg_u64(seconds, "seconds"));
+	}
+	if (leader_exit && strcmp(leader_exit, "1") == 0) {
+		errno = pthread_create(&t, NULL, hold_thread, NULL);
+		if (errno)
+			fail("pthread_create");
+		pthread_exit(NULL);
+	}
+	hold_thread(NULL);
+	abort();
 }
 
 static int shm_create(int argc, char **argv)
