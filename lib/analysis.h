@@ -62,7 +62,10 @@ __attribute__((format(printf, 2, 3))) size_t analysis_text(struct ipcadm_analysi
 /* The same for a plain string, without printf. */
 size_t analysis_text_copy(struct ipcadm_analysis *a, const char *s);
 /* Whether p started no later than time t (a kernel time in whole seconds), with slack. */
-bool analysis_started_by(const struct proc *p, int64_t t);
+bool analysis_started_by(const struct ipcadm_analysis *a, const struct proc *p, int64_t t);
+/* The latest start, in Unix ms, of a process that was there at time t (whole seconds):
+ * t, its second, slack seconds, and any forward step of the wall clock since boot. */
+int64_t analysis_deadline(const struct ipcadm_analysis *a, int64_t t, int64_t slack);
 /* Why the process table cannot rule out a holder (hidepid, processes of other PID
  * namespaces sharing ours), or NULL. */
 const char *analysis_blind_spot(const struct ipcadm_analysis *a);

@@ -109,10 +109,15 @@ int analysis_add_holder(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t
 	return holder_recs_add(&a->recs, kind, idx, p, how);
 }
 
-bool analysis_started_by(const struct proc *p, int64_t t)
+int64_t analysis_deadline(const struct ipcadm_analysis *a, int64_t t, int64_t slack)
 {
 	/* t is a whole second: the event happened before t + 1 */
-	return p->start_ms < (t + 1 + IPCADM_SLACK) * 1000;
+	return (t + 1 + slack) * 1000 + a->procs.clock_step_ms;
+}
+
+bool analysis_started_by(const struct ipcadm_analysis *a, const struct proc *p, int64_t t)
+{
+	return p->start_ms < analysis_deadline(a, t, IPCADM_SLACK);
 }
 
 const char *analysis_reused_why(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
@@ -153,7 +158,7 @@ enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_o
 		*pp = NULL;
 		return kernel_has_pid(a, pid) ? RECORDED_HIDDEN : RECORDED_DEAD;
 	}
-	if (analysis_started_by(p, t))
+	if (analysis_started_by(a, p, t))
 		return RECORDED_ALIVE;
 	/* Younger by the clocks: object times are wall-clock seconds and a process's start
 	 * is counted from boot, so a stepped clock makes the recorded user look younger.

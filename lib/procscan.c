@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -326,6 +328,34 @@ static int list_pids(struct procs *ps)
 	return 0;
 }
 
+/*
+ * How far the wall clock has been stepped forward against the boot clock since boot, in
+ * ms (0 when it was not, or when that cannot be told). Object times are wall-clock
+ * seconds and a process's start is counted from boot, so after a forward step (a VM
+ * resumed from a snapshot, chrony fixing a clock that was wrong at boot) every process
+ * looks that much younger than the objects it made. /dev, a devtmpfs made at boot, was
+ * born at the wall-clock time of then; boot_ms is where today's wall clock puts the
+ * boot. A /dev made later (a container's) says nothing. IPCADM_CLOCK_STEP (seconds)
+ * says it instead: 0 for a clock known to be steady.
+ */
+static int64_t measure_clock_step(const struct procs *ps)
+{
+	const char *env = getenv("IPCADM_CLOCK_STEP");
+	struct statfs fs;
+	struct statx sx;
+	int64_t born;
+	uint64_t s;
+
+	if (env && str_to_u64(env, &s) == 0 && s <= INT32_MAX)
+		return (int64_t)s * 1000;
+	if (statfs("/dev", &fs) < 0 || fs.f_type != TMPFS_MAGIC ||
+	    statx(AT_FDCWD, "/dev", AT_NO_AUTOMOUNT, STATX_BTIME, &sx) < 0 ||
+	    !(sx.stx_mask & STATX_BTIME))
+		return 0;
+	born = (int64_t)sx.stx_btime.tv_sec * 1000 + sx.stx_btime.tv_nsec / 1000000;
+	return ps->boot_ms > born ? ps->boot_ms - born : 0;
+}
+
 int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 {
 	struct proc *init;
@@ -362,6 +392,7 @@ int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 		    clock_gettime(CLOCK_BOOTTIME, &boot) == 0)
 			ps->boot_ms = ((int64_t)real.tv_sec - boot.tv_sec) * 1000 +
 				      ((int64_t)real.tv_nsec - boot.tv_nsec) / 1000000;
+		ps->clock_step_ms = measure_clock_step(ps);
 		ps->self = getpid();
 		if (proc_is_ours(ps)) {
 			ps->pidfd = 1;

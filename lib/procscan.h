@@ -42,6 +42,7 @@ struct procs {
 	size_t n;
 	int64_t btime;
 	int64_t boot_ms; /* realtime at boot in ms: btime, or the clocks' offset when live */
+	int64_t clock_step_ms; /* how far the wall clock was stepped forward since boot */
 	long ticks;
 	pid_t self; /* our own process, never a holder; 0 for a copied tree */
 	unsigned long self_ipcns;

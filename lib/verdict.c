@@ -244,14 +244,16 @@ static bool maybe_daemon(struct ipcadm_analysis *a, const struct proc *p)
 }
 
 /* The first candidate that started after t plus slack seconds. */
-static size_t first_after(const struct cand_cache *c, int64_t t, int64_t slack)
+static size_t first_after(const struct ipcadm_analysis *a, const struct cand_cache *c,
+			  int64_t t, int64_t slack)
 {
+	int64_t deadline = analysis_deadline(a, t, slack);
 	size_t lo = 0, hi = c->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (c->v[mid]->start_ms < (t + 1 + slack) * 1000)
+		if (c->v[mid]->start_ms < deadline)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -268,8 +270,8 @@ static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind,
 	size_t early, late;
 
 	candidates(a, c, o->uid, o->cuid);
-	early = first_after(c, o->ctime, IPCADM_SLACK);
-	late = first_after(c, o->ctime, IPCADM_DAEMON_SLACK);
+	early = first_after(a, c, o->ctime, IPCADM_SLACK);
+	late = first_after(a, c, o->ctime, IPCADM_DAEMON_SLACK);
 	for (size_t i = 0; i < early && i < 5; i++)
 		analysis_add_holder(a, kind, idx, c->v[i], IPCADM_HOLD_POSSIBLE);
 	*daemons = 0;
@@ -283,6 +285,19 @@ static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind,
 }
 
 /* ---- the rules ---- */
+
+/* Appends to facts why starts later than the object count, when the wall clock was
+ * stepped forward since boot. */
+static void clock_note(const struct ipcadm_analysis *a, struct judgement *j)
+{
+	size_t len = strlen(j->facts);
+
+	if (a->procs.clock_step_ms <= 0 || len >= sizeof(j->facts))
+		return;
+	snprintf(j->facts + len, sizeof(j->facts) - len,
+		 " (the wall clock was stepped %lld s forward since boot: starts up to that "
+		 "much later count)", (long long)(a->procs.clock_step_ms / 1000));
+}
 
 static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_t idx,
 			 const struct ipcadm_obj *o, struct cand_cache *dc, struct judgement *j)
@@ -315,6 +330,7 @@ static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_
 			 "%s%zu daemon%s of its owner (parent exited, or another session) "
 			 "started less than %d s after it", len ? "; " : "", daemons,
 			 daemons == 1 ? "" : "s", IPCADM_DAEMON_SLACK);
+	clock_note(a, j);
 }
 
 static void judge_shm(struct ipcadm_analysis *a, size_t idx, const struct ipcadm_obj *o,
@@ -488,7 +504,7 @@ static size_t program_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, 
 			      const struct ipcadm_obj *o, const struct name_rule *r,
 			      size_t *daemons)
 {
-	int64_t late = (o->ctime + 1 + IPCADM_DAEMON_SLACK) * 1000;
+	int64_t late = analysis_deadline(a, o->ctime, IPCADM_DAEMON_SLACK);
 	size_t n = 0;
 
 	*daemons = 0;
@@ -501,7 +517,7 @@ static size_t program_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, 
 			continue;
 		if (!runs_as(p, o->uid) && !(o->uid == 0 && is_root(p)))
 			continue;
-		early = analysis_started_by(p, o->ctime);
+		early = analysis_started_by(a, p, o->ctime);
 		if ((!early && (p->start_ms >= late || !maybe_daemon(a, p))) ||
 		    !name_rule_is_program(r, a->procs.procfd, p->pid, p->comm))
 			continue;
@@ -573,6 +589,8 @@ static void judge_posix(struct ipcadm_analysis *a, enum ipcadm_kind k, size_t id
 			 "%s makes such names (%s) for its own use; nobody maps or opens it, and "
 			 "no %s process of its owner started before it", r->program, r->shown,
 			 r->program);
+	if (n || daemons)
+		clock_note(a, j);
 }
 
 void posix_judge(struct ipcadm_analysis *a)

@@ -12,6 +12,10 @@ export IPCADM IPCADM_BUILD IPCTOOL
 # namespace of its own: the scenario runs in a nested one, as in a real system, where
 # PID 1 is no possible holder of every object (DESIGN.md, "Testing").
 # Scratch files go to /dev/shm/t: a file directly in /dev/shm is a POSIX shm object.
+# IPCADM_CLOCK_STEP=0: the tests make objects and processes seconds apart and compare
+# them; this machine's wall clock may have been stepped since boot (a VM restored from a
+# snapshot), which ipcadm would otherwise allow for (tests that step it unset this).
+export IPCADM_CLOCK_STEP=0
 ns() {
 	unshare --ipc --mount --pid --fork --mount-proc --propagation private \
 		bash -c 'mount -t tmpfs tmpfs /dev/shm 2>/dev/null; mkdir -p /dev/shm/t
