@@ -1,0 +1,1021 @@
+/* trace.c: the IPC calls processes make, as the kernel's syscall tracepoints record them
+ * in a tracefs instance of our own (libtracefs, libtraceevent), paired and attributed. */
+#include "internal.h"
+#include "ipcadm-trace.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+#include <tracefs.h>
+
+#define TRACEFS_DIR "/sys/kernel/tracing"
+#define TRACEFS_MAGIC_NR 0x74726163
+#define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial PID namespace's inode */
+#define INSTANCE_PREFIX "ipcadm-trace-"
+#define MAX_NS_FDS 512 /* namespaces kept open at once; beyond, only their inode */
+#define TASK_BUCKETS 4096
+
+/* Where each field of an enter event goes in the event. */
+enum slot { S_KEY, S_SIZE, S_FLAGS, S_MODE, S_ID, S_CMD, S_MSGTYP, S_NAME, NSLOTS };
+
+#define CALL(c, n, k, ...) [IPCADM_CALL_##c] = { n, IPCADM_##k, { __VA_ARGS__ } }
+
+static const struct call_desc {
+	const char *name;
+	enum ipcadm_kind kind;
+	const char *field[NSLOTS];
+} call_descs[IPCADM_NCALLS] = {
+	CALL(SHMGET, "shmget", SHM, [S_KEY] = "key", [S_SIZE] = "size", [S_FLAGS] = "shmflg"),
+	CALL(SEMGET, "semget", SEM, [S_KEY] = "key", [S_SIZE] = "nsems", [S_FLAGS] = "semflg"),
+	CALL(MSGGET, "msgget", MSG, [S_KEY] = "key", [S_FLAGS] = "msgflg"),
+	CALL(SHMCTL, "shmctl", SHM, [S_ID] = "shmid", [S_CMD] = "cmd"),
+	CALL(SEMCTL, "semctl", SEM, [S_ID] = "semid", [S_CMD] = "cmd"),
+	CALL(MSGCTL, "msgctl", MSG, [S_ID] = "msqid", [S_CMD] = "cmd"),
+	CALL(SHMAT, "shmat", SHM, [S_ID] = "shmid", [S_FLAGS] = "shmflg"),
+	CALL(SEMOP, "semop", SEM, [S_ID] = "semid", [S_SIZE] = "nsops"),
+	CALL(SEMTIMEDOP, "semtimedop", SEM, [S_ID] = "semid", [S_SIZE] = "nsops"),
+	CALL(MSGSND, "msgsnd", MSG, [S_ID] = "msqid", [S_SIZE] = "msgsz", [S_FLAGS] = "msgflg"),
+	CALL(MSGRCV, "msgrcv", MSG, [S_ID] = "msqid", [S_SIZE] = "msgsz",
+	     [S_MSGTYP] = "msgtyp", [S_FLAGS] = "msgflg"),
+	CALL(MQ_OPEN, "mq_open", PMQ, [S_NAME] = "u_name", [S_FLAGS] = "oflag",
+	     [S_MODE] = "mode"),
+	CALL(MQ_UNLINK, "mq_unlink", PMQ, [S_NAME] = "u_name"),
+};
+
+static bool is_ctl(enum ipcadm_call c)
+{
+	return c >= IPCADM_CALL_SHMCTL && c <= IPCADM_CALL_MSGCTL;
+}
+
+static bool is_op(enum ipcadm_call c)
+{
+	return c >= IPCADM_CALL_SHMAT && c <= IPCADM_CALL_MSGRCV;
+}
+
+const char *ipcadm_call_name(enum ipcadm_call call)
+{
+	return (unsigned int)call < IPCADM_NCALLS ? call_descs[call].name : "?";
+}
+
+enum ipcadm_kind ipcadm_call_kind(enum ipcadm_call call)
+{
+	if ((unsigned int)call >= IPCADM_NCALLS)
+		return IPCADM_NALL_KINDS;
+	return call_descs[call].kind;
+}
+
+bool ipcadm_call_is_get(enum ipcadm_call call)
+{
+	return call <= IPCADM_CALL_MSGGET;
+}
+
+/*
+ * The kernel's filters. IPC_RMID is 0; a 32-bit libc's cmd may carry IPC_64 (0x100). The
+ * routine failures of the operation calls (EAGAIN 11 of IPC_NOWAIT, EINTR 4, ENOMSG 42)
+ * pass only with --all. The ctl calls' exits are not filtered: a failing IPC_STAT must
+ * find no IPC_RMID of its own to pair with (its enter is filtered out, see pair()).
+ */
+#define FILTER_RMID "cmd == 0 || cmd == 256"
+#define FILTER_FAILED "ret < 0"
+#define FILTER_OP_FAILED "ret < 0 && ret != -11 && ret != -4 && ret != -42"
+
+enum ev_type { EV_ENTER, EV_EXIT, EV_FORK, EV_EXEC, EV_TASK_EXIT };
+
+struct evdesc {
+	int id;
+	enum ev_type type;
+	enum ipcadm_call call;
+	struct tep_format_field *f[NSLOTS]; /* enter: the fields; exit: f[0] is ret */
+	struct tep_format_field *pid, *pid2; /* fork: parent, child; exec: pid, old_pid */
+	struct tep_format_field *str; /* fork: child_comm; exec: filename */
+};
+
+struct nsent {
+	uint64_t ino;
+	int fd; /* -1 when not kept open */
+	size_t refs; /* tasks known to be in it */
+};
+
+/* A thread seen in the events: its command, namespace, and the call it is in. */
+struct task {
+	struct task *next;
+	pid_t tid;
+	char comm[16];
+	size_t ns; /* index in ns[], SIZE_MAX when unknown */
+	bool pending; /* ev holds an enter not yet paired */
+	struct ipcadm_trace_event ev;
+};
+
+struct ipcadm_trace {
+	struct ipcadm_ctx *ctx;
+	struct tracefs_instance *inst;
+	struct tep_handle *tep;
+	unsigned int flags;
+	struct evdesc ev[2 * IPCADM_NCALLS + 3];
+	size_t nev;
+	struct task *tasks[TASK_BUCKETS];
+	struct nsent *ns;
+	size_t nns, capns, nsfds;
+	uint64_t self_ns;
+	int64_t mono_to_real; /* add to the trace clock (mono) for the wall clock */
+	uint64_t lost;
+	int pipefd; /* trace_pipe, polled for data */
+	volatile sig_atomic_t stopped;
+	/* the callback of the read in progress */
+	int (*fn)(const struct ipcadm_trace_event *ev, void *arg);
+	void *arg;
+	int rc;
+};
+
+/* ---- where tracing can work ---- */
+
+static uint64_t path_ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/* How many PID namespaces ours is below the initial one; -1 when it cannot be told. */
+static int pidns_depth(void)
+{
+	int fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC), depth = 0;
+
+	while (fd >= 0) {
+		struct stat st;
+		int parent;
+
+		if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino == PROC_PID_INIT_INO) {
+			close(fd);
+			return st.st_ino == PROC_PID_INIT_INO ? depth : -1;
+		}
+		parent = ioctl(fd, NS_GET_PARENT);
+		close(fd);
+		fd = parent;
+		depth++;
+	}
+	return -1; /* a parent outside our user namespace (EPERM) */
+}
+
+/*
+ * /proc/self/status lists our PID in each namespace from the one /proc belongs to down to
+ * ours (NSpid): one more entry than our depth means /proc is the initial namespace's.
+ */
+bool ipcadm_trace_pids_global(const struct ipcadm_ctx *ctx)
+{
+	int depth = pidns_depth(), entries = 0;
+	char *buf, *line, *save = NULL;
+	size_t len;
+
+	if (depth < 0 || read_file(ctx, "/proc/self/status", &buf, &len) < 0)
+		return false;
+	line = strstr(buf, "\nNSpid:");
+	if (line) {
+		line += strlen("\nNSpid:");
+		char *tok = strtok_r(line, " \t\n", &save);
+
+		for (; tok && *tok >= '0' && *tok <= '9'; tok = strtok_r(NULL, " \t\n", &save))
+			entries++;
+	}
+	free(buf);
+	return entries == depth + 1;
+}
+
+bool ipcadm_trace_misses_compat(void)
+{
+#if defined(__x86_64__)
+	/* the vsyscall32 switch exists only with IA32 emulation */
+	return access("/proc/sys/abi/vsyscall32", F_OK) == 0;
+#else
+	return false;
+#endif
+}
+
+static int check_tracefs(void)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (statfs(TRACEFS_DIR, &sfs) < 0 || sfs.f_type != TRACEFS_MAGIC_NR)
+		return -ENODEV;
+	if (stat(TRACEFS_DIR "/instances", &st) < 0)
+		return errno == ENOENT ? -ENODEV : -errno;
+	if (access(TRACEFS_DIR "/instances", W_OK) < 0)
+		return -errno;
+	if (stat(TRACEFS_DIR "/events/syscalls/sys_enter_semget", &st) < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	return 0;
+}
+
+/* Instances named after a trace that is no longer running (killed): removed. */
+static int remove_stale(const char *name, void *arg)
+{
+	char path[64], comm[32] = "";
+	struct tracefs_instance *inst;
+	uint64_t pid;
+	int fd;
+	ssize_t n;
+
+	(void)arg;
+	if (strncmp(name, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) != 0 ||
+	    str_to_u64(name + strlen(INSTANCE_PREFIX), &pid) < 0 || pid == 0 ||
+	    pid > INT32_MAX)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		comm[n > 0 ? n : 0] = '\0';
+		if (strcmp(comm, "ipcadm\n") == 0)
+			return 0; /* a trace that runs */
+	}
+	inst = tracefs_instance_alloc(NULL, name);
+	if (inst) {
+		tracefs_instance_destroy(inst);
+		tracefs_instance_free(inst);
+	}
+	return 0;
+}
+
+/* ---- the processes followed ---- */
+
+struct proc_ent {
+	pid_t pid, ppid;
+};
+
+static int read_ppid(pid_t pid, pid_t *ppid)
+{
+	char path[64], buf[512], *p;
+	int fd;
+	ssize_t n;
+	int64_t v;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
+		return -EBADMSG;
+	p += 4;
+	if (mem_to_i64(p, strcspn(p, " "), &v) < 0)
+		return -EBADMSG;
+	*ppid = (pid_t)v;
+	return 0;
+}
+
+/* The "set_event_pid" text: the processes, their descendants, and all of their threads. */
+static char *pid_list(const pid_t *pids, size_t npids)
+{
+	struct proc_ent *all = NULL, *na;
+	size_t n = 0, cap = 0, len = 0, lcap = 0;
+	char *text = NULL, path[64];
+	bool *in = NULL, grew = true;
+	struct dirent *de;
+	DIR *dir;
+
+	dir = opendir("/proc");
+	if (dir == NULL)
+		return NULL;
+	while ((de = readdir(dir)) != NULL) {
+		uint64_t v;
+		pid_t ppid = 0;
+
+		if (str_to_u64(de->d_name, &v) < 0 || v == 0 || v > INT32_MAX)
+			continue;
+		if (read_ppid((pid_t)v, &ppid) < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			na = realloc(all, cap * sizeof(*all));
+			if (na == NULL)
+				goto fail;
+			all = na;
+		}
+		all[n].pid = (pid_t)v;
+		all[n++].ppid = ppid;
+	}
+	closedir(dir);
+	dir = NULL;
+	in = calloc(n ? n : 1, sizeof(*in));
+	if (in == NULL)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < npids; j++)
+			in[i] |= all[i].pid == pids[j];
+	while (grew) { /* parents listed after their children need more rounds */
+		grew = false;
+		for (size_t i = 0; i < n; i++) {
+			if (in[i])
+				continue;
+			for (size_t j = 0; j < n && !in[i]; j++)
+				if (in[j] && all[j].pid == all[i].ppid)
+					in[i] = grew = true;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		DIR *td;
+
+		if (!in[i])
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)all[i].pid);
+		td = opendir(path);
+		if (td == NULL)
+			continue;
+		while ((de = readdir(td)) != NULL) {
+			size_t l = strlen(de->d_name);
+
+			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+				continue;
+			if (len + l + 2 > lcap) {
+				char *nt;
+
+				lcap = lcap ? lcap * 2 : 4096;
+				nt = realloc(text, lcap);
+				if (nt == NULL) {
+					closedir(td);
+					goto fail;
+				}
+				text = nt;
+			}
+			memcpy(text + len, de->d_name, l);
+			len += l;
+			text[len++] = ' ';
+			text[len] = '\0';
+		}
+		closedir(td);
+	}
+	free(all);
+	free(in);
+	return text;
+fail:
+	if (dir)
+		closedir(dir);
+	free(all);
+	free(in);
+	free(text);
+	return NULL;
+}
+
+/* ---- namespaces and tasks ---- */
+
+static size_t ns_find(struct ipcadm_trace *t, uint64_t ino)
+{
+	for (size_t i = 0; i < t->nns; i++)
+		if (t->ns[i].ino == ino)
+			return i;
+	return SIZE_MAX;
+}
+
+static void ns_unref(struct ipcadm_trace *t, size_t i)
+{
+	struct nsent *e;
+
+	if (i == SIZE_MAX)
+		return;
+	e = &t->ns[i];
+	if (e->refs > 0 && --e->refs == 0 && e->fd >= 0) {
+		/* nobody followed is in it: let it go (its objects go with it) */
+		close(e->fd);
+		e->fd = -1;
+		t->nsfds--;
+	}
+}
+
+/* Files a task under the namespace of inode ino, whose descriptor fd (or -1) we own. */
+static void task_set_ns(struct ipcadm_trace *t, struct task *k, uint64_t ino, int fd)
+{
+	size_t i = ns_find(t, ino);
+
+	if (i == SIZE_MAX) {
+		if (t->nns == t->capns) {
+			size_t cap = t->capns ? t->capns * 2 : 16;
+			struct nsent *n = realloc(t->ns, cap * sizeof(*n));
+
+			if (n == NULL) {
+				if (fd >= 0)
+					close(fd);
+				return;
+			}
+			t->ns = n;
+			t->capns = cap;
+		}
+		i = t->nns++;
+		t->ns[i] = (struct nsent){ .ino = ino, .fd = -1 };
+	}
+	if (t->ns[i].fd < 0 && fd >= 0 && t->nsfds < MAX_NS_FDS) {
+		t->ns[i].fd = fd;
+		t->nsfds++;
+		fd = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (k->ns == i)
+		return;
+	ns_unref(t, k->ns);
+	k->ns = i;
+	t->ns[i].refs++;
+}
+
+/* The namespace the task is in now, when it still runs. */
+static void task_read_ns(struct ipcadm_trace *t, struct task *k)
+{
+	char path[64];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)k->tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return;
+	}
+	task_set_ns(t, k, (uint64_t)st.st_ino, fd);
+}
+
+static void task_read_comm(struct task *k)
+{
+	char path[64], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)k->tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	if (buf[n - 1] == '\n')
+		n--;
+	if ((size_t)n >= sizeof(k->comm))
+		n = sizeof(k->comm) - 1;
+	memcpy(k->comm, buf, (size_t)n);
+	k->comm[n] = '\0';
+}
+
+static struct task **task_slot(struct ipcadm_trace *t, pid_t tid)
+{
+	struct task **p = &t->tasks[(unsigned int)tid % TASK_BUCKETS];
+
+	while (*p && (*p)->tid != tid)
+		p = &(*p)->next;
+	return p;
+}
+
+/* The task of tid; a new one (named and placed from /proc) when create is set. */
+static struct task *task_get(struct ipcadm_trace *t, pid_t tid, bool create)
+{
+	struct task **p = task_slot(t, tid), *k;
+
+	if (*p || !create)
+		return *p;
+	k = calloc(1, sizeof(*k));
+	if (k == NULL)
+		return NULL;
+	k->tid = tid;
+	k->ns = SIZE_MAX;
+	*p = k;
+	task_read_comm(k);
+	task_read_ns(t, k);
+	return k;
+}
+
+static void task_drop(struct ipcadm_trace *t, pid_t tid)
+{
+	struct task **p = task_slot(t, tid), *k = *p;
+
+	if (k == NULL)
+		return;
+	*p = k->next;
+	ns_unref(t, k->ns);
+	free(k);
+}
+
+static void set_comm(struct task *k, const char *s)
+{
+	snprintf(k->comm, sizeof(k->comm), "%s", s);
+}
+
+/* ---- events ---- */
+
+static int64_t field_num(struct tep_format_field *f, struct tep_record *r)
+{
+	unsigned long long v = 0;
+
+	if (f == NULL || tep_read_number_field(f, r->data, &v) < 0)
+		return 0;
+	return (int64_t)v;
+}
+
+/* The string of a __data_loc field. */
+static const char *field_str(struct tep_format_field *f, struct tep_record *r)
+{
+	unsigned long long v;
+	unsigned int off, len;
+
+	if (f == NULL || tep_read_number_field(f, r->data, &v) < 0)
+		return "";
+	off = (unsigned int)(v & 0xffff);
+	len = (unsigned int)(v >> 16);
+	if (len == 0 || off + len > (unsigned int)r->size)
+		return "";
+	if (((const char *)r->data)[off + len - 1] != '\0')
+		return "";
+	return (const char *)r->data + off;
+}
+
+/* An mq name, read from the process's memory while it still runs: best effort. */
+static void read_user_name(pid_t tid, uint64_t addr, char *buf, size_t len)
+{
+	struct iovec local = { buf, len - 1 };
+	struct iovec remote = { (void *)(uintptr_t)addr, len - 1 };
+	size_t pagerest = 4096 - (size_t)(addr & 4095);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (addr == 0)
+		return;
+	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	/* the name may end before a page that is not mapped */
+	if (n < 0 && pagerest < len - 1) {
+		local.iov_len = remote.iov_len = pagerest;
+		n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	}
+	if (n <= 0 || memchr(buf, '\0', (size_t)n) == NULL) {
+		buf[0] = '\0';
+		return;
+	}
+}
+
+static void on_enter(struct ipcadm_trace *t, const struct evdesc *d, pid_t tid,
+		     struct tep_record *r)
+{
+	struct task *k = task_get(t, tid, true);
+	struct ipcadm_trace_event *e;
+
+	if (k == NULL)
+		return;
+	e = &k->ev;
+	memset(e, 0, offsetof(struct ipcadm_trace_event, name) + 1);
+	k->pending = true;
+	e->call = d->call;
+	e->key = (int32_t)field_num(d->f[S_KEY], r);
+	e->size = (uint64_t)field_num(d->f[S_SIZE], r);
+	e->flags = (int)field_num(d->f[S_FLAGS], r);
+	e->mode = (unsigned int)field_num(d->f[S_MODE], r);
+	e->id = (int)field_num(d->f[S_ID], r);
+	e->cmd = (int)field_num(d->f[S_CMD], r);
+	e->msgtyp = (long)field_num(d->f[S_MSGTYP], r);
+	if (d->f[S_NAME])
+		read_user_name(tid, (uint64_t)field_num(d->f[S_NAME], r), e->name,
+			       sizeof(e->name));
+	else
+		e->name[0] = '\0';
+}
+
+/*
+ * An exit paired with its thread's last enter of the same call: a thread makes one call at
+ * a time, and the enters of every call followed are recorded, but for the ctl calls other
+ * than IPC_RMID, whose exits then find nothing pending.
+ */
+static int on_exit_call(struct ipcadm_trace *t, const struct evdesc *d, pid_t tid,
+			struct tep_record *r)
+{
+	struct task *k = task_get(t, tid, false);
+	struct ipcadm_trace_event *e;
+
+	if (k == NULL || !k->pending || k->ev.call != d->call)
+		return 0;
+	k->pending = false;
+	e = &k->ev;
+	e->ret = field_num(d->f[0], r);
+	if (!(t->flags & IPCADM_TRACE_ALL) && e->ret >= 0)
+		return 0;
+	if (is_op(d->call) && e->ret >= 0)
+		return 0;
+	e->time_ns = (int64_t)r->ts + t->mono_to_real;
+	e->pid = tid;
+	task_read_ns(t, k); /* where it is now, if it still runs */
+	memcpy(e->comm, k->comm, sizeof(e->comm));
+	e->ipcns = k->ns == SIZE_MAX ? 0 : t->ns[k->ns].ino;
+	return t->fn(e, t->arg);
+}
+
+static void on_fork(struct ipcadm_trace *t, const struct evdesc *d, struct tep_record *r)
+{
+	pid_t parent = (pid_t)field_num(d->pid, r), child = (pid_t)field_num(d->pid2, r);
+	struct task *p = task_get(t, parent, true), *c;
+
+	task_drop(t, child); /* a PID used again */
+	c = task_get(t, child, true); /* named and placed from /proc, if it runs yet */
+	if (c == NULL)
+		return;
+	set_comm(c, field_str(d->str, r));
+	if (c->ns == SIZE_MAX && p && p->ns != SIZE_MAX) /* gone already: as its parent */
+		task_set_ns(t, c, t->ns[p->ns].ino, -1);
+}
+
+static void on_exec(struct ipcadm_trace *t, const struct evdesc *d, struct tep_record *r)
+{
+	pid_t pid = (pid_t)field_num(d->pid, r), old = (pid_t)field_num(d->pid2, r);
+	const char *file = field_str(d->str, r), *base = strrchr(file, '/');
+	struct task *k;
+
+	if (old != pid) { /* a thread exec'd: it takes the leader's PID */
+		struct task **o = task_slot(t, old);
+
+		task_drop(t, pid);
+		if (*o) {
+			k = *o;
+			*o = k->next;
+			k->tid = pid;
+			k->next = NULL;
+			*task_slot(t, pid) = k;
+		}
+	}
+	k = task_get(t, pid, true);
+	if (k == NULL)
+		return;
+	set_comm(k, base ? base + 1 : file);
+	task_read_ns(t, k);
+}
+
+static int on_record(struct tep_event *event, struct tep_record *r, int cpu, void *arg)
+{
+	struct ipcadm_trace *t = arg;
+	const struct evdesc *d = NULL;
+
+	(void)cpu;
+	if (t->stopped)
+		return 1;
+	if (r->missed_events > 0)
+		t->lost += (uint64_t)r->missed_events;
+	else if (r->missed_events < 0)
+		t->lost++;
+	for (size_t i = 0; i < t->nev; i++) {
+		if (t->ev[i].id == event->id) {
+			d = &t->ev[i];
+			break;
+		}
+	}
+	if (d == NULL)
+		return 0;
+	switch (d->type) {
+	case EV_ENTER:
+		on_enter(t, d, tep_data_pid(t->tep, r), r);
+		return 0;
+	case EV_EXIT:
+		t->rc = on_exit_call(t, d, tep_data_pid(t->tep, r), r);
+		return t->rc;
+	case EV_FORK:
+		on_fork(t, d, r);
+		return 0;
+	case EV_EXEC:
+		on_exec(t, d, r);
+		return 0;
+	case EV_TASK_EXIT:
+		task_drop(t, tep_data_pid(t->tep, r));
+		return 0;
+	}
+	return 0;
+}
+
+/* ---- the instance ---- */
+
+/* Parses one event's format: only the events used (all of them take a tenth of a second). */
+static struct tep_event *load_event(struct ipcadm_trace *t, const char *sys,
+				    const char *name)
+{
+	struct tep_event *ev = tep_find_event_by_name(t->tep, sys, name);
+	char *fmt;
+	int size = 0;
+
+	if (ev)
+		return ev;
+	fmt = tracefs_event_file_read(NULL, sys, name, "format", &size);
+	if (fmt == NULL)
+		return NULL;
+	if (tep_parse_event(t->tep, fmt, (unsigned long)size, sys) != TEP_ERRNO__SUCCESS) {
+		free(fmt);
+		return NULL;
+	}
+	free(fmt);
+	return tep_find_event_by_name(t->tep, sys, name);
+}
+
+static int enable(struct ipcadm_trace *t, const char *sys, const char *name,
+		  const char *filter, struct evdesc *d)
+{
+	struct tep_event *ev = load_event(t, sys, name);
+
+	if (ev == NULL)
+		return -ENOENT;
+	d->id = ev->id;
+	if (filter && tracefs_event_file_write(t->inst, sys, name, "filter", filter) < 0)
+		return errno ? -errno : -EINVAL;
+	if (tracefs_event_file_write(t->inst, sys, name, "enable", "1") < 0)
+		return errno ? -errno : -EINVAL;
+	return 0;
+}
+
+static int enable_call(struct ipcadm_trace *t, enum ipcadm_call c)
+{
+	const struct call_desc *cd = &call_descs[c];
+	struct evdesc *en = &t->ev[t->nev], *ex = &t->ev[t->nev + 1];
+	char name[64];
+	const char *fexit = NULL;
+	struct tep_event *ev;
+	int r;
+
+	snprintf(name, sizeof(name), "sys_enter_%s", cd->name);
+	ev = load_event(t, "syscalls", name);
+	if (ev == NULL)
+		return -ENOENT;
+	*en = (struct evdesc){ .type = EV_ENTER, .call = c };
+	for (int s = 0; s < NSLOTS; s++)
+		if (cd->field[s])
+			en->f[s] = tep_find_field(ev, cd->field[s]);
+	r = enable(t, "syscalls", name, is_ctl(c) ? FILTER_RMID : NULL, en);
+	if (r < 0)
+		return r;
+	if (is_op(c))
+		fexit = t->flags & IPCADM_TRACE_ALL ? FILTER_FAILED : FILTER_OP_FAILED;
+	else if (!is_ctl(c) && !(t->flags & IPCADM_TRACE_ALL))
+		fexit = FILTER_FAILED;
+	snprintf(name, sizeof(name), "sys_exit_%s", cd->name);
+	ev = load_event(t, "syscalls", name);
+	if (ev == NULL)
+		return -ENOENT;
+	*ex = (struct evdesc){ .type = EV_EXIT, .call = c };
+	ex->f[0] = tep_find_field(ev, "ret");
+	r = enable(t, "syscalls", name, fexit, ex);
+	if (r < 0)
+		return r;
+	t->nev += 2;
+	return 0;
+}
+
+static int enable_sched(struct ipcadm_trace *t, const char *name, enum ev_type type,
+			const char *f1, const char *f2, const char *fs)
+{
+	struct tep_event *ev = load_event(t, "sched", name);
+	struct evdesc *d = &t->ev[t->nev];
+	int r;
+
+	if (ev == NULL)
+		return -ENOENT;
+	*d = (struct evdesc){ .type = type };
+	d->pid = f1 ? tep_find_field(ev, f1) : NULL;
+	d->pid2 = f2 ? tep_find_field(ev, f2) : NULL;
+	d->str = fs ? tep_find_field(ev, fs) : NULL;
+	r = enable(t, "sched", name, NULL, d);
+	if (r == 0)
+		t->nev++;
+	return r;
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int write_file(struct ipcadm_trace *t, const char *file, const char *text)
+{
+	if (tracefs_instance_file_write(t->inst, file, text) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/* The ring buffer's page header, which reading the raw buffers needs. */
+static int load_header(const struct ipcadm_ctx *ctx, struct tep_handle *tep)
+{
+	char *buf;
+	size_t len;
+	int r;
+
+	r = read_file(ctx, TRACEFS_DIR "/events/header_page", &buf, &len);
+	if (r < 0)
+		return r;
+	r = tep_parse_header_page(tep, buf, len, sizeof(long)) < 0 ? -EBADMSG : 0;
+	free(buf);
+	return r;
+}
+
+static int setup(struct ipcadm_trace *t, const struct ipcadm_trace_opts *o)
+{
+	char num[32], *pids, *path;
+	int r;
+
+	t->tep = tep_alloc();
+	if (t->tep == NULL)
+		return -ENOMEM;
+	r = load_header(t->ctx, t->tep);
+	if (r < 0)
+		return r;
+	tep_set_cpus(t->tep, (int)sysconf(_SC_NPROCESSORS_CONF));
+	tep_set_long_size(t->tep, tep_get_header_page_size(t->tep));
+	r = write_file(t, "trace_clock", "mono");
+	if (r < 0)
+		return r;
+	r = write_file(t, "buffer_percent", "0"); /* wake the reader on any event */
+	if (r < 0)
+		return r;
+	if (tracefs_instance_set_buffer_size(t->inst, o->buffer_kb ? o->buffer_kb : 2048,
+					     -1) < 0)
+		return errno ? -errno : -ENOMEM;
+	/* not our own calls (the state we read to explain a failure), nor our children's */
+	if (tracefs_option_enable(t->inst, TRACEFS_OPTION_EVENT_FORK) < 0)
+		return errno ? -errno : -EIO;
+	snprintf(num, sizeof(num), "%d", (int)getpid());
+	r = write_file(t, "set_event_notrace_pid", num);
+	if (r < 0)
+		return r;
+	if (o->npids) {
+		/* the kernel follows their forks from now on (event-fork); a second scan adds
+		 * what they forked while the first ran */
+		for (int pass = 0; pass < 2; pass++) {
+			pids = pid_list(o->pids, o->npids);
+			if (pids == NULL || *pids == '\0') {
+				free(pids);
+				return pass ? 0 : -ESRCH;
+			}
+			if (pass == 0)
+				r = write_file(t, "set_event_pid", pids);
+			else if (tracefs_instance_file_append(t->inst, "set_event_pid", pids) < 0)
+				r = -errno;
+			free(pids);
+			if (r < 0)
+				return r;
+		}
+	}
+	r = enable_sched(t, "sched_process_fork", EV_FORK, "parent_pid", "child_pid",
+			 "child_comm");
+	if (r == 0)
+		r = enable_sched(t, "sched_process_exec", EV_EXEC, "pid", "old_pid",
+				 "filename");
+	if (r == 0)
+		r = enable_sched(t, "sched_process_exit", EV_TASK_EXIT, NULL, NULL, NULL);
+	for (int c = 0; c < IPCADM_NCALLS && r == 0; c++)
+		r = enable_call(t, (enum ipcadm_call)c);
+	if (r < 0)
+		return r;
+	path = tracefs_instance_get_file(t->inst, "trace_pipe");
+	if (path == NULL)
+		return -ENOMEM;
+	t->pipefd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	r = t->pipefd < 0 ? -errno : 0;
+	tracefs_put_tracing_file(path);
+	t->mono_to_real = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	return r;
+}
+
+int ipcadm_trace_start(struct ipcadm_ctx *ctx, const struct ipcadm_trace_opts *opts,
+		       struct ipcadm_trace **tp)
+{
+	static char tracing_dir[] = TRACEFS_DIR;
+	struct ipcadm_trace *t;
+	char name[64];
+	int r;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	r = check_tracefs();
+	if (r < 0)
+		return r;
+	if (!ipcadm_trace_pids_global(ctx))
+		return -EXDEV;
+	for (size_t i = 0; i < opts->npids; i++)
+		if (opts->pids[i] <= 0 || kill(opts->pids[i], 0) < 0)
+			return -ESRCH;
+	/* never let libtracefs look for tracefs elsewhere, or mount it */
+	if (tracefs_set_tracing_dir(tracing_dir) < 0)
+		return -ENODEV;
+	tracefs_instances_walk(remove_stale, NULL);
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return -ENOMEM;
+	t->ctx = ctx;
+	t->flags = opts->flags;
+	t->pipefd = -1;
+	t->self_ns = path_ino("/proc/self/ns/ipc");
+	snprintf(name, sizeof(name), INSTANCE_PREFIX "%d", (int)getpid());
+	t->inst = tracefs_instance_create(name);
+	if (t->inst == NULL) {
+		r = errno ? -errno : -EIO;
+		free(t);
+		return r;
+	}
+	r = setup(t, opts);
+	if (r < 0) {
+		ipcadm_trace_end(t);
+		return r;
+	}
+	*tp = t;
+	return 0;
+}
+
+int ipcadm_trace_wait(struct ipcadm_trace *t, int timeout_ms)
+{
+	struct pollfd p = { .fd = t->pipefd, .events = POLLIN };
+	int r;
+
+	if (t->stopped)
+		return 0;
+	r = poll(&p, 1, timeout_ms);
+	if (r < 0)
+		return -errno;
+	return r > 0;
+}
+
+int ipcadm_trace_read(struct ipcadm_trace *t,
+		      int (*fn)(const struct ipcadm_trace_event *ev, void *arg), void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	t->rc = 0;
+	if (tracefs_iterate_raw_events(t->tep, t->inst, NULL, 0, on_record, t) < 0)
+		return errno ? -errno : -EIO;
+	return t->rc;
+}
+
+void ipcadm_trace_stop(struct ipcadm_trace *t)
+{
+	t->stopped = 1;
+	tracefs_iterate_stop(t->inst);
+}
+
+uint64_t ipcadm_trace_lost(const struct ipcadm_trace *t)
+{
+	return t->lost;
+}
+
+int ipcadm_trace_ns(struct ipcadm_trace *t, uint64_t ipcns, struct ipcadm_ns *ns)
+{
+	size_t i = ns_find(t, ipcns);
+
+	memset(ns, 0, sizeof(*ns));
+	ns->ino = ipcns;
+	if (ipcns != 0 && ipcns == t->self_ns) {
+		ns->self = true;
+		snprintf(ns->path, sizeof(ns->path), "/proc/self/ns/ipc");
+		return 0;
+	}
+	if (i == SIZE_MAX || t->ns[i].fd < 0)
+		return -ENOENT;
+	snprintf(ns->path, sizeof(ns->path), "/proc/self/fd/%d", t->ns[i].fd);
+	return 0;
+}
+
+void ipcadm_trace_end(struct ipcadm_trace *t)
+{
+	if (t == NULL)
+		return;
+	if (t->pipefd >= 0) /* an open file of the instance would keep it (EBUSY) */
+		close(t->pipefd);
+	if (t->inst) {
+		tracefs_instance_destroy(t->inst);
+		tracefs_instance_free(t->inst);
+	}
+	if (t->tep)
+		tep_free(t->tep);
+	for (size_t b = 0; b < TASK_BUCKETS; b++) {
+		while (t->tasks[b]) {
+			struct task *k = t->tasks[b];
+
+			t->tasks[b] = k->next;
+			free(k);
+		}
+	}
+	for (size_t i = 0; i < t->nns; i++)
+		if (t->ns[i].fd >= 0)
+			close(t->ns[i].fd);
+	free(t->ns);
+	free(t);
+}
