@@ -205,23 +205,46 @@ static void put_call(const struct ipcadm_trace_event *e)
 
 /* ---- the explanation of a failing get call ---- */
 
-/* "CMD  # why" of a remedy, as "CMD (why)". */
-static size_t remedy_text(const char *rem, char *buf, size_t len)
+/*
+ * "CMD  # why" of a remedy, as "CMD (why)"; in another namespace than ours, with what makes
+ * it act there: ipcadm's -N PID, nsenter for sysctl. Without a process in it, "" (no
+ * command can reach it).
+ */
+static void remedy_text(const char *rem, const struct ipcadm_ns *ns, char *buf, size_t len)
 {
 	const char *hash = strstr(rem, "  # ");
+	int cmdlen = hash ? (int)(hash - rem) : (int)strlen(rem);
+	char where[64] = "";
 
-	if (hash == NULL)
-		return (size_t)snprintf(buf, len, "%s", rem);
-	return (size_t)snprintf(buf, len, "%.*s (%s)", (int)(hash - rem), rem, hash + 4);
+	if (!ns->self && ns->pid <= 0) {
+		buf[0] = '\0';
+		return;
+	}
+	if (!ns->self && strncmp(rem, "ipcadm ", 7) == 0) {
+		const char *sp = strchr(rem + 7, ' '); /* after the command's name */
+
+		if (sp == NULL || sp - rem > cmdlen)
+			sp = rem + cmdlen;
+		snprintf(where, sizeof(where), " -N %d", (int)ns->pid);
+		snprintf(buf, len, "%.*s%s%.*s%s%s%s", (int)(sp - rem), rem, where,
+			 (int)(rem + cmdlen - sp), sp, hash ? " (" : "", hash ? hash + 4 : "",
+			 hash ? ")" : "");
+		return;
+	}
+	if (!ns->self)
+		snprintf(where, sizeof(where), "nsenter --ipc --target %d ", (int)ns->pid);
+	snprintf(buf, len, "%s%.*s%s%s%s", where, cmdlen, rem, hash ? " (" : "",
+		 hash ? hash + 4 : "", hash ? ")" : "");
 }
 
 /* The doctor's remedy for the limit: a reap of orphans first, else its first one. */
 static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
-		       const char *limit, char *buf, size_t len)
+		       const struct ipcadm_ns *ns, const char *limit, char *buf, size_t len)
 {
 	struct ipcadm_doctor_opts dopts;
 	struct ipcadm_findings *f;
 	size_t n = strlen(buf);
+	char fix[512];
 
 	ipcadm_doctor_opts_init(&dopts);
 	if (doctor_diagnose(ctx, snap, &dopts, true, &f, NULL) < 0)
@@ -239,10 +262,9 @@ static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *sna
 				pick = x->remedies[j];
 		if (pick == NULL)
 			pick = x->remedies[0];
-		if (n + 8 < len) {
-			n += (size_t)snprintf(buf + n, len - n, "; fix: ");
-			remedy_text(pick, buf + n, len - n);
-		}
+		remedy_text(pick, ns, fix, sizeof(fix));
+		if (fix[0])
+			snprintf(buf + n, len - n, "; fix: %s", fix);
 		break;
 	}
 	ipcadm_findings_free(f);
@@ -295,7 +317,7 @@ static void explain(struct trace_run *run, const struct ipcadm_trace_event *e)
 					     "now it would get %s: ", errno_text(p.err));
 		ipcadm_prediction_explain(&p, run->why + n, sizeof(run->why) - n);
 		if (p.err == -ENOSPC)
-			add_remedy(run->ctx, snap, p.limit, run->why, sizeof(run->why));
+			add_remedy(run->ctx, snap, &ns, p.limit, run->why, sizeof(run->why));
 	}
 	ipcadm_snapshot_free(snap);
 }

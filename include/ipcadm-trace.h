@@ -87,7 +87,8 @@ uint64_t ipcadm_trace_lost(const struct ipcadm_trace *t);
 /*
  * The IPC namespace of an event, to read its state with ipcadm_snapshot_read_ns(): it
  * stays open while a process followed is in it, so it can be read after the process that
- * made the call has exited. -ENOENT when it is not known.
+ * made the call has exited. ns->pid is a process in it now (0 when none is known).
+ * -ENOENT when it is not known.
  */
 int ipcadm_trace_ns(struct ipcadm_trace *t, uint64_t ipcns, struct ipcadm_ns *ns);
 /* Stops tracing and removes the instance. */

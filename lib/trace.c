@@ -131,6 +131,7 @@ struct ipcadm_trace {
 	struct nsent *ns;
 	size_t nns, capns, nsfds;
 	uint64_t self_ns;
+	pid_t self_pid; /* as /proc (and so the kernel's events) number us */
 	int64_t mono_to_real; /* add to the trace clock (mono) for the wall clock */
 	uint64_t lost;
 	int pipefd; /* trace_pipe, polled for data */
@@ -148,6 +149,19 @@ static uint64_t path_ino(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/* Our PID as /proc numbers it (getpid() would give our own namespace's number). */
+static pid_t proc_self_pid(void)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+	uint64_t v;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return str_to_u64(buf, &v) == 0 && v > 0 && v <= INT32_MAX ? (pid_t)v : -1;
 }
 
 /* How many PID namespaces ours is below the initial one; -1 when it cannot be told. */
@@ -853,7 +867,7 @@ static int setup(struct ipcadm_trace *t, const struct ipcadm_trace_opts *o)
 	/* not our own calls (the state we read to explain a failure), nor our children's */
 	if (tracefs_option_enable(t->inst, TRACEFS_OPTION_EVENT_FORK) < 0)
 		return errno ? -errno : -EIO;
-	snprintf(num, sizeof(num), "%d", (int)getpid());
+	snprintf(num, sizeof(num), "%d", (int)t->self_pid);
 	r = write_file(t, "set_event_notrace_pid", num);
 	if (r < 0)
 		return r;
@@ -925,7 +939,12 @@ int ipcadm_trace_start(struct ipcadm_ctx *ctx, const struct ipcadm_trace_opts *o
 	t->flags = opts->flags;
 	t->pipefd = -1;
 	t->self_ns = path_ino("/proc/self/ns/ipc");
-	snprintf(name, sizeof(name), INSTANCE_PREFIX "%d", (int)getpid());
+	t->self_pid = proc_self_pid();
+	if (t->self_pid <= 0) {
+		free(t);
+		return -EXDEV;
+	}
+	snprintf(name, sizeof(name), INSTANCE_PREFIX "%d", (int)t->self_pid);
 	t->inst = tracefs_instance_create(name);
 	if (t->inst == NULL) {
 		r = errno ? -errno : -EIO;
@@ -976,6 +995,15 @@ uint64_t ipcadm_trace_lost(const struct ipcadm_trace *t)
 	return t->lost;
 }
 
+/* True when the process tid runs, in the namespace of inode ino. */
+static bool task_alive_in(pid_t tid, uint64_t ino)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)tid);
+	return path_ino(path) == ino;
+}
+
 int ipcadm_trace_ns(struct ipcadm_trace *t, uint64_t ipcns, struct ipcadm_ns *ns)
 {
 	size_t i = ns_find(t, ipcns);
@@ -990,6 +1018,11 @@ int ipcadm_trace_ns(struct ipcadm_trace *t, uint64_t ipcns, struct ipcadm_ns *ns
 	if (i == SIZE_MAX || t->ns[i].fd < 0)
 		return -ENOENT;
 	snprintf(ns->path, sizeof(ns->path), "/proc/self/fd/%d", t->ns[i].fd);
+	/* a process in it now, to name the namespace in commands (-N PID) */
+	for (size_t b = 0; b < TASK_BUCKETS && ns->pid == 0; b++)
+		for (struct task *k = t->tasks[b]; k && ns->pid == 0; k = k->next)
+			if (k->ns == i && task_alive_in(k->tid, ipcns))
+				ns->pid = k->tid;
 	return 0;
 }
 
