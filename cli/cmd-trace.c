@@ -458,13 +458,26 @@ static int on_event(const struct ipcadm_trace_event *e, void *arg)
 		print_json(run, e, why);
 	else
 		print_text(run, e, why);
-	/* each line out as it happens: a log shipper or a terminal waits for it */
-	r = obuf_flush(out);
-	if (r < 0) {
-		run->write_err = r;
-		return 1;
+	if (why) { /* the explanation took time: what came before it goes out now */
+		r = obuf_flush(out);
+		if (r < 0) {
+			run->write_err = r;
+			return 1;
+		}
 	}
 	return 0;
+}
+
+/* What a read of the kernel's buffer printed goes out at its end: at once for a terminal
+ * or a log shipper, in one write for many events. */
+static int read_events(struct trace_run *run, bool final)
+{
+	int r = ipcadm_trace_read(run->t, final, on_event, run), w;
+
+	w = obuf_flush(out);
+	if (w < 0 && run->write_err == 0)
+		run->write_err = w;
+	return r;
 }
 
 /* ---- the command ---- */
@@ -533,21 +546,20 @@ static int trace_loop(struct trace_run *run, int64_t duration)
 
 		if (left <= 0)
 			break;
-		r = ipcadm_trace_wait(run->t, left > 1000 ? 1000 : (int)left);
+		/* a tenth of a second at most: events in a page not yet full wait that long */
+		r = ipcadm_trace_wait(run->t, left > 100 ? 100 : (int)left);
 		if (r < 0 && r != -EINTR)
 			return error_code(r, "cannot wait for the kernel's events");
-		r = ipcadm_trace_read(run->t, on_event, run);
+		r = read_events(run, false);
 		if (run->write_err)
 			return 1;
 		if (r < 0)
 			return error_code(r, "cannot read the kernel's events");
 	}
-	if (!interrupted) { /* --duration: what came in until the end */
-		ipcadm_trace_read(run->t, on_event, run);
-		if (run->write_err)
-			return 1;
-	}
-	return 0;
+	/* what came in until the end (a second signal cuts it short) */
+	interrupted = 0;
+	read_events(run, true);
+	return run->write_err ? 1 : 0;
 }
 
 int cmd_trace(struct ipcadm_ctx *ctx, int argc, char **argv)

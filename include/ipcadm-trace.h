@@ -76,11 +76,16 @@ int ipcadm_trace_start(struct ipcadm_ctx *ctx, const struct ipcadm_trace_opts *o
 		       struct ipcadm_trace **tp);
 /* Waits up to timeout_ms for events: 1 when there are some, 0 when not, -EINTR. */
 int ipcadm_trace_wait(struct ipcadm_trace *t, int timeout_ms);
-/* Hands each event recorded so far to fn, oldest first; stops early when fn returns
- * non-zero (that value is returned) or after ipcadm_trace_stop(). */
-int ipcadm_trace_read(struct ipcadm_trace *t,
+/*
+ * Hands each event recorded so far to fn, oldest first; stops early when fn returns
+ * non-zero (that value is returned) or after ipcadm_trace_stop(). Events of a CPU whose
+ * buffer page is not full yet may wait for a later read, a tenth of a second at most;
+ * final takes them all (the last read).
+ */
+int ipcadm_trace_read(struct ipcadm_trace *t, bool final,
 		      int (*fn)(const struct ipcadm_trace_event *ev, void *arg), void *arg);
-/* Makes a running ipcadm_trace_read() return soon: safe in a signal handler. */
+/* Makes a running ipcadm_trace_read() return soon (not the next one): safe in a signal
+ * handler. */
 void ipcadm_trace_stop(struct ipcadm_trace *t);
 /* Events the kernel dropped because its buffer was full. */
 uint64_t ipcadm_trace_lost(const struct ipcadm_trace *t);
