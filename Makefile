@@ -235,6 +235,7 @@ install-lib: $(BUILD)/libipcadm.so
 	ln -sfn $(LIBSO_FILE) $(DESTDIR)$(LIBDIR)/$(LIBSO)
 	ln -sfn $(LIBSO) $(DESTDIR)$(LIBDIR)/libipcadm.so
 	install -D -m 644 include/ipcadm.h $(DESTDIR)$(INCLUDEDIR)/ipcadm.h
+	install -D -m 644 include/ipcadm-trace.h $(DESTDIR)$(INCLUDEDIR)/ipcadm-trace.h
 	install -d $(DESTDIR)$(PKGCONFIGDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
