@@ -1,6 +1,7 @@
 /* cmd-trace.c: `ipcadm trace`: the IPC calls processes make, one line each as they return;
  * a failing get call explained on the spot from its IPC namespace's state. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,6 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/shm.h>
-#include <fcntl.h>
 #include <time.h>
 
 #include "ipcadm-cli.h"
@@ -416,7 +416,8 @@ static void print_json(const struct trace_run *run, const struct ipcadm_trace_ev
 		}
 	}
 	if (c != IPCADM_CALL_MQ_UNLINK && c != IPCADM_CALL_SEMOP &&
-	    c != IPCADM_CALL_SEMTIMEDOP && !(c >= IPCADM_CALL_SHMCTL && c <= IPCADM_CALL_MSGCTL))
+	    c != IPCADM_CALL_SEMTIMEDOP &&
+	    !(c >= IPCADM_CALL_SHMCTL && c <= IPCADM_CALL_MSGCTL))
 		obuf_printf(out, ", \"flags\": %d", e->flags);
 	if (c == IPCADM_CALL_MQ_OPEN && (e->flags & O_CREAT))
 		obuf_printf(out, ", \"mode\": %u", e->mode & 07777);

@@ -1,5 +1,5 @@
-/* ipcadm-trace.h: the System V and POSIX IPC calls followed as processes make them, through
- * the kernel's syscall tracepoints in a tracefs instance of the library's own (lib/trace.c). */
+/* ipcadm-trace.h: the System V and POSIX IPC calls followed as processes make them,
+ * through the kernel's syscall tracepoints in a tracefs instance of our own (lib/trace.c). */
 #ifndef IPCADM_TRACE_H
 #define IPCADM_TRACE_H
 

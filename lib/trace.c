@@ -49,7 +49,8 @@ static const struct call_desc {
 	CALL(SHMAT, "shmat", SHM, [S_ID] = "shmid", [S_FLAGS] = "shmflg"),
 	CALL(SEMOP, "semop", SEM, [S_ID] = "semid", [S_SIZE] = "nsops"),
 	CALL(SEMTIMEDOP, "semtimedop", SEM, [S_ID] = "semid", [S_SIZE] = "nsops"),
-	CALL(MSGSND, "msgsnd", MSG, [S_ID] = "msqid", [S_SIZE] = "msgsz", [S_FLAGS] = "msgflg"),
+	CALL(MSGSND, "msgsnd", MSG, [S_ID] = "msqid", [S_SIZE] = "msgsz",
+	     [S_FLAGS] = "msgflg"),
 	CALL(MSGRCV, "msgrcv", MSG, [S_ID] = "msqid", [S_SIZE] = "msgsz",
 	     [S_MSGTYP] = "msgtyp", [S_FLAGS] = "msgflg"),
 	CALL(MQ_OPEN, "mq_open", PMQ, [S_NAME] = "u_name", [S_FLAGS] = "oflag",
@@ -94,7 +95,11 @@ bool ipcadm_call_is_get(enum ipcadm_call call)
 #define FILTER_FAILED "ret < 0"
 #define FILTER_OP_FAILED "ret < 0 && ret != -11 && ret != -4 && ret != -42"
 
-enum ev_type { EV_ENTER, EV_EXIT, EV_FORK, EV_EXEC, EV_TASK_EXIT };
+enum ev_type { EV_ENTER, EV_EXIT, EV_FORK, EV_EXEC, EV_TASK_EXIT, EV_NS_LEAVE, EV_NS_CLONE };
+
+/* CLONE_NEWIPC, in the kernel's filters of unshare and clone (0x08000000) */
+#define FILTER_NEWIPC_UNSHARE "unshare_flags & 134217728"
+#define FILTER_NEWIPC_CLONE "clone_flags & 134217728"
 
 struct evdesc {
 	int id;
@@ -131,6 +136,7 @@ struct task {
 	size_t ns; /* index in ns[], SIZE_MAX when unknown */
 	int64_t ns_read; /* when an event last made us read it (trace clock) */
 	bool pending; /* ev holds an enter not yet paired */
+	bool new_ipc_child; /* it called clone(CLONE_NEWIPC): its next child is elsewhere */
 	struct ipcadm_trace_event ev;
 };
 
@@ -139,7 +145,7 @@ struct ipcadm_trace {
 	struct tracefs_instance *inst;
 	struct tep_handle *tep;
 	unsigned int flags;
-	struct evdesc ev[2 * IPCADM_NCALLS + 3];
+	struct evdesc ev[2 * IPCADM_NCALLS + 6];
 	size_t nev;
 	struct task *tasks[TASK_BUCKETS];
 	struct nsent *ns;
@@ -669,8 +675,28 @@ static void on_fork(struct ipcadm_trace *t, const struct evdesc *d, struct tep_r
 	if (c == NULL)
 		return;
 	set_comm(c, field_str(d->str, r));
+	if (p && p->new_ipc_child) { /* in a namespace of its own: only /proc can tell */
+		p->new_ipc_child = false;
+		return;
+	}
 	if (c->ns == SIZE_MAX && p && p->ns != SIZE_MAX) /* gone already: as its parent */
 		task_set_ns(t, c, t->ns[p->ns].ino, -1);
+}
+
+/*
+ * unshare(CLONE_NEWIPC) or setns(): the namespace the task was seen in is no longer
+ * known to be its own; /proc tells the new one while the task runs, else it is unknown
+ * (and so are its children's), never the old one.
+ */
+static void on_ns_leave(struct ipcadm_trace *t, pid_t tid)
+{
+	struct task *k = task_get(t, tid, true);
+
+	if (k == NULL)
+		return;
+	ns_unref(t, k->ns);
+	k->ns = SIZE_MAX;
+	k->ns_read = 0;
 }
 
 static void on_exec(struct ipcadm_trace *t, const struct evdesc *d, struct tep_record *r)
@@ -726,6 +752,16 @@ static int on_record(struct ipcadm_trace *t, struct tep_record *r)
 	case EV_TASK_EXIT:
 		task_drop(t, tep_data_pid(t->tep, r));
 		return 0;
+	case EV_NS_LEAVE:
+		on_ns_leave(t, tep_data_pid(t->tep, r));
+		return 0;
+	case EV_NS_CLONE: {
+		struct task *k = task_get(t, tep_data_pid(t->tep, r), true);
+
+		if (k)
+			k->new_ipc_child = true;
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -803,6 +839,19 @@ static int enable_call(struct ipcadm_trace *t, enum ipcadm_call c)
 		return r;
 	t->nev += 2;
 	return 0;
+}
+
+static int enable_other(struct ipcadm_trace *t, const char *sys, const char *name,
+			enum ev_type type, const char *filter)
+{
+	struct evdesc *d = &t->ev[t->nev];
+	int r;
+
+	*d = (struct evdesc){ .type = type };
+	r = enable(t, sys, name, filter, d);
+	if (r == 0)
+		t->nev++;
+	return r;
 }
 
 static int enable_sched(struct ipcadm_trace *t, const char *name, enum ev_type type,
@@ -1021,7 +1070,8 @@ static int setup(struct ipcadm_trace *t, const struct ipcadm_trace_opts *o)
 			}
 			if (pass == 0)
 				r = write_file(t, "set_event_pid", pids);
-			else if (tracefs_instance_file_append(t->inst, "set_event_pid", pids) < 0)
+			else if (tracefs_instance_file_append(t->inst, "set_event_pid",
+							      pids) < 0)
 				r = -errno;
 			free(pids);
 			if (r < 0)
@@ -1035,6 +1085,16 @@ static int setup(struct ipcadm_trace *t, const struct ipcadm_trace_opts *o)
 				 "filename");
 	if (r == 0)
 		r = enable_sched(t, "sched_process_exit", EV_TASK_EXIT, NULL, NULL, NULL);
+	/* a task that changes its IPC namespace (clone3's flags are in memory the kernel's
+	 * filters cannot read: a child it makes so is taken for its parent's) */
+	if (r == 0)
+		r = enable_other(t, "syscalls", "sys_enter_unshare", EV_NS_LEAVE,
+				 FILTER_NEWIPC_UNSHARE);
+	if (r == 0)
+		r = enable_other(t, "syscalls", "sys_enter_setns", EV_NS_LEAVE, NULL);
+	if (r == 0)
+		r = enable_other(t, "syscalls", "sys_enter_clone", EV_NS_CLONE,
+				 FILTER_NEWIPC_CLONE);
 	for (int c = 0; c < IPCADM_NCALLS && r == 0; c++)
 		r = enable_call(t, (enum ipcadm_call)c);
 	if (r < 0)
@@ -1172,6 +1232,7 @@ void ipcadm_trace_stop(struct ipcadm_trace *t)
  * overwrites), summed. */
 static uint64_t dropped(const struct ipcadm_trace *t)
 {
+	static const char *const keys[] = { "overrun: ", "dropped events: " };
 	uint64_t sum = 0;
 	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
 
@@ -1183,11 +1244,12 @@ static uint64_t dropped(const struct ipcadm_trace *t)
 		text = tracefs_instance_file_read(t->inst, name, NULL);
 		if (text == NULL)
 			continue;
-		for (const char *key = "overrun: "; key; key = key[0] == 'o' ? "dropped events: "
-									     : NULL) {
-			p = strstr(text, key);
-			if (p && mem_to_u64(p + strlen(key), strcspn(p + strlen(key), "\n"),
-					    &v) == 0)
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			p = strstr(text, keys[k]);
+			if (p == NULL)
+				continue;
+			p += strlen(keys[k]);
+			if (mem_to_u64(p, strcspn(p, "\n"), &v) == 0)
 				sum += v;
 		}
 		free(text);

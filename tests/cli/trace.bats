@@ -117,6 +117,37 @@ stop_trace() {
 	[[ "${lines[0]}" == *" msgget(0x0000000a, IPC_CREAT|IPC_EXCL|0600) by ipctool["*"]: EEXIST (File exists)" ]]
 }
 
+# waiter PID: the scenario process that waits for $GO (the parent of its deepest process),
+# in the scenario's IPC namespace.
+waiter() {
+	local p=$1 up=$1 c
+	while c=$(pgrep -P "$p" | head -n 1) && [ -n "$c" ]; do
+		up=$p
+		p=$c
+	done
+	echo "$up"
+}
+
+@test "trace: -N shows the calls of one IPC namespace only" {
+	scenario 'unshare --ipc bash -c "\"\$IPCTOOL\" msg-create 0xe 600 >/dev/null
+			\"\$IPCTOOL\" msg-create 0xe 600 || true"
+		"$IPCTOOL" msg-create 0xd 600 >/dev/null
+		"$IPCTOOL" msg-create 0xd 600 && exit 9'
+	sleep 0.3
+	start_trace "$BATS_TEST_TMPDIR/out" -p "$SCEN_PID" -N "/proc/$(waiter "$SCEN_PID")/ns/ipc"
+	touch "$GO"
+	wait_line "$BATS_TEST_TMPDIR/out" "msgget"
+	wait_line "$BATS_TEST_TMPDIR/scenario.out" "0xd: File exists"
+	sleep 0.3
+	touch "$DONE"
+	stop_trace
+	run cat "$BATS_TEST_TMPDIR/out"
+	echo "$output"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *" msgget(0x0000000d, IPC_CREAT|IPC_EXCL|0600) by ipctool["* ]]
+	grep -q "0xe: File exists" "$BATS_TEST_TMPDIR/scenario.out" # it failed, unseen
+}
+
 @test "trace: --all -J: one JSON object a line, successes, IPC_RMID and mq names" {
 	export POSIXTOOL
 	scenario 'id=$("$IPCTOOL" sem-create 0x5 2 600)
