@@ -16,6 +16,11 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(OBJ_FLAGS) $(THREADS)
 # library alike: position-independent, and calls between them need not allow interposition.
 $(BUILD)/lib/%.o $(BUILD)/common/%.o: private OBJ_FLAGS := $(INTERNAL) -fPIC \
 	-fno-semantic-interposition
+# `ipcadm trace` (lib/trace.c) reads the kernel's events with libtracefs and libtraceevent:
+# only that object compiles against them; the CLI and the shared library link them.
+TRACE_CFLAGS := $(shell pkg-config --cflags libtracefs libtraceevent 2>/dev/null || \
+	echo -I/usr/include/tracefs -I/usr/include/traceevent)
+TRACE_LIBS := -ltracefs -ltraceevent
 
 LIB_SRC := $(wildcard lib/*.c) $(wildcard common/*.c)
 CLI_SRC := $(wildcard cli/*.c)
@@ -50,13 +55,15 @@ $(BUILD)/%.o: %.c $(HDRS)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(BUILD)/lib/trace.o: CPPFLAGS += $(TRACE_CFLAGS)
+
 $(BUILD)/libipcadm.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/ipcadm: $(CLI_OBJ) $(BUILD)/libipcadm.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libipcadm.a $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libipcadm.a $(TRACE_LIBS) $(LDFLAGS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
@@ -150,7 +157,7 @@ $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(BUILD)/fuzz/libcli
 		$(BUILD)/fuzz/libipcadm.a
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer $(CPPFLAGS) $(INTERNAL) -Icli -o $@ $< \
-		$(BUILD)/fuzz/libcli.a $(BUILD)/fuzz/libipcadm.a
+		$(BUILD)/fuzz/libcli.a $(BUILD)/fuzz/libipcadm.a $(TRACE_LIBS)
 
 # test-regress holds a test for each defect fuzzing found, in the output module too.
 $(BUILD)/tests/test-regress: tests/unit/test-regress.c tests/unit/fixture.h \
@@ -183,7 +190,8 @@ all: $(BUILD)/libipcadm.so
 $(BUILD)/$(LIBSO_FILE): $(LIB_OBJ) lib/libipcadm.map
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(LIBSO) \
-		-Wl,--version-script=lib/libipcadm.map -Wl,-z,defs -o $@ $(LIB_OBJ) $(LDFLAGS)
+		-Wl,--version-script=lib/libipcadm.map -Wl,-z,defs -o $@ $(LIB_OBJ) $(TRACE_LIBS) \
+		$(LDFLAGS)
 
 $(BUILD)/$(LIBSO): $(BUILD)/$(LIBSO_FILE)
 	@ln -sfn $(LIBSO_FILE) $@
@@ -227,6 +235,7 @@ install-lib: $(BUILD)/libipcadm.so
 	ln -sfn $(LIBSO_FILE) $(DESTDIR)$(LIBDIR)/$(LIBSO)
 	ln -sfn $(LIBSO) $(DESTDIR)$(LIBDIR)/libipcadm.so
 	install -D -m 644 include/ipcadm.h $(DESTDIR)$(INCLUDEDIR)/ipcadm.h
+	install -D -m 644 include/ipcadm-trace.h $(DESTDIR)$(INCLUDEDIR)/ipcadm-trace.h
 	install -d $(DESTDIR)$(PKGCONFIGDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \

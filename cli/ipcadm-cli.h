@@ -124,6 +124,7 @@ int cmd_restore(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_check(struct ipcadm_ctx *ctx, int argc, char **argv);
 int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv);
+int cmd_trace(struct ipcadm_ctx *ctx, int argc, char **argv);
 
 /* IPC namespaces (ns.c): -A/--all-namespaces and -N/--namespace PID|PATH. */
 struct ns_sel {

@@ -21,6 +21,7 @@ static const struct cmd commands[] = {
 	{ "doctor", cmd_doctor, "why get calls fail or soon will, and the fix (exit 0/1/2)" },
 	{ "check", cmd_check, "would a new shm SIZE, sem NSEMS or msg be created now?" },
 	{ "metrics", cmd_metrics, "Prometheus text format, or --textfile DIR for node_exporter" },
+	{ "trace", cmd_trace, "follow IPC calls as they happen; failing get calls explained" },
 };
 
 static void usage(void)
