@@ -93,7 +93,7 @@ struct ipcadm_obj {
 	int64_t stime, rtime;
 
 	/*
-	 * POSIX objects (lib/posix.c): uid, gid, mode, size, atime and ctime come from the
+	 * POSIX objects (lib/posix-read.c): uid, gid, mode, size, atime and ctime come from the
 	 * file (cuid and cgid are the owner's); id is -1 and key 0. A queue's cbytes is its
 	 * QSIZE; qnum (messages) is IPCADM_UNKNOWN: the queue file does not tell it and
 	 * mq_getattr() would need mq_open().
@@ -212,7 +212,7 @@ const struct ipcadm_usage *ipcadm_snapshot_usage(const struct ipcadm_snapshot *s
 size_t ipcadm_snapshot_skipped(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind);
 
 /*
- * POSIX IPC (lib/posix.c): with POSIX kinds, a snapshot holds the regular files of
+ * POSIX IPC (lib/posix-read.c): with POSIX kinds, a snapshot holds the regular files of
  * /dev/shm (sem.NAME: semaphores; the rest: shared memory) and of this IPC namespace's
  * mqueue filesystem. Live, that filesystem is mounted privately with fsmount() (attached
  * to no mount namespace, gone when closed), which always shows this IPC namespace;
