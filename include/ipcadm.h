@@ -254,6 +254,35 @@ struct ipcadm_posix_new {
 	long maxmsg, msgsize;
 };
 int ipcadm_posix_create(struct ipcadm_ctx *ctx, const struct ipcadm_posix_new *n);
+
+/* How ipcadm_sysv_create() makes an object (bits). */
+enum ipcadm_create_flags {
+	IPCADM_CREATE_EXCL = 1 << 0, /* -EEXIST when the key is taken (IPC_EXCL) */
+	IPCADM_CREATE_HUGETLB = 1 << 1, /* shm: back the segment with huge pages */
+	IPCADM_CREATE_RANDOM_KEY = 1 << 2, /* a random key, another on each collision (ipcmk) */
+};
+/* A new System V object (lib/create.c): a segment of size bytes, an array of nsems
+ * semaphores set to values (one for all, or nsems; NULL: zeros), or a queue. */
+struct ipcadm_sysv_new {
+	enum ipcadm_kind kind;
+	int32_t key; /* 0 (IPC_PRIVATE): a private object; not used with RANDOM_KEY */
+	unsigned int mode; /* permissions; bits above 0777 reach the get call as flags, as
+			    * ipcmk passes them (04000 is SHM_HUGETLB) */
+	unsigned int flags; /* enum ipcadm_create_flags */
+	uint64_t size;
+	int nsems;
+	const unsigned short *values;
+	size_t nvalues;
+};
+/*
+ * Creates a System V object: 0 with *idp its ID (and *keyp, if not NULL, its key), 1 when
+ * the key was taken and the get call handed back that object as it is (without
+ * IPCADM_CREATE_EXCL), or -errno from the get call (-EEXIST: the key is taken; random keys:
+ * 64 collisions). An array whose values cannot be set is removed again. -EINVAL for
+ * values of a wrong count; only live roots (-EOPNOTSUPP otherwise).
+ */
+int ipcadm_sysv_create(struct ipcadm_ctx *ctx, const struct ipcadm_sysv_new *n, int32_t *keyp,
+		       int *idp);
 /* True when a POSIX name is valid: 1 to 250 bytes, no '/', not "." or "..". */
 bool ipcadm_posix_name_valid(const char *name);
 

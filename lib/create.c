@@ -7,12 +7,20 @@
 #include <mqueue.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/random.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define POSIX_NAME_MAX 250 /* NAME_MAX less "sem." and room to spare */
+/* Random keys tried before giving up with EEXIST (each collides with odds n / 2^32). */
+#define RANDOM_KEY_TRIES 64
 
 bool ipcadm_posix_name_valid(const char *name)
 {
@@ -90,4 +98,110 @@ int ipcadm_posix_create(struct ipcadm_ctx *ctx, const struct ipcadm_posix_new *n
 	}
 	umask(old);
 	return r;
+}
+
+/* A key drawn at random, never IPC_PRIVATE (that would make a private object). */
+static int32_t random_key(void)
+{
+	int32_t key = 0;
+
+	while (key == IPC_PRIVATE)
+		if (getrandom(&key, sizeof(key), 0) != sizeof(key))
+			key = (int32_t)random();
+	return key;
+}
+
+static int sysv_get(const struct ipcadm_sysv_new *n, int32_t key, int flags)
+{
+	int id;
+
+	if (n->kind == IPCADM_SHM)
+		id = shmget(key, (size_t)n->size, flags);
+	else if (n->kind == IPCADM_SEM)
+		id = semget(key, n->nsems, flags);
+	else
+		id = msgget(key, flags);
+	return id < 0 ? -errno : id;
+}
+
+/* The ID of the object that has the key now, or -errno (-ENOENT: none). */
+static int sysv_key_id(enum ipcadm_kind kind, int32_t key)
+{
+	int id;
+
+	if (kind == IPCADM_SHM)
+		id = shmget(key, 0, 0);
+	else if (kind == IPCADM_SEM)
+		id = semget(key, 0, 0);
+	else
+		id = msgget(key, 0);
+	return id < 0 ? -errno : id;
+}
+
+/* Sets the initial values of a new array: one value for all, or one each. */
+static int set_values(int id, const struct ipcadm_sysv_new *n)
+{
+	union semun {
+		int val;
+		struct semid_ds *buf;
+		unsigned short *array;
+	} arg;
+	unsigned short *vals = calloc((size_t)n->nsems, sizeof(*vals));
+	int r = 0;
+
+	if (vals == NULL)
+		return -ENOMEM;
+	for (int i = 0; i < n->nsems; i++)
+		vals[i] = n->values[n->nvalues == 1 ? 0 : i];
+	arg.array = vals;
+	if (semctl(id, 0, SETALL, arg) < 0)
+		r = -errno;
+	free(vals);
+	return r;
+}
+
+int ipcadm_sysv_create(struct ipcadm_ctx *ctx, const struct ipcadm_sysv_new *n, int32_t *keyp,
+		       int *idp)
+{
+	bool random = n->flags & IPCADM_CREATE_RANDOM_KEY;
+	int flags = IPC_CREAT | (int)n->mode;
+	int32_t key = n->key;
+	int old = -ENOENT, id = -EEXIST, r;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if ((unsigned int)n->kind >= IPCADM_NSYSV_KINDS ||
+	    (n->values && (n->kind != IPCADM_SEM || n->nsems < 1 ||
+			   (n->nvalues != 1 && n->nvalues != (size_t)n->nsems))))
+		return -EINVAL;
+	if (n->flags & (IPCADM_CREATE_EXCL | IPCADM_CREATE_RANDOM_KEY))
+		flags |= IPC_EXCL;
+	if (n->flags & IPCADM_CREATE_HUGETLB)
+		flags |= SHM_HUGETLB;
+	if (random) {
+		/* a collision draws another key: never someone else's object */
+		for (int i = 0; i < RANDOM_KEY_TRIES && id == -EEXIST; i++) {
+			key = random_key();
+			id = sysv_get(n, key, flags);
+		}
+	} else {
+		if (key != IPC_PRIVATE && !(flags & IPC_EXCL))
+			old = sysv_key_id(n->kind, key);
+		id = sysv_get(n, key, flags);
+	}
+	if (id < 0)
+		return id;
+	*idp = id;
+	if (keyp)
+		*keyp = key;
+	if (old >= 0 && old == id)
+		return 1; /* the key was taken: the get call handed back that object, as it is */
+	if (n->values) {
+		r = set_values(id, n);
+		if (r < 0) {
+			semctl(id, 0, IPC_RMID); /* ours, just made: no half-made array stays */
+			return r;
+		}
+	}
+	return 0;
 }
