@@ -308,6 +308,18 @@ void ipcadm_obj_release(struct ipcadm_obj *obj);
 int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		      const struct ipcadm_obj *expect);
 /*
+ * Marks again a segment already marked for destruction (SHM_DEST), as util-linux's ipcrm
+ * does: nothing changes (it goes at its last detach), but the kernel checks that the
+ * caller may remove it: 0, or -errno (-EPERM). -ESTALE when it is not marked.
+ */
+int ipcadm_shm_mark_again(struct ipcadm_ctx *ctx, int id);
+/* The ID of the System V object with the key (shmget, semget or msgget of nothing new),
+ * or -errno: -ENOENT none, -EACCES not allowed, -EIDRM being removed. Live roots only. */
+int ipcadm_sysv_key_id(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int32_t key);
+/* 0 when the caller may read the object with IPC_STAT (as *_STAT, without _ANY, asks),
+ * else -errno (-EACCES). Live roots only. */
+int ipcadm_sysv_may_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id);
+/*
  * Called around every guarded removal (one given expect, System V or POSIX, in the child
  * too when the object is in another namespace), after the object was found unchanged:
  * before() right before IPC_RMID or unlink, with expect; a negative return keeps the

@@ -124,20 +124,6 @@ static int sysv_get(const struct ipcadm_sysv_new *n, int32_t key, int flags)
 	return id < 0 ? -errno : id;
 }
 
-/* The ID of the object that has the key now, or -errno (-ENOENT: none). */
-static int sysv_key_id(enum ipcadm_kind kind, int32_t key)
-{
-	int id;
-
-	if (kind == IPCADM_SHM)
-		id = shmget(key, 0, 0);
-	else if (kind == IPCADM_SEM)
-		id = semget(key, 0, 0);
-	else
-		id = msgget(key, 0);
-	return id < 0 ? -errno : id;
-}
-
 /* Sets the initial values of a new array: one value for all, or one each. */
 static int set_values(int id, const struct ipcadm_sysv_new *n)
 {
@@ -186,7 +172,7 @@ int ipcadm_sysv_create(struct ipcadm_ctx *ctx, const struct ipcadm_sysv_new *n, 
 		}
 	} else {
 		if (key != IPC_PRIVATE && !(flags & IPC_EXCL))
-			old = sysv_key_id(n->kind, key);
+			old = ipcadm_sysv_key_id(ctx, n->kind, key);
 		id = sysv_get(n, key, flags);
 	}
 	if (id < 0)

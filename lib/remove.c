@@ -142,6 +142,22 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 	return hooked_rmid(ctx, kind, id, expect);
 }
 
+int ipcadm_shm_mark_again(struct ipcadm_ctx *ctx, int id)
+{
+	struct ipcadm_obj now;
+	int r;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	r = syscall_read_one(IPCADM_SHM, id, &now);
+	if (r < 0)
+		return r;
+	if (!(now.mode & IPCADM_SHM_DEST))
+		return -ESTALE;
+	/* no hook: nothing is removed, the segment goes at its last detach as before */
+	return shmctl(id, IPC_RMID, NULL) == 0 ? 0 : -errno;
+}
+
 int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect,
 			     int dirfd, const char *evidence)
 {
