@@ -487,6 +487,24 @@ const char *ipcadm_analysis_program(const struct ipcadm_analysis *a, const struc
 /* The holders of an object; returns how many. */
 size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 			       const struct ipcadm_holder **holders);
+/* Why an object must not be removed in bulk (ipcrm -a, ipcadm rm --all; lib/verdict.c). */
+enum ipcadm_busy_how {
+	IPCADM_BUSY_NO,
+	IPCADM_BUSY_ATTACHED, /* a segment with nattch > 0: count is nattch */
+	IPCADM_BUSY_WAITING, /* count processes wait on it (the holders, or semncnt+semzcnt) */
+};
+struct ipcadm_busy {
+	enum ipcadm_busy_how how;
+	uint64_t count;
+};
+/*
+ * Whether the kernel shows an object in use right now, without a verdict: attached, or
+ * waited on (from a's holders, which may be NULL or from IPCADM_ANALYZE_NO_VERDICTS, and
+ * from an array's counts when read). why says by what. An object that is not busy may
+ * still be in use: see ipcadm_analysis_verdict().
+ */
+bool ipcadm_obj_busy(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+		     struct ipcadm_busy *why);
 const char *ipcadm_verdict_name(enum ipcadm_verdict v); /* "in-use", "orphaned", ... */
 /* How a holder holds it, in words: "attached rw, creator". */
 int ipcadm_holder_describe(const struct ipcadm_holder *h, char *buf, size_t len);

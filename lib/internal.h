@@ -88,6 +88,10 @@ int posix_file_name(enum ipcadm_kind kind, const char *name, char *buf, size_t l
 struct mq_file_info;
 int posix_read_queue_file(int dfd, const char *fname, struct mq_file_info *mi);
 
+/* The rule for a leak without verdicts (verdict.c; findings without a process scan): a
+ * private segment, unattached, not marked for destruction. Only a candidate. */
+bool verdict_unattached_private(const struct ipcadm_obj *o);
+
 /* Parses one /proc/sysvipc table held in memory (snapshot.c; the fuzz and unit entry
  * point). Not exported from the shared library (libipcadm.map). */
 int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
