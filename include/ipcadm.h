@@ -368,10 +368,10 @@ int ipcadm_file_open(const char *path, int flags, int *fdp, enum ipcadm_file_fau
  */
 int ipcadm_shm_backup(const struct ipcadm_obj *obj, int dirfd, const char *evidence);
 /*
- * A backup read back (ipcadm_shm_backup_load) and recreated (ipcadm_shm_backup_create,
- * in the caller's IPC namespace: same key, size, mode, owner, contents). Loading opens
- * both files as ipcadm_file_open_at() does, parses the .meta strictly (each known field
- * once; line tells where it failed), and reads exactly the size it gives.
+ * A backup read back (ipcadm_shm_backup_load) and recreated (ipcadm_shm_backup_create, in
+ * lib/create.c, in the caller's IPC namespace: same key, size, mode, owner, contents).
+ * Loading opens both files as ipcadm_file_open_at() does, parses the .meta strictly (each
+ * known field once; line tells where it failed), and reads exactly the size it gives.
  */
 struct ipcadm_shm_backup {
 	int32_t key;

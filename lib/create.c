@@ -191,3 +191,41 @@ int ipcadm_sysv_create(struct ipcadm_ctx *ctx, const struct ipcadm_sysv_new *n, 
 	}
 	return 0;
 }
+
+/* A restored segment is made like any other object: here (backup.c reads the backup). */
+int ipcadm_shm_backup_create(const struct ipcadm_shm_backup *b, int *idp)
+{
+	struct shmid_ds ds;
+	void *addr;
+	int r, id;
+
+	if (b->data == NULL)
+		return -EINVAL;
+	id = shmget(b->key, b->size, IPC_CREAT | IPC_EXCL | 0600);
+	if (id < 0)
+		return -errno;
+	addr = shmat(id, NULL, 0);
+	if (addr == (void *)-1) {
+		r = -errno;
+		shmctl(id, IPC_RMID, NULL);
+		return r;
+	}
+	memcpy(addr, b->data, b->size);
+	shmdt(addr);
+	/* the saved owner and mode only once the contents are in */
+	if (shmctl(id, IPC_STAT, &ds) < 0) {
+		r = -errno;
+		shmctl(id, IPC_RMID, NULL);
+		return r;
+	}
+	ds.shm_perm.uid = b->uid;
+	ds.shm_perm.gid = b->gid;
+	ds.shm_perm.mode = (unsigned short)(b->mode & 0777);
+	if (shmctl(id, IPC_SET, &ds) < 0) {
+		r = -errno;
+		shmctl(id, IPC_RMID, NULL);
+		return r;
+	}
+	*idp = id;
+	return 0;
+}
