@@ -1,7 +1,7 @@
 /* remove.c: every removal, System V (IPC_RMID) and POSIX (unlink), guarded: an object is
  * read again right before removal and left alone if anything shows it was used since. */
 #include "internal.h"
-#include "posix.h"
+#include "posix-holders.h"
 #include "posixparse.h"
 
 #include <errno.h>
