@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
-#include <sys/msg.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
 
 #include "ipcadm-cli.h"
 #include "obuf.h"
@@ -17,13 +14,6 @@ static const char *const nouns[IPCADM_NSYSV_KINDS] = {
 	[IPCADM_SHM] = "shared memory segment",
 	[IPCADM_SEM] = "semaphore array",
 	[IPCADM_MSG] = "message queue",
-};
-
-union semun {
-	int val;
-	struct semid_ds *buf;
-	unsigned short *array;
-	struct seminfo *__buf;
 };
 
 struct mk {
@@ -58,15 +48,17 @@ static void mk_help(void)
 	       progname, progname, progname, progname);
 }
 
-/* Sets the initial values of a new array; -errno. */
-static int set_values(int id, const char *list, uint64_t nsems)
+/* Parses V or V1,V2,... into one value for all or one per semaphore; -errno. */
+static int parse_values(const char *list, uint64_t nsems, unsigned short **valsp, size_t *np)
 {
-	unsigned short *vals = calloc(nsems, sizeof(*vals));
+	size_t cap = 1, n = 0;
+	unsigned short *vals;
 	const char *p = list;
-	union semun arg;
-	size_t n = 0;
 	int r = 0;
 
+	for (const char *c = list; *c; c++)
+		cap += *c == ',';
+	vals = calloc(cap, sizeof(*vals));
 	if (vals == NULL)
 		return -ENOMEM;
 	while (*p) {
@@ -89,16 +81,15 @@ static int set_values(int id, const char *list, uint64_t nsems)
 		if (*p == ',')
 			p++;
 	}
-	if (r == 0 && n == 1)
-		for (size_t i = 1; i < nsems; i++)
-			vals[i] = vals[0];
-	else if (r == 0 && n != nsems)
+	if (r == 0 && n != 1 && n != nsems)
 		r = -EINVAL;
-	arg.array = vals;
-	if (r == 0 && semctl(id, 0, SETALL, arg) < 0)
-		r = -errno;
-	free(vals);
-	return r;
+	if (r < 0) {
+		free(vals);
+		return r;
+	}
+	*valsp = vals;
+	*np = n;
+	return 0;
 }
 
 /* "cannot create ...: why", with the limit that refused when the prediction knows it. */
@@ -126,33 +117,35 @@ static int explain_failure(struct ipcadm_ctx *ctx, const struct mk *m, int err)
 	return 1;
 }
 
-/* Whether an object of the kind already has the key (then the get call returns it). */
-static int existing(int kind, int32_t key)
-{
-	if (key == IPC_PRIVATE)
-		return -1;
-	if (kind == IPCADM_SHM)
-		return shmget(key, 0, 0);
-	if (kind == IPCADM_SEM)
-		return semget(key, 0, 0);
-	return msgget(key, 0);
-}
-
 static int make_sysv(struct ipcadm_ctx *ctx, struct mk *m)
 {
-	int flags = IPC_CREAT | (int)m->mode | (m->exclusive ? IPC_EXCL : 0);
-	int old = existing(m->kind, m->key);
+	struct ipcadm_sysv_new n = {
+		.kind = (enum ipcadm_kind)m->kind,
+		.key = m->key,
+		.mode = m->mode,
+		.flags = (m->exclusive ? IPCADM_CREATE_EXCL : 0) |
+			 (m->hugetlb ? IPCADM_CREATE_HUGETLB : 0),
+		.size = m->amount,
+		.nsems = m->kind == IPCADM_SEM ? (int)m->amount : 0,
+	};
+	unsigned short *vals = NULL;
 	int id, r;
 
-	if (m->kind == IPCADM_SHM)
-		id = shmget(m->key, (size_t)m->amount, flags | (m->hugetlb ? SHM_HUGETLB : 0));
-	else if (m->kind == IPCADM_SEM)
-		id = semget(m->key, (int)m->amount, flags);
-	else
-		id = msgget(m->key, flags);
-	if (id < 0)
-		return explain_failure(ctx, m, errno);
-	if (old >= 0 && old == id) {
+	/* no semaphores: the kernel refuses the array, as it says below */
+	if (m->kind == IPCADM_SEM && m->values && m->amount > 0) {
+		r = parse_values(m->values, m->amount, &vals, &n.nvalues);
+		if (r < 0) {
+			errorx("cannot set the values '%s' of a semaphore array: %s", m->values,
+			       r == -EINVAL ? "give one value, or one per semaphore" : strerror(-r));
+			return 1;
+		}
+		n.values = vals;
+	}
+	r = ipcadm_sysv_create(ctx, &n, NULL, &id);
+	free(vals);
+	if (r < 0)
+		return explain_failure(ctx, m, -r);
+	if (r == 1) {
 		/* the key was taken: the get call handed back that object, as it is */
 		if (m->json)
 			obuf_printf(out, "{\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", "
@@ -162,15 +155,6 @@ static int make_sysv(struct ipcadm_ctx *ctx, struct mk *m)
 			obuf_printf(out, "%s %d with key 0x%08x exists already: left as it is\n",
 				    nouns[m->kind], id, (unsigned int)m->key);
 		return 0;
-	}
-	if (m->kind == IPCADM_SEM && m->values) {
-		r = set_values(id, m->values, m->amount);
-		if (r < 0) {
-			semctl(id, 0, IPC_RMID); /* ours, just made: no half-made array stays */
-			errorx("cannot set the values '%s' of semaphore array %d: %s", m->values, id,
-			       r == -EINVAL ? "give one value, or one per semaphore" : strerror(-r));
-			return 1;
-		}
 	}
 	if (m->json)
 		obuf_printf(out, "{\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", \"created\": true}\n",

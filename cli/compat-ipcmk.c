@@ -5,18 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/msg.h>
-#include <sys/random.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
 
 #include "compat.h"
 #include "ipcadm-cli.h"
 #include "obuf.h"
-
-/* Random keys tried before giving up with EEXIST (each collides with odds n / 2^32). */
-#define KEY_TRIES 64
 
 static void ipcmk_usage(void)
 {
@@ -39,39 +31,57 @@ static void ipcmk_usage(void)
 		    progname);
 }
 
-static key_t random_key(void)
-{
-	key_t key = 0;
-
-	if (getrandom(&key, sizeof(key), 0) != sizeof(key))
-		key = (key_t)random();
-	return key;
-}
-
 /*
  * 2.38 asks for a random key without IPC_EXCL: on a collision it prints the ID of an
- * object that already existed. Here a collision draws another key. The mode goes to the
- * kernel whole, as 2.38 passes it: bits above 0777 are flags (04000 asks a segment for huge
- * pages).
+ * object that already existed. Here a collision draws another key (the library's
+ * IPCADM_CREATE_RANDOM_KEY). The mode goes to the kernel whole, as 2.38 passes it: bits
+ * above 0777 are flags (04000 asks a segment for huge pages).
  */
-static int create(enum ipcadm_kind kind, uint64_t size, int nsems, int mode)
+static int create(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, uint64_t size, int nsems,
+		  int mode, int *idp)
 {
-	int flags = IPC_CREAT | IPC_EXCL | mode;
-	int id = -1;
+	struct ipcadm_sysv_new n = {
+		.kind = kind,
+		.mode = (unsigned int)mode,
+		.flags = IPCADM_CREATE_RANDOM_KEY,
+		.size = size,
+		.nsems = nsems,
+	};
 
-	for (int i = 0; i < KEY_TRIES; i++) {
-		key_t key = random_key();
+	return ipcadm_sysv_create(ctx, &n, NULL, idp);
+}
 
-		if (kind == IPCADM_SHM)
-			id = shmget(key, (size_t)size, flags);
-		else if (kind == IPCADM_MSG)
-			id = msgget(key, flags);
-		else
-			id = semget(key, nsems, flags);
-		if (id >= 0 || errno != EEXIST)
-			break;
+/* Each object asked for, in 2.38's order; stops at the first failure. */
+static int make(struct ipcadm_ctx *ctx, bool ask_shm, bool ask_msg, bool ask_sem, uint64_t size,
+		int32_t nsems, int mode)
+{
+	int id, r;
+
+	if (ask_shm) {
+		r = create(ctx, IPCADM_SHM, size, 0, mode, &id);
+		if (r < 0) {
+			compat_warn(-r, "create share memory failed");
+			return 1;
+		}
+		obuf_printf(out, "Shared memory id: %d\n", id);
 	}
-	return id;
+	if (ask_msg) {
+		r = create(ctx, IPCADM_MSG, 0, 0, mode, &id);
+		if (r < 0) {
+			compat_warn(-r, "create message queue failed");
+			return 1;
+		}
+		obuf_printf(out, "Message queue id: %d\n", id);
+	}
+	if (ask_sem) {
+		r = create(ctx, IPCADM_SEM, 0, nsems, mode, &id);
+		if (r < 0) {
+			compat_warn(-r, "create semaphore failed");
+			return 1;
+		}
+		obuf_printf(out, "Semaphore id: %d\n", id);
+	}
+	return 0;
 }
 
 int compat_ipcmk(int argc, char **argv)
@@ -86,9 +96,10 @@ int compat_ipcmk(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool ask_shm = false, ask_msg = false, ask_sem = false;
+	struct ipcadm_ctx *ctx;
 	uint64_t size = 0;
 	int32_t nsems = 0;
-	int mode = 0644, opt, r, id;
+	int mode = 0644, opt, r;
 
 	while ((opt = getopt_long(argc, argv, "hM:QS:p:Vh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -136,29 +147,12 @@ int compat_ipcmk(int argc, char **argv)
 		compat_warnx("bad usage");
 		return compat_try_help();
 	}
-	if (ask_shm) {
-		id = create(IPCADM_SHM, size, 0, mode);
-		if (id < 0) {
-			compat_warn(errno, "create share memory failed");
-			return 1;
-		}
-		obuf_printf(out, "Shared memory id: %d\n", id);
+	r = ipcadm_ctx_new(&ctx, "/");
+	if (r < 0) {
+		compat_warn(-r, "cannot read the IPC state");
+		return 1;
 	}
-	if (ask_msg) {
-		id = create(IPCADM_MSG, 0, 0, mode);
-		if (id < 0) {
-			compat_warn(errno, "create message queue failed");
-			return 1;
-		}
-		obuf_printf(out, "Message queue id: %d\n", id);
-	}
-	if (ask_sem) {
-		id = create(IPCADM_SEM, 0, nsems, mode);
-		if (id < 0) {
-			compat_warn(errno, "create semaphore failed");
-			return 1;
-		}
-		obuf_printf(out, "Semaphore id: %d\n", id);
-	}
-	return 0;
+	r = make(ctx, ask_shm, ask_msg, ask_sem, size, nsems, mode);
+	ipcadm_ctx_free(ctx);
+	return r;
 }

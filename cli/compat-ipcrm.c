@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
-#include <sys/msg.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
 
 #include "compat.h"
 #include "ipcadm-cli.h"
@@ -89,14 +86,14 @@ static int remove_id(struct ipcrm *c, enum ipcadm_kind kind, bool iskey, int id)
 	 * nothing but still checks permission; ask the kernel the same question.
 	 */
 	if (r == -EALREADY)
-		r = shmctl(id, IPC_RMID, NULL) == 0 ? 0 : -errno;
+		r = ipcadm_shm_mark_again(c->ctx, id);
 	if (r == 0)
 		return 0;
 	return removal_failed(r, iskey, id);
 }
 
 /* The ID of the object with this key; -1 after a warning, FATAL-1 on a fatal error. */
-static int key_to_id(enum ipcadm_kind kind, const char *s, int *idp)
+static int key_to_id(struct ipcrm *c, enum ipcadm_kind kind, const char *s, int *idp)
 {
 	char *end = NULL;
 	unsigned long num;
@@ -118,17 +115,12 @@ static int key_to_id(enum ipcadm_kind kind, const char *s, int *idp)
 		compat_warnx("illegal key (%s)", s);
 		return 1;
 	}
-	if (kind == IPCADM_SHM)
-		id = shmget(key, 0, 0);
-	else if (kind == IPCADM_MSG)
-		id = msgget(key, 0);
-	else
-		id = semget(key, 0, 0);
+	id = ipcadm_sysv_key_id(c->ctx, kind, key);
 	if (id >= 0) {
 		*idp = id;
 		return 0;
 	}
-	switch (errno) {
+	switch (-id) {
 	case EACCES:
 		msg = "permission denied for key";
 		break;
@@ -139,35 +131,11 @@ static int key_to_id(enum ipcadm_kind kind, const char *s, int *idp)
 		msg = "invalid key";
 		break;
 	default:
-		compat_warn(errno, "key failed");
+		compat_warn(-id, "key failed");
 		return FATAL;
 	}
 	compat_warnx("%s (%s)", msg, s);
 	return 1;
-}
-
-/*
- * 2.38's -a finds objects with SHM_STAT, SEM_STAT and MSG_STAT, which need read permission:
- * it passes over, silently, what the caller cannot read. IPC_STAT makes the same check.
- */
-static bool readable(enum ipcadm_kind kind, int id)
-{
-	struct shmid_ds shm;
-	struct semid_ds sem;
-	struct msqid_ds msg;
-	union semun {
-		int val;
-		struct semid_ds *buf;
-	} arg = { .buf = &sem };
-	int r;
-
-	if (kind == IPCADM_SHM)
-		r = shmctl(id, IPC_STAT, &shm);
-	else if (kind == IPCADM_SEM)
-		r = semctl(id, 0, IPC_STAT, arg);
-	else
-		r = msgctl(id, IPC_STAT, &msg);
-	return r >= 0 || errno != EACCES;
 }
 
 /*
@@ -200,7 +168,9 @@ static int remove_all(struct ipcrm *c, unsigned int kinds)
 			const char *why;
 			char buf[64];
 
-			if (!readable(kind, o->id))
+			/* 2.38's -a finds objects with SHM_STAT, SEM_STAT and MSG_STAT, which
+			 * need read permission: it passes over what the caller cannot read */
+			if (ipcadm_sysv_may_read(c->ctx, kind, o->id) == -EACCES)
 				continue;
 			/* Already removed: marking it again changes nothing, as in 2.38. */
 			if (kind == IPCADM_SHM && (o->mode & IPCADM_SHM_DEST)) {
@@ -303,7 +273,7 @@ static int run(struct ipcrm *c, int argc, char **argv)
 		case 'Q':
 		case 'S':
 			kind = opt == 'M' ? IPCADM_SHM : opt == 'Q' ? IPCADM_MSG : IPCADM_SEM;
-			r = key_to_id(kind, optarg, &id);
+			r = key_to_id(c, kind, optarg, &id);
 			if (r == 0)
 				r = remove_id(c, kind, true, id);
 			if (r == FATAL)

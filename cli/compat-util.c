@@ -221,27 +221,14 @@ int compat_main(int argc, char **argv)
 const char *bulk_in_use(const struct ipcadm_analysis *an, const struct ipcadm_obj *o, char *buf,
 			size_t len)
 {
-	unsigned long waiting = 0;
+	struct ipcadm_busy why;
 
-	if (o->kind == IPCADM_SHM && o->nattch > 0) {
-		snprintf(buf, len, "attached (nattch %llu)", (unsigned long long)o->nattch);
-		return buf;
-	}
-	if (an) {
-		const struct ipcadm_holder *h;
-		size_t n = ipcadm_analysis_holders(an, o, &h);
-
-		for (size_t i = 0; i < n; i++)
-			if (h[i].how & IPCADM_HOLD_WAITING)
-				waiting++;
-	}
-	/* the semaphore counts as well, for waiters the process scan could not see */
-	if (waiting == 0 && o->kind == IPCADM_SEM && o->sems)
-		for (size_t i = 0; i < o->nsems; i++)
-			waiting += (unsigned long)o->sems[i].ncnt + (unsigned long)o->sems[i].zcnt;
-	if (waiting == 0)
+	if (!ipcadm_obj_busy(an, o, &why))
 		return NULL;
-	snprintf(buf, len, "%lu waiting", waiting);
+	if (why.how == IPCADM_BUSY_ATTACHED)
+		snprintf(buf, len, "attached (nattch %llu)", (unsigned long long)why.count);
+	else
+		snprintf(buf, len, "%llu waiting", (unsigned long long)why.count);
 	return buf;
 }
 

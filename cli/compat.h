@@ -38,9 +38,9 @@ const char *compat_ctime(int64_t t, char buf[32]);
 
 /*
  * Bulk removal (ipcrm -a, ipcadm rm --all) leaves objects in use alone: attached segments,
- * and arrays or queues that a process waits on (from the holders of bulk_analyze(), which
- * returns NULL when the process table cannot be read, and from the semaphores' counts).
- * Returns why ("attached (nattch 2)", "1 waiting") or NULL.
+ * and arrays or queues that a process waits on (the library's ipcadm_obj_busy(), with the
+ * holders of bulk_analyze(), which returns NULL when the process table cannot be read).
+ * Returns why in words ("attached (nattch 2)", "1 waiting") or NULL.
  */
 struct ipcadm_analysis *bulk_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap);
 const char *bulk_in_use(const struct ipcadm_analysis *an, const struct ipcadm_obj *o, char *buf,

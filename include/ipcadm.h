@@ -93,7 +93,7 @@ struct ipcadm_obj {
 	int64_t stime, rtime;
 
 	/*
-	 * POSIX objects (lib/posix.c): uid, gid, mode, size, atime and ctime come from the
+	 * POSIX objects (lib/posix-read.c): uid, gid, mode, size, atime and ctime come from the
 	 * file (cuid and cgid are the owner's); id is -1 and key 0. A queue's cbytes is its
 	 * QSIZE; qnum (messages) is IPCADM_UNKNOWN: the queue file does not tell it and
 	 * mq_getattr() would need mq_open().
@@ -212,7 +212,7 @@ const struct ipcadm_usage *ipcadm_snapshot_usage(const struct ipcadm_snapshot *s
 size_t ipcadm_snapshot_skipped(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind);
 
 /*
- * POSIX IPC (lib/posix.c): with POSIX kinds, a snapshot holds the regular files of
+ * POSIX IPC (lib/posix-read.c): with POSIX kinds, a snapshot holds the regular files of
  * /dev/shm (sem.NAME: semaphores; the rest: shared memory) and of this IPC namespace's
  * mqueue filesystem. Live, that filesystem is mounted privately with fsmount() (attached
  * to no mount namespace, gone when closed), which always shows this IPC namespace;
@@ -254,6 +254,35 @@ struct ipcadm_posix_new {
 	long maxmsg, msgsize;
 };
 int ipcadm_posix_create(struct ipcadm_ctx *ctx, const struct ipcadm_posix_new *n);
+
+/* How ipcadm_sysv_create() makes an object (bits). */
+enum ipcadm_create_flags {
+	IPCADM_CREATE_EXCL = 1 << 0, /* -EEXIST when the key is taken (IPC_EXCL) */
+	IPCADM_CREATE_HUGETLB = 1 << 1, /* shm: back the segment with huge pages */
+	IPCADM_CREATE_RANDOM_KEY = 1 << 2, /* a random key, another on each collision (ipcmk) */
+};
+/* A new System V object (lib/create.c): a segment of size bytes, an array of nsems
+ * semaphores set to values (one for all, or nsems; NULL: zeros), or a queue. */
+struct ipcadm_sysv_new {
+	enum ipcadm_kind kind;
+	int32_t key; /* 0 (IPC_PRIVATE): a private object; not used with RANDOM_KEY */
+	unsigned int mode; /* permissions; bits above 0777 reach the get call as flags, as
+			    * ipcmk passes them (04000 is SHM_HUGETLB) */
+	unsigned int flags; /* enum ipcadm_create_flags */
+	uint64_t size;
+	int nsems;
+	const unsigned short *values;
+	size_t nvalues;
+};
+/*
+ * Creates a System V object: 0 with *idp its ID (and *keyp, if not NULL, its key), 1 when
+ * the key was taken and the get call handed back that object as it is (without
+ * IPCADM_CREATE_EXCL), or -errno from the get call (-EEXIST: the key is taken; random keys:
+ * 64 collisions). An array whose values cannot be set is removed again. -EINVAL for
+ * values of a wrong count; only live roots (-EOPNOTSUPP otherwise).
+ */
+int ipcadm_sysv_create(struct ipcadm_ctx *ctx, const struct ipcadm_sysv_new *n, int32_t *keyp,
+		       int *idp);
 /* True when a POSIX name is valid: 1 to 250 bytes, no '/', not "." or "..". */
 bool ipcadm_posix_name_valid(const char *name);
 
@@ -278,6 +307,18 @@ void ipcadm_obj_release(struct ipcadm_obj *obj);
  */
 int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		      const struct ipcadm_obj *expect);
+/*
+ * Marks again a segment already marked for destruction (SHM_DEST), as util-linux's ipcrm
+ * does: nothing changes (it goes at its last detach), but the kernel checks that the
+ * caller may remove it: 0, or -errno (-EPERM). -ESTALE when it is not marked.
+ */
+int ipcadm_shm_mark_again(struct ipcadm_ctx *ctx, int id);
+/* The ID of the System V object with the key (shmget, semget or msgget of nothing new),
+ * or -errno: -ENOENT none, -EACCES not allowed, -EIDRM being removed. Live roots only. */
+int ipcadm_sysv_key_id(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int32_t key);
+/* 0 when the caller may read the object with IPC_STAT (as *_STAT, without _ANY, asks),
+ * else -errno (-EACCES). Live roots only. */
+int ipcadm_sysv_may_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id);
 /*
  * Called around every guarded removal (one given expect, System V or POSIX, in the child
  * too when the object is in another namespace), after the object was found unchanged:
@@ -327,10 +368,10 @@ int ipcadm_file_open(const char *path, int flags, int *fdp, enum ipcadm_file_fau
  */
 int ipcadm_shm_backup(const struct ipcadm_obj *obj, int dirfd, const char *evidence);
 /*
- * A backup read back (ipcadm_shm_backup_load) and recreated (ipcadm_shm_backup_create,
- * in the caller's IPC namespace: same key, size, mode, owner, contents). Loading opens
- * both files as ipcadm_file_open_at() does, parses the .meta strictly (each known field
- * once; line tells where it failed), and reads exactly the size it gives.
+ * A backup read back (ipcadm_shm_backup_load) and recreated (ipcadm_shm_backup_create, in
+ * lib/create.c, in the caller's IPC namespace: same key, size, mode, owner, contents).
+ * Loading opens both files as ipcadm_file_open_at() does, parses the .meta strictly (each
+ * known field once; line tells where it failed), and reads exactly the size it gives.
  */
 struct ipcadm_shm_backup {
 	int32_t key;
@@ -446,6 +487,24 @@ const char *ipcadm_analysis_program(const struct ipcadm_analysis *a, const struc
 /* The holders of an object; returns how many. */
 size_t ipcadm_analysis_holders(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 			       const struct ipcadm_holder **holders);
+/* Why an object must not be removed in bulk (ipcrm -a, ipcadm rm --all; lib/verdict.c). */
+enum ipcadm_busy_how {
+	IPCADM_BUSY_NO,
+	IPCADM_BUSY_ATTACHED, /* a segment with nattch > 0: count is nattch */
+	IPCADM_BUSY_WAITING, /* count processes wait on it (the holders, or semncnt+semzcnt) */
+};
+struct ipcadm_busy {
+	enum ipcadm_busy_how how;
+	uint64_t count;
+};
+/*
+ * Whether the kernel shows an object in use right now, without a verdict: attached, or
+ * waited on (from a's holders, which may be NULL or from IPCADM_ANALYZE_NO_VERDICTS, and
+ * from an array's counts when read). why says by what. An object that is not busy may
+ * still be in use: see ipcadm_analysis_verdict().
+ */
+bool ipcadm_obj_busy(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+		     struct ipcadm_busy *why);
 const char *ipcadm_verdict_name(enum ipcadm_verdict v); /* "in-use", "orphaned", ... */
 /* How a holder holds it, in words: "attached rw, creator". */
 int ipcadm_holder_describe(const struct ipcadm_holder *h, char *buf, size_t len);

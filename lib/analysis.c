@@ -1,7 +1,7 @@
 /* analysis.c: ipcadm_analyze(): the process scan, holders and verdicts for a snapshot,
  * and the evidence sentences that name the holders behind each verdict. */
 #include "analysis.h"
-#include "posix.h"
+#include "posix-holders.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* backup.c: saves a shared memory segment's attributes and contents before a reap
- * removes it, synced to disk, and recreates segments from such a backup. */
+ * removes it, synced to disk, and reads such a backup back (create.c recreates it). */
 #include "internal.h"
 
 #include <errno.h>
@@ -352,41 +352,4 @@ void ipcadm_shm_backup_release(struct ipcadm_shm_backup *b)
 {
 	free(b->data);
 	b->data = NULL;
-}
-
-int ipcadm_shm_backup_create(const struct ipcadm_shm_backup *b, int *idp)
-{
-	struct shmid_ds ds;
-	void *addr;
-	int r, id;
-
-	if (b->data == NULL)
-		return -EINVAL;
-	id = shmget(b->key, b->size, IPC_CREAT | IPC_EXCL | 0600);
-	if (id < 0)
-		return -errno;
-	addr = shmat(id, NULL, 0);
-	if (addr == (void *)-1) {
-		r = -errno;
-		shmctl(id, IPC_RMID, NULL);
-		return r;
-	}
-	memcpy(addr, b->data, b->size);
-	shmdt(addr);
-	/* the saved owner and mode only once the contents are in */
-	if (shmctl(id, IPC_STAT, &ds) < 0) {
-		r = -errno;
-		shmctl(id, IPC_RMID, NULL);
-		return r;
-	}
-	ds.shm_perm.uid = b->uid;
-	ds.shm_perm.gid = b->gid;
-	ds.shm_perm.mode = (unsigned short)(b->mode & 0777);
-	if (shmctl(id, IPC_SET, &ds) < 0) {
-		r = -errno;
-		shmctl(id, IPC_RMID, NULL);
-		return r;
-	}
-	*idp = id;
-	return 0;
 }

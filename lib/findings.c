@@ -921,9 +921,7 @@ static bool leaked(const struct builder *b, const struct ipcadm_obj *o, const ch
 	if (b->an)
 		return verdict_of(b, o, ev) == IPCADM_ORPHANED;
 	*ev = NULL;
-	/* without verdicts: the kernel's own shm_rmid_forced candidates, minus the creator test */
-	return o->kind == IPCADM_SHM && o->key == 0 && o->nattch == 0 &&
-	       !(o->mode & IPCADM_SHM_DEST);
+	return verdict_unattached_private(o); /* without verdicts: the candidates */
 }
 
 static void leak_finding(struct builder *b, enum ipcadm_kind k, uint64_t *shm_leaks)

@@ -224,11 +224,6 @@ int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns
 	return 0;
 }
 
-uint64_t ipcadm_snapshot_ns(const struct ipcadm_snapshot *snap)
-{
-	return snap->ipcns;
-}
-
 /* ---- the child that enters a namespace ---- */
 
 /* Opens the namespace and checks that it is still the one listed (PID reuse). */

@@ -1,6 +1,6 @@
 /* posix-holders.c: who holds each POSIX object: mappings in /proc/PID/maps and open
  * descriptors in /proc/PID/fd, matched by the file's device and inode; and the verdicts. */
-#include "posix.h"
+#include "posix-holders.h"
 #include "posixparse.h"
 
 #include <dirent.h>

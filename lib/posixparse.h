@@ -11,7 +11,7 @@
 /* "QSIZE:128        NOTIFY:0     SIGNO:0     NOTIFY_PID:0     " (ipc/mqueue.c). */
 struct mq_file_info {
 	uint64_t qsize; /* bytes of messages queued */
-	uint64_t msgs; /* messages queued: not in the text, which leaves it 0 (posix.c asks) */
+	uint64_t msgs; /* messages queued: not in the text, which leaves it 0 (posix-read.c asks) */
 	int notify, signo;
 	pid_t notify_pid;
 };

@@ -1,9 +1,13 @@
-/* remove.c: IPC_RMID of one object, guarded: an object is read again right before
- * removal and left alone if anything shows it was used since the caller looked. */
+/* remove.c: every removal, System V (IPC_RMID) and POSIX (unlink), guarded: an object is
+ * read again right before removal and left alone if anything shows it was used since. */
 #include "internal.h"
+#include "posix-holders.h"
+#include "posixparse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -138,6 +142,22 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 	return hooked_rmid(ctx, kind, id, expect);
 }
 
+int ipcadm_shm_mark_again(struct ipcadm_ctx *ctx, int id)
+{
+	struct ipcadm_obj now;
+	int r;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	r = syscall_read_one(IPCADM_SHM, id, &now);
+	if (r < 0)
+		return r;
+	if (!(now.mode & IPCADM_SHM_DEST))
+		return -ESTALE;
+	/* no hook: nothing is removed, the segment goes at its last detach as before */
+	return shmctl(id, IPC_RMID, NULL) == 0 ? 0 : -errno;
+}
+
 int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect,
 			     int dirfd, const char *evidence)
 {
@@ -170,4 +190,56 @@ int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *ex
 	if (!ipcadm_obj_unchanged(&now, &after))
 		return -ESTALE;
 	return hooked_rmid(ctx, IPCADM_SHM, expect->id, expect);
+}
+
+/* Nothing that the file shows changed since expect was read. */
+static bool file_unchanged(int dfd, const char *fname, const struct ipcadm_obj *e,
+			   const struct stat *st)
+{
+	struct mq_file_info mi;
+
+	if ((uint64_t)st->st_dev != e->dev || (uint64_t)st->st_ino != e->ino ||
+	    st->st_uid != e->uid || st->st_gid != e->gid || (st->st_mode & 07777) != e->mode ||
+	    st->st_mtim.tv_sec != e->mtime)
+		return false;
+	if (e->kind != IPCADM_PMQ)
+		return (uint64_t)st->st_size == e->size;
+	return posix_read_queue_file(dfd, fname, &mi) == 0 && mi.qsize == e->cbytes;
+}
+
+int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const char *name,
+			const struct ipcadm_obj *expect)
+{
+	char fname[NAME_MAX + 1];
+	struct stat st;
+	int dfd, r;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if (!IPCADM_IS_POSIX(kind) || (unsigned int)kind >= IPCADM_NALL_KINDS ||
+	    posix_file_name(kind, name, fname, sizeof(fname)) < 0)
+		return -EINVAL;
+	dfd = posix_kind_dir(ctx, kind);
+	if (dfd < 0)
+		return dfd;
+	r = 0;
+	if (fstatat(dfd, fname, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -ENOENT;
+	else if (expect && !file_unchanged(dfd, fname, expect, &st))
+		r = -ESTALE;
+	else if (expect)
+		r = posix_held(ctx, expect->dev, expect->ino);
+	if (r > 0)
+		r = -ESTALE; /* opened or mapped since the scan; < 0: not known, not removed */
+	if (r == 0)
+		r = hook_before(ctx, expect);
+	if (r == 0) {
+		if (unlinkat(dfd, fname, 0) < 0)
+			r = -errno;
+		hook_after(ctx, expect, r);
+	}
+	close(dfd);
+	return r;
 }

@@ -267,3 +267,30 @@ void ipcadm_obj_release(struct ipcadm_obj *obj)
 	free(obj->sems);
 	obj->sems = NULL;
 }
+
+const struct ipcadm_posix_limits *
+ipcadm_snapshot_posix_limits(const struct ipcadm_snapshot *snap)
+{
+	return &snap->plimits;
+}
+
+int ipcadm_snapshot_error(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind)
+{
+	return (unsigned int)kind < IPCADM_NALL_KINDS ? snap->err[kind] : -EINVAL;
+}
+
+const struct ipcadm_obj *ipcadm_snapshot_find_name(const struct ipcadm_snapshot *snap,
+						   enum ipcadm_kind kind, const char *name)
+{
+	if (!IPCADM_IS_POSIX(kind) || (unsigned int)kind >= IPCADM_NALL_KINDS || name == NULL)
+		return NULL;
+	for (size_t i = 0; i < snap->n[kind]; i++)
+		if (strcmp(snap->objs[kind][i].name, name) == 0)
+			return &snap->objs[kind][i];
+	return NULL;
+}
+
+uint64_t ipcadm_snapshot_ns(const struct ipcadm_snapshot *snap)
+{
+	return snap->ipcns;
+}

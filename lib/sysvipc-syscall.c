@@ -1,5 +1,5 @@
 /* sysvipc-syscall.c: reads objects with shmctl/semctl/msgctl: the *_STAT_ANY walk (live
- * reads, see snapshot.c), one object by ID, semaphore values and queue qbytes. */
+ * reads, see snapshot.c), one object by ID or by key, semaphore values and queue qbytes. */
 #include "internal.h"
 #include "parallel.h"
 
@@ -308,4 +308,34 @@ int syscall_read_qbytes(struct ipcadm_obj *obj)
 		return r;
 	obj->qbytes = tmp.qbytes;
 	return 0;
+}
+
+int ipcadm_sysv_key_id(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int32_t key)
+{
+	int id;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if ((unsigned int)kind >= IPCADM_NSYSV_KINDS || key == IPC_PRIVATE)
+		return -EINVAL;
+	if (kind == IPCADM_SHM)
+		id = shmget(key, 0, 0);
+	else if (kind == IPCADM_SEM)
+		id = semget(key, 0, 0);
+	else
+		id = msgget(key, 0);
+	return id < 0 ? -errno : id;
+}
+
+int ipcadm_sysv_may_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id)
+{
+	struct ipcadm_obj o;
+	int r;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if ((unsigned int)kind >= IPCADM_NSYSV_KINDS)
+		return -EINVAL;
+	r = stat_call(kind, IPC_STAT, id, &o);
+	return r < 0 ? r : 0;
 }

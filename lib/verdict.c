@@ -22,6 +22,44 @@ const char *ipcadm_verdict_name(enum ipcadm_verdict v)
 	return (unsigned int)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
 }
 
+bool verdict_unattached_private(const struct ipcadm_obj *o)
+{
+	/* the kernel's own shm_rmid_forced candidates, minus the creator test */
+	return o->kind == IPCADM_SHM && o->key == 0 && o->nattch == 0 &&
+	       !(o->mode & IPCADM_SHM_DEST);
+}
+
+bool ipcadm_obj_busy(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+		     struct ipcadm_busy *why)
+{
+	uint64_t waiting = 0;
+
+	why->how = IPCADM_BUSY_NO;
+	why->count = 0;
+	if (o->kind == IPCADM_SHM && o->nattch > 0) {
+		why->how = IPCADM_BUSY_ATTACHED;
+		why->count = o->nattch;
+		return true;
+	}
+	if (a) {
+		const struct ipcadm_holder *h;
+		size_t n = ipcadm_analysis_holders(a, o, &h);
+
+		for (size_t i = 0; i < n; i++)
+			if (h[i].how & IPCADM_HOLD_WAITING)
+				waiting++;
+	}
+	/* the semaphore counts as well, for waiters the process scan could not see */
+	if (waiting == 0 && o->kind == IPCADM_SEM && o->sems)
+		for (size_t i = 0; i < o->nsems; i++)
+			waiting += (uint64_t)o->sems[i].ncnt + o->sems[i].zcnt;
+	if (waiting == 0)
+		return false;
+	why->how = IPCADM_BUSY_WAITING;
+	why->count = waiting;
+	return true;
+}
+
 const char *analysis_blind_spot(const struct ipcadm_analysis *a)
 {
 	if (a->procs.hidden)

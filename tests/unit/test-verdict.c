@@ -156,6 +156,35 @@ static void test_waiters(void **state)
 #endif
 }
 
+/* What bulk removal (ipcrm -a, rm --all) must leave: attached, or waited on. */
+static void test_busy(void **state)
+{
+	struct fx *fx = *state;
+	struct ipcadm_busy why;
+	struct ipcadm_obj o;
+
+	assert_true(ipcadm_obj_busy(fx->an, ipcadm_snapshot_find(fx->snap, IPCADM_SHM, 0), &why));
+	assert_int_equal(why.how, IPCADM_BUSY_ATTACHED);
+	assert_int_equal(why.count, 2);
+	assert_false(ipcadm_obj_busy(fx->an, ipcadm_snapshot_find(fx->snap, IPCADM_SHM, 1), &why));
+	assert_int_equal(why.how, IPCADM_BUSY_NO);
+	/* a waiter found by the process scan, the array's values unread */
+	assert_true(ipcadm_obj_busy(fx->an, ipcadm_snapshot_find(fx->snap, IPCADM_SEM, 0), &why));
+	assert_int_equal(why.how, IPCADM_BUSY_WAITING);
+	assert_int_equal(why.count, 1);
+	assert_true(ipcadm_obj_busy(fx->an, ipcadm_snapshot_find(fx->snap, IPCADM_MSG, 32768),
+				    &why));
+	assert_int_equal(why.how, IPCADM_BUSY_WAITING);
+	/* without the process table, the waiters the kernel counts on a semaphore */
+	assert_false(ipcadm_obj_busy(NULL, ipcadm_snapshot_find(fx->snap, IPCADM_SEM, 0), &why));
+	o = *ipcadm_snapshot_find(fx->snap, IPCADM_SEM, 0);
+	o.sems = &(struct ipcadm_semval){ .ncnt = 2, .zcnt = 1 };
+	o.nsems = 1;
+	assert_true(ipcadm_obj_busy(NULL, &o, &why));
+	assert_int_equal(why.how, IPCADM_BUSY_WAITING);
+	assert_int_equal(why.count, 3);
+}
+
 static void test_possible_holders(void **state)
 {
 	struct fx *fx = *state;
@@ -233,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_copied_tree_never_signalled),
 		cmocka_unit_test(test_keyed_idle_and_invisible_creator),
 		cmocka_unit_test(test_waiters),
+		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_possible_holders),
 		cmocka_unit_test(test_pidns_blind_spot),
 		cmocka_unit_test(test_late_daemons),

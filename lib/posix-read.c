@@ -1,18 +1,14 @@
-/* posix.c: POSIX IPC objects as the files they are: shared memory and named semaphores on
- * /dev/shm, queues on this IPC namespace's mqueue filesystem; their limits; their removal. */
+/* posix-read.c: reads POSIX IPC objects as the files they are: shared memory and named
+ * semaphores on /dev/shm, queues on this IPC namespace's mqueue filesystem; their limits. */
 #include "internal.h"
-#include "posix.h"
 #include "posixparse.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
-#include <semaphore.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -23,21 +19,12 @@
 #define SHM_DIR "/dev/shm"
 #define SEM_PREFIX "sem."
 #define SEM_PREFIX_LEN (sizeof(SEM_PREFIX) - 1)
-#define POSIX_NAME_MAX 250 /* NAME_MAX less "sem." and room to spare */
 
 /* fsopen(2) and friends (linux/mount.h), called directly: glibc 2.36's wrappers clash
  * with the kernel header. */
 #define FSOPEN_CLOEXEC_ 0x00000001
 #define FSCONFIG_CMD_CREATE_ 6
 #define FSMOUNT_CLOEXEC_ 0x00000001
-
-bool ipcadm_posix_name_valid(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	return n > 0 && n <= POSIX_NAME_MAX && strchr(name, '/') == NULL &&
-	       strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
-}
 
 /* A private mount of this IPC namespace's mqueue filesystem, attached nowhere. */
 static int mqueue_fsmount(void)
@@ -104,8 +91,7 @@ static int mqueue_dir(struct ipcadm_ctx *ctx)
 	return fd;
 }
 
-/* A fresh descriptor of the directory that holds a kind's files. */
-static int kind_dir(struct ipcadm_ctx *ctx, enum ipcadm_kind kind)
+int posix_kind_dir(struct ipcadm_ctx *ctx, enum ipcadm_kind kind)
 {
 	int mq;
 
@@ -118,13 +104,7 @@ static int kind_dir(struct ipcadm_ctx *ctx, enum ipcadm_kind kind)
 	return mq < 0 ? -errno : mq;
 }
 
-/*
- * The file name of an object in its directory. Any name the directory can hold (NAME_MAX
- * with "sem." for a semaphore), not only those that glibc's shm_open and sem_open accept:
- * anyone may create a file of 255 bytes in /dev/shm, and removal goes through the
- * directory (unlinkat), never shm_unlink.
- */
-static int file_name(enum ipcadm_kind kind, const char *name, char *buf, size_t len)
+int posix_file_name(enum ipcadm_kind kind, const char *name, char *buf, size_t len)
 {
 	size_t n = name ? strlen(name) : 0, prefix = kind == IPCADM_PSEM ? SEM_PREFIX_LEN : 0;
 
@@ -136,7 +116,7 @@ static int file_name(enum ipcadm_kind kind, const char *name, char *buf, size_t 
 	return 0;
 }
 
-static int read_queue_file(int dfd, const char *fname, struct mq_file_info *mi)
+int posix_read_queue_file(int dfd, const char *fname, struct mq_file_info *mi)
 {
 	struct mq_attr attr;
 	uint64_t msgs;
@@ -195,7 +175,7 @@ static int read_one(int dfd, enum ipcadm_kind kind, const char *fname, struct ip
 		return -ENOENT;
 	fill_obj(o, kind, &st); /* stat first: reading a queue file sets its atime and ctime */
 	if (kind == IPCADM_PMQ) {
-		r = read_queue_file(dfd, fname, &mi);
+		r = posix_read_queue_file(dfd, fname, &mi);
 		if (r < 0)
 			return r;
 		o->cbytes = o->size = mi.qsize;
@@ -230,7 +210,7 @@ int posix_read_kind(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, struct ipcadm
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *dir;
-	int dfd = kind_dir(ctx, kind), r = 0;
+	int dfd = posix_kind_dir(ctx, kind), r = 0;
 
 	*objsp = NULL;
 	*np = 0;
@@ -316,148 +296,4 @@ void posix_read_limits(struct ipcadm_ctx *ctx, struct ipcadm_snapshot *snap)
 			l->shm_objs_alloc += snap->objs[k][i].alloc;
 	if (snap->objs[IPCADM_PMQ] || (snap->err[IPCADM_PMQ] == 0 && ctx->mqfd >= 0))
 		l->queues = snap->n[IPCADM_PMQ];
-}
-
-const struct ipcadm_posix_limits *
-ipcadm_snapshot_posix_limits(const struct ipcadm_snapshot *snap)
-{
-	return &snap->plimits;
-}
-
-int ipcadm_snapshot_error(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind)
-{
-	return (unsigned int)kind < IPCADM_NALL_KINDS ? snap->err[kind] : -EINVAL;
-}
-
-const struct ipcadm_obj *ipcadm_snapshot_find_name(const struct ipcadm_snapshot *snap,
-						   enum ipcadm_kind kind, const char *name)
-{
-	if (!IPCADM_IS_POSIX(kind) || (unsigned int)kind >= IPCADM_NALL_KINDS || name == NULL)
-		return NULL;
-	for (size_t i = 0; i < snap->n[kind]; i++)
-		if (strcmp(snap->objs[kind][i].name, name) == 0)
-			return &snap->objs[kind][i];
-	return NULL;
-}
-
-/* Nothing that the file shows changed since expect was read. */
-static bool file_unchanged(int dfd, const char *fname, const struct ipcadm_obj *e,
-			   const struct stat *st)
-{
-	struct mq_file_info mi;
-
-	if ((uint64_t)st->st_dev != e->dev || (uint64_t)st->st_ino != e->ino ||
-	    st->st_uid != e->uid || st->st_gid != e->gid || (st->st_mode & 07777) != e->mode ||
-	    st->st_mtim.tv_sec != e->mtime)
-		return false;
-	if (e->kind != IPCADM_PMQ)
-		return (uint64_t)st->st_size == e->size;
-	return read_queue_file(dfd, fname, &mi) == 0 && mi.qsize == e->cbytes;
-}
-
-int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const char *name,
-			const struct ipcadm_obj *expect)
-{
-	char fname[NAME_MAX + 1];
-	struct stat st;
-	int dfd, r;
-
-	if (!ctx->live)
-		return -EOPNOTSUPP;
-	if (!IPCADM_IS_POSIX(kind) || (unsigned int)kind >= IPCADM_NALL_KINDS ||
-	    file_name(kind, name, fname, sizeof(fname)) < 0)
-		return -EINVAL;
-	dfd = kind_dir(ctx, kind);
-	if (dfd < 0)
-		return dfd;
-	r = 0;
-	if (fstatat(dfd, fname, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = -ENOENT;
-	else if (expect && !file_unchanged(dfd, fname, expect, &st))
-		r = -ESTALE;
-	else if (expect)
-		r = posix_held(ctx, expect->dev, expect->ino);
-	if (r > 0)
-		r = -ESTALE; /* opened or mapped since the scan; < 0: not known, not removed */
-	if (r == 0)
-		r = hook_before(ctx, expect);
-	if (r == 0) {
-		if (unlinkat(dfd, fname, 0) < 0)
-			r = -errno;
-		hook_after(ctx, expect, r);
-	}
-	close(dfd);
-	return r;
-}
-
-static int create_shm(const struct ipcadm_posix_new *n, const char *path)
-{
-	int fd = shm_open(path, O_RDWR | O_CREAT | O_EXCL, n->mode), err;
-
-	if (fd < 0)
-		return -errno;
-	if (ftruncate(fd, (off_t)n->size) < 0) {
-		err = -errno;
-		close(fd);
-		shm_unlink(path);
-		return err;
-	}
-	close(fd);
-	return 0;
-}
-
-static int create_sem(const struct ipcadm_posix_new *n, const char *path)
-{
-	sem_t *s = sem_open(path, O_CREAT | O_EXCL, n->mode, n->value);
-
-	if (s == SEM_FAILED)
-		return -errno;
-	sem_close(s);
-	return 0;
-}
-
-static int create_mq(const struct ipcadm_posix_new *n, const char *path)
-{
-	struct mq_attr attr = { .mq_maxmsg = n->maxmsg, .mq_msgsize = n->msgsize };
-	mqd_t q;
-
-	q = mq_open(path, O_RDONLY | O_CREAT | O_EXCL, n->mode,
-		    n->maxmsg > 0 || n->msgsize > 0 ? &attr : NULL);
-	if (q == (mqd_t)-1)
-		return -errno;
-	mq_close(q);
-	return 0;
-}
-
-int ipcadm_posix_create(struct ipcadm_ctx *ctx, const struct ipcadm_posix_new *n)
-{
-	char path[POSIX_NAME_MAX + 8];
-	mode_t old;
-	int r;
-
-	if (!ctx->live)
-		return -EOPNOTSUPP;
-	if (!ipcadm_posix_name_valid(n->name) || n->mode > 0777 ||
-	    ((n->maxmsg > 0) != (n->msgsize > 0) && n->kind == IPCADM_PMQ))
-		return -EINVAL;
-	snprintf(path, sizeof(path), "/%s", n->name);
-	old = umask(0); /* the mode asked for, as ipcmk gives it */
-	switch (n->kind) {
-	case IPCADM_PSHM:
-		r = create_shm(n, path);
-		break;
-	case IPCADM_PSEM:
-		r = create_sem(n, path);
-		break;
-	case IPCADM_PMQ:
-		r = create_mq(n, path);
-		break;
-	default:
-		r = -EINVAL;
-		break;
-	}
-	umask(old);
-	return r;
 }

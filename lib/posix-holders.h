@@ -1,7 +1,7 @@
-/* posix.h: what the POSIX IPC files share inside the library: the holder scan of
- * /proc/PID/maps and /proc/PID/fd, and the verdicts of POSIX objects. */
-#ifndef IPCADM_POSIX_H
-#define IPCADM_POSIX_H
+/* posix-holders.h: the holder scan of POSIX objects (posix-holders.c) over /proc/PID/maps
+ * and /proc/PID/fd, for the analysis and for removal's last look (remove.c). */
+#ifndef IPCADM_POSIX_HOLDERS_H
+#define IPCADM_POSIX_HOLDERS_H
 
 #include "analysis.h"
 
