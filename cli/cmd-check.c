@@ -44,7 +44,12 @@ static void print_room(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind
 {
 	const struct ipcadm_limits *l = ipcadm_snapshot_limits(snap);
 	const struct ipcadm_usage *u = ipcadm_snapshot_usage(snap);
+	static const enum ipcadm_limit ids[IPCADM_NSYSV_KINDS] = {
+		IPCADM_LIMIT_SHMMNI, IPCADM_LIMIT_SEMMNI, IPCADM_LIMIT_MSGMNI
+	};
+	struct ipcadm_limit_value ids_v;
 
+	ipcadm_limit_get(snap, ids[kind], &ids_v);
 	switch (kind) {
 	case IPCADM_SHM:
 		obuf_printf(out, "  SHMMAX: %llu bytes at most a segment, %llu requested\n",
@@ -54,7 +59,7 @@ static void print_room(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind
 			    (unsigned long long)ipcadm_shm_pages(amount, l->page_size));
 		obuf_printf(out, "  SHMMNI: %llu of %llu shared memory segments in use\n",
 			    (unsigned long long)u->shm_segs,
-			    (unsigned long long)ipcadm_limits_shm_segs(l));
+			    (unsigned long long)ids_v.limit);
 		break;
 	case IPCADM_SEM:
 		obuf_printf(out, "  SEMMSL: %llu semaphores at most an array, %llu requested\n",
@@ -64,12 +69,12 @@ static void print_room(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind
 			    (unsigned long long)amount);
 		obuf_printf(out, "  SEMMNI: %llu of %llu semaphore arrays in use\n",
 			    (unsigned long long)u->sem_sets,
-			    (unsigned long long)ipcadm_limits_sem_sets(l));
+			    (unsigned long long)ids_v.limit);
 		break;
 	default:
 		obuf_printf(out, "  MSGMNI: %llu of %llu message queues in use\n",
 			    (unsigned long long)u->msg_queues,
-			    (unsigned long long)ipcadm_limits_msg_queues(l));
+			    (unsigned long long)ids_v.limit);
 		break;
 	}
 }
@@ -86,8 +91,9 @@ static void print_json(enum ipcadm_kind kind, uint64_t amount,
 		json_string(strerror(-p->err));
 		obuf_printf(out, ", \"limit\": \"%s\", \"limit_value\": %llu, \"used\": %llu, "
 				 "\"needed\": %llu",
-			    p->limit, (unsigned long long)p->limit_value,
-			    (unsigned long long)p->used, (unsigned long long)p->requested);
+			    ipcadm_limit_name(p->limit), (unsigned long long)p->limit_value,
+			    (unsigned long long)p->used,
+			    (unsigned long long)p->requested);
 	} else {
 		obuf_puts(out, "null, \"error\": null, \"limit\": null, \"limit_value\": null, "
 			       "\"used\": null, \"needed\": null");

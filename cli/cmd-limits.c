@@ -1,6 +1,5 @@
-/* cmd-limits.c: `ipcadm limits`: every System V IPC limit, with the usage the kernel
- * counts against it (segments capped at 32768, pages rounded up per segment); then the
- * POSIX ones: fs.mqueue and the /dev/shm tmpfs. */
+/* cmd-limits.c: `ipcadm limits`: every limit of the library's table (lib/limits.c),
+ * System V then POSIX, with the usage the kernel counts against it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,61 +108,28 @@ static const struct column limit_columns[] = {
 	{ "USAGE", "usage bar", 0, get_bar, NULL, 0 },
 };
 
+/* One row per limit of the library's table, in its order. */
 static size_t limit_rows(const struct ipcadm_snapshot *snap, struct limit_row *rows)
 {
-	const struct ipcadm_limits *l = ipcadm_snapshot_limits(snap);
-	const struct ipcadm_usage *u = ipcadm_snapshot_usage(snap);
-	const struct limit_row all[] = {
-		{ "SHMMNI", "Shared memory segments", ipcadm_limits_shm_segs(l), u->shm_segs,
-		  true },
-		{ "SHMALL", "Shared memory pages", l->shmall, u->shm_pages, true },
-		{ "SHMMAX", "Max size of a segment (bytes)", l->shmmax, 0, false },
-		{ "SHMMIN", "Min size of a segment (bytes)", 1, 0, false },
-		{ "SHM_RMID_FORCED", "Destroy segments when their last user detaches",
-		  l->shm_rmid_forced, 0, false },
-		{ "SEMMNI", "Semaphore arrays", ipcadm_limits_sem_sets(l), u->sem_sets, true },
-		{ "SEMMNS", "Semaphores in all arrays", l->semmns, u->sem_sems, true },
-		{ "SEMMSL", "Max semaphores per array", l->semmsl, 0, false },
-		{ "SEMOPM", "Max operations per semop(2)", l->semopm, 0, false },
-		{ "SEMVMX", "Max semaphore value", 32767, 0, false },
-		{ "MSGMNI", "Message queues", ipcadm_limits_msg_queues(l), u->msg_queues, true },
-		{ "MSGMAX", "Max size of a message (bytes)", l->msgmax, 0, false },
-		{ "MSGMNB", "Default max size of a queue (bytes)", l->msgmnb, 0, false },
-		{ "IPCMNI", "Max identifiers of each kind", IPCADM_IPCMNI, 0, false },
-	};
-	size_t n = sizeof(all) / sizeof(all[0]);
+	for (int id = 0; id < IPCADM_NLIMITS; id++) {
+		const struct ipcadm_limit_info *info = ipcadm_limit_info(id);
+		struct ipcadm_limit_value v;
 
-	memcpy(rows, all, sizeof(all));
-	return n;
-}
-
-/* fs.mqueue (per IPC namespace) and the /dev/shm tmpfs (per mount namespace). */
-static size_t posix_rows(const struct ipcadm_snapshot *snap, struct limit_row *rows)
-{
-	const struct ipcadm_posix_limits *p = ipcadm_snapshot_posix_limits(snap);
-	const struct limit_row all[] = {
-		{ "MQ_QUEUES_MAX", "POSIX message queues", p->queues_max, p->queues,
-		  p->queues != IPCADM_UNKNOWN },
-		{ "MQ_MSG_MAX", "Max messages in a POSIX queue", p->msg_max, 0, false },
-		{ "MQ_MSGSIZE_MAX", "Max size of a POSIX message (bytes)", p->msgsize_max, 0,
-		  false },
-		{ "DEV_SHM", "Bytes of the /dev/shm tmpfs (SIGBUS if full)", p->shm_size,
-		  p->shm_used, p->shm_used != IPCADM_UNKNOWN },
-	};
-
-	memcpy(rows, all, sizeof(all));
-	return sizeof(all) / sizeof(all[0]);
+		ipcadm_limit_get(snap, id, &v);
+		rows[id] = (struct limit_row){ info->name, info->desc, v.limit, v.used,
+					       v.used != IPCADM_UNKNOWN };
+	}
+	return IPCADM_NLIMITS;
 }
 
 int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts,
 		 bool usage_only)
 {
 	const struct column *cols[6];
-	struct limit_row rows[32];
+	struct limit_row rows[IPCADM_NLIMITS];
 	size_t nrows = limit_rows(snap, rows), ncols = 0;
 	struct table *t;
 
-	nrows += posix_rows(snap, rows + nrows);
 	for (size_t i = 0; i < 5; i++)
 		cols[ncols++] = &limit_columns[i];
 	if (opts->mode == OUT_TABLE && isatty(STDOUT_FILENO))
@@ -181,7 +147,7 @@ int print_limits(const struct ipcadm_snapshot *snap, const struct out_opts *opts
 static int limits_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss, const struct out_opts *opts)
 {
 	const struct column *cols[7];
-	struct limit_row rows[32];
+	struct limit_row rows[IPCADM_NLIMITS];
 	struct ns_limit_row *nrows;
 	struct ns_set set;
 	size_t ncols = 0;
@@ -206,14 +172,14 @@ static int limits_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss, const str
 		ns_set_free(&set);
 		return error_code(-ENOMEM, "cannot print the limits");
 	}
-	nrows = calloc(set.n * 32, sizeof(*nrows));
+	nrows = calloc(set.n * IPCADM_NLIMITS, sizeof(*nrows));
 	for (size_t v = 0; v < set.n && nrows; v++) {
 		size_t n = limit_rows(set.v[v].snap, rows);
 
-		n += posix_rows(set.v[v].snap, rows + n);
 		for (size_t i = 0; i < n; i++) {
-			nrows[v * 32 + i] = (struct ns_limit_row){ rows[i], set.v[v].ns.ino };
-			table_add(t, &nrows[v * 32 + i]);
+			nrows[v * IPCADM_NLIMITS + i] =
+				(struct ns_limit_row){ rows[i], set.v[v].ns.ino };
+			table_add(t, &nrows[v * IPCADM_NLIMITS + i]);
 		}
 	}
 	if (nrows == NULL)

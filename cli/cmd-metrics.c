@@ -204,12 +204,21 @@ static void write_metrics(struct obuf *o, const struct ipcadm_snapshot *snap,
 	const struct ipcadm_usage *u = ipcadm_snapshot_usage(snap);
 	const struct ipcadm_posix_limits *p = ipcadm_snapshot_posix_limits(snap);
 	uint64_t objects[IPCADM_NALL_KINDS] = { u->shm_segs, u->sem_sets, u->msg_queues };
-	uint64_t limits[IPCADM_NALL_KINDS] = { ipcadm_limits_shm_segs(l), ipcadm_limits_sem_sets(l),
-					       ipcadm_limits_msg_queues(l), IPCADM_UNKNOWN,
-					       IPCADM_UNKNOWN, p->queues_max };
+	uint64_t limits[IPCADM_NALL_KINDS];
 	bool read_ok[IPCADM_NALL_KINDS];
 	uint64_t dest = 0;
 
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
+		limits[k] = IPCADM_UNKNOWN;
+	for (int id = 0; id < IPCADM_NLIMITS; id++) {
+		const struct ipcadm_limit_info *info = ipcadm_limit_info(id);
+		struct ipcadm_limit_value v;
+
+		if (info->count != IPCADM_COUNT_OBJECTS || info->kind >= IPCADM_NALL_KINDS)
+			continue;
+		if (ipcadm_limit_get(snap, id, &v) == 0)
+			limits[info->kind] = v.limit;
+	}
 	/* POSIX kinds that could not be read (no mqueue mount) have no samples */
 	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
 		read_ok[k] = ipcadm_snapshot_error(snap, k) == 0;
@@ -226,47 +235,33 @@ static void write_metrics(struct obuf *o, const struct ipcadm_snapshot *snap,
 		 "The most objects of a kind the kernel allows: kernel.shmmni, the SEMMNI of "
 		 "kernel.sem or kernel.msgmni, capped at 32768; fs.mqueue.queues_max for pmq.",
 		 limits);
+	/* every other limit with a gauge of its own, in the table's order */
+	for (int id = 0; id < IPCADM_NLIMITS; id++) {
+		const struct ipcadm_limit_info *info = ipcadm_limit_info(id);
+		struct ipcadm_limit_value v;
+
+		if (info->metric && ipcadm_limit_get(snap, id, &v) == 0)
+			gauge(o, info->metric, info->metric_help, v.limit);
+	}
 	gauge(o, "ipcadm_shm_pages",
 	      "Pages counted against kernel.shmall: each segment rounded up to whole pages.",
 	      u->shm_pages);
-	gauge(o, "ipcadm_shm_pages_limit", "kernel.shmall: the most pages all segments may take.",
-	      l->shmall);
 	gauge(o, "ipcadm_shm_page_size_bytes", "The page size SHMALL counts in.", l->page_size);
 	gauge(o, "ipcadm_shm_size_bytes", "The sizes of all segments added up.", u->shm_bytes);
 	gauge(o, "ipcadm_shm_resident_bytes", "Resident bytes of all segments.", u->shm_rss);
 	gauge(o, "ipcadm_shm_swap_bytes", "Swapped bytes of all segments.", u->shm_swap);
-	gauge(o, "ipcadm_shm_segment_size_limit_bytes", "kernel.shmmax: the largest segment.",
-	      l->shmmax);
-	gauge(o, "ipcadm_shm_rmid_forced",
-	      "kernel.shm_rmid_forced: 1 when segments are destroyed at their last detach.",
-	      l->shm_rmid_forced);
 	gauge(o, "ipcadm_shm_removed_segments",
 	      "Segments removed while attached (SHM_DEST): they count until the last detach.",
 	      dest);
 	gauge(o, "ipcadm_sem_semaphores", "Semaphores in all arrays (counted against SEMMNS).",
 	      u->sem_sems);
-	gauge(o, "ipcadm_sem_semaphores_limit", "SEMMNS: the most semaphores in all arrays.",
-	      l->semmns);
-	gauge(o, "ipcadm_sem_array_semaphores_limit", "SEMMSL: the most semaphores an array has.",
-	      l->semmsl);
-	gauge(o, "ipcadm_sem_operations_limit", "SEMOPM: the most operations one semop takes.",
-	      l->semopm);
 	gauge(o, "ipcadm_msg_messages", "Messages queued in all queues.", u->msg_msgs);
 	gauge(o, "ipcadm_msg_queued_bytes", "Bytes queued in all queues.", u->msg_bytes);
-	gauge(o, "ipcadm_msg_message_size_limit_bytes", "kernel.msgmax: the largest message.",
-	      l->msgmax);
-	gauge(o, "ipcadm_msg_queue_size_default_bytes",
-	      "kernel.msgmnb: the bytes a new queue may hold.", l->msgmnb);
-	gauge(o, "ipcadm_dev_shm_size_bytes", "The size of the /dev/shm tmpfs.", p->shm_size);
 	gauge(o, "ipcadm_dev_shm_used_bytes",
 	      "Bytes used on /dev/shm: a full tmpfs kills programs with SIGBUS on first touch.",
 	      p->shm_used);
 	gauge(o, "ipcadm_dev_shm_objects_bytes",
 	      "Bytes the POSIX shared memory and semaphores hold on /dev/shm.", p->shm_objs_alloc);
-	gauge(o, "ipcadm_mq_messages_limit", "fs.mqueue.msg_max: the most messages a queue holds.",
-	      p->msg_max);
-	gauge(o, "ipcadm_mq_message_size_limit_bytes",
-	      "fs.mqueue.msgsize_max: the largest POSIX message.", p->msgsize_max);
 	gauge(o, "ipcadm_verdicts_available",
 	      "1 when the process table was read and every object has a verdict.",
 	      an ? 1 : 0);

@@ -239,13 +239,17 @@ static void remedy_text(const char *rem, const struct ipcadm_ns *ns, char *buf, 
 
 /* The doctor's remedy for the limit: a reap of orphans first, else its first one. */
 static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
-		       const struct ipcadm_ns *ns, const char *limit, char *buf, size_t len)
+		       const struct ipcadm_ns *ns, enum ipcadm_limit limit, char *buf,
+		       size_t len)
 {
 	struct ipcadm_doctor_opts dopts;
+	const char *name = ipcadm_limit_name(limit);
 	struct ipcadm_findings *f;
 	size_t n = strlen(buf);
 	char fix[512];
 
+	if (name == NULL)
+		return;
 	ipcadm_doctor_opts_init(&dopts);
 	if (doctor_diagnose(ctx, snap, &dopts, true, &f, NULL) < 0)
 		return;
@@ -253,7 +257,7 @@ static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *sna
 		const struct ipcadm_finding *x = ipcadm_findings_get(f, i);
 		const char *pick = NULL;
 
-		if (x->type != IPCADM_FINDING_LIMIT || strcmp(x->name, limit) != 0 ||
+		if (x->type != IPCADM_FINDING_LIMIT || strcmp(x->name, name) != 0 ||
 		    x->nremedies == 0)
 			continue;
 		for (size_t j = 0; j < x->nremedies && !pick; j++)

@@ -180,10 +180,78 @@ struct ipcadm_usage {
 };
 
 int ipcadm_limits_read(const struct ipcadm_ctx *ctx, struct ipcadm_limits *lim);
-/* The number of segments the kernel allows: min(shmmni, IPCMNI). */
-uint64_t ipcadm_limits_shm_segs(const struct ipcadm_limits *lim);
-uint64_t ipcadm_limits_sem_sets(const struct ipcadm_limits *lim);
-uint64_t ipcadm_limits_msg_queues(const struct ipcadm_limits *lim);
+
+/*
+ * Every limit, System V and POSIX, in the order `ipcadm limits` shows them. Their facts
+ * live in one table (lib/limits.c): a new limit is one more enum value and one more row.
+ */
+enum ipcadm_limit {
+	IPCADM_LIMIT_SHMMNI,
+	IPCADM_LIMIT_SHMALL,
+	IPCADM_LIMIT_SHMMAX,
+	IPCADM_LIMIT_SHMMIN,
+	IPCADM_LIMIT_SHM_RMID_FORCED,
+	IPCADM_LIMIT_SEMMNI,
+	IPCADM_LIMIT_SEMMNS,
+	IPCADM_LIMIT_SEMMSL,
+	IPCADM_LIMIT_SEMOPM,
+	IPCADM_LIMIT_SEMVMX,
+	IPCADM_LIMIT_MSGMNI,
+	IPCADM_LIMIT_MSGMAX,
+	IPCADM_LIMIT_MSGMNB,
+	IPCADM_LIMIT_IPCMNI,
+	IPCADM_LIMIT_MQ_QUEUES_MAX,
+	IPCADM_LIMIT_MQ_MSG_MAX,
+	IPCADM_LIMIT_MQ_MSGSIZE_MAX,
+	IPCADM_LIMIT_DEV_SHM,
+	IPCADM_NLIMITS, /* also "no limit" where a limit is optional */
+};
+
+/* How the usage of a limit is counted. */
+enum ipcadm_limit_count {
+	IPCADM_COUNT_NONE, /* a bound on one object or call, or a switch: no usage */
+	IPCADM_COUNT_OBJECTS, /* identifiers (objects) in use, one each */
+	IPCADM_COUNT_PAGES, /* each segment's size rounded up to whole pages (shm_tot) */
+	IPCADM_COUNT_SEMS, /* the semaphores of every array */
+	IPCADM_COUNT_BYTES, /* bytes used on a filesystem */
+};
+
+enum ipcadm_limit_flags {
+	IPCADM_LIMIT_CHECKED = 1 << 0, /* the doctor tests it, says when it is unreadable */
+};
+
+struct ipcadm_limit_info {
+	const char *name; /* stable: "SEMMNI" (the RESOURCE of `limits`, a finding's name) */
+	const char *desc; /* "Semaphore arrays" */
+	const char *sysctl; /* "kernel.sem", "fs.mqueue.queues_max"; NULL: no sysctl */
+	unsigned int field, nfields; /* its number in the sysctl's line: SEMMNI is 3 of 4 */
+	const char *unit; /* what its value counts: "semaphore arrays", "pages"; NULL: a switch */
+	enum ipcadm_kind kind; /* the kind it limits, IPCADM_NALL_KINDS for none */
+	const char *call; /* the call that fails at the limit ("semget"), or NULL */
+	enum ipcadm_limit_count count;
+	uint64_t cap; /* the kernel applies min(value, cap): IPCADM_IPCMNI; 0 for none */
+	uint64_t sysctl_max; /* the most worth setting the sysctl to; 0 when not known */
+	const char *metric; /* its gauge in `ipcadm metrics`, NULL for none of its own */
+	const char *metric_help;
+	unsigned int flags; /* enum ipcadm_limit_flags */
+};
+
+/* The facts of a limit; NULL for IPCADM_NLIMITS and beyond. */
+const struct ipcadm_limit_info *ipcadm_limit_info(enum ipcadm_limit id);
+/* The name of a limit ("SHMALL"); NULL for IPCADM_NLIMITS and beyond. */
+const char *ipcadm_limit_name(enum ipcadm_limit id);
+
+/* A limit of a snapshot: its value, what the kernel applies, and the usage counted. */
+struct ipcadm_limit_value {
+	uint64_t value; /* the sysctl (or constant); IPCADM_UNKNOWN when not readable */
+	uint64_t limit; /* min(value, cap), what the kernel tests; IPCADM_UNKNOWN as value */
+	uint64_t used; /* counted against it; IPCADM_UNKNOWN when not counted or not read */
+};
+
+struct ipcadm_snapshot;
+/* 0, or -EINVAL for a bad id. */
+int ipcadm_limit_get(const struct ipcadm_snapshot *snap, enum ipcadm_limit id,
+		     struct ipcadm_limit_value *v);
 /* Pages a segment of this size takes: rounded up, as the kernel counts shm_tot. */
 uint64_t ipcadm_shm_pages(uint64_t size, uint64_t page_size);
 
@@ -413,13 +481,13 @@ int ipcadm_waiters_find(struct ipcadm_ctx *ctx, const struct ipcadm_obj *const *
  * the kernel tests, in its order: shm size < SHMMIN or > SHMMAX gives EINVAL, then
  * pages + ceil(size / page) > shmall, then segments >= min(shmmni, IPCMNI) ENOSPC;
  * sem nsems 0 or > SEMMSL EINVAL, then sems + nsems > SEMMNS, then sets >=
- * min(SEMMNI, IPCMNI) ENOSPC; msg queues >= min(MSGMNI, IPCMNI) ENOSPC. limit names the
- * first test that fails ("IPCMNI" when the cap binds rather than the sysctl).
+ * min(SEMMNI, IPCMNI) ENOSPC; msg queues >= min(MSGMNI, IPCMNI) ENOSPC. limit is the
+ * first test that fails (IPCMNI when the cap binds rather than the sysctl).
  * -ENODATA when a limit it needs could not be read. (Implemented in lib/predict.c.)
  */
 struct ipcadm_prediction {
 	int err; /* 0 when the call would succeed, else -EINVAL or -ENOSPC */
-	const char *limit; /* "SHMMAX", "SHMMNI", "SHMALL", "SEMMSL", "SEMMNI", ... or NULL */
+	enum ipcadm_limit limit; /* SHMMAX, SHMMNI, IPCMNI, ..., IPCADM_NLIMITS when none */
 	uint64_t limit_value; /* the limit in force */
 	uint64_t used; /* what is counted against it now */
 	uint64_t requested; /* what the new object would add */

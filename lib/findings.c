@@ -316,89 +316,44 @@ static enum ipcadm_verdict verdict_of(const struct builder *b, const struct ipca
 
 /* ---- the counted limits ---- */
 
-enum limit_id { L_SHMMNI, L_SHMALL, L_SEMMNI, L_SEMMNS, L_MSGMNI, NLIMITS };
-
-struct limit_desc {
-	const char *name;
-	enum ipcadm_kind kind;
-	const char *unit; /* what it counts */
-	const char *call;
-	const char *sysctl; /* NULL: kernel.sem */
-	bool ids; /* an identifier count, capped at IPCMNI */
-};
-
-static const struct limit_desc limit_descs[NLIMITS] = {
-	[L_SHMMNI] = { "SHMMNI", IPCADM_SHM, "shared memory segments", "shmget", "shmmni", true },
-	[L_SHMALL] = { "SHMALL", IPCADM_SHM, "pages", "shmget", "shmall", false },
-	[L_SEMMNI] = { "SEMMNI", IPCADM_SEM, "semaphore arrays", "semget", NULL, true },
-	[L_SEMMNS] = { "SEMMNS", IPCADM_SEM, "semaphores", "semget", NULL, false },
-	[L_MSGMNI] = { "MSGMNI", IPCADM_MSG, "message queues", "msgget", "msgmni", true },
-};
-
-/* The sysctl value, the limit the kernel applies (capped), and the usage counted. */
-static void limit_values(const struct builder *b, enum limit_id id, uint64_t *raw,
-			 uint64_t *limit, uint64_t *used)
+/* The facts of a limit (lib/limits.c's table), for the counted ones of the doctor. */
+static const struct ipcadm_limit_info *info_of(enum ipcadm_limit id)
 {
-	const struct ipcadm_limits *l = b->l;
-	const struct ipcadm_usage *u = b->u;
-
-	switch (id) {
-	case L_SHMMNI:
-		*raw = l->shmmni;
-		*limit = ipcadm_limits_shm_segs(l);
-		*used = u->shm_segs;
-		break;
-	case L_SHMALL:
-		*raw = *limit = l->shmall;
-		*used = u->shm_pages;
-		break;
-	case L_SEMMNI:
-		*raw = l->semmni;
-		*limit = ipcadm_limits_sem_sets(l);
-		*used = u->sem_sets;
-		break;
-	case L_SEMMNS:
-		*raw = *limit = l->semmns;
-		*used = u->sem_sems;
-		break;
-	default:
-		*raw = l->msgmni;
-		*limit = ipcadm_limits_msg_queues(l);
-		*used = u->msg_queues;
-		break;
-	}
+	return ipcadm_limit_info(id);
 }
 
-/* What one object counts against the limit. */
-static uint64_t amount_of(const struct builder *b, enum limit_id id, const struct ipcadm_obj *o)
+/* True when the usage counts amounts (pages, semaphores) rather than objects. */
+static bool counts_amounts(enum ipcadm_limit id)
 {
-	if (id == L_SHMALL)
-		return ipcadm_shm_pages(o->size, b->l->page_size);
-	if (id == L_SEMMNS)
-		return o->nsems;
-	return 1;
+	return info_of(id)->count != IPCADM_COUNT_OBJECTS;
+}
+
+/* The sysctl value, the limit the kernel applies (capped), and the usage counted. */
+static void limit_values(const struct builder *b, enum ipcadm_limit id, uint64_t *raw,
+			 uint64_t *limit, uint64_t *used)
+{
+	struct ipcadm_limit_value v = { IPCADM_UNKNOWN, IPCADM_UNKNOWN, IPCADM_UNKNOWN };
+
+	ipcadm_limit_get(b->snap, id, &v);
+	*raw = v.value;
+	*limit = v.limit;
+	*used = v.used;
 }
 
 /* True when not even the smallest new object fits. */
-static bool exhausted(enum limit_id id, uint64_t limit, uint64_t used)
+static bool exhausted(enum ipcadm_limit id, uint64_t limit, uint64_t used)
 {
-	if (id == L_SHMALL || id == L_SEMMNS)
+	if (counts_amounts(id))
 		return used >= UINT64_MAX - 1 || used + 1 > limit;
 	return used >= limit;
 }
 
 /* A raised value to suggest: twice the larger of the limit and the usage, within the
  * kernel's bounds; 0 when there is none (the IPCMNI cap binds, or it would overflow). */
-static uint64_t raised(enum limit_id id, uint64_t raw, uint64_t used)
+static uint64_t raised(enum ipcadm_limit id, uint64_t raw, uint64_t used)
 {
-	uint64_t base = raw > used ? raw : used, max, up;
+	uint64_t base = raw > used ? raw : used, max = info_of(id)->sysctl_max, up;
 
-	if (id == L_SHMMNI || id == L_SEMMNI || id == L_MSGMNI)
-		max = IPCADM_IPCMNI;
-	else if (id == L_SEMMNS)
-		max = INT32_MAX;
-	else
-		max = UINT64_MAX / 4;
 	if (raw >= max)
 		return 0;
 	up = base > max / 2 ? max : base * 2;
@@ -430,11 +385,11 @@ static int cmp_group(const void *x, const void *y)
 	return (a->key > c->key) - (a->key < c->key);
 }
 
-static void group_add(const struct builder *b, enum limit_id id, struct ipcadm_finding_group *g,
-		      const struct ipcadm_obj *o)
+static void group_add(const struct builder *b, enum ipcadm_limit_count count,
+		      struct ipcadm_finding_group *g, const struct ipcadm_obj *o)
 {
 	g->count++;
-	g->amount += amount_of(b, id, o);
+	g->amount += limit_amount(count, o, b->l->page_size);
 	if (o->ctime && (g->oldest == 0 || o->ctime < g->oldest))
 		g->oldest = o->ctime;
 	if (o->ctime > g->newest)
@@ -457,9 +412,11 @@ static void group_add(const struct builder *b, enum limit_id id, struct ipcadm_f
 }
 
 /* Groups the objects of the limit's kind; returns how many groups (all of them). */
-static size_t make_groups(struct builder *b, enum limit_id id, struct ipcadm_finding_group **gp)
+static size_t make_groups(struct builder *b, enum ipcadm_limit id,
+			  struct ipcadm_finding_group **gp)
 {
-	enum ipcadm_kind k = limit_descs[id].kind;
+	enum ipcadm_limit_count count = info_of(id)->count;
+	enum ipcadm_kind k = info_of(id)->kind;
 	size_t n = ipcadm_snapshot_count(b->snap, k), ng = 0;
 	const struct ipcadm_obj **objs;
 	struct ipcadm_finding_group *g;
@@ -489,7 +446,7 @@ static size_t make_groups(struct builder *b, enum limit_id id, struct ipcadm_fin
 			g[ng].owner = name ? pool_printf(b, "%s", name) : NULL;
 			ng++;
 		}
-		group_add(b, id, &g[ng - 1], o);
+		group_add(b, count, &g[ng - 1], o);
 	}
 	free(objs);
 	qsort(g, ng, sizeof(*g), cmp_group);
@@ -512,13 +469,13 @@ static const char *verdict_words(enum ipcadm_verdict v)
 
 /* "97 of 128 semaphore arrays belong to 'apache', key 0, created over the last 3 days;
  * 96 are orphaned" */
-static void group_sentence(struct builder *b, size_t fi, enum limit_id id, uint64_t limit,
+static void group_sentence(struct builder *b, size_t fi, enum ipcadm_limit id, uint64_t limit,
 			   const struct ipcadm_finding_group *g)
 {
-	const struct limit_desc *d = &limit_descs[id];
+	const struct ipcadm_limit_info *d = info_of(id);
 	char objs[64] = "", when[64] = "", mem[128] = "", verd[160] = "";
 
-	if (id == L_SHMALL || id == L_SEMMNS)
+	if (counts_amounts(id))
 		snprintf(objs, sizeof(objs), " (%llu %s)", (unsigned long long)g->count,
 			 plural(d->kind, g->count));
 	if (g->oldest) {
@@ -623,8 +580,9 @@ static void sysctl_remedies(struct builder *b, size_t fi, const char *name, cons
 /* The room left for a new segment, when SHMMNI or SHMALL are near their limit. */
 static void shm_room(struct builder *b, size_t fi)
 {
-	uint64_t segs = ipcadm_limits_shm_segs(b->l), page = b->l->page_size, room;
+	uint64_t raw, segs, used, page = b->l->page_size, room;
 
+	limit_values(b, IPCADM_LIMIT_SHMMNI, &raw, &segs, &used);
 	if (b->l->shmall == IPCADM_UNKNOWN || segs == IPCADM_UNKNOWN || page == 0)
 		return;
 	if (b->u->shm_segs >= segs || b->u->shm_pages >= b->l->shmall) {
@@ -639,9 +597,9 @@ static void shm_room(struct builder *b, size_t fi)
 	       (unsigned long long)room, human(room).s);
 }
 
-static void limit_finding(struct builder *b, enum limit_id id)
+static void limit_finding(struct builder *b, enum ipcadm_limit id)
 {
-	const struct limit_desc *d = &limit_descs[id];
+	const struct ipcadm_limit_info *d = info_of(id);
 	struct ipcadm_finding_group *groups = NULL;
 	uint64_t raw, limit, used, up;
 	enum ipcadm_severity sev;
@@ -686,15 +644,15 @@ static void limit_finding(struct builder *b, enum limit_id id)
 	}
 	reap_remedies(b, fi, d->kind, groups, ng);
 	up = raised(id, raw, used);
-	if (d->ids && raw >= IPCADM_IPCMNI)
-		detail(b, fi, "%s is at the kernel's cap of %d identifiers: only removing objects "
+	if (d->cap && raw >= d->cap)
+		detail(b, fi, "%s is at the kernel's cap of %llu identifiers: only removing objects "
 			      "helps (or booting with ipcmni_extend)",
-		       d->name, IPCADM_IPCMNI);
-	else if (d->sysctl && up)
-		sysctl_remedies(b, fi, d->sysctl, pool_printf(b, "%llu", (unsigned long long)up),
-				false);
-	else if (!d->sysctl && b->sem_value[0])
-		sysctl_remedies(b, fi, "sem", b->sem_value, true);
+		       d->name, (unsigned long long)d->cap);
+	else if (d->nfields == 1 && up)
+		sysctl_remedies(b, fi, strrchr(d->sysctl, '.') + 1,
+				pool_printf(b, "%llu", (unsigned long long)up), false);
+	else if (d->nfields > 1 && b->sem_value[0])
+		sysctl_remedies(b, fi, strrchr(d->sysctl, '.') + 1, b->sem_value, true);
 	if (item(b, fi) && b->err == 0) {
 		item(b, fi)->groups = groups;
 		item(b, fi)->pub.ngroups = shown;
@@ -703,7 +661,7 @@ static void limit_finding(struct builder *b, enum limit_id id)
 	}
 }
 
-static bool needs_raise(const struct builder *b, enum limit_id id)
+static bool needs_raise(const struct builder *b, enum ipcadm_limit id)
 {
 	uint64_t raw, limit, used;
 
@@ -715,32 +673,34 @@ static bool needs_raise(const struct builder *b, enum limit_id id)
 /* kernel.sem is one line: raise SEMMNS and SEMMNI together, keep SEMMSL and SEMOPM. */
 static void plan_sem(struct builder *b)
 {
-	const struct ipcadm_limits *l = b->l;
-	uint64_t mns = l->semmns, mni = l->semmni, raw, limit, used;
-
+	const char *sem = info_of(IPCADM_LIMIT_SEMMNI)->sysctl;
+	uint64_t v[4];
+	unsigned int nv = 0;
 	bool change = false;
 
-	if (l->semmsl == IPCADM_UNKNOWN || l->semmns == IPCADM_UNKNOWN ||
-	    l->semopm == IPCADM_UNKNOWN || l->semmni == IPCADM_UNKNOWN)
-		return;
-	limit_values(b, L_SEMMNS, &raw, &limit, &used);
-	if (needs_raise(b, L_SEMMNS)) {
-		uint64_t up = raised(L_SEMMNS, raw, used);
+	for (int id = 0; id < IPCADM_NLIMITS; id++) {
+		const struct ipcadm_limit_info *d = info_of(id);
+		uint64_t raw, limit, used;
 
-		change |= up != 0;
-		mns = up ? up : mns;
-	}
-	limit_values(b, L_SEMMNI, &raw, &limit, &used);
-	if (needs_raise(b, L_SEMMNI)) {
-		uint64_t up = raised(L_SEMMNI, raw, used);
+		if ((d->sysctl != sem && (d->sysctl == NULL || strcmp(d->sysctl, sem) != 0)) ||
+		    d->field >= 4)
+			continue;
+		limit_values(b, id, &raw, &limit, &used);
+		if (raw == IPCADM_UNKNOWN)
+			return;
+		v[d->field] = raw;
+		nv = d->nfields;
+		if (d->count != IPCADM_COUNT_NONE && needs_raise(b, id)) {
+			uint64_t up = raised(id, raw, used);
 
-		change |= up != 0;
-		mni = up ? up : mni;
+			change |= up != 0;
+			v[d->field] = up ? up : raw;
+		}
 	}
-	if (change)
+	if (change && nv == 4)
 		snprintf(b->sem_value, sizeof(b->sem_value), "%llu %llu %llu %llu",
-			 (unsigned long long)l->semmsl, (unsigned long long)mns,
-			 (unsigned long long)l->semopm, (unsigned long long)mni);
+			 (unsigned long long)v[0], (unsigned long long)v[1],
+			 (unsigned long long)v[2], (unsigned long long)v[3]);
 }
 
 /* ---- SHMMAX ---- */
@@ -1202,24 +1162,25 @@ static void unreadable_findings(struct builder *b)
 	static const char *const files[IPCADM_NSYSV_KINDS] = { "/proc/sysvipc/shm",
 							  "/proc/sysvipc/sem",
 							  "/proc/sysvipc/msg" };
-	const struct ipcadm_limits *l = b->l;
-	const struct {
-		const char *name;
-		uint64_t v;
-	} lims[] = {
-		{ "kernel.shmmax", l->shmmax }, { "kernel.shmall", l->shmall },
-		{ "kernel.shmmni", l->shmmni }, { "kernel.shm_rmid_forced", l->shm_rmid_forced },
-		{ "kernel.sem", l->semmni },	{ "kernel.msgmni", l->msgmni },
-	};
+	const char *last = NULL;
 	size_t fi;
 
-	for (size_t i = 0; i < sizeof(lims) / sizeof(lims[0]); i++) {
-		if (lims[i].v != IPCADM_UNKNOWN)
+	/* each sysctl the doctor tests once (kernel.sem holds four limits) */
+	for (int id = 0; id < IPCADM_NLIMITS; id++) {
+		const struct ipcadm_limit_info *d = info_of(id);
+		uint64_t raw, limit, used;
+
+		if (!(d->flags & IPCADM_LIMIT_CHECKED) || d->sysctl == NULL ||
+		    (last && (last == d->sysctl || strcmp(last, d->sysctl) == 0)))
 			continue;
-		fi = finding_new(b, IPCADM_FINDING_UNREADABLE, IPCADM_SEV_WARNING, lims[i].name,
+		limit_values(b, id, &raw, &limit, &used);
+		if (raw != IPCADM_UNKNOWN)
+			continue;
+		last = d->sysctl;
+		fi = finding_new(b, IPCADM_FINDING_UNREADABLE, IPCADM_SEV_WARNING, d->sysctl,
 				 IPCADM_NALL_KINDS);
 		summary(b, fi, "%s could not be read: the limits it sets are not checked",
-			lims[i].name);
+			d->sysctl);
 	}
 	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		size_t skipped = ipcadm_snapshot_skipped(b->snap, k);
@@ -1288,8 +1249,12 @@ int ipcadm_findings_build(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *
 	if (b.f == NULL)
 		return -ENOMEM;
 	plan_sem(&b);
-	for (int id = 0; id < NLIMITS; id++)
-		limit_finding(&b, (enum limit_id)id);
+	for (int id = 0; id < IPCADM_NLIMITS; id++) {
+		const struct ipcadm_limit_info *d = info_of(id);
+
+		if (d->count != IPCADM_COUNT_NONE && d->kind < IPCADM_NSYSV_KINDS)
+			limit_finding(&b, id);
+	}
 	shmmax_findings(&b);
 	shm_dest_finding(&b);
 	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)

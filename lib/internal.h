@@ -56,6 +56,24 @@ size_t backup_meta_format(const struct ipcadm_obj *o, uint64_t ns, const char *e
 int backup_meta_parse(char *buf, size_t len, struct ipcadm_shm_backup *b);
 /* Parses exactly max numbers of a sysctl file (limits.c); 0 or -EBADMSG. */
 int sysctl_parse_numbers(const char *buf, size_t len, uint64_t *v, size_t max);
+/* What one object of the limit's kind counts against a limit counted so (limits.c's
+ * table says how each limit counts). */
+static inline uint64_t limit_amount(enum ipcadm_limit_count count, const struct ipcadm_obj *o,
+				    uint64_t page_size)
+{
+	switch (count) {
+	case IPCADM_COUNT_OBJECTS:
+		return 1;
+	case IPCADM_COUNT_PAGES:
+		return ipcadm_shm_pages(o->size, page_size);
+	case IPCADM_COUNT_SEMS:
+		return o->nsems;
+	case IPCADM_COUNT_BYTES:
+		return o->size;
+	default:
+		return 0;
+	}
+}
 
 /* The *_STAT_ANY readers (sysvipc-syscall.c). */
 /* Every object of a kind; any_only: -ENOSYS when the kernel has no *_STAT_ANY, rather than

@@ -1,8 +1,9 @@
-/* limits.c: the System V IPC limits of the reader's IPC namespace, from
- * /proc/sys/kernel (or the *_INFO calls), and page counting as the kernel does it. */
+/* limits.c: every limit's facts in one table; the System V ones read from /proc/sys/kernel
+ * (or the *_INFO calls); one accessor for a limit's value and its usage. */
 #include "internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -50,12 +51,6 @@ static int read_numbers(const struct ipcadm_ctx *ctx, const char *path, uint64_t
 	return r;
 }
 
-static void read_one(const struct ipcadm_ctx *ctx, const char *path, uint64_t *v)
-{
-	if (read_numbers(ctx, path, v, 1) < 0)
-		*v = IPCADM_UNKNOWN;
-}
-
 union semun {
 	int val;
 	struct semid_ds *buf;
@@ -95,51 +90,230 @@ static void fill_from_ipc_info(struct ipcadm_limits *lim)
 	}
 }
 
+/* Where a limit's value and usage are in a snapshot; 0 (the object arrays) for nowhere. */
+#define AT(field) offsetof(struct ipcadm_snapshot, field)
+_Static_assert(AT(limits) > 0 && AT(usage) > 0 && AT(plimits) > 0, "0 means nowhere");
+
+struct limit_row {
+	struct ipcadm_limit_info info;
+	const char *path; /* the file of a kernel.* sysctl that ipcadm_limits_read reads */
+	size_t value_at; /* 0: the constant */
+	uint64_t constant;
+	size_t used_at; /* 0: not counted */
+};
+
+/* A kernel.* sysctl: its name and its file, with the limit's field of nfields numbers. */
+#define KERNEL(n, f, nf) \
+	.info.sysctl = "kernel." n, .path = "/proc/sys/kernel/" n, .info.field = f, \
+	.info.nfields = nf
+
+/*
+ * Every limit's facts: the one table. A kernel.* sysctl's value, in struct ipcadm_limits,
+ * is read by ipcadm_limits_read (the rows of one sysctl adjacent); the fs.mqueue and
+ * /dev/shm values are read with the POSIX kinds (posix.c).
+ */
+static const struct limit_row rows[IPCADM_NLIMITS] = {
+	[IPCADM_LIMIT_SHMMNI] = {
+		.info.name = "SHMMNI", .info.desc = "Shared memory segments", KERNEL("shmmni", 0, 1),
+		.info.unit = "shared memory segments", .info.kind = IPCADM_SHM,
+		.info.call = "shmget", .info.count = IPCADM_COUNT_OBJECTS,
+		.info.cap = IPCADM_IPCMNI, .info.sysctl_max = IPCADM_IPCMNI,
+		.info.flags = IPCADM_LIMIT_CHECKED,
+		.value_at = AT(limits.shmmni), .used_at = AT(usage.shm_segs),
+	},
+	[IPCADM_LIMIT_SHMALL] = {
+		.info.name = "SHMALL", .info.desc = "Shared memory pages", KERNEL("shmall", 0, 1),
+		.info.unit = "pages", .info.kind = IPCADM_SHM, .info.call = "shmget",
+		.info.count = IPCADM_COUNT_PAGES, .info.sysctl_max = UINT64_MAX / 4,
+		.info.metric = "ipcadm_shm_pages_limit",
+		.info.metric_help = "kernel.shmall: the most pages all segments may take.",
+		.info.flags = IPCADM_LIMIT_CHECKED,
+		.value_at = AT(limits.shmall), .used_at = AT(usage.shm_pages),
+	},
+	[IPCADM_LIMIT_SHMMAX] = {
+		.info.name = "SHMMAX", .info.desc = "Max size of a segment (bytes)",
+		KERNEL("shmmax", 0, 1), .info.unit = "bytes", .info.kind = IPCADM_SHM,
+		.info.call = "shmget", .info.metric = "ipcadm_shm_segment_size_limit_bytes",
+		.info.metric_help = "kernel.shmmax: the largest segment.",
+		.info.flags = IPCADM_LIMIT_CHECKED,
+		.value_at = AT(limits.shmmax),
+	},
+	[IPCADM_LIMIT_SHMMIN] = {
+		.info.name = "SHMMIN", .info.desc = "Min size of a segment (bytes)",
+		.info.unit = "bytes", .info.kind = IPCADM_SHM, .info.call = "shmget",
+		.constant = 1,
+	},
+	[IPCADM_LIMIT_SHM_RMID_FORCED] = {
+		.info.name = "SHM_RMID_FORCED",
+		.info.desc = "Destroy segments when their last user detaches",
+		KERNEL("shm_rmid_forced", 0, 1), .info.kind = IPCADM_SHM, .info.sysctl_max = 1,
+		.info.metric = "ipcadm_shm_rmid_forced",
+		.info.metric_help = "kernel.shm_rmid_forced: 1 when segments are destroyed at "
+				    "their last detach.",
+		.info.flags = IPCADM_LIMIT_CHECKED,
+		.value_at = AT(limits.shm_rmid_forced),
+	},
+	[IPCADM_LIMIT_SEMMNI] = {
+		.info.name = "SEMMNI", .info.desc = "Semaphore arrays", KERNEL("sem", 3, 4),
+		.info.unit = "semaphore arrays", .info.kind = IPCADM_SEM, .info.call = "semget",
+		.info.count = IPCADM_COUNT_OBJECTS, .info.cap = IPCADM_IPCMNI,
+		.info.sysctl_max = IPCADM_IPCMNI, .info.flags = IPCADM_LIMIT_CHECKED,
+		.value_at = AT(limits.semmni), .used_at = AT(usage.sem_sets),
+	},
+	[IPCADM_LIMIT_SEMMNS] = {
+		.info.name = "SEMMNS", .info.desc = "Semaphores in all arrays", KERNEL("sem", 1, 4),
+		.info.unit = "semaphores", .info.kind = IPCADM_SEM, .info.call = "semget",
+		.info.count = IPCADM_COUNT_SEMS, .info.sysctl_max = INT32_MAX,
+		.info.metric = "ipcadm_sem_semaphores_limit",
+		.info.metric_help = "SEMMNS: the most semaphores in all arrays.",
+		.info.flags = IPCADM_LIMIT_CHECKED,
+		.value_at = AT(limits.semmns), .used_at = AT(usage.sem_sems),
+	},
+	[IPCADM_LIMIT_SEMMSL] = {
+		.info.name = "SEMMSL", .info.desc = "Max semaphores per array", KERNEL("sem", 0, 4),
+		.info.unit = "semaphores", .info.kind = IPCADM_SEM, .info.call = "semget",
+		.info.metric = "ipcadm_sem_array_semaphores_limit",
+		.info.metric_help = "SEMMSL: the most semaphores an array has.",
+		.value_at = AT(limits.semmsl),
+	},
+	[IPCADM_LIMIT_SEMOPM] = {
+		.info.name = "SEMOPM", .info.desc = "Max operations per semop(2)",
+		KERNEL("sem", 2, 4), .info.unit = "operations", .info.kind = IPCADM_SEM,
+		.info.call = "semop", .info.metric = "ipcadm_sem_operations_limit",
+		.info.metric_help = "SEMOPM: the most operations one semop takes.",
+		.value_at = AT(limits.semopm),
+	},
+	[IPCADM_LIMIT_SEMVMX] = {
+		.info.name = "SEMVMX", .info.desc = "Max semaphore value",
+		.info.unit = "semaphore value", .info.kind = IPCADM_SEM, .info.call = "semop",
+		.constant = 32767,
+	},
+	[IPCADM_LIMIT_MSGMNI] = {
+		.info.name = "MSGMNI", .info.desc = "Message queues", KERNEL("msgmni", 0, 1),
+		.info.unit = "message queues", .info.kind = IPCADM_MSG, .info.call = "msgget",
+		.info.count = IPCADM_COUNT_OBJECTS, .info.cap = IPCADM_IPCMNI,
+		.info.sysctl_max = IPCADM_IPCMNI, .info.flags = IPCADM_LIMIT_CHECKED,
+		.value_at = AT(limits.msgmni), .used_at = AT(usage.msg_queues),
+	},
+	[IPCADM_LIMIT_MSGMAX] = {
+		.info.name = "MSGMAX", .info.desc = "Max size of a message (bytes)",
+		KERNEL("msgmax", 0, 1), .info.unit = "bytes", .info.kind = IPCADM_MSG,
+		.info.call = "msgsnd", .info.metric = "ipcadm_msg_message_size_limit_bytes",
+		.info.metric_help = "kernel.msgmax: the largest message.",
+		.value_at = AT(limits.msgmax),
+	},
+	[IPCADM_LIMIT_MSGMNB] = {
+		.info.name = "MSGMNB", .info.desc = "Default max size of a queue (bytes)",
+		KERNEL("msgmnb", 0, 1), .info.unit = "bytes", .info.kind = IPCADM_MSG,
+		.info.call = "msgsnd", .info.metric = "ipcadm_msg_queue_size_default_bytes",
+		.info.metric_help = "kernel.msgmnb: the bytes a new queue may hold.",
+		.value_at = AT(limits.msgmnb),
+	},
+	[IPCADM_LIMIT_IPCMNI] = {
+		.info.name = "IPCMNI", .info.desc = "Max identifiers of each kind",
+		.info.unit = "identifiers", .info.kind = IPCADM_NALL_KINDS,
+		.constant = IPCADM_IPCMNI,
+	},
+	[IPCADM_LIMIT_MQ_QUEUES_MAX] = {
+		.info.name = "MQ_QUEUES_MAX", .info.desc = "POSIX message queues",
+		.info.sysctl = "fs.mqueue.queues_max", .info.nfields = 1,
+		.info.unit = "POSIX message queues", .info.kind = IPCADM_PMQ,
+		.info.call = "mq_open", .info.count = IPCADM_COUNT_OBJECTS,
+		.value_at = AT(plimits.queues_max), .used_at = AT(plimits.queues),
+	},
+	[IPCADM_LIMIT_MQ_MSG_MAX] = {
+		.info.name = "MQ_MSG_MAX", .info.desc = "Max messages in a POSIX queue",
+		.info.sysctl = "fs.mqueue.msg_max", .info.nfields = 1, .info.unit = "messages",
+		.info.kind = IPCADM_PMQ, .info.call = "mq_open",
+		.info.metric = "ipcadm_mq_messages_limit",
+		.info.metric_help = "fs.mqueue.msg_max: the most messages a queue holds.",
+		.value_at = AT(plimits.msg_max),
+	},
+	[IPCADM_LIMIT_MQ_MSGSIZE_MAX] = {
+		.info.name = "MQ_MSGSIZE_MAX", .info.desc = "Max size of a POSIX message (bytes)",
+		.info.sysctl = "fs.mqueue.msgsize_max", .info.nfields = 1, .info.unit = "bytes",
+		.info.kind = IPCADM_PMQ, .info.call = "mq_open",
+		.info.metric = "ipcadm_mq_message_size_limit_bytes",
+		.info.metric_help = "fs.mqueue.msgsize_max: the largest POSIX message.",
+		.value_at = AT(plimits.msgsize_max),
+	},
+	[IPCADM_LIMIT_DEV_SHM] = {
+		.info.name = "DEV_SHM", .info.desc = "Bytes of the /dev/shm tmpfs (SIGBUS if full)",
+		.info.unit = "bytes", .info.kind = IPCADM_NALL_KINDS,
+		.info.count = IPCADM_COUNT_BYTES, .info.metric = "ipcadm_dev_shm_size_bytes",
+		.info.metric_help = "The size of the /dev/shm tmpfs.",
+		.value_at = AT(plimits.shm_size), .used_at = AT(plimits.shm_used),
+	},
+};
+
+const struct ipcadm_limit_info *ipcadm_limit_info(enum ipcadm_limit id)
+{
+	return (unsigned int)id < IPCADM_NLIMITS ? &rows[id].info : NULL;
+}
+
+const char *ipcadm_limit_name(enum ipcadm_limit id)
+{
+	return (unsigned int)id < IPCADM_NLIMITS ? rows[id].info.name : NULL;
+}
+
+static uint64_t at(const struct ipcadm_snapshot *snap, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)snap + off, sizeof(v));
+	return v;
+}
+
+int ipcadm_limit_get(const struct ipcadm_snapshot *snap, enum ipcadm_limit id,
+		     struct ipcadm_limit_value *v)
+{
+	const struct limit_row *r;
+
+	if (snap == NULL || v == NULL || (unsigned int)id >= IPCADM_NLIMITS)
+		return -EINVAL;
+	r = &rows[id];
+	v->value = r->value_at ? at(snap, r->value_at) : r->constant;
+	v->limit = r->info.cap && v->value != IPCADM_UNKNOWN && v->value > r->info.cap
+			   ? r->info.cap
+			   : v->value;
+	v->used = r->used_at ? at(snap, r->used_at) : IPCADM_UNKNOWN;
+	return 0;
+}
+
+/* The field of struct ipcadm_limits a kernel.* sysctl row's value is read into, or NULL. */
+static uint64_t *sysv_value(struct ipcadm_limits *lim, const struct limit_row *r)
+{
+	if (r->path == NULL || r->value_at < AT(limits) ||
+	    r->value_at >= AT(limits) + sizeof(*lim))
+		return NULL;
+	return (uint64_t *)(void *)((char *)lim + (r->value_at - AT(limits)));
+}
+
 int ipcadm_limits_read(const struct ipcadm_ctx *ctx, struct ipcadm_limits *lim)
 {
-	uint64_t sem[4];
+	const char *cur = NULL;
+	uint64_t v[4];
 	long page = sysconf(_SC_PAGESIZE);
+	int r = 0;
 
-	read_one(ctx, "/proc/sys/kernel/shmmax", &lim->shmmax);
-	read_one(ctx, "/proc/sys/kernel/shmall", &lim->shmall);
-	read_one(ctx, "/proc/sys/kernel/shmmni", &lim->shmmni);
-	read_one(ctx, "/proc/sys/kernel/shm_rmid_forced", &lim->shm_rmid_forced);
-	read_one(ctx, "/proc/sys/kernel/msgmax", &lim->msgmax);
-	read_one(ctx, "/proc/sys/kernel/msgmnb", &lim->msgmnb);
-	read_one(ctx, "/proc/sys/kernel/msgmni", &lim->msgmni);
-	if (read_numbers(ctx, "/proc/sys/kernel/sem", sem, 4) == 0) {
-		lim->semmsl = sem[0];
-		lim->semmns = sem[1];
-		lim->semopm = sem[2];
-		lim->semmni = sem[3];
-	} else {
-		lim->semmsl = lim->semmns = lim->semopm = lim->semmni = IPCADM_UNKNOWN;
+	for (size_t i = 0; i < IPCADM_NLIMITS; i++) {
+		const struct limit_row *row = &rows[i];
+		uint64_t *dst = sysv_value(lim, row);
+
+		if (dst == NULL)
+			continue;
+		/* the rows of one sysctl (kernel.sem) are adjacent: one read for all */
+		if (cur != row->path && (cur == NULL || strcmp(cur, row->path) != 0)) {
+			cur = row->path;
+			r = row->info.nfields <= 4 ? read_numbers(ctx, cur, v, row->info.nfields)
+						   : -EINVAL;
+		}
+		*dst = r == 0 ? v[row->info.field] : IPCADM_UNKNOWN;
 	}
 	if (ctx->live)
 		fill_from_ipc_info(lim);
 	lim->page_size = page > 0 ? (uint64_t)page : 4096;
 	return 0;
-}
-
-static uint64_t capped(uint64_t v)
-{
-	return v == IPCADM_UNKNOWN || v > IPCADM_IPCMNI ? (v == IPCADM_UNKNOWN ? v : IPCADM_IPCMNI)
-							 : v;
-}
-
-uint64_t ipcadm_limits_shm_segs(const struct ipcadm_limits *lim)
-{
-	return capped(lim->shmmni);
-}
-
-uint64_t ipcadm_limits_sem_sets(const struct ipcadm_limits *lim)
-{
-	return capped(lim->semmni);
-}
-
-uint64_t ipcadm_limits_msg_queues(const struct ipcadm_limits *lim)
-{
-	return capped(lim->msgmni);
 }
 
 uint64_t ipcadm_shm_pages(uint64_t size, uint64_t page_size)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void fail(struct ipcadm_prediction *p, int err, const char *limit, uint64_t value,
+static void fail(struct ipcadm_prediction *p, int err, enum ipcadm_limit limit, uint64_t value,
 		 uint64_t used, uint64_t requested)
 {
 	p->err = err;
@@ -16,19 +16,23 @@ static void fail(struct ipcadm_prediction *p, int err, const char *limit, uint64
 	p->requested = requested;
 }
 
+/* A limit's value, what the kernel applies and its usage; false when unreadable. */
+static bool get(const struct ipcadm_snapshot *snap, enum ipcadm_limit id,
+		struct ipcadm_limit_value *v)
+{
+	return ipcadm_limit_get(snap, id, v) == 0 && v->value != IPCADM_UNKNOWN;
+}
+
 /*
  * ipc_addid: the count of identifiers in use against min(limit, IPCMNI), ">=" since the
  * new object is one more. Names IPCMNI when the cap, not the sysctl, is what binds.
  */
-static bool ids_full(struct ipcadm_prediction *p, const char *name, uint64_t sysctl,
-		     uint64_t in_use)
+static void ids_full(struct ipcadm_prediction *p, enum ipcadm_limit id,
+		     const struct ipcadm_limit_value *v)
 {
-	uint64_t cap = sysctl > IPCADM_IPCMNI ? IPCADM_IPCMNI : sysctl;
-
-	if (in_use < cap)
-		return false;
-	fail(p, -ENOSPC, sysctl > IPCADM_IPCMNI ? "IPCMNI" : name, cap, in_use, 1);
-	return true;
+	if (v->used < v->limit)
+		return;
+	fail(p, -ENOSPC, v->value > v->limit ? IPCADM_LIMIT_IPCMNI : id, v->limit, v->used, 1);
 }
 
 /*
@@ -36,28 +40,30 @@ static bool ids_full(struct ipcadm_prediction *p, const char *name, uint64_t sys
  * takes, (size + PAGE_SIZE - 1) >> PAGE_SHIFT, must not overflow and shm_tot plus them
  * must not exceed shm_ctlall; only then does ipc_addid count the segments.
  */
-static int predict_shm(const struct ipcadm_limits *l, const struct ipcadm_usage *u,
-		       uint64_t size, struct ipcadm_prediction *p)
+static int predict_shm(const struct ipcadm_snapshot *snap, uint64_t size,
+		       struct ipcadm_prediction *p)
 {
-	uint64_t page = l->page_size, pages;
+	struct ipcadm_limit_value min, max, all, mni;
+	uint64_t page = snap->limits.page_size, pages;
 
-	if (l->shmmax == IPCADM_UNKNOWN || l->shmall == IPCADM_UNKNOWN ||
-	    l->shmmni == IPCADM_UNKNOWN || page == 0)
+	if (!get(snap, IPCADM_LIMIT_SHMMIN, &min) || !get(snap, IPCADM_LIMIT_SHMMAX, &max) ||
+	    !get(snap, IPCADM_LIMIT_SHMALL, &all) || !get(snap, IPCADM_LIMIT_SHMMNI, &mni) ||
+	    page == 0)
 		return -ENODATA;
-	if (size < 1) {
-		fail(p, -EINVAL, "SHMMIN", 1, 0, size);
+	if (size < min.limit) {
+		fail(p, -EINVAL, IPCADM_LIMIT_SHMMIN, min.limit, 0, size);
 		return 0;
 	}
-	if (size > l->shmmax) {
-		fail(p, -EINVAL, "SHMMAX", l->shmmax, 0, size);
+	if (size > max.limit) {
+		fail(p, -EINVAL, IPCADM_LIMIT_SHMMAX, max.limit, 0, size);
 		return 0;
 	}
 	pages = ipcadm_shm_pages(size, page);
-	if (u->shm_pages + pages < u->shm_pages || u->shm_pages + pages > l->shmall) {
-		fail(p, -ENOSPC, "SHMALL", l->shmall, u->shm_pages, pages);
+	if (all.used + pages < all.used || all.used + pages > all.limit) {
+		fail(p, -ENOSPC, IPCADM_LIMIT_SHMALL, all.limit, all.used, pages);
 		return 0;
 	}
-	ids_full(p, "SHMMNI", l->shmmni, u->shm_segs);
+	ids_full(p, IPCADM_LIMIT_SHMMNI, &mni);
 	return 0;
 }
 
@@ -65,101 +71,90 @@ static int predict_shm(const struct ipcadm_limits *l, const struct ipcadm_usage 
  * semget: nsems < 0 or > SEMMSL is EINVAL before anything else; newary: nsems 0 is
  * EINVAL, used_sems + nsems > SEMMNS is ENOSPC; then ipc_addid counts the arrays.
  */
-static int predict_sem(const struct ipcadm_limits *l, const struct ipcadm_usage *u,
-		       uint64_t nsems, struct ipcadm_prediction *p)
+static int predict_sem(const struct ipcadm_snapshot *snap, uint64_t nsems,
+		       struct ipcadm_prediction *p)
 {
-	if (l->semmsl == IPCADM_UNKNOWN || l->semmns == IPCADM_UNKNOWN ||
-	    l->semmni == IPCADM_UNKNOWN)
+	struct ipcadm_limit_value msl, mns, mni;
+
+	if (!get(snap, IPCADM_LIMIT_SEMMSL, &msl) || !get(snap, IPCADM_LIMIT_SEMMNS, &mns) ||
+	    !get(snap, IPCADM_LIMIT_SEMMNI, &mni))
 		return -ENODATA;
-	if (nsems < 1 || nsems > l->semmsl || nsems > INT32_MAX) {
-		fail(p, -EINVAL, "SEMMSL", l->semmsl, 0, nsems);
+	if (nsems < 1 || nsems > msl.limit || nsems > INT32_MAX) {
+		fail(p, -EINVAL, IPCADM_LIMIT_SEMMSL, msl.limit, 0, nsems);
 		return 0;
 	}
-	if (u->sem_sems + nsems > l->semmns) {
-		fail(p, -ENOSPC, "SEMMNS", l->semmns, u->sem_sems, nsems);
+	if (mns.used + nsems > mns.limit) {
+		fail(p, -ENOSPC, IPCADM_LIMIT_SEMMNS, mns.limit, mns.used, nsems);
 		return 0;
 	}
-	ids_full(p, "SEMMNI", l->semmni, u->sem_sets);
+	ids_full(p, IPCADM_LIMIT_SEMMNI, &mni);
 	return 0;
 }
 
 /* newque: only ipc_addid's count of queues against MSGMNI. */
-static int predict_msg(const struct ipcadm_limits *l, const struct ipcadm_usage *u,
-		       struct ipcadm_prediction *p)
+static int predict_msg(const struct ipcadm_snapshot *snap, struct ipcadm_prediction *p)
 {
-	if (l->msgmni == IPCADM_UNKNOWN)
+	struct ipcadm_limit_value mni;
+
+	if (!get(snap, IPCADM_LIMIT_MSGMNI, &mni))
 		return -ENODATA;
-	ids_full(p, "MSGMNI", l->msgmni, u->msg_queues);
+	ids_full(p, IPCADM_LIMIT_MSGMNI, &mni);
 	return 0;
 }
 
 int ipcadm_predict_get(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind,
 		       uint64_t amount, struct ipcadm_prediction *p)
 {
-	const struct ipcadm_limits *l;
-	const struct ipcadm_usage *u;
-
 	if (snap == NULL || p == NULL)
 		return -EINVAL;
 	memset(p, 0, sizeof(*p));
-	l = &snap->limits;
-	u = &snap->usage;
+	p->limit = IPCADM_NLIMITS;
 	switch (kind) {
 	case IPCADM_SHM:
-		return predict_shm(l, u, amount, p);
+		return predict_shm(snap, amount, p);
 	case IPCADM_SEM:
-		return predict_sem(l, u, amount, p);
+		return predict_sem(snap, amount, p);
 	case IPCADM_MSG:
-		return predict_msg(l, u, p);
+		return predict_msg(snap, p);
 	default:
 		return -EINVAL;
 	}
 }
 
-static const char *unit_of(const char *limit)
-{
-	if (strcmp(limit, "SHMALL") == 0)
-		return "pages";
-	if (strcmp(limit, "SHMMNI") == 0)
-		return "shared memory segments";
-	if (strcmp(limit, "SEMMNS") == 0)
-		return "semaphores";
-	if (strcmp(limit, "SEMMNI") == 0)
-		return "semaphore arrays";
-	if (strcmp(limit, "MSGMNI") == 0)
-		return "message queues";
-	return "identifiers";
-}
-
 int ipcadm_prediction_explain(const struct ipcadm_prediction *p, char *buf, size_t len)
 {
+	const struct ipcadm_limit_info *l;
 	unsigned long long v, used, req;
-	const char *l;
 
 	if (p == NULL || (buf == NULL && len > 0))
 		return -EINVAL;
-	if (p->err == 0 || p->limit == NULL)
+	l = ipcadm_limit_info(p->limit);
+	if (p->err == 0 || l == NULL)
 		return snprintf(buf, len, "no limit stands in the way");
-	l = p->limit;
 	v = p->limit_value;
 	used = p->used;
 	req = p->requested;
-	if (strcmp(l, "SHMMIN") == 0)
+	switch (p->limit) {
+	case IPCADM_LIMIT_SHMMIN:
 		return snprintf(buf, len, "SHMMIN: a segment needs at least %llu byte, %llu requested",
 				v, req);
-	if (strcmp(l, "SHMMAX") == 0)
+	case IPCADM_LIMIT_SHMMAX:
 		return snprintf(buf, len, "SHMMAX: a segment may have at most %llu bytes, %llu requested",
 				v, req);
-	if (strcmp(l, "SEMMSL") == 0)
+	case IPCADM_LIMIT_SEMMSL:
 		return snprintf(buf, len,
 				"SEMMSL: a new array needs 1 to %llu semaphores, %llu requested", v, req);
-	if (strcmp(l, "SHMALL") == 0 || strcmp(l, "SEMMNS") == 0)
-		return snprintf(buf, len, "%s: %llu of %llu %s in use, the new %s needs %llu more",
-				l, used, v, unit_of(l), l[1] == 'H' ? "segment" : "array", req);
-	if (strcmp(l, "IPCMNI") == 0)
+	case IPCADM_LIMIT_IPCMNI:
 		return snprintf(buf, len,
 				"IPCMNI: %llu of %llu identifiers in use, the kernel's cap whatever the "
 				"sysctl says",
 				used, v);
-	return snprintf(buf, len, "%s: %llu of %llu %s in use", l, used, v, unit_of(l));
+	default:
+		break;
+	}
+	if (l->count == IPCADM_COUNT_PAGES || l->count == IPCADM_COUNT_SEMS)
+		return snprintf(buf, len, "%s: %llu of %llu %s in use, the new %s needs %llu more",
+				l->name, used, v, l->unit,
+				l->kind == IPCADM_SHM ? "segment" : "array", req);
+	return snprintf(buf, len, "%s: %llu of %llu %s in use", l->name, used, v, l->unit);
 }

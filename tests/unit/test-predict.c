@@ -33,12 +33,12 @@ static struct ipcadm_prediction predict(const struct ipcadm_snapshot *s, enum ip
 #define assert_yes(p) \
 	do { \
 		assert_int_equal((p).err, 0); \
-		assert_null((p).limit); \
+		assert_null(ipcadm_limit_name((p).limit)); \
 	} while (0)
 #define assert_no(p, e, name) \
 	do { \
 		assert_int_equal((p).err, e); \
-		assert_string_equal((p).limit, name); \
+		assert_string_equal(ipcadm_limit_name((p).limit), name); \
 	} while (0)
 
 static void test_shm_size(void **st)
@@ -240,7 +240,7 @@ static void test_fixture(void **st)
 	assert_int_equal(p.err, 0);
 	assert_int_equal(ipcadm_predict_get(snap, IPCADM_SHM, 4096 * 5 + 1, &p), 0);
 	assert_int_equal(p.err, -ENOSPC);
-	assert_string_equal(p.limit, "SHMALL");
+	assert_int_equal(p.limit, IPCADM_LIMIT_SHMALL);
 	assert_int_equal(p.used, 95);
 	assert_int_equal(ipcadm_predict_get(snap, IPCADM_SEM, 1, &p), 0);
 	assert_int_equal(p.err, 0);

@@ -108,6 +108,8 @@ static void test_usage_counts_as_kernel(void **state)
 static void test_limits(void **state)
 {
 	struct ipcadm_ctx *ctx = fixture_ctx("old14");
+	struct ipcadm_snapshot snap = { 0 };
+	struct ipcadm_limit_value v;
 	struct ipcadm_limits l;
 
 	(void)state;
@@ -120,10 +122,21 @@ static void test_limits(void **state)
 	assert_int_equal(l.semmni, 128);
 	assert_int_equal(l.msgmni, 16);
 	assert_int_equal(l.shm_rmid_forced, IPCADM_UNKNOWN); /* file absent */
-	l.shmmni = 100000;
-	assert_int_equal(ipcadm_limits_shm_segs(&l), 32768); /* the IPCMNI cap */
-	l.shmmni = 4096;
-	assert_int_equal(ipcadm_limits_shm_segs(&l), 4096);
+	snap.limits = l;
+	snap.limits.shmmni = 100000;
+	assert_int_equal(ipcadm_limit_get(&snap, IPCADM_LIMIT_SHMMNI, &v), 0);
+	assert_int_equal(v.value, 100000);
+	assert_int_equal(v.limit, 32768); /* the IPCMNI cap */
+	snap.limits.shmmni = 4096;
+	assert_int_equal(ipcadm_limit_get(&snap, IPCADM_LIMIT_SHMMNI, &v), 0);
+	assert_int_equal(v.limit, 4096);
+	assert_int_equal(ipcadm_limit_get(&snap, IPCADM_LIMIT_SEMMNI, &v), 0);
+	assert_int_equal(v.value, 128); /* field 3 of kernel.sem */
+	assert_int_equal(ipcadm_limit_get(&snap, IPCADM_LIMIT_SHM_RMID_FORCED, &v), 0);
+	assert_true(v.value == IPCADM_UNKNOWN && v.limit == IPCADM_UNKNOWN);
+	assert_int_equal(ipcadm_limit_get(&snap, IPCADM_LIMIT_SEMVMX, &v), 0);
+	assert_int_equal(v.limit, 32767);
+	assert_int_equal(ipcadm_limit_get(&snap, IPCADM_NLIMITS, &v), -EINVAL);
 	ipcadm_ctx_free(ctx);
 }
 
