@@ -127,24 +127,136 @@ static size_t count(struct ipcs *s, enum ipcadm_kind k)
 	return ipcadm_snapshot_count(s->snap, k);
 }
 
+/*
+ * SHMMAX and SHMALL; false when unknown. The library takes ULONG_MAX, a value the kernel
+ * accepts for both, for "unknown"; 2.38 prints it, so here the kernel's IPC_INFO (what
+ * 2.38 falls back on) tells whether a limit really is ULONG_MAX.
+ */
+static bool shm_limits(uint64_t *shmmax, uint64_t *shmall)
+{
+	struct shminfo info;
+
+	if (*shmmax != IPCADM_UNKNOWN && *shmall != IPCADM_UNKNOWN)
+		return true;
+	if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info) < 0)
+		return false;
+	*shmmax = info.shmmax;
+	*shmall = info.shmall;
+	return true;
+}
+
+/*
+ * pages * unit, clamped as 2.38 clamps SHMALL's total where it passes 64 bits: to the
+ * largest multiple of unit (18446744073709551612 kbytes with 4 KiB pages). The exact
+ * figure is in `ipcadm limits`.
+ */
+static uint64_t clamped_product(uint64_t pages, uint64_t unit)
+{
+	if (unit && pages > UINT64_MAX / unit)
+		return UINT64_MAX - UINT64_MAX % unit;
+	return pages * unit;
+}
+
+/* How 2.38 prints a limit: as an int, a 64-bit number, a size or a total of pages. */
+enum ipcs_style { ST_INT, ST_U64, ST_BYTES, ST_KBYTES, ST_PAGES };
+
+/* ipcs -l: 2.38's words for the library's limits, kind by kind, in its order. */
+static const struct ipcs_limit_line {
+	enum ipcadm_kind kind;
+	enum ipcadm_limit id;
+	const char *label;
+	enum ipcs_style style;
+} ipcs_limit_lines[] = {
+	{ IPCADM_MSG, IPCADM_LIMIT_MSGMNI, "max queues system wide", ST_INT },
+	{ IPCADM_MSG, IPCADM_LIMIT_MSGMAX, "max size of message", ST_BYTES },
+	{ IPCADM_MSG, IPCADM_LIMIT_MSGMNB, "default max size of queue", ST_BYTES },
+	{ IPCADM_SHM, IPCADM_LIMIT_SHMMNI, "max number of segments", ST_U64 },
+	{ IPCADM_SHM, IPCADM_LIMIT_SHMMAX, "max seg size", ST_KBYTES },
+	{ IPCADM_SHM, IPCADM_LIMIT_SHMALL, "max total shared memory", ST_PAGES },
+	{ IPCADM_SHM, IPCADM_LIMIT_SHMMIN, "min seg size", ST_BYTES },
+	{ IPCADM_SEM, IPCADM_LIMIT_SEMMNI, "max number of arrays", ST_INT },
+	{ IPCADM_SEM, IPCADM_LIMIT_SEMMSL, "max semaphores per array", ST_INT },
+	{ IPCADM_SEM, IPCADM_LIMIT_SEMMNS, "max semaphores system wide", ST_INT },
+	{ IPCADM_SEM, IPCADM_LIMIT_SEMOPM, "max ops per semop call", ST_INT },
+	{ IPCADM_SEM, IPCADM_LIMIT_SEMVMX, "semaphore max value", ST_INT },
+};
+
+#define NLINES (sizeof(ipcs_limit_lines) / sizeof(ipcs_limit_lines[0]))
+
+static void print_limit_line(const struct ipcs *s, const struct ipcs_limit_line *line,
+			     uint64_t v)
+{
+	uint64_t page = ipcadm_snapshot_limits(s->snap)->page_size;
+	enum unit u = s->unit;
+	char label[64];
+
+	switch (line->style) {
+	case ST_INT:
+		obuf_printf(out, "%s = %d\n", line->label, (int)v);
+		break;
+	case ST_U64:
+		obuf_printf(out, "%s = %" PRIu64 "\n", line->label, v);
+		break;
+	case ST_BYTES:
+		print_size(u == U_DEFAULT ? U_BYTES : u, line->label, v, "\n", 0);
+		break;
+	case ST_KBYTES:
+		print_size(u == U_DEFAULT ? U_KB : u, line->label, v, "\n", 0);
+		break;
+	case ST_PAGES:
+		if (u == U_KB || u == U_DEFAULT) {
+			snprintf(label, sizeof(label), "%s (kbytes)", line->label);
+			print_size(U_DEFAULT, label, clamped_product(v, page / 1024), "\n", 0);
+		} else {
+			print_size(u, line->label, clamped_product(v, page), "\n", 0);
+		}
+		break;
+	}
+}
+
+/* The "------ Messages Limits --------" block, or "unable to fetch message limits". */
+static void print_limits_of(const struct ipcs *s, enum ipcadm_kind kind)
+{
+	static const char *const title[IPCADM_NSYSV_KINDS] = { "Shared Memory", "Semaphore",
+								"Messages" };
+	static const char *const what[IPCADM_NSYSV_KINDS] = { "shared memory", "semaphore",
+							       "message" };
+	uint64_t v[NLINES], *shmmax = NULL, *shmall = NULL;
+	bool known = true;
+
+	for (size_t i = 0; i < NLINES; i++) {
+		struct ipcadm_limit_value lv;
+
+		if (ipcs_limit_lines[i].kind != kind)
+			continue;
+		v[i] = ipcadm_limit_get(s->snap, ipcs_limit_lines[i].id, &lv) == 0 ? lv.value
+										   : IPCADM_UNKNOWN;
+		if (ipcs_limit_lines[i].id == IPCADM_LIMIT_SHMMAX)
+			shmmax = &v[i];
+		else if (ipcs_limit_lines[i].id == IPCADM_LIMIT_SHMALL)
+			shmall = &v[i];
+		else if (v[i] == IPCADM_UNKNOWN)
+			known = false;
+	}
+	if (known && shmmax && shmall)
+		known = shm_limits(shmmax, shmall);
+	if (!known) {
+		obuf_printf(out, "unable to fetch %s limits\n", what[kind]);
+		return;
+	}
+	obuf_printf(out, "------ %s Limits --------\n", title[kind]);
+	for (size_t i = 0; i < NLINES; i++)
+		if (ipcs_limit_lines[i].kind == kind)
+			print_limit_line(s, &ipcs_limit_lines[i], v[i]);
+}
+
 static void do_msg(struct ipcs *s)
 {
-	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
 	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
-	enum unit lu = s->unit == U_DEFAULT ? U_BYTES : s->unit;
 
 	switch (s->format) {
 	case F_LIMITS:
-		if (lim->msgmni == IPCADM_UNKNOWN || lim->msgmnb == IPCADM_UNKNOWN ||
-		    lim->msgmax == IPCADM_UNKNOWN) {
-			obuf_puts(out, "unable to fetch message limits\n");
-			return;
-		}
-		obuf_printf(out, "------ Messages Limits --------\n"
-				 "max queues system wide = %d\n",
-			    (int)lim->msgmni);
-		print_size(lu, "max size of message", lim->msgmax, "\n", 0);
-		print_size(lu, "default max size of queue", lim->msgmnb, "\n", 0);
+		print_limits_of(s, IPCADM_MSG);
 		return;
 	case F_STATUS:
 		obuf_printf(out, "------ Messages Status --------\n"
@@ -207,61 +319,15 @@ static void do_msg(struct ipcs *s)
 	}
 }
 
-/*
- * SHMMAX and SHMALL; false when unknown. The library takes ULONG_MAX, a value the kernel
- * accepts for both, for "unknown"; 2.38 prints it, so here the kernel's IPC_INFO (what
- * 2.38 falls back on) tells whether a limit really is ULONG_MAX.
- */
-static bool shm_limits(const struct ipcadm_limits *lim, uint64_t *shmmax, uint64_t *shmall)
-{
-	struct shminfo info;
-
-	*shmmax = lim->shmmax;
-	*shmall = lim->shmall;
-	if (lim->shmmax != IPCADM_UNKNOWN && lim->shmall != IPCADM_UNKNOWN)
-		return true;
-	if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info) < 0)
-		return false;
-	*shmmax = info.shmmax;
-	*shmall = info.shmall;
-	return true;
-}
-
-/*
- * pages * unit, clamped as 2.38 clamps SHMALL's total where it passes 64 bits: to the
- * largest multiple of unit (18446744073709551612 kbytes with 4 KiB pages). The exact
- * figure is in `ipcadm limits`.
- */
-static uint64_t clamped_product(uint64_t pages, uint64_t unit)
-{
-	if (unit && pages > UINT64_MAX / unit)
-		return UINT64_MAX - UINT64_MAX % unit;
-	return pages * unit;
-}
-
 static void do_shm(struct ipcs *s)
 {
 	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
 	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
-	uint64_t page = lim->page_size, shmmax, shmall;
+	uint64_t page = lim->page_size;
 
 	switch (s->format) {
 	case F_LIMITS:
-		if (lim->shmmni == IPCADM_UNKNOWN || !shm_limits(lim, &shmmax, &shmall)) {
-			obuf_puts(out, "unable to fetch shared memory limits\n");
-			return;
-		}
-		obuf_printf(out, "------ Shared Memory Limits --------\n"
-				 "max number of segments = %" PRIu64 "\n",
-			    lim->shmmni);
-		print_size(s->unit == U_DEFAULT ? U_KB : s->unit, "max seg size", shmmax, "\n", 0);
-		if (s->unit == U_KB || s->unit == U_DEFAULT)
-			print_size(U_DEFAULT, "max total shared memory (kbytes)",
-				   clamped_product(shmall, page / 1024), "\n", 0);
-		else
-			print_size(s->unit, "max total shared memory",
-				   clamped_product(shmall, page), "\n", 0);
-		print_size(s->unit == U_DEFAULT ? U_BYTES : s->unit, "min seg size", 1, "\n", 0);
+		print_limits_of(s, IPCADM_SHM);
 		return;
 	case F_STATUS:
 		obuf_printf(out,
@@ -332,25 +398,12 @@ static void do_shm(struct ipcs *s)
 
 static void do_sem(struct ipcs *s)
 {
-	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
 	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
 	char b1[32], b2[32];
 
 	switch (s->format) {
 	case F_LIMITS:
-		if (lim->semmni == IPCADM_UNKNOWN) {
-			obuf_puts(out, "unable to fetch semaphore limits\n");
-			return;
-		}
-		obuf_printf(out,
-			    "------ Semaphore Limits --------\n"
-			    "max number of arrays = %d\n"
-			    "max semaphores per array = %d\n"
-			    "max semaphores system wide = %d\n"
-			    "max ops per semop call = %d\n"
-			    "semaphore max value = %u\n",
-			    (int)lim->semmni, (int)lim->semmsl, (int)lim->semmns, (int)lim->semopm,
-			    32767u);
+		print_limits_of(s, IPCADM_SEM);
 		return;
 	case F_STATUS:
 		obuf_printf(out,
