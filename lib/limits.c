@@ -110,7 +110,7 @@ struct limit_row {
 /*
  * Every limit's facts: the one table. A kernel.* sysctl's value, in struct ipcadm_limits,
  * is read by ipcadm_limits_read (the rows of one sysctl adjacent); the fs.mqueue and
- * /dev/shm values are read with the POSIX kinds (posix.c).
+ * /dev/shm values are read with the POSIX kinds (posix-read.c).
  */
 static const struct limit_row rows[IPCADM_NLIMITS] = {
 	[IPCADM_LIMIT_SHMMNI] = {
