@@ -21,6 +21,8 @@ $(BUILD)/lib/%.o $(BUILD)/common/%.o: private OBJ_FLAGS := $(INTERNAL) -fPIC \
 TRACE_CFLAGS := $(shell pkg-config --cflags libtracefs libtraceevent 2>/dev/null || \
 	echo -I/usr/include/tracefs -I/usr/include/traceevent)
 TRACE_LIBS := -ltracefs -ltraceevent
+# The journal (lib/journal.c) is SQLite: the CLI and the shared library link it.
+JOURNAL_LIBS := -lsqlite3
 
 LIB_SRC := $(wildcard lib/*.c) $(wildcard common/*.c)
 CLI_SRC := $(wildcard cli/*.c)
@@ -63,7 +65,8 @@ $(BUILD)/libipcadm.a: $(LIB_OBJ)
 
 $(BUILD)/ipcadm: $(CLI_OBJ) $(BUILD)/libipcadm.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libipcadm.a $(TRACE_LIBS) $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libipcadm.a $(TRACE_LIBS) \
+		$(JOURNAL_LIBS) $(LDFLAGS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
@@ -157,7 +160,7 @@ $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(BUILD)/fuzz/libcli
 		$(BUILD)/fuzz/libipcadm.a
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer $(CPPFLAGS) $(INTERNAL) -Icli -o $@ $< \
-		$(BUILD)/fuzz/libcli.a $(BUILD)/fuzz/libipcadm.a $(TRACE_LIBS)
+		$(BUILD)/fuzz/libcli.a $(BUILD)/fuzz/libipcadm.a $(TRACE_LIBS) $(JOURNAL_LIBS)
 
 # test-regress holds a test for each defect fuzzing found, in the output module too.
 $(BUILD)/tests/test-regress: tests/unit/test-regress.c tests/unit/fixture.h \
@@ -191,7 +194,7 @@ $(BUILD)/$(LIBSO_FILE): $(LIB_OBJ) lib/libipcadm.map
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(LIBSO) \
 		-Wl,--version-script=lib/libipcadm.map -Wl,-z,defs -o $@ $(LIB_OBJ) $(TRACE_LIBS) \
-		$(LDFLAGS)
+		$(JOURNAL_LIBS) $(LDFLAGS)
 
 $(BUILD)/$(LIBSO): $(BUILD)/$(LIBSO_FILE)
 	@ln -sfn $(LIBSO_FILE) $@
@@ -236,6 +239,7 @@ install-lib: $(BUILD)/libipcadm.so
 	ln -sfn $(LIBSO) $(DESTDIR)$(LIBDIR)/libipcadm.so
 	install -D -m 644 include/ipcadm.h $(DESTDIR)$(INCLUDEDIR)/ipcadm.h
 	install -D -m 644 include/ipcadm-trace.h $(DESTDIR)$(INCLUDEDIR)/ipcadm-trace.h
+	install -D -m 644 include/ipcadm-journal.h $(DESTDIR)$(INCLUDEDIR)/ipcadm-journal.h
 	install -d $(DESTDIR)$(PKGCONFIGDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \

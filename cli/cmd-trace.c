@@ -12,11 +12,13 @@
 #include <time.h>
 
 #include "ipcadm-cli.h"
+#include "ipcadm-journal.h"
 #include "ipcadm-trace.h"
 #include "obuf.h"
 #include "strutil.h"
 
-enum { OPT_ERRORS = 0x300, OPT_NO_EXPLAIN, OPT_BUFFER };
+enum { OPT_ERRORS = 0x300, OPT_NO_EXPLAIN, OPT_BUFFER, OPT_JOURNAL, OPT_RETENTION,
+	OPT_JOURNAL_SIZE };
 
 #define MAX_PIDS 64
 
@@ -42,14 +44,28 @@ static void trace_help(void)
 	       "      --no-explain         do not read the state to explain failures\n"
 	       "      --buffer-size KB     the kernel's buffer per CPU (default 2048)\n"
 	       "  -J, --json               one JSON object a line\n"
+	       "      --journal [FILE]     record who made each object and its removal in\n"
+	       "                           FILE (default " IPCADM_JOURNAL_PATH ")\n"
+	       "      --retention TIME     forget removed objects after TIME (default 30d)\n"
+	       "      --journal-size SIZE  keep the journal below SIZE (default 64M)\n"
 	       "  -h, --help               this help\n",
 	       progname);
 }
+
+#define JOURNAL_RETENTION (30 * 86400)
+#define JOURNAL_SIZE (64ULL << 20)
+#define JOURNAL_PRUNE_EVERY 3600 /* seconds */
 
 struct trace_run {
 	struct ipcadm_ctx *ctx;
 	struct ipcadm_trace *t;
 	bool json, explain;
+	bool print_all; /* --all: with a journal the kernel passes every call, we print fewer */
+	struct ipcadm_journal *journal;
+	const char *journal_path;
+	int journal_err; /* the last error writing it, reported once */
+	int64_t retention, next_prune;
+	uint64_t journal_size;
 	uint64_t only_ns; /* -N: 0 for every namespace */
 	int write_err;
 	/* the last explanation, reused for the same failure within a second */
@@ -438,6 +454,47 @@ static void print_json(const struct trace_run *run, const struct ipcadm_trace_ev
 	obuf_puts(out, "}\n");
 }
 
+/* What the kernel's filters pass without --all (lib/trace.c): failures, but the routine
+ * ones of the operation calls. */
+static bool printed_without_all(const struct ipcadm_trace_event *e)
+{
+	bool op = e->call >= IPCADM_CALL_SHMAT && e->call <= IPCADM_CALL_MSGRCV;
+
+	if (e->ret >= 0)
+		return false;
+	return !op || (e->ret != -EAGAIN && e->ret != -EINTR && e->ret != -ENOMSG);
+}
+
+static void journal_event(struct trace_run *run, const struct ipcadm_trace_event *e)
+{
+	int r = ipcadm_journal_record(run->journal, e);
+
+	if (r < 0 && run->journal_err == 0)
+		errorx("cannot write journal '%s': %s", run->journal_path,
+		       ipcadm_journal_error(run->journal));
+	if (r < 0)
+		run->journal_err = r;
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Removed objects past the retention go, and the size bound holds: at start, then hourly. */
+static void journal_prune(struct trace_run *run)
+{
+	int r;
+
+	if (run->journal == NULL || now_s() < run->next_prune)
+		return;
+	run->next_prune = now_s() + JOURNAL_PRUNE_EVERY;
+	r = ipcadm_journal_prune(run->journal, run->retention, run->journal_size);
+	if (r < 0)
+		errorx("cannot prune journal '%s': %s", run->journal_path,
+		       ipcadm_journal_error(run->journal));
+}
+
 static int on_event(const struct ipcadm_trace_event *e, void *arg)
 {
 	struct trace_run *run = arg;
@@ -445,6 +502,10 @@ static int on_event(const struct ipcadm_trace_event *e, void *arg)
 	int r;
 
 	if (run->only_ns && e->ipcns != run->only_ns)
+		return 0;
+	if (run->journal)
+		journal_event(run, e);
+	if (!run->print_all && !printed_without_all(e))
 		return 0;
 	if (run->explain && worth_explaining(e)) {
 		/* a storm of one failure is explained once a second */
@@ -558,6 +619,7 @@ static int trace_loop(struct trace_run *run, int64_t duration)
 		r = read_events(run, false);
 		if (run->write_err)
 			return 1;
+		journal_prune(run);
 		if (r < 0)
 			return error_code(r, "cannot read the kernel's events");
 	}
@@ -578,10 +640,14 @@ int cmd_trace(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ "no-explain", no_argument, NULL, OPT_NO_EXPLAIN },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
 		{ "json", no_argument, NULL, 'J' },
+		{ "journal", optional_argument, NULL, OPT_JOURNAL },
+		{ "retention", required_argument, NULL, OPT_RETENTION },
+		{ "journal-size", required_argument, NULL, OPT_JOURNAL_SIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct trace_run run = { .ctx = ctx, .explain = true };
+	struct trace_run run = { .ctx = ctx, .explain = true, .retention = JOURNAL_RETENTION,
+				 .journal_size = JOURNAL_SIZE };
 	struct ipcadm_trace_opts o = { 0 };
 	pid_t pids[MAX_PIDS];
 	const char *nsspec = NULL;
@@ -596,6 +662,25 @@ int cmd_trace(struct ipcadm_ctx *ctx, int argc, char **argv)
 			break;
 		case 'a':
 			o.flags |= IPCADM_TRACE_ALL;
+			break;
+		case OPT_JOURNAL:
+			/* --journal=FILE, or --journal FILE (an operand is not taken otherwise) */
+			if (optarg == NULL && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			run.journal_path = optarg ? optarg : IPCADM_JOURNAL_PATH;
+			if (run.journal_path[0] == '\0')
+				return usage_error("trace", "empty journal path");
+			break;
+		case OPT_RETENTION:
+			if (str_to_duration(optarg, &run.retention) < 0 || run.retention <= 0 ||
+			    run.retention > 100LL * 365 * 86400)
+				return usage_error("trace", "invalid retention '%s'", optarg);
+			break;
+		case OPT_JOURNAL_SIZE:
+			if (str_to_size(optarg, &run.journal_size) < 0 ||
+			    run.journal_size < 65536)
+				return usage_error("trace", "invalid journal size '%s': 64K at "
+							    "least", optarg);
 			break;
 		case 'p':
 			if (str_to_u64(optarg, &n) < 0 || n == 0 || n > INT32_MAX)
@@ -643,19 +728,36 @@ int cmd_trace(struct ipcadm_ctx *ctx, int argc, char **argv)
 					  nsspec);
 		run.only_ns = ns.ino;
 	}
+	run.print_all = o.flags & IPCADM_TRACE_ALL;
+	if (run.journal_path) {
+		enum ipcadm_file_fault fault;
+
+		r = ipcadm_journal_open(run.journal_path, true, &run.journal, &fault);
+		if (r < 0 || fault != IPCADM_FILE_OK)
+			return journal_open_error(run.journal_path, r, fault, run.journal);
+		o.flags |= IPCADM_TRACE_ALL; /* successful creations and removals */
+		ipcadm_journal_run(run.journal, false);
+		journal_prune(&run);
+	}
 	/* a closed pipe ends the trace, and its instance is removed */
 	signal(SIGPIPE, SIG_IGN);
 	set_signals(on_signal);
 	r = ipcadm_trace_start(ctx, &o, &run.t);
 	if (r < 0) {
 		set_signals(SIG_DFL);
+		if (run.journal)
+			ipcadm_journal_run(run.journal, true);
+		ipcadm_journal_close(run.journal);
 		return start_error(r, &o);
 	}
 	running = run.t;
 	/* on stderr, once the kernel records: scripts wait for this line */
 	fprintf(stderr, "%s trace: following the IPC calls of %s (%s)\n", progname,
 		o.npids ? "the processes given and their descendants" : "every process",
-		o.flags & IPCADM_TRACE_ALL ? "all" : "failures only");
+		run.print_all ? "all" : "failures only");
+	if (run.journal)
+		fprintf(stderr, "%s trace: recording creations and removals in '%s'\n",
+			progname, run.journal_path);
 	if (ipcadm_trace_misses_compat())
 		fprintf(stderr, "%s trace: calls of 32-bit programs are not seen: the kernel "
 				"does not trace compat system calls\n",
@@ -668,5 +770,11 @@ int cmd_trace(struct ipcadm_ctx *ctx, int argc, char **argv)
 			progname, (unsigned long long)ipcadm_trace_lost(run.t));
 	ipcadm_trace_end(run.t);
 	set_signals(SIG_DFL);
+	if (run.journal) {
+		ipcadm_journal_run(run.journal, true);
+		ipcadm_journal_close(run.journal);
+		if (run.journal_err && rc == 0)
+			rc = 1;
+	}
 	return rc;
 }

@@ -62,6 +62,23 @@ size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t 
 bool columns_need_analysis(const char *list, bool *verdicts);
 extern const char *const kind_titles[IPCADM_NALL_KINDS];
 
+/* The journal (cli/journal.c): opened at the first use, from $IPCADM_JOURNAL or the
+ * default path; NULL when there is none (objects are judged without it). */
+struct ipcadm_journal;
+struct ipcadm_journal_rec;
+struct ipcadm_journal *journal_get(void);
+void journal_put(void);
+/* Reports why a journal cannot be opened or is refused; returns 1. */
+int journal_open_error(const char *path, int r, enum ipcadm_file_fault fault,
+		       struct ipcadm_journal *j);
+/* The journal's record of an object: 0, or -ENOENT. */
+int journal_find(const struct ipcadm_obj *o, struct ipcadm_journal_rec *rec);
+/* "comm[pid] of unit". */
+void journal_creator_words(const struct ipcadm_journal_rec *rec, char *buf, size_t len);
+/* evidence with "; created by ..." appended in buf when the journal knows the object. */
+const char *journal_evidence(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o,
+			     const char *evidence, char *buf, size_t len);
+
 /* Why root refuses a file or directory (ipcadm_file_open()), in words. */
 const char *file_fault_words(enum ipcadm_file_fault fault);
 /* Parses "shm", "sem", "msg"; returns the kind or -1. */

@@ -47,6 +47,10 @@ struct ipcadm_trace_event {
 	long msgtyp; /* msgrcv */
 	char name[256]; /* mq_open, mq_unlink: the name read from the process, "" unknown */
 	int64_t ret; /* the result: the ID, 0 or a descriptor; or -errno */
+	/* who made it, as the events told it (a process may exit before it is read) */
+	pid_t ppid; /* its parent: from its fork event, else /proc when first seen; 0 unknown */
+	char pcomm[16]; /* the parent's command, "" unknown */
+	char exe[256]; /* the file it last exec'd (sched_process_exec), "" unknown */
 };
 
 enum ipcadm_trace_flags {

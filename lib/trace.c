@@ -132,7 +132,9 @@ struct cpubuf {
 struct task {
 	struct task *next;
 	pid_t tid;
+	pid_t ppid; /* from its fork event, else /proc's when first seen; 0 unknown */
 	char comm[16];
+	char exe[256]; /* from its exec event, "" unknown */
 	size_t ns; /* index in ns[], SIZE_MAX when unknown */
 	int64_t ns_read; /* when an event last made us read it (trace clock) */
 	bool pending; /* ev holds an enter not yet paired */
@@ -490,13 +492,14 @@ static void task_read_ns(struct ipcadm_trace *t, struct task *k)
 	task_set_ns(t, k, (uint64_t)st.st_ino, fd);
 }
 
-static void task_read_comm(struct task *k)
+/* /proc/PID/comm into comm (left as it is when it cannot be read). */
+static void read_comm(pid_t pid, char *comm, size_t len)
 {
 	char path[64], buf[32];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)k->tid);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -506,10 +509,15 @@ static void task_read_comm(struct task *k)
 		return;
 	if (buf[n - 1] == '\n')
 		n--;
-	if ((size_t)n >= sizeof(k->comm))
-		n = sizeof(k->comm) - 1;
-	memcpy(k->comm, buf, (size_t)n);
-	k->comm[n] = '\0';
+	if ((size_t)n >= len)
+		n = (ssize_t)len - 1;
+	memcpy(comm, buf, (size_t)n);
+	comm[n] = '\0';
+}
+
+static void task_read_comm(struct task *k)
+{
+	read_comm(k->tid, k->comm, sizeof(k->comm));
 }
 
 static struct task **task_slot(struct ipcadm_trace *t, pid_t tid)
@@ -525,6 +533,8 @@ static struct task **task_slot(struct ipcadm_trace *t, pid_t tid)
 static struct task *task_get(struct ipcadm_trace *t, pid_t tid, bool create)
 {
 	struct task **p = task_slot(t, tid), *k;
+	char path[64];
+	ssize_t n;
 
 	if (*p || !create)
 		return *p;
@@ -534,6 +544,11 @@ static struct task *task_get(struct ipcadm_trace *t, pid_t tid, bool create)
 	k->tid = tid;
 	k->ns = SIZE_MAX;
 	*p = k;
+	if (read_ppid(tid, &k->ppid) < 0)
+		k->ppid = 0;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
+	n = readlink(path, k->exe, sizeof(k->exe) - 1);
+	k->exe[n > 0 ? n : 0] = '\0';
 	task_read_comm(k);
 	task_read_ns(t, k);
 	return k;
@@ -662,6 +677,17 @@ static int on_exit_call(struct ipcadm_trace *t, const struct evdesc *d, pid_t ti
 	}
 	memcpy(e->comm, k->comm, sizeof(e->comm));
 	e->ipcns = k->ns == SIZE_MAX ? 0 : t->ns[k->ns].ino;
+	e->ppid = k->ppid;
+	e->pcomm[0] = '\0';
+	if (k->ppid > 0) {
+		struct task *p = task_get(t, k->ppid, false);
+
+		if (p)
+			memcpy(e->pcomm, p->comm, sizeof(e->pcomm));
+		else
+			read_comm(k->ppid, e->pcomm, sizeof(e->pcomm));
+	}
+	memcpy(e->exe, k->exe, sizeof(e->exe));
 	return t->fn(e, t->arg);
 }
 
@@ -675,6 +701,9 @@ static void on_fork(struct ipcadm_trace *t, const struct evdesc *d, struct tep_r
 	if (c == NULL)
 		return;
 	set_comm(c, field_str(d->str, r));
+	c->ppid = parent;
+	if (p) /* a fork keeps the program */
+		memcpy(c->exe, p->exe, sizeof(c->exe));
 	if (p && p->new_ipc_child) { /* in a namespace of its own: only /proc can tell */
 		p->new_ipc_child = false;
 		return;
@@ -721,6 +750,7 @@ static void on_exec(struct ipcadm_trace *t, const struct evdesc *d, struct tep_r
 	if (k == NULL)
 		return;
 	set_comm(k, base ? base + 1 : file);
+	snprintf(k->exe, sizeof(k->exe), "%s", file);
 	task_read_ns(t, k);
 }
 

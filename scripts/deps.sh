@@ -40,11 +40,12 @@ xvfb
 x11-apps
 libtracefs-dev
 libtraceevent-dev
+libsqlite3-dev
 "
 [ -z "${IPCADM_EXTRA_PACKAGES:-}" ] || PACKAGES="$PACKAGES $IPCADM_EXTRA_PACKAGES"
 # `deps.sh build`: only what building the program needs (make run); `ipcadm trace` links
-# libtracefs and libtraceevent.
-[ "${1:-}" != build ] || PACKAGES="gcc make libc6-dev libtracefs-dev libtraceevent-dev pkg-config"
+# libtracefs and libtraceevent, its journal libsqlite3.
+[ "${1:-}" != build ] || PACKAGES="gcc make libc6-dev libtracefs-dev libtraceevent-dev libsqlite3-dev pkg-config"
 
 missing=""
 for p in $PACKAGES; do
