@@ -468,9 +468,11 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 				const char *evidence;
 				enum ipcadm_verdict v = ipcadm_analysis_verdict(an, obj, &evidence);
 
-				if (selected(o, obj, v, now))
-					c[nc++] = (struct cand){ .obj = obj, .v = v,
-								 .evidence = evidence };
+				if (!selected(o, obj, v, now))
+					continue;
+				/* the journal's creator: words only, the verdict is the same */
+				evidence = journal_evidence_keep(ctx, obj, evidence);
+				c[nc++] = (struct cand){ .obj = obj, .v = v, .evidence = evidence };
 			}
 		}
 		rm.c = c;

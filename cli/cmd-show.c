@@ -62,12 +62,13 @@ void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
 	size_t n = obj_columns_all(o->kind, cols, MAX_COLS);
 	char buf[64], title[OBJ_TITLE_MAX];
 
-	/* NAMESPACE only for an object read with -A or -N */
-	for (size_t c = 0; c < n && o->ipcns == 0; c++) {
-		if (strcmp(cols[c]->name, "NAMESPACE") == 0) {
+	/* NAMESPACE only for an object read with -A or -N; CREATOR when the journal knows */
+	for (size_t c = 0; c < n; c++) {
+		if ((strcmp(cols[c]->name, "NAMESPACE") == 0 && o->ipcns == 0) ||
+		    (column_is_creator(cols[c]) && !obj_has_creator(env, o))) {
 			memmove(&cols[c], &cols[c + 1], (n - c - 1) * sizeof(cols[0]));
 			n--;
-			break;
+			c--;
 		}
 	}
 

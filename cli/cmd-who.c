@@ -90,7 +90,9 @@ void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	const char *evidence;
 	enum ipcadm_verdict v = ipcadm_analysis_verdict(an, o, &evidence);
 	struct table *t;
+	char ebuf[2048];
 
+	evidence = journal_evidence(ctx, o, evidence, ebuf, sizeof(ebuf));
 	for (size_t i = 0; i < NHCOLS; i++)
 		cols[i] = &holder_columns[i];
 	if (opts->mode == OUT_JSON && IPCADM_IS_POSIX(o->kind)) {

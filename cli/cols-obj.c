@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ipcadm-cli.h"
+#include "ipcadm-journal.h"
 #include "strutil.h"
 
 #define O(row) ((const struct ipcadm_obj *)(row))
@@ -295,6 +296,37 @@ static void get_ipcns(const void *r, void *e, struct value *v)
 	u64v(v, O(r)->ipcns);
 }
 
+/* The journal's creator of the object: "apache2[812] of apache2.service at 12:00:03". */
+static void get_creator(const void *r, void *e, struct value *v)
+{
+	struct obj_env *env = ENV(e);
+	struct ipcadm_journal_rec rec;
+	char when[32];
+	size_t n;
+
+	v->type = V_NONE;
+	if (journal_find(env->ctx, O(r), &rec) < 0)
+		return;
+	journal_creator_words(&rec, env->scratch, sizeof(env->scratch));
+	journal_when(&rec, when, sizeof(when));
+	n = strlen(env->scratch);
+	snprintf(env->scratch + n, sizeof(env->scratch) - n, " at %s", when);
+	v->type = V_STR;
+	v->s = env->scratch;
+}
+
+bool obj_has_creator(struct obj_env *env, const struct ipcadm_obj *o)
+{
+	struct ipcadm_journal_rec rec;
+
+	return journal_find(env->ctx, o, &rec) == 0;
+}
+
+bool column_is_creator(const struct column *c)
+{
+	return c->get == get_creator;
+}
+
 static void get_holders(const void *r, void *e, struct value *v)
 {
 	struct obj_env *env = ENV(e);
@@ -331,6 +363,8 @@ static void get_evidence(const void *r, void *e, struct value *v)
 		return;
 	v->type = V_STR;
 	ipcadm_analysis_verdict(ENV(e)->an, O(r), &v->s);
+	v->s = journal_evidence(ENV(e)->ctx, O(r), v->s, ENV(e)->evidence,
+				sizeof(ENV(e)->evidence));
 }
 
 #define R COL_RIGHT
@@ -383,6 +417,8 @@ const struct column obj_columns[] = {
 	  ALL | POSIX },
 	{ "EVIDENCE", "the facts behind the verdict", 0, get_evidence, NULL, ALL | POSIX },
 	{ "NAMESPACE", "IPC namespace inode (with -A or -N)", R, get_ipcns, NULL, ALL | POSIX },
+	{ "CREATOR", "who made it, when the journal knows (ipcadm trace --journal)", 0,
+	  get_creator, NULL, ALL | PMQ },
 };
 const size_t obj_ncolumns = sizeof(obj_columns) / sizeof(obj_columns[0]);
 

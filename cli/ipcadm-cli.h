@@ -52,12 +52,16 @@ struct obj_env {
 	struct ipcadm_ctx *ctx;
 	const struct ipcadm_analysis *an; /* for HOLDERS, VERDICT, EVIDENCE; may be NULL */
 	char scratch[1024];
+	char evidence[2048]; /* EVIDENCE with the journal's creator */
 };
 extern const struct column obj_columns[];
 extern const size_t obj_ncolumns;
 extern const char *const obj_default_columns[IPCADM_NALL_KINDS];
 /* Every attribute column of a kind (not HOLDERS, VERDICT, EVIDENCE), for show. */
 size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t max);
+/* The CREATOR column, and whether the journal knows the object (show omits it if not). */
+bool column_is_creator(const struct column *c);
+bool obj_has_creator(struct obj_env *env, const struct ipcadm_obj *o);
 /* True when a -o list names a column that needs the holder analysis. */
 bool columns_need_analysis(const char *list, bool *verdicts);
 extern const char *const kind_titles[IPCADM_NALL_KINDS];
@@ -71,13 +75,20 @@ void journal_put(void);
 /* Reports why a journal cannot be opened or is refused; returns 1. */
 int journal_open_error(const char *path, int r, enum ipcadm_file_fault fault,
 		       struct ipcadm_journal *j);
-/* The journal's record of an object: 0, or -ENOENT. */
-int journal_find(const struct ipcadm_obj *o, struct ipcadm_journal_rec *rec);
+/* The journal's record of an object: 0, or -ENOENT (none, or a copied tree). */
+int journal_find(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o,
+		 struct ipcadm_journal_rec *rec);
 /* "comm[pid] of unit". */
 void journal_creator_words(const struct ipcadm_journal_rec *rec, char *buf, size_t len);
+/* When it was made: "12:00:03", or with the date when more than a day ago. */
+void journal_when(const struct ipcadm_journal_rec *rec, char *buf, size_t len);
 /* evidence with "; created by ..." appended in buf when the journal knows the object. */
 const char *journal_evidence(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o,
 			     const char *evidence, char *buf, size_t len);
+/* The same in memory kept until journal_put(); evidence itself when not known (or no
+ * memory). */
+const char *journal_evidence_keep(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o,
+				  const char *evidence);
 
 /* Why root refuses a file or directory (ipcadm_file_open()), in words. */
 const char *file_fault_words(enum ipcadm_file_fault fault);

@@ -118,6 +118,7 @@ int main(int argc, char **argv)
 	} else {
 		r = cmd_overview(ctx, 0, NULL);
 	}
+	journal_put();
 	ipcadm_ctx_free(ctx);
 	return finish_output(r);
 }

@@ -15,6 +15,8 @@
 static struct ipcadm_journal *journal;
 static bool journal_tried;
 static uint64_t self_ns;
+static char **kept; /* journal_evidence_keep()'s texts */
+static size_t nkept;
 
 /* Reports why a journal cannot be used; returns 1. */
 int journal_open_error(const char *path, int r, enum ipcadm_file_fault fault,
@@ -60,17 +62,28 @@ struct ipcadm_journal *journal_get(void)
 
 void journal_put(void)
 {
+	for (size_t i = 0; i < nkept; i++)
+		free(kept[i]);
+	free(kept);
+	kept = NULL;
+	nkept = 0;
 	ipcadm_journal_close(journal);
 	journal = NULL;
 	journal_tried = false;
 }
 
 /* The journal's record of an object (of our own namespace when o->ipcns is 0). */
-int journal_find(const struct ipcadm_obj *o, struct ipcadm_journal_rec *rec)
+int journal_find(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o,
+		 struct ipcadm_journal_rec *rec)
 {
-	struct ipcadm_journal *j = journal_get();
+	const char *root = ipcadm_ctx_root(ctx);
+	struct ipcadm_journal *j;
 	struct stat st;
 
+	/* a copied tree (--root) is another machine's: this journal is not about it */
+	if (root && strcmp(root, "/") != 0)
+		return -ENOENT;
+	j = journal_get();
 	if (j == NULL)
 		return -ENOENT;
 	if (o->ipcns == 0 && self_ns == 0 && stat("/proc/self/ns/ipc", &st) == 0)
@@ -86,6 +99,15 @@ void journal_creator_words(const struct ipcadm_journal_rec *rec, char *buf, size
 
 	if (n < len && rec->unit[0])
 		snprintf(buf + n, len - n, " of %s", rec->unit);
+}
+
+void journal_when(const struct ipcadm_journal_rec *rec, char *buf, size_t len)
+{
+	time_t sec = (time_t)(rec->created_ns / 1000000000);
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(buf, len, time(NULL) - sec > 86400 ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
 }
 
 /* /proc/PID/comm, "" when there is no such process. */
@@ -113,16 +135,12 @@ static void proc_comm(pid_t pid, char *comm, size_t len)
 static void creator_text(struct ipcadm_ctx *ctx, const struct ipcadm_journal_rec *rec,
 			 char *buf, size_t len)
 {
-	time_t sec = (time_t)(rec->created_ns / 1000000000);
 	char who[256], when[32], comm[32];
 	const char *state = "";
-	struct tm tm;
 	size_t n;
 
 	journal_creator_words(rec, who, sizeof(who));
-	localtime_r(&sec, &tm);
-	strftime(when, sizeof(when), time(NULL) - sec > 86400 ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S",
-		 &tm);
+	journal_when(rec, when, sizeof(when));
 	if (ipcadm_trace_pids_global(ctx)) {
 		proc_comm(rec->pid, comm, sizeof(comm));
 		if (comm[0] == '\0' || strcmp(comm, rec->comm) != 0)
@@ -141,7 +159,7 @@ const char *journal_evidence(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o,
 	struct ipcadm_journal_rec rec;
 	char who[512];
 
-	if (journal_find(o, &rec) < 0)
+	if (journal_find(ctx, o, &rec) < 0)
 		return evidence;
 	creator_text(ctx, &rec, who, sizeof(who));
 	if (evidence == NULL || evidence[0] == '\0')
@@ -149,4 +167,23 @@ const char *journal_evidence(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o,
 	else
 		snprintf(buf, len, "%s; %s", evidence, who);
 	return buf;
+}
+
+const char *journal_evidence_keep(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o,
+				  const char *evidence)
+{
+	char buf[2048], **nk, *dup;
+	const char *text = journal_evidence(ctx, o, evidence, buf, sizeof(buf));
+
+	if (text == evidence)
+		return evidence;
+	nk = realloc(kept, (nkept + 1) * sizeof(*kept));
+	if (nk == NULL)
+		return evidence;
+	kept = nk;
+	dup = strdup(text);
+	if (dup == NULL)
+		return evidence;
+	kept[nkept++] = dup;
+	return dup;
 }
