@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ipcadm-cli.h"
+#include "ipcadm-journal.h"
 #include "obuf.h"
 #include "strutil.h"
 
@@ -253,10 +254,165 @@ static void print_findings_json(const struct ipcadm_findings *f)
 }
 
 /* -A, -N: each namespace diagnosed by itself; the exit status is the worst. */
+/* ---- leaks grouped by the program and unit that made them (the journal) ---- */
+
+struct creator_group {
+	enum ipcadm_kind kind;
+	uid_t uid;
+	char comm[16], unit[128];
+	size_t n;
+	int64_t first, last; /* creation times, seconds */
+};
+
+struct creator_groups {
+	struct creator_group *v;
+	size_t n;
+	size_t unknown; /* orphans the journal does not know: made before it ran */
+};
+
+static const char *const kind_plurals[IPCADM_NALL_KINDS] = {
+	[IPCADM_SHM] = "segments", [IPCADM_SEM] = "semaphore arrays",
+	[IPCADM_MSG] = "message queues", [IPCADM_PMQ] = "POSIX message queues",
+};
+static const char *const kind_singulars[IPCADM_NALL_KINDS] = {
+	[IPCADM_SHM] = "segment", [IPCADM_SEM] = "semaphore array",
+	[IPCADM_MSG] = "message queue", [IPCADM_PMQ] = "POSIX message queue",
+};
+
+static int cmp_group(const void *x, const void *y)
+{
+	const struct creator_group *a = x, *b = y;
+
+	return a->n < b->n ? 1 : a->n > b->n ? -1 : 0;
+}
+
+/* The orphaned objects, grouped by kind, owner, creator's command and unit. */
+static void creator_groups_build(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
+				 const struct ipcadm_analysis *an, struct creator_groups *g)
+{
+	memset(g, 0, sizeof(*g));
+	if (an == NULL || journal_get() == NULL)
+		return;
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		if (kind_plurals[k] == NULL)
+			continue;
+		for (size_t i = 0; i < ipcadm_snapshot_count(snap, k); i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
+			struct ipcadm_journal_rec rec;
+			struct creator_group *c = NULL, *nv;
+			int64_t t;
+
+			if (ipcadm_analysis_verdict(an, o, NULL) != IPCADM_ORPHANED)
+				continue;
+			if (journal_find(ctx, o, &rec) < 0) {
+				g->unknown++;
+				continue;
+			}
+			t = rec.created_ns / 1000000000;
+			for (size_t j = 0; j < g->n && !c; j++)
+				if (g->v[j].kind == o->kind && g->v[j].uid == o->uid &&
+				    strcmp(g->v[j].comm, rec.comm) == 0 &&
+				    strcmp(g->v[j].unit, rec.unit) == 0)
+					c = &g->v[j];
+			if (c == NULL) {
+				nv = realloc(g->v, (g->n + 1) * sizeof(*g->v));
+				if (nv == NULL)
+					return;
+				g->v = nv;
+				c = &g->v[g->n++];
+				memset(c, 0, sizeof(*c));
+				c->kind = o->kind;
+				c->uid = o->uid;
+				memcpy(c->comm, rec.comm, sizeof(c->comm));
+				memcpy(c->unit, rec.unit, sizeof(c->unit));
+				c->first = c->last = t;
+			}
+			c->n++;
+			c->first = t < c->first ? t : c->first;
+			c->last = t > c->last ? t : c->last;
+		}
+	}
+	qsort(g->v, g->n, sizeof(*g->v), cmp_group);
+}
+
+static void span_words(int64_t s, char *buf, size_t len)
+{
+	if (s >= 2 * 86400)
+		snprintf(buf, len, "%lld days", (long long)(s / 86400));
+	else if (s >= 2 * 3600)
+		snprintf(buf, len, "%lld hours", (long long)(s / 3600));
+	else if (s >= 120)
+		snprintf(buf, len, "%lld minutes", (long long)(s / 60));
+	else
+		snprintf(buf, len, "%lld second%s", (long long)s, s == 1 ? "" : "s");
+}
+
+/* "- 96 semaphore arrays of www-data made by apache2 of apache2.service, over 3 days" */
+/* The owner's name, else the number. */
+static const char *owner_words(struct ipcadm_ctx *ctx, uid_t uid, char *buf, size_t len)
+{
+	const char *name = ipcadm_user_name(ctx, uid);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "%u", (unsigned int)uid);
+	return buf;
+}
+
+static void creator_groups_text(struct ipcadm_ctx *ctx, const struct creator_groups *g)
+{
+	char span[32], num[16];
+
+	if (g->n == 0)
+		return;
+	obuf_puts(out, "\nOrphaned objects by the program that made them (the journal):\n");
+	for (size_t i = 0; i < g->n; i++) {
+		const struct creator_group *c = &g->v[i];
+
+		obuf_printf(out, "          - %zu %s of %s made by ", c->n,
+			    c->n == 1 ? kind_singulars[c->kind] : kind_plurals[c->kind],
+			    owner_words(ctx, c->uid, num, sizeof(num)));
+		obuf_text(out, c->comm[0] ? c->comm : "?");
+		if (c->unit[0]) {
+			obuf_puts(out, " of ");
+			obuf_text(out, c->unit);
+		}
+		if (c->n > 1) {
+			span_words(c->last - c->first, span, sizeof(span));
+			obuf_printf(out, ", over %s", span);
+		}
+		obuf_putc(out, '\n');
+	}
+	if (g->unknown)
+		obuf_printf(out, "          - %zu made before the journal knew them\n", g->unknown);
+}
+
+static void creator_groups_json(struct ipcadm_ctx *ctx, const struct creator_groups *g)
+{
+	char num[16];
+
+	obuf_puts(out, ", \"leak_creators\": [");
+	for (size_t i = 0; i < g->n; i++) {
+		const struct creator_group *c = &g->v[i];
+
+		obuf_printf(out, "%s{\"kind\": \"%s\", \"count\": %zu, \"owner\": ", i ? ", " : "",
+			    ipcadm_kind_name(c->kind), c->n);
+		json_string(owner_words(ctx, c->uid, num, sizeof(num)));
+		obuf_puts(out, ", \"command\": ");
+		json_string(c->comm);
+		obuf_puts(out, ", \"unit\": ");
+		json_string(c->unit);
+		obuf_printf(out, ", \"first\": %lld, \"last\": %lld}", (long long)c->first,
+			    (long long)c->last);
+	}
+	obuf_printf(out, "], \"leaks_unknown_creator\": %zu", g->unknown);
+}
+
 static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 		     struct ipcadm_doctor_opts *dopts, bool verdicts, bool json, bool quiet)
 {
 	struct ipcadm_findings **f;
+	struct ipcadm_analysis **an;
 	enum ipcadm_severity worst = IPCADM_SEV_OK;
 	size_t wi = 0;
 	struct ns_set set;
@@ -267,8 +423,9 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	if (set.n == 0)
 		return EXIT_UNKNOWN;
 	f = calloc(set.n, sizeof(*f));
-	for (size_t v = 0; v < set.n && f; v++) {
-		r = doctor_diagnose(ctx, set.v[v].snap, dopts, verdicts, &f[v], NULL);
+	an = calloc(set.n, sizeof(*an));
+	for (size_t v = 0; v < set.n && f && an; v++) {
+		r = doctor_diagnose(ctx, set.v[v].snap, dopts, verdicts, &f[v], &an[v]);
 		if (r < 0) {
 			error_code(r, "cannot diagnose IPC namespace %llu",
 				   (unsigned long long)set.v[v].ns.ino);
@@ -279,10 +436,13 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 			wi = v;
 		}
 	}
-	if (f == NULL || r < 0) {
+	if (f == NULL || an == NULL || r < 0) {
 		for (size_t v = 0; f && v < set.n; v++)
 			ipcadm_findings_free(f[v]);
+		for (size_t v = 0; an && v < set.n; v++)
+			ipcadm_analysis_free(an[v]);
 		free(f);
+		free(an);
 		ns_set_free(&set);
 		return EXIT_UNKNOWN;
 	}
@@ -294,7 +454,9 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 		print_status_line(f[wi]);
 	for (size_t v = 0; v < set.n; v++) {
 		const struct ipcadm_ns *ns = &set.v[v].ns;
+		struct creator_groups cg;
 
+		creator_groups_build(ctx, set.v[v].snap, an[v], &cg);
 		if (json) {
 			obuf_printf(out, "%s\n{\"namespace\": %llu, \"pid\": %d, \"command\": ",
 				    v ? "," : "", (unsigned long long)ns->ino, (int)ns->pid);
@@ -303,6 +465,8 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 			json_string(ns->cgroup);
 			obuf_puts(out, ", \"doctor\": ");
 			print_findings_json(f[v]);
+			if (cg.n || cg.unknown)
+				creator_groups_json(ctx, &cg);
 			obuf_puts(out, "}");
 		} else if (!quiet) {
 			obuf_printf(out, "\nIPC namespace %s:\n", ns_hint(ns, hint, sizeof(hint)));
@@ -311,13 +475,18 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 						 "'nsenter --ipc --target %d sysctl ...')\n",
 					    (int)ns->pid, (int)ns->pid);
 			print_findings_text(f[v], true);
+			creator_groups_text(ctx, &cg);
 		}
+		free(cg.v);
 	}
 	if (json)
 		obuf_puts(out, "]}\n");
-	for (size_t v = 0; v < set.n; v++)
+	for (size_t v = 0; v < set.n; v++) {
 		ipcadm_findings_free(f[v]);
+		ipcadm_analysis_free(an[v]);
+	}
 	free(f);
+	free(an);
 	ns_set_free(&set);
 	return (int)worst;
 }
