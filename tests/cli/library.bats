@@ -73,7 +73,8 @@ build_example() {
 	run grep -vx -e IPCADM_0 -e 'ipcadm_[a-z0-9_]*' "$BATS_TEST_TMPDIR/exported"
 	[ "$output" = "" ]
 	# exactly the functions the header declares: no internal ipcadm_* function, none missing
-	cat "$DEST/usr/include/ipcadm.h" "$DEST/usr/include/ipcadm-trace.h" |
+	cat "$DEST/usr/include/ipcadm.h" "$DEST/usr/include/ipcadm-trace.h" \
+		"$DEST/usr/include/ipcadm-journal.h" |
 		grep -oE '\<ipcadm_[a-z0-9_]+\(' | tr -d '(' | sort -u >"$BATS_TEST_TMPDIR/declared"
 	run diff "$BATS_TEST_TMPDIR/declared" <(grep -v IPCADM_0 "$BATS_TEST_TMPDIR/exported")
 	[ "$status" -eq 0 ]
