@@ -73,6 +73,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libipcadm.a
 	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -o $@ $< $(BUILD)/libipcadm.a -lcmocka \
 		$(LDFLAGS)
 
+# test-journal tests lib/journal.c: SQLite, and the trace's names of calls (lib/trace.c).
+$(BUILD)/tests/test-journal: tests/unit/test-journal.c tests/unit/fixture.h $(BUILD)/libipcadm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -o $@ $< $(BUILD)/libipcadm.a -lcmocka \
+		$(TRACE_LIBS) $(JOURNAL_LIBS) $(LDFLAGS)
+
 # test-output tests the CLI's output module, so it links that module's objects too.
 $(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
 		$(BUILD)/cli/output.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
