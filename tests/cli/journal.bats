@@ -132,6 +132,9 @@ wait_known() {
 	run env IPCADM_JOURNAL="$J" "$IPCADM" show -N "$W" sem "$id"
 	echo "$output"
 	[[ "$output" == *$'\n'"CREATOR    ipctool["*"] at "* ]]
+	run env IPCADM_JOURNAL="$J" "$IPCADM" who -N "$W" sem "$id"
+	echo "$output"
+	[[ "${lines[0]}" == *": orphaned: "*"; created by ipctool["*"] at "*", exited (parent "* ]]
 
 	# the dry run's evidence: the verdict as without the journal, and who made it
 	run env IPCADM_JOURNAL="$J" "$IPCADM" reap -N "$W" --kind sem
