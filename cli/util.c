@@ -221,7 +221,9 @@ const char *file_fault_words(enum ipcadm_file_fault fault)
 	case IPCADM_FILE_LINKED:
 		return "it has another hard link";
 	case IPCADM_FILE_UNSAFE_PARENT:
-		return "a directory above it is owned or writable by another user";
+		return "a directory on its path or above it is owned or writable by another user";
+	case IPCADM_FILE_OTHER_LINK:
+		return "a symbolic link on its path is owned by another user";
 	default:
 		return "not trusted";
 	}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# attack-files.bats: an unprivileged user (alice, 4242) against root running ipcadm: the
+# paths root is given for backups, restores and logs, and the names that reach its output.
+
+load ipc-lib
+
+PRELUDE='
+want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
+T=/dev/shm/t
+fakeusers
+asalice() { setpriv --reuid=4242 --regid=4343 --clear-groups -- "$@"; }
+has() { "$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $1)" >/dev/null; }
+orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
+# a root-only directory alice would like root to write into (think /etc/cron.d)
+mkdir -m 700 $T/target
+# alice home, and in it a link of hers that leads there
+mkdir -m 755 $T/alice; chown 4242:4343 $T/alice
+asalice ln -s $T/target $T/alice/sub
+'
+
+@test "backup: a path through a link in another user's directory is refused" {
+	run ns "$PRELUDE"'
+		mkdir -m 700 $T/target/bk
+		id=$(orphan); $IPCTOOL shm-write $id "alice wrote this"
+		sleep 1.1
+		set +e; "$IPCADM" reap --all-visible --yes --backup $T/alice/sub/bk > $T/out 2> $T/err
+		rc=$?; set -e
+		want $rc 1 "$(cat $T/out $T/err)"
+		grep -q "refusing backup directory .$T/alice/sub/bk." $T/err || { cat $T/err; exit 1; }
+		has $id || { echo removed; exit 1; }
+		want "$(ls -A $T/target/bk)" ""'
+	ok
+}
+
+@test "log: a path through a link in another user's directory is refused" {
+	run ns "$PRELUDE"'
+		echo "root only" > $T/target/ipcadm.log; chmod 600 $T/target/ipcadm.log
+		id=$(orphan)
+		sleep 1.1
+		set +e; "$IPCADM" reap --all-visible --yes --log $T/alice/sub/ipcadm.log > $T/out 2> $T/err
+		rc=$?; set -e
+		want $rc 1 "$(cat $T/out $T/err)"
+		grep -q "refusing log .$T/alice/sub/ipcadm.log." $T/err || { cat $T/err; exit 1; }
+		has $id || { echo removed; exit 1; }
+		want "$(cat $T/target/ipcadm.log)" "root only"
+		# in a sticky directory (/tmp) anyone may plant a link: not followed
+		mkdir -m 1777 $T/tmp; asalice ln -s $T/target $T/tmp/logs
+		set +e; "$IPCADM" reap --all-visible --yes --log $T/tmp/logs/ipcadm.log > $T/out 2> $T/err
+		rc=$?; set -e
+		want $rc 1 "$(cat $T/out $T/err)"
+		grep -q "refusing log .*symbolic link on its path" $T/err || { cat $T/err; exit 1; }
+		has $id || { echo removed; exit 1; }
+		want "$(cat $T/target/ipcadm.log)" "root only"'
+	ok
+}
+
+@test "restore: a path through a link in another user's directory is refused" {
+	run ns "$PRELUDE"'
+		mkdir -m 700 $T/target/bk
+		printf "key 0x31\nsize 17\nmode 644\nuid 0\ngid 0\n" > $T/target/bk/shm-1.meta
+		echo "root only secret" > $T/target/bk/shm-1.data
+		set +e; "$IPCADM" restore $T/alice/sub/bk > $T/out 2> $T/err; rc=$?; set -e
+		want $rc 1 "$(cat $T/out $T/err)"
+		grep -q "refusing backup directory .$T/alice/sub/bk." $T/err || { cat $T/err; exit 1; }
+		want "$("$IPCADM" list --all-visible -J shm | jq ".shm | length")" 0'
+	ok
+}
+
+@test "links that root owns on the way are followed, and what they lead to is checked" {
+	run ns "$PRELUDE"'
+		id=$(orphan)
+		mkdir -m 700 $T/safe $T/safe/bk
+		ln -s $T/safe $T/rootlink          # as /var/run -> /run
+		ln -s alice $T/toalice              # root made, but it leads into alice home
+		asalice mkdir -m 700 $T/alice/bk
+		sleep 1.1
+		set +e; "$IPCADM" reap --all-visible --yes --backup $T/toalice/bk > $T/out 2> $T/err
+		rc=$?; set -e
+		want $rc 1 "$(cat $T/out $T/err)"
+		grep -q "refusing backup directory" $T/err || { cat $T/err; exit 1; }
+		has $id || { echo removed; exit 1; }
+		"$IPCADM" reap --all-visible --yes --backup $T/rootlink/bk --log $T/rootlink/log > $T/out
+		! has $id
+		want "$(ls $T/safe/bk | grep -c "\.data$")" 1
+		want "$(grep -c "removed shm $id" $T/safe/log)" 1'
+	ok
+}
+
+@test "backup: a deep directory below another user's, named from inside, is refused" {
+	run ns "$PRELUDE"'
+		id=$(orphan)
+		# 300 root directories below alice home: more than the walk up used to look at
+		d=$T/alice/deep; mkdir -m 755 $d; cd $d
+		for i in $(seq 300); do mkdir -m 755 d; cd d; done
+		mkdir -m 700 bk
+		sleep 1.1
+		set +e; "$IPCADM" reap --all-visible --yes --backup bk > $T/out 2> $T/err; rc=$?; set -e
+		want $rc 1 "$(cat $T/out $T/err)"
+		grep -q "refusing backup directory .bk." $T/err || { cat $T/err; exit 1; }
+		has $id || { echo removed; exit 1; }
+		want "$(ls -A bk)" ""'
+	ok
+}
