@@ -101,3 +101,44 @@ asalice ln -s $T/target $T/alice/sub
 		want "$(ls -A bk)" ""'
 	ok
 }
+
+# Odd user and group names: NSS names are the administrator's, but a directory service
+# may hold names with spaces, shell characters or control characters.
+ODDUSERS='
+T=/dev/shm/t
+want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
+cp /etc/passwd $T/passwd; cp /etc/group $T/group
+printf "ev\033]0;pwn\007il:x:4242:4343::/:/bin/false\nsp ace;id:x:4243:4344::/:/bin/false\n" >> $T/passwd
+printf "g\033[2Jrp:x:4343:\nops:x:4344:\n" >> $T/group
+mount --bind $T/passwd /etc/passwd; mount --bind $T/group /etc/group
+'
+
+@test "doctor: a remedy names an owner whose name a shell would split by UID" {
+	run ns "$ODDUSERS"'
+		$IPCTOOL drop-to 4243 4344 -- $IPCTOOL fill sem 3 > /dev/null
+		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL fill shm 3 > /dev/null
+		echo "3200 32000 32 3" > /proc/sys/kernel/sem
+		echo 3 > /proc/sys/kernel/shmmni
+		sleep 1.1
+		"$IPCADM" doctor --all-visible > $T/doc || true
+		grep "fix: ipcadm reap" $T/doc > $T/fix
+		grep -q -- "--kind sem --owner 4243 --yes" $T/fix || { cat $T/doc; exit 1; }
+		grep -q -- "--kind shm --owner 4242 --yes" $T/fix || { cat $T/doc; exit 1; }
+		# the command as shown does what it says
+		cmd=$(grep -o "ipcadm reap --all-visible --kind sem --owner [^#]*" $T/fix)
+		eval "\"\$IPCADM\" ${cmd#ipcadm }" > $T/out
+		grep -q "^3 removed" $T/out || { cat $T/out; exit 1; }'
+	ok
+}
+
+@test "compat ipcs: odd user and group names are escaped as ipcadm's own output does" {
+	run ns "$ODDUSERS"'
+		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL shm-create 0 4096 600 > /dev/null
+		for o in "" -c -t -p -u -l; do
+			"$IPCADM_BUILD/ipcs" $o > $T/ipcs 2>&1
+			! LC_ALL=C grep -aqP "[\x00-\x08\x0b-\x1f\x7f]" $T/ipcs || { echo "ipcs $o"; cat -A $T/ipcs; exit 1; }
+		done
+		"$IPCADM_BUILD/ipcs" -c > $T/ipcs
+		grep -qF "ev\\x1b]0;pwn\\x07il g\\x1b[2Jrp" $T/ipcs || { cat -A $T/ipcs; exit 1; }'
+	ok
+}
