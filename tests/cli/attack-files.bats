@@ -142,3 +142,29 @@ mount --bind $T/passwd /etc/passwd; mount --bind $T/group /etc/group
 		grep -qF "ev\\x1b]0;pwn\\x07il g\\x1b[2Jrp" $T/ipcs || { cat -A $T/ipcs; exit 1; }'
 	ok
 }
+
+@test "backup: a large segment nobody touched costs root neither its size in memory nor on disk" {
+	run ns "$PRELUDE"'
+		mkdir -m 700 $T/bk
+		# alice asks for 256 MiB and touches one page: the kernel gives her one
+		id=$($IPCTOOL drop-to 4242 4343 -- $IPCTOOL shm-create 0 268435456 600)
+		$IPCTOOL shm-write $id "alice data"
+		sleep 1.1
+		before=$(awk "/^Shmem:/ {print \$2}" /proc/meminfo)
+		"$IPCADM" reap --all-visible --yes --backup $T/bk > $T/out
+		! has $id
+		data=$(ls $T/bk/*.data)
+		want "$(stat -c %s $data)" 268435456
+		# sparse: a page or so of blocks, not 256 MiB (the backup dir is a tmpfs: memory)
+		[ "$(stat -c %b $data)" -lt 1024 ] || { stat $data; exit 1; }
+		after=$(awk "/^Shmem:/ {print \$2}" /proc/meminfo)
+		[ $((after - before)) -lt 65536 ] || { echo "Shmem grew by $((after - before)) kB"; exit 1; }
+		want "$(head -c 10 $data)" "alice data"
+		"$IPCADM" restore $T/bk > $T/out
+		nid=$(sed -n "s/.* as shm //p" $T/out)
+		want "$($IPCTOOL shm-read $nid 10)" "alice data"
+		# nor does the segment restored take more than the one saved
+		rss=$(awk -v id=$nid "\$2 == id {print \$15}" /proc/sysvipc/shm)
+		[ "$rss" -lt 1048576 ] || { echo "restored rss $rss"; exit 1; }'
+	ok
+}
