@@ -30,6 +30,8 @@ void verror(bool reason, int code, const char *fmt, va_list ap)
 	message(fmt, ap);
 	if (reason && (code == IPCADM_ENOTREG || code == -IPCADM_ENOTREG))
 		fputs(": not a regular file", stderr);
+	else if (reason && (code == IPCADM_ENOTIPCNS || code == -IPCADM_ENOTIPCNS))
+		fputs(": not an IPC namespace", stderr);
 	else if (reason)
 		fprintf(stderr, ": %s", strerror(code < 0 ? -code : code));
 	fputc('\n', stderr);

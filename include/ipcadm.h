@@ -669,7 +669,12 @@ struct ipcadm_ns {
 
 /* Every IPC namespace that a process is in, the tool's own first, then by inode. */
 int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np);
-/* A namespace named by a PID or by a path (/proc/PID/ns/ipc, a bind-mounted ns file). */
+/*
+ * A namespace named by a PID or by a path (/proc/PID/ns/ipc, a bind-mounted ns file).
+ * Anything else at the path (a FIFO, which would block the open, or a plain file) gives
+ * IPCADM_ENOTIPCNS, found out without waiting.
+ */
+#define IPCADM_ENOTIPCNS (-ENOTNAM)
 int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns *ns);
 /* ipcadm_snapshot_read() in that namespace; POSIX shm and semaphores belong to mount
  * namespaces, so only the tool's own namespace reads them. Every object carries ipcns. */

@@ -168,3 +168,25 @@ mount --bind $T/passwd /etc/passwd; mount --bind $T/group /etc/group
 		[ "$rss" -lt 1048576 ] || { echo "restored rss $rss"; exit 1; }'
 	ok
 }
+
+@test "-N PATH: a FIFO or a plain file is refused at once, not waited on or taken for one" {
+	run ns "$PRELUDE"'
+		asalice mkfifo $T/alice/ipcns
+		asalice touch $T/alice/file
+		for cmd in list metrics doctor; do
+			for p in $T/alice/ipcns $T/alice/file; do
+				set +e; timeout 10 "$IPCADM" $cmd --all-visible -N $p > $T/out 2> $T/err
+				rc=$?; set -e
+				[ $rc -ne 0 ] && [ $rc -ne 124 ] || { echo "$cmd $p: exit $rc"; exit 1; }
+				grep -q "not an IPC namespace" $T/err || { echo "$cmd $p"; cat $T/err; exit 1; }
+			done
+		done
+		set +e; timeout 10 "$IPCADM" restore -N $T/alice/ipcns $T/target > $T/out 2> $T/err
+		rc=$?; set -e
+		want $rc 1 "$(cat $T/out $T/err)"
+		unshare --ipc sleep 60 & p=$!
+		sleep 0.2
+		"$IPCADM" list --all-visible -N /proc/$p/ns/ipc > /dev/null
+		kill $p'
+	ok
+}
