@@ -190,3 +190,16 @@ mount --bind $T/passwd /etc/passwd; mount --bind $T/group /etc/group
 		kill $p'
 	ok
 }
+
+@test "escape: a POSIX name with a line separator or a bidi override is shown escaped" {
+	run ns '
+		T=/dev/shm/t
+		N=$(printf "a\342\200\250b\342\200\256c")
+		: > "/dev/shm/$N"
+		"$IPCADM" list --all-visible pshm > $T/list
+		grep -qF "a\\xe2\\x80\\xa8b\\xe2\\x80\\xaec" $T/list || { cat $T/list; exit 1; }
+		"$IPCADM" reap --all-visible --yes --include-idle --kind pshm --log $T/log > $T/out
+		! grep -q "$(printf "\342\200")" $T/log $T/out || { cat $T/log $T/out; exit 1; }
+		grep -qF "removed pshm /a\\xe2\\x80\\xa8b" $T/log || { cat $T/log; exit 1; }'
+	ok
+}
