@@ -203,3 +203,29 @@ mount --bind $T/passwd /etc/passwd; mount --bind $T/group /etc/group
 		grep -qF "removed pshm /a\\xe2\\x80\\xa8b" $T/log || { cat $T/log; exit 1; }'
 	ok
 }
+
+@test "completion: a POSIX name with a control character is not offered raw to the terminal" {
+	COMPLETE_BASH="$BATS_TEST_DIRNAME/complete.bash"
+	COMPLETE_ZSH="$BATS_TEST_DIRNAME/complete.zsh"
+	export COMPLETE_BASH COMPLETE_ZSH
+	run ns '
+		T=/dev/shm/t
+		: > "/dev/shm/$(printf "x\033]0;pwned\007")"
+		: > "/dev/shm/$(printf "y\302\2332J")"
+		: > "/dev/shm/$(printf "z\nVERDICT")"
+		: > "/dev/shm/$(printf "w\377")"
+		: > "/dev/shm/odd name"
+		set +e # as bash_completion expects
+		. "$COMPLETE_BASH"
+		echo "$(drive "$IPCADM show pshm ")" > $T/bash
+		PATH=$IPCADM_BUILD:$PATH zsh -f "$COMPLETE_ZSH" "ipcadm show pshm " > $T/zsh
+		for f in $T/bash $T/zsh; do
+			if LC_ALL=C grep -aqP "[\x00-\x09\x0b-\x1f\x7f\xff]" $f ||
+			   LC_ALL=C.UTF-8 grep -aqP "[\x{80}-\x{9f}]" $f; then
+				echo "$f:"; cat -A $f; exit 1
+			fi
+			grep -qx -e "odd name" -e "odd\\\\ name" $f || { echo "$f:"; cat -A $f; exit 1; }
+			! grep -qx VERDICT $f || { echo "$f: a forged line"; cat -A $f; exit 1; }
+		done'
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
