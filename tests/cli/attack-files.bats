@@ -229,3 +229,24 @@ mount --bind $T/passwd /etc/passwd; mount --bind $T/group /etc/group
 		done'
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 }
+
+@test "log: a FIFO, a /proc/self/fd path, and a root directory below a user-writable one" {
+	run ns "$PRELUDE"'
+		id=$(orphan)
+		echo "root only" > $T/shadow; chmod 600 $T/shadow
+		# root dir logs (a hard link to a root-only file in it) whose parent alice may write:
+		# she could swap the directory for hers at any time
+		mkdir -m 777 $T/pub; mkdir -m 755 $T/pub/logs; ln $T/shadow $T/pub/logs/ipcadm.log
+		mkdir -m 755 $T/fifo; mkfifo -m 600 $T/fifo/log
+		cd $T/alice   # /proc/self/cwd leads there
+		sleep 1.1
+		for l in $T/pub/logs/ipcadm.log $T/fifo/log /proc/self/fd/1 /proc/self/cwd/x; do
+			set +e; timeout 10 "$IPCADM" reap --all-visible --yes --log $l > $T/out 2> $T/err
+			rc=$?; set -e
+			want $rc 1 "$l: $(cat $T/out $T/err)"
+			grep -q "log .$l." $T/err || { cat $T/err; exit 1; }
+			has $id || { echo "$l: removed"; exit 1; }
+		done
+		want "$(cat $T/shadow)" "root only"'
+	ok
+}
