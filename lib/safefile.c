@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* Root trusts only what root (or the user it runs as) owns and no one else may write. */
@@ -97,6 +99,38 @@ static int splice_link(char *buf, size_t cap, char **p, const char *target)
 	return 0;
 }
 
+/* Whether dirfd is in /proc, whose links (/proc/PID/root, cwd, fd/N) do not say where
+ * they lead: the text of /proc/PID/root is "/" whatever root the process has. */
+static bool in_proc(int dirfd)
+{
+	struct statfs sf;
+
+	return fstatfs(dirfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/* The kernel follows a /proc link; where it led is checked as the walk up checks. */
+static int follow_proc_link(int *fd, const char *name, enum ipcadm_file_fault *fault,
+			    int links)
+{
+	struct stat st;
+	int nfd;
+
+	if (links > WALK_MAX_LINKS)
+		return -ELOOP;
+	nfd = openat(*fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (nfd < 0)
+		return -errno;
+	close(*fd);
+	*fd = nfd;
+	if (fstat(nfd, &st) < 0)
+		return -errno;
+	if (!safe_dir(&st)) {
+		*fault = IPCADM_FILE_UNSAFE_PARENT;
+		return 0;
+	}
+	return check_parents(nfd, fault);
+}
+
 /*
  * Opens the directory at path as root goes there, checking the way and not only where it
  * led: a path through a directory another user owns reaches a directory of their choosing
@@ -104,7 +138,7 @@ static int splice_link(char *buf, size_t cap, char **p, const char *target)
  * checked with those above it), each directory passed through is safe_dir(); a symbolic
  * link on the way is followed only when root or we own it (in a sticky directory it may be
  * anyone's, as fs.protected_symlinks reasons), and its target is walked with the same
- * checks. The last component is not checked (the caller does) and, unless follow_last,
+ * checks (a link of /proc is followed by the kernel, and where it led checked). The last component is not checked (the caller does) and, unless follow_last,
  * not followed when a link (-ELOOP).
  */
 static int walk(const char *path, bool follow_last, int *fdp, enum ipcadm_file_fault *fault)
@@ -155,6 +189,15 @@ static int walk(const char *path, bool follow_last, int *fdp, enum ipcadm_file_f
 			if (!own(&st)) {
 				*fault = IPCADM_FILE_OTHER_LINK;
 				break;
+			}
+			if (in_proc(fd)) {
+				r = follow_proc_link(&fd, p, fault, ++links);
+				p = next;
+				if (r == 0 && *fault == IPCADM_FILE_OK && last) {
+					*fdp = fd;
+					return 0;
+				}
+				continue;
 			}
 			n = readlinkat(fd, p, target, sizeof(target));
 			if (n < 0 || n == sizeof(target) || ++links > WALK_MAX_LINKS) {

@@ -250,3 +250,29 @@ mount --bind $T/passwd /etc/passwd; mount --bind $T/group /etc/group
 		want "$(cat $T/shadow)" "root only"'
 	ok
 }
+
+@test "backup: a path through /proc/PID/cwd goes where the kernel goes, and is checked there" {
+	run ns "$PRELUDE"'
+		id=$(orphan)
+		mkdir -m 755 $T/jail; mkdir -m 700 $T/jail/bk
+		# a process of another mount namespace whose working directory is $T/jail,
+		# which it sees as /mnt: the text of its cwd link says /mnt
+		unshare --mount bash -c "mount --bind $T/jail /mnt; cd /mnt; exec sleep 60" & p=$!
+		for j in $(seq 50); do [ "$(readlink /proc/$p/cwd)" = /mnt ] && break; sleep 0.05; done
+		want "$(readlink /proc/$p/cwd)" /mnt
+		sleep 1.1
+		"$IPCADM" reap --all-visible --yes --backup /proc/$p/cwd/bk > $T/out
+		! has $id
+		want "$(ls $T/jail/bk | grep -c "\.data$")" 1 "$(ls -la $T/jail/bk)"
+		# alice process: her cwd link is hers, not followed
+		setpriv --reuid=4242 --regid=4343 --clear-groups bash -c "cd $T/alice; exec sleep 60" & q=$!
+		for j in $(seq 50); do [ "$(readlink /proc/$q/cwd)" = $T/alice ] && break; sleep 0.05; done
+		want "$(readlink /proc/$q/cwd)" $T/alice
+		asalice mkdir -m 700 $T/alice/bk
+		set +e; "$IPCADM" reap --all-visible --yes --backup /proc/$q/cwd/bk > $T/out 2> $T/err
+		rc=$?; set -e
+		want $rc 1 "$(cat $T/out $T/err)"
+		grep -q "refusing backup directory" $T/err || { cat $T/err; exit 1; }
+		kill $p $q'
+	ok
+}
