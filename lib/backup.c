@@ -89,6 +89,27 @@ static int write_unnamed(int dirfd, const void *buf, size_t len, char *tmp, size
 	return sync_unnamed(dirfd, fd, write_all(fd, buf, len), tmp);
 }
 
+static bool all_zero(const char *p, size_t n)
+{
+	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
+}
+
+static int pwrite_all(int fd, const char *p, size_t len, off_t at)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(fd, p, len, at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		at += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /*
  * Copies the data of the segment's file, src, into dst, keeping its holes: the pages its
  * owner never touched are neither read (reading them through the mapping would give the
@@ -121,14 +142,12 @@ static int copy_sparse(int src, int dst, uint64_t size)
 				continue;
 			if (n <= 0)
 				return n < 0 ? -errno : -EIO;
-			for (ssize_t done = 0; done < n;) {
-				ssize_t w = pwrite(dst, buf + done, (size_t)(n - done), at + done);
+			/* zeros (a hugetlbfs file says it is all data) stay a hole too */
+			if (!all_zero(buf, (size_t)n)) {
+				int r = pwrite_all(dst, buf, (size_t)n, at);
 
-				if (w < 0 && errno == EINTR)
-					continue;
-				if (w < 0)
-					return -errno;
-				done += w;
+				if (r < 0)
+					return r;
 			}
 			at += n;
 		}
