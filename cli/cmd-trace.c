@@ -371,8 +371,10 @@ static void print_text(const struct trace_run *run, const struct ipcadm_trace_ev
 		obuf_printf(out, "fd %lld", (long long)e->ret);
 	else
 		obuf_printf(out, "%lld", (long long)e->ret);
-	if (why)
-		obuf_printf(out, ": %s", run->why);
+	if (why) { /* its remedy may name an owner from the directory service */
+		obuf_puts(out, ": ");
+		obuf_text(out, run->why);
+	}
 	obuf_putc(out, '\n');
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "escape.h"
 #include "ipcadm-cli.h"
 #include "obuf.h"
 #include "strutil.h"
@@ -80,10 +81,21 @@ static void print_size(enum unit unit, const char *msg, uint64_t size, const cha
 		obuf_puts(out, end);
 }
 
+/* A user or group name as every text of ipcadm shows it: util-linux's ipcs prints it raw,
+ * but a name from a directory service may hold a terminal's escape sequence. */
+static const char *shown(const char *name, char *buf, size_t cap)
+{
+	if (name == NULL || !esc_needed(name, strlen(name), 0))
+		return name;
+	esc_str(buf, cap, name, 0);
+	return buf;
+}
+
 /* "%-10.10s" of the name, or "%-10u" of the id when it has none. */
 static void print_owner(struct ipcs *s, int idwidth, int id, uid_t uid)
 {
-	const char *name = ipcadm_user_name(s->ctx, uid);
+	char buf[1024];
+	const char *name = shown(ipcadm_user_name(s->ctx, uid), buf, sizeof(buf));
 
 	if (name)
 		obuf_printf(out, "%-*d %-10.10s", idwidth, id, name);
@@ -91,8 +103,11 @@ static void print_owner(struct ipcs *s, int idwidth, int id, uid_t uid)
 		obuf_printf(out, "%-*d %-10u", idwidth, id, (unsigned int)uid);
 }
 
-static void print_name(const char *name, unsigned int id, const char *end)
+static void print_name(const char *raw, unsigned int id, const char *end)
 {
+	char buf[1024];
+	const char *name = shown(raw, buf, sizeof(buf));
+
 	if (name)
 		obuf_printf(out, " %-10s%s", name, end);
 	else

@@ -30,6 +30,8 @@ void verror(bool reason, int code, const char *fmt, va_list ap)
 	message(fmt, ap);
 	if (reason && (code == IPCADM_ENOTREG || code == -IPCADM_ENOTREG))
 		fputs(": not a regular file", stderr);
+	else if (reason && (code == IPCADM_ENOTIPCNS || code == -IPCADM_ENOTIPCNS))
+		fputs(": not an IPC namespace", stderr);
 	else if (reason)
 		fprintf(stderr, ": %s", strerror(code < 0 ? -code : code));
 	fputc('\n', stderr);
@@ -221,7 +223,9 @@ const char *file_fault_words(enum ipcadm_file_fault fault)
 	case IPCADM_FILE_LINKED:
 		return "it has another hard link";
 	case IPCADM_FILE_UNSAFE_PARENT:
-		return "a directory above it is owned or writable by another user";
+		return "a directory on its path or above it is owned or writable by another user";
+	case IPCADM_FILE_OTHER_LINK:
+		return "a symbolic link on its path is owned by another user";
 	default:
 		return "not trusted";
 	}

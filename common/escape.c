@@ -60,6 +60,13 @@ static size_t unit(const unsigned char *p, size_t n, unsigned int flags, size_t 
 		return *p < 0x20 || *p == 0x7f || *p == '\\' || (*p == ' ' && (flags & ESC_SPACE));
 	if (*k == 2 && p[0] == 0xc2 && p[1] < 0xa0) /* C1: U+0080..U+009F */
 		return 2;
+	/* U+2028..U+202E: the line and paragraph separators, which glibc (and so util-linux)
+	 * takes for unprintable, and the bidirectional embeddings and overrides; U+2066..U+2069,
+	 * the isolates: a name holding one would show the rest of a log line reordered */
+	if (*k == 3 && p[0] == 0xe2 &&
+	    ((p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
+	     (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+		return 3;
 	return 0;
 }
 

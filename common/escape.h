@@ -8,7 +8,8 @@
 
 /*
  * As util-linux shows such text: each byte of a control character (C0, DEL, and C1, which
- * is U+0080..U+009F in UTF-8), of invalid UTF-8 (RFC 3629: no overlong forms, surrogates
+ * is U+0080..U+009F in UTF-8; the line and paragraph separators U+2028, U+2029, and the
+ * bidirectional controls U+202A..U+202E and U+2066..U+2069), of invalid UTF-8 (RFC 3629: no overlong forms, surrogates
  * or code points above U+10FFFF), and each backslash (so the text reads back without
  * doubt) becomes \xHH in lower-case hex. Printable ASCII and valid UTF-8 stay as they
  * are. What comes out is valid UTF-8, one line, no control character: a name cannot

@@ -69,7 +69,7 @@ _ipcadm_list_words()
 # objects that exist, read with ipcadm list itself, in the namespaces the line selects.
 _ipcadm_objects()
 {
-	local kind=$1 col=ID lead="" line
+	local kind=$1 col=ID lead="" line w
 	local -A seen=()
 	case $kind in
 	shm | sem | msg) ;;
@@ -86,7 +86,11 @@ _ipcadm_objects()
 			line=${line#* }
 		fi
 		[[ $line && $line != - ]] || continue
-		# raw output escapes spaces, backslashes and control characters as \xNN
+		# raw output escapes spaces, backslashes and control characters as \xNN: a name
+		# with more than spaces and backslashes (a control character, invalid UTF-8)
+		# is not offered, for the terminal would get it raw
+		w=${line//\\x20/}
+		[[ ${w//\\x5c/} != *\\x* ]] || continue
 		printf -v line '%b' "$lead$line"
 		# IDs of different kinds can be equal: each once
 		[[ $line == "$cur"* && ! ${seen[$line]-} ]] || continue

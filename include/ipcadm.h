@@ -405,8 +405,9 @@ void ipcadm_ctx_set_remove_hook(struct ipcadm_ctx *ctx, const struct ipcadm_remo
  * Files at paths a user may control (lib/safefile.c): backups, restores, logs. No link is
  * followed; files must be regular (a FIFO or a device is refused before it is read). As
  * root, a file or directory is trusted only when root (or the user ipcadm runs as) owns
- * it and no other user may write it, a file has one link, and each directory above it is
- * owned by root or us and writable by no one else unless sticky (/tmp). These return
+ * it and no other user may write it, a file has one link, and each directory on the way
+ * to it (from "/", through the targets of links, which must be root's or ours) and above
+ * it is owned by root or us and writable by no one else unless sticky (/tmp). These return
  * -errno when the path cannot be opened, else 0 with *fault saying why it was refused
  * (*fdp is -1 then) or IPCADM_FILE_OK.
  */
@@ -416,7 +417,8 @@ enum ipcadm_file_fault {
 	IPCADM_FILE_OTHER_OWNER, /* owned by another user */
 	IPCADM_FILE_OTHER_WRITABLE, /* writable by another user (group or world) */
 	IPCADM_FILE_LINKED, /* a regular file with another hard link */
-	IPCADM_FILE_UNSAFE_PARENT, /* a directory above is owned or writable by another user */
+	IPCADM_FILE_UNSAFE_PARENT, /* a directory on the way or above is another user's */
+	IPCADM_FILE_OTHER_LINK, /* a symbolic link on the way is another user's */
 };
 /* A directory (not a link to one); sticky_ok: a sticky directory others may write is fine. */
 int ipcadm_dir_open(const char *path, bool sticky_ok, int *fdp,
@@ -667,7 +669,12 @@ struct ipcadm_ns {
 
 /* Every IPC namespace that a process is in, the tool's own first, then by inode. */
 int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np);
-/* A namespace named by a PID or by a path (/proc/PID/ns/ipc, a bind-mounted ns file). */
+/*
+ * A namespace named by a PID or by a path (/proc/PID/ns/ipc, a bind-mounted ns file).
+ * Anything else at the path (a FIFO, which would block the open, or a plain file) gives
+ * IPCADM_ENOTIPCNS, found out without waiting.
+ */
+#define IPCADM_ENOTIPCNS (-ENOTNAM)
 int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns *ns);
 /* ipcadm_snapshot_read() in that namespace; POSIX shm and semaphores belong to mount
  * namespaces, so only the tool's own namespace reads them. Every object carries ipcns. */

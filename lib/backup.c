@@ -36,13 +36,13 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /*
- * An unnamed file in dirfd holding buf, synced: O_TMPFILE, or where the filesystem has
- * none a fresh name made with O_EXCL (*tmp, to be unlinked once linked). Either way no
- * existing name or link is followed, and the file is ours and 0600.
+ * An unnamed file in dirfd, empty: O_TMPFILE, or where the filesystem has none a fresh
+ * name made with O_EXCL (*tmp, to be unlinked once linked). Either way no existing name or
+ * link is followed, and the file is ours and 0600.
  */
-static int write_unnamed(int dirfd, const void *buf, size_t len, char *tmp, size_t tmplen)
+static int create_unnamed(int dirfd, char *tmp, size_t tmplen)
 {
-	int fd, r;
+	int fd;
 
 	tmp[0] = '\0';
 	fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
@@ -57,20 +57,128 @@ static int write_unnamed(int dirfd, const void *buf, size_t len, char *tmp, size
 			errno = EOPNOTSUPP; /* taken: try the next name */
 	}
 	if (fd < 0) {
-		r = -errno;
+		int r = -errno;
+
 		tmp[0] = '\0';
 		return r;
 	}
-	r = write_all(fd, buf, len);
+	return fd;
+}
+
+/* Synced, fd is returned; else it is closed (and *tmp unlinked). */
+static int sync_unnamed(int dirfd, int fd, int r, char *tmp)
+{
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
-	if (r < 0) {
-		close(fd);
-		if (tmp[0])
-			unlinkat(dirfd, tmp, 0);
-		tmp[0] = '\0';
-		return r;
+	if (r == 0)
+		return fd;
+	close(fd);
+	if (tmp[0])
+		unlinkat(dirfd, tmp, 0);
+	tmp[0] = '\0';
+	return r;
+}
+
+/* An unnamed file in dirfd (create_unnamed) holding buf, synced. */
+static int write_unnamed(int dirfd, const void *buf, size_t len, char *tmp, size_t tmplen)
+{
+	int fd = create_unnamed(dirfd, tmp, tmplen);
+
+	if (fd < 0)
+		return fd;
+	return sync_unnamed(dirfd, fd, write_all(fd, buf, len), tmp);
+}
+
+static bool all_zero(const char *p, size_t n)
+{
+	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
+}
+
+static int pwrite_all(int fd, const char *p, size_t len, off_t at)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(fd, p, len, at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		at += n;
+		len -= (size_t)n;
 	}
+	return 0;
+}
+
+/*
+ * Copies the data of the segment's file, src, into dst, keeping its holes: the pages its
+ * owner never touched are neither read (reading them through the mapping would give the
+ * segment those pages: a user's untouched 100 GiB segment would take root's memory) nor
+ * written (nor its disk). Sizes dst to size.
+ */
+static int copy_sparse(int src, int dst, uint64_t size)
+{
+	static char buf[1 << 20];
+	off_t at = 0;
+
+	while ((uint64_t)at < size) {
+		off_t data = lseek(src, at, SEEK_DATA), hole;
+
+		if (data < 0 && errno == ENXIO)
+			break; /* only a hole is left */
+		if (data < 0)
+			return -errno;
+		hole = lseek(src, data, SEEK_HOLE);
+		if (hole < 0)
+			return -errno;
+		if ((uint64_t)hole > size)
+			hole = (off_t)size;
+		for (at = data; at < hole;) {
+			size_t want = (size_t)(hole - at) < sizeof(buf) ? (size_t)(hole - at)
+									 : sizeof(buf);
+			ssize_t n = pread(src, buf, want, at);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return n < 0 ? -errno : -EIO;
+			/* zeros (a hugetlbfs file says it is all data) stay a hole too */
+			if (!all_zero(buf, (size_t)n)) {
+				int r = pwrite_all(dst, buf, (size_t)n, at);
+
+				if (r < 0)
+					return r;
+			}
+			at += n;
+		}
+	}
+	return ftruncate(dst, (off_t)size) < 0 ? -errno : 0;
+}
+
+/*
+ * The segment attached at addr, saved into an unnamed file in dirfd: read through its
+ * file (/proc/self/map_files, which needs CAP_SYS_ADMIN) so that holes stay holes; where
+ * that cannot be opened (not root), from the mapping.
+ */
+static int write_segment(int dirfd, const void *addr, uint64_t size, char *tmp, size_t tmplen)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t len = (size + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
+	char path[80];
+	int src, fd;
+
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)addr,
+		 (unsigned long)addr + (unsigned long)len);
+	src = open(path, O_RDONLY | O_CLOEXEC);
+	if (src < 0)
+		return write_unnamed(dirfd, addr, size, tmp, tmplen);
+	fd = create_unnamed(dirfd, tmp, tmplen);
+	if (fd < 0) {
+		close(src);
+		return fd;
+	}
+	fd = sync_unnamed(dirfd, fd, copy_sparse(src, fd, size), tmp);
+	close(src);
 	return fd;
 }
 
@@ -139,7 +247,7 @@ int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidenc
 	addr = shmat(o->id, NULL, SHM_RDONLY);
 	if (addr == (void *)-1)
 		return -errno;
-	dfd = write_unnamed(dirfd, addr, o->size, dtmp, sizeof(dtmp));
+	dfd = write_segment(dirfd, addr, o->size, dtmp, sizeof(dtmp));
 	shmdt(addr);
 	if (dfd < 0)
 		return dfd;

@@ -192,6 +192,20 @@ int ipcadm_sysv_create(struct ipcadm_ctx *ctx, const struct ipcadm_sysv_new *n, 
 	return 0;
 }
 
+/* The pages of src that hold anything, into the new segment at dst: a page left alone
+ * stays a hole, as it was in the segment saved (backup.c keeps holes). */
+static void copy_pages(char *dst, const char *src, uint64_t size)
+{
+	static const char zero[4096];
+
+	for (uint64_t at = 0; at < size; at += sizeof(zero)) {
+		size_t n = size - at < sizeof(zero) ? (size_t)(size - at) : sizeof(zero);
+
+		if (memcmp(src + at, zero, n) != 0)
+			memcpy(dst + at, src + at, n);
+	}
+}
+
 /* A restored segment is made like any other object: here (backup.c reads the backup). */
 int ipcadm_shm_backup_create(const struct ipcadm_shm_backup *b, int *idp)
 {
@@ -210,7 +224,7 @@ int ipcadm_shm_backup_create(const struct ipcadm_shm_backup *b, int *idp)
 		shmctl(id, IPC_RMID, NULL);
 		return r;
 	}
-	memcpy(addr, b->data, b->size);
+	copy_pages(addr, b->data, b->size);
 	shmdt(addr);
 	/* the saved owner and mode only once the contents are in */
 	if (shmctl(id, IPC_STAT, &ds) < 0) {

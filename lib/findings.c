@@ -276,12 +276,23 @@ static const char *plural(enum ipcadm_kind k, uint64_t n)
 	return n == 1 ? kind_one[k] : kind_many[k];
 }
 
-/* 'alice' or uid 1234, for sentences; and the --owner argument. */
+/* Whether a user name goes into a command line as it is: a shell splits none of it, no
+ * option is taken for it, and it is not cut. */
+static bool shell_word(const char *s)
+{
+	if (*s == '\0' || *s == '-' || strlen(s) >= sizeof(((struct words *)0)->s))
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@+-") ==
+	       strlen(s);
+}
+
+/* 'alice' or uid 1234, for sentences; and the --owner argument: the UID unless the name
+ * is a word a shell passes on whole (a directory service may hold "sp ace;id"). */
 static struct words owner_text(const struct ipcadm_finding_group *g, bool quoted)
 {
 	struct words w;
 
-	if (g->owner)
+	if (g->owner && (quoted || shell_word(g->owner)))
 		snprintf(w.s, sizeof(w.s), quoted ? "'%s'" : "%s", g->owner);
 	else
 		snprintf(w.s, sizeof(w.s), quoted ? "uid %u" : "%u", (unsigned int)g->uid);

@@ -6,11 +6,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -170,11 +172,32 @@ int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np)
 	return 0;
 }
 
+/*
+ * Opens a namespace file below the root: never waits (a FIFO put where a namespace file
+ * was expected would block the open for ever), and in a live system only an IPC
+ * namespace is taken (a plain file's inode would be taken for a namespace's).
+ */
+static int ns_file_open(const struct ipcadm_ctx *ctx, const char *path)
+{
+	char full[PATH_MAX + 300];
+	int fd;
+
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", ctx->root, path) >= sizeof(full))
+		return -ENAMETOOLONG;
+	fd = open(full, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ctx->live && ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWIPC) {
+		close(fd);
+		return IPCADM_ENOTIPCNS;
+	}
+	return fd;
+}
+
 int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns *ns)
 {
 	uint64_t pid, start, self = ns_ino(ctx, "/proc/self/ns/ipc");
 	struct stat st;
-	char full[PATH_MAX + 300];
 	int fd;
 
 	memset(ns, 0, sizeof(*ns));
@@ -191,10 +214,9 @@ int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns
 			return -ENAMETOOLONG;
 		snprintf(ns->path, sizeof(ns->path), "%s", spec);
 	}
-	snprintf(full, sizeof(full), "%s%s", ctx->root, ns->path);
-	fd = open(full, O_RDONLY | O_CLOEXEC);
+	fd = ns_file_open(ctx, ns->path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (fstat(fd, &st) < 0) {
 		close(fd);
 		return -errno;
@@ -229,14 +251,11 @@ int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns
 /* Opens the namespace and checks that it is still the one listed (PID reuse). */
 static int ns_open(const struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns)
 {
-	char full[PATH_MAX + 300];
 	struct stat st;
-	int fd;
+	int fd = ns_file_open(ctx, ns->path);
 
-	snprintf(full, sizeof(full), "%s%s", ctx->root, ns->path);
-	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != ns->ino) {
 		close(fd);
 		return -ESRCH; /* the process left, and its PID names another namespace now */

@@ -4,8 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* Root trusts only what root (or the user it runs as) owns and no one else may write. */
@@ -28,14 +31,21 @@ static bool others_write(const struct stat *st, bool sticky_ok)
 	return !(sticky_ok && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX));
 }
 
+/* A directory root may go through: ours, and writable by no one else unless sticky. */
+static bool safe_dir(const struct stat *st)
+{
+	return own(st) && !others_write(st, true);
+}
+
 /*
- * Each directory above dirfd, up to "/": owned by root or us, and writable by no one else
- * unless sticky. Otherwise another user could rename the directory away and put theirs
- * in its place between our checks and our uses (as sshd's StrictModes reasons).
+ * Each directory above dirfd, up to "/": safe_dir(). Otherwise another user could rename
+ * the directory away and put theirs in its place between our checks and our uses (as
+ * sshd's StrictModes reasons). A walk that does not reach "/" (a tree deeper than any,
+ * or the root of another tree, such as a container's) is not trusted.
  */
 static int check_parents(int dirfd, enum ipcadm_file_fault *fault)
 {
-	struct stat root, st;
+	struct stat root, st, prev;
 	int fd, r = 0;
 
 	if (stat("/", &root) < 0)
@@ -43,15 +53,17 @@ static int check_parents(int dirfd, enum ipcadm_file_fault *fault)
 	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	for (int depth = 0; depth < 256; depth++) {
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -errno;
+	}
+	for (int depth = 0; !(st.st_dev == root.st_dev && st.st_ino == root.st_ino); depth++) {
 		int up;
 
-		if (fstat(fd, &st) < 0) {
-			r = -errno;
+		if (depth == 4096) {
+			*fault = IPCADM_FILE_UNSAFE_PARENT;
 			break;
 		}
-		if (st.st_dev == root.st_dev && st.st_ino == root.st_ino)
-			break;
 		up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (up < 0) {
 			r = -errno;
@@ -59,14 +71,166 @@ static int check_parents(int dirfd, enum ipcadm_file_fault *fault)
 		}
 		close(fd);
 		fd = up;
+		prev = st;
 		if (fstat(fd, &st) < 0) {
 			r = -errno;
 			break;
 		}
-		if (!own(&st) || others_write(&st, true)) {
+		if (!safe_dir(&st) || (st.st_dev == prev.st_dev && st.st_ino == prev.st_ino)) {
 			*fault = IPCADM_FILE_UNSAFE_PARENT;
 			break;
 		}
+	}
+	close(fd);
+	return r;
+}
+
+#define WALK_MAX_LINKS 40 /* as the kernel's MAXSYMLINKS */
+
+/* Replaces the path left to walk, p (in buf), with the link's target and then p. */
+static int splice_link(char *buf, size_t cap, char **p, const char *target)
+{
+	char rest[PATH_MAX];
+
+	if ((size_t)snprintf(rest, sizeof(rest), "%s", *p) >= sizeof(rest) ||
+	    (size_t)snprintf(buf, cap, "%s/%s", target, rest) >= cap)
+		return -ENAMETOOLONG;
+	*p = buf;
+	return 0;
+}
+
+/* Whether dirfd is in /proc, whose links (/proc/PID/root, cwd, fd/N) do not say where
+ * they lead: the text of /proc/PID/root is "/" whatever root the process has. */
+static bool in_proc(int dirfd)
+{
+	struct statfs sf;
+
+	return fstatfs(dirfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/* The kernel follows a /proc link; where it led is checked as the walk up checks. */
+static int follow_proc_link(int *fd, const char *name, enum ipcadm_file_fault *fault,
+			    int links)
+{
+	struct stat st;
+	int nfd;
+
+	if (links > WALK_MAX_LINKS)
+		return -ELOOP;
+	nfd = openat(*fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (nfd < 0)
+		return -errno;
+	close(*fd);
+	*fd = nfd;
+	if (fstat(nfd, &st) < 0)
+		return -errno;
+	if (!safe_dir(&st)) {
+		*fault = IPCADM_FILE_UNSAFE_PARENT;
+		return 0;
+	}
+	return check_parents(nfd, fault);
+}
+
+/*
+ * Opens the directory at path as root goes there, checking the way and not only where it
+ * led: a path through a directory another user owns reaches a directory of their choosing
+ * (a link of theirs), however well that one is kept. From "/" (or the working directory,
+ * checked with those above it), each directory passed through is safe_dir(); a symbolic
+ * link on the way is followed only when root or we own it (in a sticky directory it may be
+ * anyone's, as fs.protected_symlinks reasons), and its target is walked with the same
+ * checks (a link of /proc is followed by the kernel, and where it led checked). The last component is not checked (the caller does) and, unless follow_last,
+ * not followed when a link (-ELOOP).
+ */
+static int walk(const char *path, bool follow_last, int *fdp, enum ipcadm_file_fault *fault)
+{
+	char buf[PATH_MAX], target[PATH_MAX], *p = buf;
+	int fd, r = 0, links = 0;
+	struct stat st;
+
+	*fdp = -1;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s", path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	fd = open(*p == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (*p != '/') {
+		if (fstat(fd, &st) < 0)
+			r = -errno;
+		else if (!safe_dir(&st))
+			*fault = IPCADM_FILE_UNSAFE_PARENT;
+		else
+			r = check_parents(fd, fault);
+	}
+	while (r == 0 && *fault == IPCADM_FILE_OK) {
+		char *q, *next;
+		bool last;
+		int nfd;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0') { /* "/", or a link's target ending in "/" */
+			*fdp = fd;
+			return 0;
+		}
+		for (q = p; *q && *q != '/'; q++)
+			;
+		for (next = q; *next == '/'; next++)
+			;
+		last = *next == '\0';
+		*q = '\0';
+		if (strcmp(p, ".") == 0 && !last) {
+			p = next;
+			continue;
+		}
+		if (fstatat(fd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+		    (!last || follow_last)) {
+			ssize_t n;
+
+			if (!own(&st)) {
+				*fault = IPCADM_FILE_OTHER_LINK;
+				break;
+			}
+			if (in_proc(fd)) {
+				r = follow_proc_link(&fd, p, fault, ++links);
+				p = next;
+				if (r == 0 && *fault == IPCADM_FILE_OK && last) {
+					*fdp = fd;
+					return 0;
+				}
+				continue;
+			}
+			n = readlinkat(fd, p, target, sizeof(target));
+			if (n < 0 || n == sizeof(target) || ++links > WALK_MAX_LINKS) {
+				r = n < 0 ? -errno : n == sizeof(target) ? -ENAMETOOLONG : -ELOOP;
+				break;
+			}
+			target[n] = '\0';
+			p = next;
+			r = splice_link(buf, sizeof(buf), &p, target);
+			if (r == 0 && target[0] == '/') {
+				close(fd);
+				fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				if (fd < 0)
+					return -errno;
+			}
+			continue;
+		}
+		nfd = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			r = -errno;
+			break;
+		}
+		close(fd);
+		fd = nfd;
+		if (last) {
+			*fdp = fd;
+			return 0;
+		}
+		if (fstat(fd, &st) < 0)
+			r = -errno;
+		else if (!safe_dir(&st))
+			*fault = IPCADM_FILE_UNSAFE_PARENT;
+		p = next;
 	}
 	close(fd);
 	return r;
@@ -80,9 +244,15 @@ int ipcadm_dir_open(const char *path, bool sticky_ok, int *fdp,
 
 	*fault = IPCADM_FILE_OK;
 	*fdp = -1;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (strict()) {
+		r = walk(path, false, &fd, fault);
+		if (r < 0 || *fault != IPCADM_FILE_OK)
+			return r;
+	} else {
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
 		close(fd);
@@ -163,16 +333,19 @@ int ipcadm_file_open(const char *path, int flags, int *fdp, enum ipcadm_file_fau
 		return -ENAMETOOLONG;
 	}
 	/* the directory it is in: a user who may write it could swap the file */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (strict()) {
+	if (!strict()) {
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return -errno;
+	} else {
 		struct stat st;
 
-		r = 0;
+		r = walk(dir, true, &dfd, fault);
+		if (r < 0 || *fault != IPCADM_FILE_OK)
+			return r;
 		if (fstat(dfd, &st) < 0)
 			r = -errno;
-		else if (!own(&st) || others_write(&st, true))
+		else if (!safe_dir(&st))
 			*fault = IPCADM_FILE_UNSAFE_PARENT;
 		else
 			r = check_parents(dfd, fault);

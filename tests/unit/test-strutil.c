@@ -438,6 +438,14 @@ static void test_escape(void **state)
 	assert_string_equal(esc("\xc2\x9b" "2J\xc2\x80\xc2\x9f", 0),
 			    "\\xc2\\x9b2J\\xc2\\x80\\xc2\\x9f");
 	assert_string_equal(esc("a b", ESC_SPACE), "a\\x20b");
+	/* the line and paragraph separators (not printable, to glibc and so util-linux), and
+	 * the bidirectional overrides and isolates, which would show a line reordered */
+	assert_string_equal(esc("a\xe2\x80\xa8" "b\xe2\x80\xa9", 0),
+			    "a\\xe2\\x80\\xa8b\\xe2\\x80\\xa9");
+	assert_string_equal(esc("\xe2\x80\xaa\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa9", 0),
+			    "\\xe2\\x80\\xaa\\xe2\\x80\\xae\\xe2\\x81\\xa6\\xe2\\x81\\xa9");
+	assert_string_equal(esc("\xe2\x80\x94\xe2\x80\xaf\xe2\x81\xa5", 0),
+			    "\xe2\x80\x94\xe2\x80\xaf\xe2\x81\xa5"); /* dash, NNBSP, U+2065 */
 	/* invalid UTF-8: each bad byte, and what follows is read afresh */
 	assert_string_equal(esc("\xff" "a\x80", 0), "\\xffa\\x80");
 	assert_string_equal(esc("\xc0\x80", 0), "\\xc0\\x80");		/* overlong */
