@@ -264,6 +264,33 @@ static int ns_open(const struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns)
 }
 
 /* Enters the namespace (in the child): only the IPC namespace, so PIDs stay ours. */
+/* Opens the namespace and a pipe, then forks (the child enters the namespace itself).
+ * Returns the child's PID (0 in the child), or -errno with everything closed. */
+static pid_t fork_for(const struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns, int *nsfd,
+		      int fds[2])
+{
+	pid_t pid;
+	int r;
+
+	*nsfd = ns_open(ctx, ns);
+	if (*nsfd < 0)
+		return *nsfd;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = -errno;
+		close(*nsfd);
+		return r;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(*nsfd);
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	return pid;
+}
+
 static int child_enter(struct ipcadm_ctx *ctx, int nsfd)
 {
 	if (setns(nsfd, CLONE_NEWIPC) < 0)
@@ -450,22 +477,9 @@ int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 	}
 	want = kinds;
 	kinds &= ~(IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM));
-	nsfd = ns_open(ctx, ns);
-	if (nsfd < 0)
-		return nsfd;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		r = -errno;
-		close(nsfd);
-		return r;
-	}
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(nsfd);
-		close(fds[0]);
-		close(fds[1]);
-		return r;
-	}
+	pid = fork_for(ctx, ns, &nsfd, fds);
+	if (pid < 0)
+		return (int)pid;
 	if (pid == 0) {
 		struct wbuf b = { 0 };
 		int32_t err;
@@ -578,22 +592,9 @@ int ipcadm_shm_backup_create_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *
 		return -EOPNOTSUPP;
 	if (ns == NULL || ns->self)
 		return ipcadm_shm_backup_create(b, idp);
-	nsfd = ns_open(ctx, ns);
-	if (nsfd < 0)
-		return nsfd;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		r = -errno;
-		close(nsfd);
-		return r;
-	}
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(nsfd);
-		close(fds[0]);
-		close(fds[1]);
-		return r;
-	}
+	pid = fork_for(ctx, ns, &nsfd, fds);
+	if (pid < 0)
+		return (int)pid;
 	if (pid == 0) {
 		close(fds[0]);
 		r = child_enter(ctx, nsfd);
