@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "ipcadm-cli.h"
 #include "obuf.h"
 #include "parallel.h"
 #include "sbuf.h"
-#include "strutil.h"
 
 /*
  * The log. Each removal's line is written (one write(2), O_APPEND) right before its
@@ -30,10 +30,10 @@ static int log_failed; /* the errno of the first log line that could not be writ
 
 struct reap_opts {
 	bool use_syslog; /* log removals to syslog: --yes, no --log, /dev/log there */
-	bool yes, include_idle, have_owner, have_age;
+	bool yes, include_idle, have_owner;
 	uid_t owner;
 	unsigned int kinds;
-	int64_t older_than;
+	struct age_filter age;
 	const char *backup, *log;
 	int logfd; /* --log FILE, opened; -1 without */
 	const char *name; /* a glob: only POSIX objects whose name matches */
@@ -60,7 +60,7 @@ static void reap_help(void)
 	       "  -u, --owner USER         only objects of this owner (name or UID)\n"
 	       "  -k, --kind LIST          only these kinds: shm,sem,msg,pshm,psem,pmq\n"
 	       "      --name GLOB          only POSIX objects whose name matches, e.g. 'psm_*'\n"
-	       "      --older-than AGE     only objects created (ctime) longer ago: 30s, 10m, 2h, 3d\n"
+	       AGE_FILTER_HELP
 	       "      --backup DIR         save each segment's contents and attributes first\n"
 	       "      --log FILE           log each removal to FILE (default: syslog)\n"
 	       "  -J, --json               JSON output\n"
@@ -80,9 +80,7 @@ static bool selected(const struct reap_opts *o, const struct ipcadm_obj *obj,
 		return false;
 	if (o->have_owner && obj->uid != o->owner)
 		return false;
-	if (o->have_age && obj->ctime > now - o->older_than)
-		return false;
-	return true;
+	return age_filter_match(&o->age, obj, now);
 }
 
 /* One removal's log line ("not removed" with why, when r is not 0: strerror or the
@@ -584,9 +582,8 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 			o.name = optarg;
 			break;
 		case OPT_OLDER:
-			if (str_to_duration(optarg, &o.older_than) < 0)
-				return usage_error("reap", "invalid duration '%s'", optarg);
-			o.have_age = true;
+			if (age_filter_parse("reap", optarg, &o.age))
+				return EXIT_MISUSE;
 			break;
 		case OPT_BACKUP:
 			o.backup = optarg;

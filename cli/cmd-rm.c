@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "filter.h"
 #include "ipcadm-cli.h"
 #include "obuf.h"
 #include "strutil.h"
@@ -20,10 +21,10 @@ static const char *const nouns[IPCADM_NSYSV_KINDS] = {
 
 struct rm {
 	struct ipcadm_ctx *ctx;
-	bool json, dry_run, yes, all, private_only, have_owner, have_age;
+	bool json, dry_run, yes, all, private_only, have_owner;
 	unsigned int kinds; /* kinds chosen with --kind or the positional word (0: all) */
 	uid_t owner;
-	int64_t older_than;
+	struct age_filter age;
 	int nresults; /* JSON array elements written */
 	int failed;
 };
@@ -46,7 +47,7 @@ static void rm_help(void)
 	       "  -k, --kind LIST          only these kinds: shm,sem,msg\n"
 	       "  -u, --owner USER         only objects of this owner (name or UID)\n"
 	       "  -p, --private            only private objects (key 0)\n"
-	       "      --older-than AGE     only objects changed (ctime) longer ago: 30s, 10m, 2h, 3d\n"
+	       AGE_FILTER_HELP
 	       "  -y, --yes                remove without asking\n"
 	       "      --dry-run            only list what would be removed\n"
 	       "  -J, --json               report what was done as JSON\n"
@@ -206,9 +207,7 @@ static bool selected(const struct rm *c, const struct ipcadm_obj *o, int64_t now
 		return false;
 	if (c->private_only && o->key != 0)
 		return false;
-	if (c->have_age && (o->ctime == 0 || now - o->ctime < c->older_than))
-		return false;
-	return true;
+	return age_filter_match(&c->age, o, now);
 }
 
 /* Asks at a terminal; true for "y" or "yes". */
@@ -369,10 +368,8 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 			c.private_only = true;
 			break;
 		case OPT_OLDER:
-			if (str_to_duration(optarg, &c.older_than) < 0)
-				return usage_error("rm", "invalid age '%s' (e.g. 30s, 10m, 2h, 3d)",
-						   optarg);
-			c.have_age = true;
+			if (age_filter_parse("rm", optarg, &c.age))
+				return EXIT_MISUSE;
 			break;
 		case 'y':
 			c.yes = true;
@@ -425,7 +422,7 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("rm", "--all and --key exclude each other");
 	if (!c.all && !key_arg && argc == 0)
 		return usage_error("rm", "expected IDs, --key KEY or --all");
-	if (!c.all && (c.have_owner || c.private_only || c.have_age))
+	if (!c.all && (c.have_owner || c.private_only || c.age.set))
 		return usage_error("rm", "--owner, --private and --older-than select for --all");
 	if (!ipcadm_ctx_is_live(ctx) && !c.dry_run)
 		return usage_error("rm", "objects are removed on the live system only, not below "

@@ -303,3 +303,28 @@ shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshi
 		kill $d'
 	ok
 }
+
+# A copied tree where message queue 1 has ctime 0: its age is unknown (never so for a
+# live object: a support bundle, or a source that lacks the time).
+ctime0_tree() {
+	cp -a "$BATS_TEST_DIRNAME/../fixtures/holders" "$BATS_TEST_TMPDIR/tree"
+	awk '$2 == 1 && NR > 1 { $NF = 0 } { print }' \
+		"$BATS_TEST_DIRNAME/../fixtures/holders/proc/sysvipc/msg" \
+		> "$BATS_TEST_TMPDIR/tree/proc/sysvipc/msg"
+	echo "$BATS_TEST_TMPDIR/tree"
+}
+
+@test "reap --older-than never selects an object of unknown age (ctime 0), as rm does" {
+	tree=$(ctime0_tree)
+	run "$IPCADM" --root "$tree" reap --all-visible
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"would remove msg 1 "* ]]     # orphaned: reaped without the filter
+	[[ "$output" == *"would remove msg 3 "* ]]
+	run "$IPCADM" --root "$tree" reap --all-visible --older-than 1s
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"msg 1 "* ]]
+	[[ "$output" == *"would remove msg 3 "* ]]
+	run "$IPCADM" --root "$tree" rm --all --dry-run --kind msg --older-than 1s
+	[[ "$output" != *"message queue 1 "* ]]
+	[[ "$output" == *"would remove message queue 3 "* ]]
+}
