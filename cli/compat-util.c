@@ -1,5 +1,6 @@
 /* compat-util.c: messages, version and number parsing of the util-linux personalities,
- * following util-linux 2.38.1's rules (its scripts' users rely on them). */
+ * following util-linux 2.38.1's rules (its scripts' users rely on them); compat.c
+ * dispatches to them. */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -194,28 +195,6 @@ const char *compat_ctime(int64_t t, char buf[32])
 	if (ctime_r(&tt, buf) == NULL)
 		return "(null)";
 	return buf;
-}
-
-int compat_main(int argc, char **argv)
-{
-	const char *name = argc > 0 && argv[0] ? strrchr(argv[0], '/') : NULL;
-
-	if (argc < 1 || argv[0] == NULL)
-		return -1;
-	name = name ? name + 1 : argv[0];
-	if (strcmp(name, "ipcs") == 0) {
-		progname = name;
-		return compat_ipcs(argc, argv);
-	}
-	if (strcmp(name, "ipcrm") == 0) {
-		progname = name;
-		return compat_ipcrm(argc, argv);
-	}
-	if (strcmp(name, "ipcmk") == 0) {
-		progname = name;
-		return compat_ipcmk(argc, argv);
-	}
-	return -1;
 }
 
 const char *bulk_in_use(const struct ipcadm_analysis *an, const struct ipcadm_obj *o, char *buf,

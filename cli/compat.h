@@ -1,5 +1,5 @@
-/* compat.h: what the util-linux personalities (ipcs, ipcrm, ipcmk) share: their
- * messages, number parsing and help texts, which follow util-linux 2.38.1 exactly. */
+/* compat.h: the util-linux personalities (ipcs, ipcrm, ipcmk; compat.c dispatches) and
+ * what they share: messages, number parsing, which follow util-linux 2.38.1 exactly. */
 #ifndef IPCADM_COMPAT_H
 #define IPCADM_COMPAT_H
 
@@ -45,6 +45,9 @@ const char *compat_ctime(int64_t t, char buf[32]);
 struct ipcadm_analysis *bulk_analyze(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap);
 const char *bulk_in_use(const struct ipcadm_analysis *an, const struct ipcadm_obj *o, char *buf,
 			size_t len);
+
+/* The exit code when argv[0] names ipcs, ipcrm or ipcmk (compat.c's table), else -1. */
+int compat_main(int argc, char **argv);
 
 /* The personalities; each makes its own context on "/". They return the exit code. */
 int compat_ipcs(int argc, char **argv);
