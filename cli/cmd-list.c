@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "ipcadm-cli.h"
+#include "ns.h"
+#include "object.h"
 #include "obuf.h"
 
 #define MAX_COLS 64

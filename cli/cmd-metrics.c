@@ -11,7 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "doctor-common.h"
 #include "ipcadm-cli.h"
+#include "metrics-merge.h"
+#include "ns.h"
 #include "obuf.h"
 #include "strutil.h"
 

@@ -181,9 +181,12 @@ static int make_posix(struct ipcadm_ctx *ctx, struct mk *m, const char *name)
 	if (m->values && (str_to_u64(m->values, &v) < 0 || v > 0x7fffffff))
 		return usage_error("mk", "invalid value '%s'", m->values);
 	n.value = (unsigned int)v;
-	r = posix_mk(ctx, &n);
-	if (r)
-		return r;
+	n.name = posix_bare_name(name);
+	r = ipcadm_posix_create(ctx, &n);
+	if (r == -EINVAL)
+		return usage_error("mk", "invalid name '%s', mode or queue attributes", n.name);
+	if (r < 0)
+		return error_code(r, "cannot create %s '%s'", ipcadm_kind_name(n.kind), n.name);
 	if (name[0] == '/')
 		name++;
 	if (m->json) {

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "doctor-common.h"
 #include "ipcadm-cli.h"
+#include "limits-table.h"
+#include "object.h"
 #include "obuf.h"
 
 /* A size as the tables print it ("64K"). */

@@ -14,6 +14,8 @@
 
 #include "filter.h"
 #include "ipcadm-cli.h"
+#include "journal.h"
+#include "ns.h"
 #include "obuf.h"
 #include "parallel.h"
 #include "sbuf.h"

@@ -10,6 +10,7 @@
 #include "compat.h"
 #include "filter.h"
 #include "ipcadm-cli.h"
+#include "object.h"
 #include "obuf.h"
 #include "strutil.h"
 
@@ -321,6 +322,22 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 	return 0;
 }
 
+/* ipcadm rm pshm|psem|pmq NAME: no checks, the user named it. */
+static int remove_posix(struct ipcadm_ctx *ctx, int kind, const char *name)
+{
+	int r;
+
+	name = posix_bare_name(name);
+	r = ipcadm_posix_remove(ctx, kind, name, NULL);
+	if (r == -ENOENT)
+		return object_not_found(kind, name, 0);
+	if (r == -EINVAL)
+		return usage_error("rm", "invalid name '%s': 1 to 250 bytes, no '/'", name);
+	if (r < 0)
+		return error_code(r, "cannot remove %s '%s'", ipcadm_kind_name(kind), name);
+	return 0;
+}
+
 enum { OPT_KEY = 0x200, OPT_OLDER, OPT_DRY };
 
 int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
@@ -400,7 +417,7 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 		if (argc == 0 || c.all || key_arg)
 			return usage_error("rm", "expected %s NAME...", ipcadm_kind_name(kind));
 		for (int i = 0; i < argc; i++) {
-			int r = posix_rm(ctx, kind, argv[i]);
+			int r = remove_posix(ctx, kind, argv[i]);
 
 			if (r == 0 && !c.json) {
 				obuf_printf(out, "removed %s ", ipcadm_kind_name(kind));

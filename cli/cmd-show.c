@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ipcadm-cli.h"
+#include "ns.h"
+#include "object.h"
 #include "obuf.h"
 
 #define MAX_COLS 64

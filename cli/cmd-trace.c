@@ -11,9 +11,11 @@
 #include <sys/shm.h>
 #include <time.h>
 
+#include "doctor-common.h"
 #include "ipcadm-cli.h"
 #include "ipcadm-journal.h"
 #include "ipcadm-trace.h"
+#include "journal.h"
 #include "obuf.h"
 #include "strutil.h"
 

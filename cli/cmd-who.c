@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "ipcadm-cli.h"
+#include "journal.h"
+#include "ns.h"
+#include "object.h"
 #include "obuf.h"
 #include "strutil.h"
 

@@ -5,6 +5,8 @@
 
 #include "ipcadm-cli.h"
 #include "ipcadm-journal.h"
+#include "journal.h"
+#include "object.h"
 #include "strutil.h"
 
 #define O(row) ((const struct ipcadm_obj *)(row))

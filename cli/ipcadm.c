@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "ipcadm-cli.h"
+#include "journal.h"
 #include "obuf.h"
 
 static const struct cmd commands[] = {

@@ -11,6 +11,7 @@
 #include "ipcadm-cli.h"
 #include "ipcadm-journal.h"
 #include "ipcadm-trace.h"
+#include "journal.h"
 
 static struct ipcadm_journal *journal;
 static bool journal_tried;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ipcadm-cli.h"
+#include "metrics-merge.h"
 #include "obuf.h"
 
 struct family {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ipcadm-cli.h"
+#include "ns.h"
 #include "obuf.h"
 #include "sbuf.h"
 

@@ -1,5 +1,5 @@
-/* util.c: the CLI's one place for messages, exit codes, the shared output options
- * and the parsing of kinds and IDs given on the command line. */
+/* util.c: the CLI's one place for messages, exit codes, the shared output options, the
+ * parsing of kinds and POSIX names given on the command line, and unreadable kinds. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -144,53 +144,8 @@ int parse_kind_arg(const char *s)
 	return k >= IPCADM_NSYSV_KINDS ? -1 : k;
 }
 
-int parse_id_arg(const char *cmd, const char *s, int *id)
-{
-	int r = str_to_id(s, id);
 
-	if (r < 0) {
-		usage_error(cmd, "invalid ID '%s': %s", s,
-			    r == -ERANGE ? "out of range" : "not a number");
-		return -1;
-	}
-	return 0;
-}
 
-int object_not_found(int kind, const char *name, int id)
-{
-	if (name && kind >= 0)
-		errorx("no %s named '%s'", ipcadm_kind_name(kind), name);
-	else if (name)
-		errorx("no POSIX shared memory segment, named semaphore or message queue named "
-		       "'%s'",
-		       name);
-	else if (kind >= 0)
-		errorx("no %s with ID %d", ipcadm_kind_name(kind), id);
-	else
-		errorx("no shared memory segment, semaphore array or message queue with ID %d", id);
-	return 1;
-}
-
-int parse_object_args(const char *cmd, int argc, char **argv, int *kind, const char **name,
-		      int *id)
-{
-	*kind = -1;
-	*name = NULL;
-	if (argc - optind == 2) {
-		*kind = parse_any_kind_arg(argv[optind]);
-		if (*kind < 0)
-			return usage_error(cmd, "unknown kind '%s' (shm, sem, msg, pshm, psem or pmq)",
-					   argv[optind]);
-		optind++;
-	} else if (argc - optind != 1) {
-		return usage_error(cmd, "expected [shm|sem|msg] ID or [pshm|psem|pmq] NAME");
-	}
-	if (IPCADM_IS_POSIX(*kind) || (*kind < 0 && argv[optind][0] == '/')) {
-		*name = argv[optind];
-		return 0;
-	}
-	return parse_id_arg(cmd, argv[optind], id) < 0 ? EXIT_MISUSE : 0;
-}
 
 int parse_kind_list(const char *list, bool posix, unsigned int *kinds)
 {
@@ -229,4 +184,24 @@ const char *file_fault_words(enum ipcadm_file_fault fault)
 	default:
 		return "not trusted";
 	}
+}
+
+/* A leading '/' is how programs name them (shm_open("/x")): accept it. */
+const char *posix_bare_name(const char *name)
+{
+	return name[0] == '/' && name[1] ? name + 1 : name;
+}
+
+bool posix_read_failed(const struct ipcadm_snapshot *snap, int kind, bool asked)
+{
+	int err = ipcadm_snapshot_error(snap, kind);
+
+	if (err == 0)
+		return false;
+	if (asked && kind == IPCADM_PMQ && (err == -EPERM || err == -ENOENT))
+		errorx("cannot read POSIX message queues: the mqueue filesystem is not mounted "
+		       "and mounting it privately needs CAP_SYS_ADMIN");
+	else if (asked)
+		errorx("cannot read %s objects: %s", ipcadm_kind_name(kind), strerror(-err));
+	return true;
 }

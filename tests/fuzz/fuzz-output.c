@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "fuzz.h"
 #include "ipcadm-cli.h"
+#include "object.h"
 #include "obuf.h"
 #include "output.h"
 #include "sbuf.h"
