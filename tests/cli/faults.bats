@@ -267,6 +267,8 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 	run ns '
 		mkdir -p /tmp/bkfull && mount -t tmpfs -o size=16k,mode=700 tmpfs /tmp/bkfull
 		big=$($IPCTOOL shm-create 0 65536 600)    # cannot be saved in 16 KiB
+		# written all over: a backup skips the pages a segment never touched
+		$IPCTOOL shm-write $big "$(head -c 65000 /dev/zero | tr "\0" x)"
 		small=$($IPCTOOL shm-create 0 4096 600)
 		L=$(mktemp -d)
 		set +e; "$IPCADM" reap --all-visible --yes --backup /tmp/bkfull --log $L/log
