@@ -5,8 +5,9 @@
 set -eu
 
 # One package per line: the build, the test frameworks, the tools tests compare with,
-# what the package and completion tests build and drive, and a real X server and
-# MIT-SHM client (Xvfb, x11perf) for the verdict on a killed client's segment.
+# what the package and completion tests build and drive, a real X server and MIT-SHM
+# client (Xvfb, x11perf) for the verdict on a killed client's segment, and a real Apache
+# (apache2-bin) whose semaphore mutex trace explains.
 PACKAGES="
 gcc
 make
@@ -38,6 +39,7 @@ bash-completion
 zsh
 xvfb
 x11-apps
+apache2-bin
 libtracefs-dev
 libtraceevent-dev
 libsqlite3-dev

@@ -10,7 +10,7 @@ TRACEFS=/sys/kernel/tracing
 setup() {
 	[ -d "$TRACEFS/events/syscalls/sys_enter_semget" ] ||
 		skip "no tracefs with syscall tracepoints at $TRACEFS"
-	TRACE_PID="" SCEN_PID="" SCEN2_PID="" ALL_TRACES=""
+	TRACE_PID="" SCEN_PID="" SCEN2_PID="" APACHE_PID="" ALL_TRACES=""
 	GO="$BATS_TEST_TMPDIR/go" DONE="$BATS_TEST_TMPDIR/done"
 	export GO DONE
 }
@@ -19,6 +19,10 @@ setup() {
 teardown() {
 	local p
 	touch "$DONE" "$GO" 2>/dev/null || true
+	# an apache2 that started after all is stopped by its PID, checked to be apache2
+	if [ -n "$APACHE_PID" ] && [ "$(cat "/proc/$APACHE_PID/comm" 2>/dev/null)" = apache2 ]; then
+		kill "$APACHE_PID" 2>/dev/null || true
+	fi
 	for p in $TRACE_PID $SCEN_PID $SCEN2_PID; do
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
@@ -96,6 +100,66 @@ stop_trace() {
 	[[ "${lines[0]}" == *"]: ENOSPC (No space left on device): SEMMNI: 4 of 4 semaphore arrays in use; fix: ipcadm reap -N "*" --kind sem --owner 1234 --yes (removes the 4 orphaned semaphore arrays of uid 1234)" ]]
 	# the namespace is the scenario's, not ours
 	[[ "${lines[0]}" != *"ipc:$(stat -L -c %i /proc/self/ns/ipc) "* ]]
+}
+
+# Apache (Debian's apache2-bin) with its accept mutex a System V semaphore array, in the
+# scenario's namespaces and a network namespace of its own (it listens on loopback only).
+@test "trace: a real apache2 whose semget fails for SEMMNI is explained" {
+	local c
+	[ -x /usr/sbin/apache2 ] && [ -f /usr/lib/apache2/modules/mod_mpm_prefork.so ] ||
+		skip "no apache2 at /usr/sbin/apache2 (Debian package apache2-bin)"
+	AP="$BATS_TEST_TMPDIR/apache"
+	export AP
+	mkdir "$AP"
+	mkfifo "$AP/go"
+	# prefork takes its accept mutex only with more than one listener
+	cat >"$AP/httpd.conf" <<-EOF
+		ServerRoot "$AP"
+		ServerName localhost
+		DocumentRoot "$AP"
+		PidFile "$AP/apache2.pid"
+		ErrorLog "$AP/error.log"
+		LoadModule mpm_prefork_module /usr/lib/apache2/modules/mod_mpm_prefork.so
+		User nobody
+		Group nogroup
+		Listen 127.0.0.1:18471
+		Listen 127.0.0.1:18472
+		Mutex sysvsem default
+	EOF
+	# two arrays leaked by uid 1234 fill SEMMNI; apache2 starts once we know its PID (the
+	# shell waits 20 s at most, so a failed test leaves nothing waiting). Its own session:
+	# apache2 stopping signals its process group, which would otherwise be ours.
+	scenario 'echo "250 32000 32 2" > /proc/sys/kernel/sem
+		"$IPCTOOL" drop-to 1234 1234 -- "$IPCTOOL" fill sem 2 >/dev/null
+		unshare --net bash -c "ip link set lo up && echo ready >\"\$AP/net\" &&
+			read -r -t 20 _ <>\"\$AP/go\" &&
+			exec setsid /usr/sbin/apache2 -f \"\$AP/httpd.conf\" -DFOREGROUND" \
+			2>"$AP/stderr" || echo "$?" >"$AP/exit"'
+	start_trace "$BATS_TEST_TMPDIR/out" --pid "$SCEN_PID"
+	touch "$GO"
+	ready "$AP/net"
+	# the deepest process of the scenario is the shell that becomes apache2
+	APACHE_PID=$SCEN_PID
+	while c=$(pgrep -P "$APACHE_PID" | head -n 1) && [ -n "$c" ]; do
+		APACHE_PID=$c
+	done
+	[ "$(cat "/proc/$APACHE_PID/comm")" = bash ]
+	echo go 1<>"$AP/go" # read-write: never blocks, whoever reads
+	wait_line "$BATS_TEST_TMPDIR/out" "semget"
+	touch "$DONE"
+	wait "$SCEN_PID"
+	stop_trace
+	# apache2 ran, and stopped because it could not make its mutex (it says so on stderr:
+	# the failure comes before its ErrorLog is open)
+	cat "$AP/stderr"
+	[ "$(cat "$AP/exit")" -ne 0 ]
+	grep -q "No space left on device: AH00023: Couldn't create the mpm-accept mutex" \
+		"$AP/stderr"
+	run cat "$BATS_TEST_TMPDIR/out"
+	echo "$output"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *" semget(IPC_PRIVATE, 1, IPC_CREAT|0600) by apache2[$APACHE_PID]: ENOSPC (No space left on device): SEMMNI: 2 of 2 semaphore arrays in use; fix: ipcadm reap -N "*" --kind sem --owner 1234 --yes (removes the 2 orphaned semaphore arrays of uid 1234)" ]]
+	[ ! -e "$TRACEFS/instances/ipcadm-trace-$TRACE_PID" ]
 }
 
 @test "trace: --pid follows its descendants only; a process outside is not shown" {
