@@ -13,9 +13,11 @@
 
 #define HEX8 "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
 #define RND "[a-z0-9_]"
-/* CPython (python3.11, libpython3.11.so) and PyPy (pypy3, pypy3.9, libpypy3.9-c.so),
- * which runs CPython's multiprocessing and makes the same names */
-#define PY_ID .comm = "py[pt]*", .exe = "py[pt]*", .maps = "libpy"
+/* CPython (python3.11) and PyPy (pypy3, pypy3.9), which runs CPython's multiprocessing
+ * and makes the same names. A CPython renamed or copied (Debian's is static: no
+ * libpython) is told by what it maps: SharedMemory and the locks load _posixshmem and
+ * _multiprocessing from /usr/lib/python3.X/lib-dynload (or a venv's python3.X). */
+#define PY_ID .comm = "py[pt]*", .exe = "py[pt]*", .maps = "python"
 
 /*
  * Each verified in the generating program's source:

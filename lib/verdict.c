@@ -533,7 +533,7 @@ static void judge_msg(struct ipcadm_analysis *a, size_t idx, const struct ipcadm
 /* ---- POSIX objects ---- */
 
 /* Processes of the rule's program that may hold a POSIX object it made for its own use:
- * running as the owner (root ones for root's objects), started no later than its ctime
+ * running as the owner or as root (any owner), started no later than its ctime
  * plus the slack, or, when it may be a daemon whose parent exited, plus the daemon slack
  * (a program that makes its objects, then starts its daemon and exits, as for arrays).
  * The first few become possible holders; returns how many started early, and in *daemons
@@ -553,7 +553,8 @@ static size_t program_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind, 
 		if (proc_load(&a->procs, p, PROC_STAT | PROC_UIDS) < 0 || p->kthread ||
 		    p->pid == a->procs.self || !p->uids_known)
 			continue;
-		if (!runs_as(p, o->uid) && !(o->uid == 0 && is_root(p)))
+		/* root may open any name, and may have handed its object to another user */
+		if (!runs_as(p, o->uid) && !is_root(p))
 			continue;
 		early = analysis_started_by(a, p, o->ctime);
 		if ((!early && (p->start_ms >= late || !maybe_daemon(a, p))) ||

@@ -262,3 +262,46 @@ verdict() {
 		want "${failed:-0} ${skipped:-0}" "1 1"'
 	ok
 }
+
+@test "renamed CPython: a static python copied under another name keeps its closed segment" {
+	# Debian's python3 is static (no libpython): a copy named svc was no python process
+	[ -x /usr/bin/python3.11 ] || skip "no /usr/bin/python3.11"
+	run ns "$PRELUDE"'
+		mkdir -p $T/app; cp /usr/bin/python3.11 $T/app/svc
+		cat > $T/app.py <<-"PY"
+		import sys, time
+		from multiprocessing import shared_memory
+		s = shared_memory.SharedMemory(name="psm_0badf00d", create=True, size=4096)
+		s.close()
+		print("ready", flush=True)
+		time.sleep(60)
+		PY
+		$T/app/svc $T/app.py > $T/o 2>&1 & p=$!
+		ready $T/o; sleep 3
+		want "$(verdict pshm psm_0badf00d)" maybe-in-use
+		"$IPCADM" reap --all-visible --kind pshm --yes --log $R/log > $T/out
+		[ -e /dev/shm/psm_0badf00d ] || { cat $T/out; exit 1; }
+		kill $p'
+	ok
+}
+
+@test "root hands its generated-name segment to a user: a root process of the program may hold it" {
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		cat > $T/srv.py <<-"PY"
+		import os, time
+		from multiprocessing import shared_memory
+		s = shared_memory.SharedMemory(name="psm_1234abcd", create=True, size=4096)
+		os.fchown(s._fd, 4242, 4242)   # for the unprivileged worker user
+		s.close()                      # the root service opens it again by name
+		print("ready", flush=True)
+		time.sleep(60)
+		PY
+		/usr/bin/python3 $T/srv.py > $T/o 2>&1 & p=$!
+		ready $T/o; sleep 3
+		want "$(verdict pshm psm_1234abcd)" maybe-in-use
+		"$IPCADM" reap --all-visible --kind pshm --yes --log $R/log > $T/out
+		[ -e /dev/shm/psm_1234abcd ] || { cat $T/out; exit 1; }
+		kill $p'
+	ok
+}
