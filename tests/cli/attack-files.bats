@@ -2,15 +2,9 @@
 # attack-files.bats: an unprivileged user (alice, 4242) against root running ipcadm: the
 # paths root is given for backups, restores and logs, and the names that reach its output.
 
-load ipc-lib
+load files-lib
 
-PRELUDE='
-want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-T=/dev/shm/t
-fakeusers
-asalice() { setpriv --reuid=4242 --regid=4343 --clear-groups -- "$@"; }
-has() { "$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $1)" >/dev/null; }
-orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
+PRELUDE=$FILES_PRELUDE'
 # a root-only directory alice would like root to write into (think /etc/cron.d)
 mkdir -m 700 $T/target
 # alice home, and in it a link of hers that leads there

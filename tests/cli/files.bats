@@ -2,16 +2,9 @@
 # files.bats: root acts only through its own files: reap --backup, restore and --log as
 # an unprivileged user (alice, 4242) would attack them, and --root trees that hang or swell.
 
-load ipc-lib
+load files-lib
 
-PRELUDE='
-want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-T=/dev/shm/t
-fakeusers
-asalice() { setpriv --reuid=4242 --regid=4343 --clear-groups -- "$@"; }
-has() { "$IPCADM" list --all-visible -J shm | jq -e ".shm[] | select(.id == $1)" >/dev/null; }
-orphan() { $IPCTOOL shm-create 0 4096 "${1:-600}"; }
-'
+PRELUDE=$FILES_PRELUDE
 
 @test "backup: root refuses a directory another user owns or can write, or one below such" {
 	run ns "$PRELUDE"'
