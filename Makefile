@@ -81,10 +81,10 @@ $(BUILD)/tests/test-journal: tests/unit/test-journal.c tests/unit/fixture.h $(BU
 
 # test-output tests the CLI's output module, so it links that module's objects too.
 $(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
-		$(BUILD)/cli/output.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
+		$(BUILD)/cli/output.o $(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
-		$(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
+		$(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
 
 $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/guard.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
@@ -170,9 +170,9 @@ $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(BUILD)/fuzz/libcli
 
 # test-regress holds a test for each defect fuzzing found, in the output module too.
 $(BUILD)/tests/test-regress: tests/unit/test-regress.c tests/unit/fixture.h \
-		$(BUILD)/cli/output.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
+		$(BUILD)/cli/output.o $(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o $(BUILD)/cli/json.o \
 		$(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka -lm $(LDFLAGS)
 
 fuzz: fuzz-build

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "escape.h"
+#include "json.h"
 #include "obuf.h"
 #include "strutil.h"
 
@@ -187,37 +188,7 @@ size_t value_format(const struct out_opts *opts, const struct value *v, char *bu
 
 void json_string(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), plain = 0;
-
-	/* the common case, printable ASCII, goes out in one piece */
-	while (plain < n && p[plain] >= 0x20 && p[plain] < 0x7f && p[plain] != '"' &&
-	       p[plain] != '\\')
-		plain++;
-	obuf_putc(out, '"');
-	obuf_write(out, s, plain);
-	p += plain;
-	n -= plain;
-	while (n > 0) {
-		size_t k = utf8_seq_len(p, n);
-
-		if (k == 0) { /* invalid UTF-8: U+FFFD */
-			obuf_write(out, "\\ufffd", 6);
-			k = 1;
-		} else if (*p == '"' || *p == '\\') {
-			obuf_putc(out, '\\');
-			obuf_putc(out, (char)*p);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			obuf_printf(out, "\\u%04x", *p);
-		} else if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0) { /* C1, for a terminal */
-			obuf_printf(out, "\\u%04x", p[1]);
-		} else {
-			obuf_write(out, (const char *)p, k);
-		}
-		p += k;
-		n -= k;
-	}
-	obuf_putc(out, '"');
+	json_escape(out, s, strlen(s));
 }
 
 static void export_name(const char *name)

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "obuf.h"
 #include "output.h"
 
@@ -549,6 +550,51 @@ static void test_column_selection(void **state)
 	assert_null(column_find(test_cols, NCOLS, ""));
 }
 
+/* ---- the JSON writer ---- */
+
+static void test_json_writer(void **state)
+{
+	struct json j;
+
+	(void)state;
+	cap_start();
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_str(&j, "status", "ok");
+	json_array_begin(&j, "findings");
+	json_object_begin(&j, NULL);
+	json_u64(&j, "n", 3);
+	json_i64(&j, "t", -1);
+	json_str(&j, "owner", NULL);
+	json_percent(&j, "pct", 12.345);
+	json_percent(&j, "none", -1);
+	json_array_begin(&j, "remedies");
+	json_str(&j, NULL, "a\"b");
+	json_bool(&j, NULL, true);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_object_begin(&j, NULL);
+	json_object_end(&j);
+	json_array_end(&j);
+	json_array_begin(&j, "empty");
+	json_array_end(&j);
+	json_finish(&j);
+	assert_string_equal(cap_end(),
+			    "{\"status\": \"ok\", \"findings\": [\n"
+			    "    {\"n\": 3, \"t\": -1, \"owner\": null, \"pct\": 12.35, "
+			    "\"none\": null, \"remedies\": [\"a\\\"b\", true]},\n"
+			    "    {}\n  ], \"empty\": []}\n");
+
+	/* a bare array of objects; json_finish closes what is left open */
+	cap_start();
+	json_init(&j, out);
+	json_array_begin(&j, NULL);
+	json_object_begin(&j, NULL);
+	json_raw(&j, "key", "\"0x00000001\"", 12);
+	json_finish(&j);
+	assert_string_equal(cap_end(), "[\n  {\"key\": \"0x00000001\"}\n]\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_table_utf8_width),
 		cmocka_unit_test(test_json_two_tables),
 		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_column_selection),
 	};
 

@@ -1,0 +1,184 @@
+/* json.c: the one JSON writer (json.h): structure and escaping in one place. */
+#include "json.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "escape.h"
+
+void json_init(struct json *j, struct obuf *o)
+{
+	memset(j, 0, sizeof(*j));
+	j->o = o;
+}
+
+void json_escape(struct obuf *o, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t plain = 0;
+
+	/* the common case, printable ASCII, goes out in one piece */
+	while (plain < n && p[plain] >= 0x20 && p[plain] < 0x7f && p[plain] != '"' &&
+	       p[plain] != '\\')
+		plain++;
+	obuf_putc(o, '"');
+	obuf_write(o, s, plain);
+	p += plain;
+	n -= plain;
+	while (n > 0) {
+		size_t k = utf8_seq_len(p, n);
+
+		if (k == 0) { /* invalid UTF-8: U+FFFD */
+			obuf_write(o, "\\ufffd", 6);
+			k = 1;
+		} else if (*p == '"' || *p == '\\') {
+			obuf_putc(o, '\\');
+			obuf_putc(o, (char)*p);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			obuf_printf(o, "\\u%04x", *p);
+		} else if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0) { /* C1, for a terminal */
+			obuf_printf(o, "\\u%04x", p[1]);
+		} else {
+			obuf_write(o, (const char *)p, k);
+		}
+		p += k;
+		n -= k;
+	}
+	obuf_putc(o, '"');
+}
+
+static void indent(struct obuf *o, unsigned int depth)
+{
+	obuf_putc(o, '\n');
+	for (unsigned int i = 0; i < depth; i++)
+		obuf_write(o, "  ", 2);
+}
+
+static void separate(struct json *j, bool container)
+{
+	unsigned int d = j->depth;
+
+	if (d > 0 && j->started[d])
+		obuf_write(j->o, ", ", j->array[d] && container ? 1 : 2);
+	if (d > 0 && j->array[d] && container) {
+		indent(j->o, d);
+		j->lined[d] = true;
+	}
+	j->started[d] = true;
+}
+
+static void next(struct json *j, const char *key, bool container)
+{
+	separate(j, container);
+	if (key && j->depth > 0 && !j->array[j->depth]) {
+		json_escape(j->o, key, strlen(key));
+		obuf_write(j->o, ": ", 2);
+	}
+}
+
+void json_next(struct json *j, const char *key)
+{
+	next(j, key, false);
+}
+
+static void begin(struct json *j, const char *key, bool array)
+{
+	next(j, key, true);
+	obuf_putc(j->o, array ? '[' : '{');
+	if (j->depth + 1 < JSON_MAX_DEPTH) /* deeper than that is a bug; it stays valid JSON */
+		j->depth++;
+	j->started[j->depth] = false;
+	j->lined[j->depth] = false;
+	j->array[j->depth] = array;
+}
+
+static void close_(struct json *j, char c)
+{
+	/* an array whose elements started lines ends on a line of its own */
+	if (j->lined[j->depth])
+		indent(j->o, j->depth - 1);
+	obuf_putc(j->o, c);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+void json_object_begin(struct json *j, const char *key)
+{
+	begin(j, key, false);
+}
+
+void json_object_end(struct json *j)
+{
+	close_(j, '}');
+}
+
+void json_array_begin(struct json *j, const char *key)
+{
+	begin(j, key, true);
+}
+
+void json_array_end(struct json *j)
+{
+	close_(j, ']');
+}
+
+void json_strn(struct json *j, const char *key, const char *s, size_t n)
+{
+	next(j, key, false);
+	json_escape(j->o, s, n);
+}
+
+void json_str(struct json *j, const char *key, const char *s)
+{
+	if (s == NULL)
+		json_null(j, key);
+	else
+		json_strn(j, key, s, strlen(s));
+}
+
+void json_u64(struct json *j, const char *key, uint64_t v)
+{
+	next(j, key, false);
+	obuf_u64(j->o, v);
+}
+
+void json_i64(struct json *j, const char *key, int64_t v)
+{
+	next(j, key, false);
+	obuf_i64(j->o, v);
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	next(j, key, false);
+	obuf_puts(j->o, v ? "true" : "false");
+}
+
+void json_null(struct json *j, const char *key)
+{
+	next(j, key, false);
+	obuf_write(j->o, "null", 4);
+}
+
+void json_percent(struct json *j, const char *key, double v)
+{
+	if (!isfinite(v) || v < 0) {
+		json_null(j, key);
+		return;
+	}
+	next(j, key, false);
+	obuf_printf(j->o, "%.2f", v);
+}
+
+void json_raw(struct json *j, const char *key, const char *text, size_t n)
+{
+	next(j, key, false);
+	obuf_write(j->o, text, n);
+}
+
+void json_finish(struct json *j)
+{
+	while (j->depth > 0)
+		close_(j, j->array[j->depth] ? ']' : '}');
+	obuf_putc(j->o, '\n');
+}
