@@ -9,8 +9,10 @@
 #include "ipcadm-cli.h"
 #include "ipcadm-journal.h"
 #include "journal.h"
+#include "json.h"
 #include "ns.h"
 #include "obuf.h"
+#include "remedy.h"
 #include "strutil.h"
 
 #define EXIT_UNKNOWN 3 /* Nagios: the state could not be read */
@@ -66,86 +68,85 @@ static void print_status_line(const struct ipcadm_findings *f)
 	obuf_putc(out, '\n');
 }
 
-static void json_u64_or_null(const char *key, uint64_t v)
+static void json_u64_known(struct json *j, const char *key, uint64_t v)
 {
 	if (v == IPCADM_UNKNOWN)
-		obuf_printf(out, ", \"%s\": null", key);
+		json_null(j, key);
 	else
-		obuf_printf(out, ", \"%s\": %llu", key, (unsigned long long)v);
+		json_u64(j, key, v);
 }
 
-static void json_strings(const char *key, const char *const *v, size_t n)
+static void json_group(struct json *j, const struct ipcadm_finding_group *g)
 {
-	obuf_printf(out, ", \"%s\": [", key);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			obuf_puts(out, ", ");
-		json_string(v[i]);
+	char key[16];
+
+	snprintf(key, sizeof(key), "0x%08x", (uint32_t)g->key);
+	json_object_begin(j, NULL);
+	json_str(j, "owner", g->owner);
+	json_u64(j, "uid", g->uid);
+	json_str(j, "key", key);
+	json_u64(j, "objects", g->count);
+	json_u64(j, "amount", g->amount);
+	json_i64(j, "oldest", g->oldest);
+	json_i64(j, "newest", g->newest);
+	json_u64_known(j, "bytes", g->bytes);
+	json_u64_known(j, "rss", g->rss);
+	json_u64_known(j, "swap", g->swap);
+	if (g->has_verdicts) {
+		json_object_begin(j, "verdicts");
+		for (int v = 0; v <= IPCADM_UNKNOWN_VERDICT; v++)
+			json_u64(j, ipcadm_verdict_name(v), g->verdicts[v]);
+		json_object_end(j);
+	} else {
+		json_null(j, "verdicts");
 	}
-	obuf_putc(out, ']');
+	json_object_end(j);
 }
 
-static void json_group(const struct ipcadm_finding_group *g)
+/* "remedies": the command lines (scripts run them); "actions": the same remedies as data. */
+static void json_finding(struct json *j, const struct ipcadm_finding *x)
 {
-	obuf_puts(out, "{\"owner\": ");
-	if (g->owner)
-		json_string(g->owner);
-	else
-		obuf_puts(out, "null");
-	obuf_printf(out, ", \"uid\": %u, \"key\": \"0x%08x\", \"objects\": %llu, \"amount\": %llu",
-		    (unsigned int)g->uid, (uint32_t)g->key, (unsigned long long)g->count,
-		    (unsigned long long)g->amount);
-	obuf_printf(out, ", \"oldest\": %lld, \"newest\": %lld", (long long)g->oldest,
-		    (long long)g->newest);
-	json_u64_or_null("bytes", g->bytes);
-	json_u64_or_null("rss", g->rss);
-	json_u64_or_null("swap", g->swap);
-	obuf_puts(out, ", \"verdicts\": ");
-	if (!g->has_verdicts) {
-		obuf_puts(out, "null}");
-		return;
-	}
-	obuf_putc(out, '{');
-	for (int v = 0; v <= IPCADM_UNKNOWN_VERDICT; v++)
-		obuf_printf(out, "%s\"%s\": %llu", v ? ", " : "", ipcadm_verdict_name(v),
-			    (unsigned long long)g->verdicts[v]);
-	obuf_puts(out, "}}");
+	char fix[1024];
+
+	json_object_begin(j, NULL);
+	json_str(j, "severity", ipcadm_severity_name(x->severity));
+	json_str(j, "name", x->name);
+	json_str(j, "type", type_names[x->type]);
+	json_str(j, "kind", (unsigned int)x->kind < IPCADM_NALL_KINDS ? ipcadm_kind_name(x->kind)
+								      : NULL);
+	json_u64_known(j, "limit", x->limit);
+	json_u64_known(j, "used", x->used);
+	json_percent(j, "percent", x->percent);
+	json_str(j, "summary", x->summary);
+	json_array_begin(j, "details");
+	for (size_t i = 0; i < x->ndetails; i++)
+		json_str(j, NULL, x->details[i]);
+	json_array_end(j);
+	json_array_begin(j, "remedies");
+	for (size_t i = 0; i < x->nremedies; i++)
+		json_str(j, NULL, remedy_format(&x->remedies[i], true, fix, sizeof(fix)));
+	json_array_end(j);
+	json_array_begin(j, "actions");
+	for (size_t i = 0; i < x->nremedies; i++)
+		remedy_json(j, NULL, &x->remedies[i]);
+	json_array_end(j);
+	json_array_begin(j, "groups");
+	for (size_t i = 0; i < x->ngroups; i++)
+		json_group(j, &x->groups[i]);
+	json_array_end(j);
+	json_object_end(j);
 }
 
-static void print_findings_json(const struct ipcadm_findings *f)
+/* {"status": ..., "findings": [...]}, as the member key of an object (NULL: a document). */
+static void json_findings(struct json *j, const char *key, const struct ipcadm_findings *f)
 {
-	obuf_printf(out, "{\"status\": \"%s\", \"findings\": [",
-		    ipcadm_severity_name(ipcadm_findings_worst(f)));
-	for (size_t i = 0; i < ipcadm_findings_count(f); i++) {
-		const struct ipcadm_finding *x = ipcadm_findings_get(f, i);
-
-		obuf_printf(out, "%s\n  {\"severity\": \"%s\", \"name\": ", i ? "," : "",
-			    ipcadm_severity_name(x->severity));
-		json_string(x->name);
-		obuf_printf(out, ", \"type\": \"%s\", \"kind\": ", type_names[x->type]);
-		if ((unsigned int)x->kind < IPCADM_NALL_KINDS)
-			obuf_printf(out, "\"%s\"", ipcadm_kind_name(x->kind));
-		else
-			obuf_puts(out, "null");
-		json_u64_or_null("limit", x->limit);
-		json_u64_or_null("used", x->used);
-		if (x->percent < 0)
-			obuf_puts(out, ", \"percent\": null");
-		else
-			obuf_printf(out, ", \"percent\": %.2f", x->percent);
-		obuf_puts(out, ", \"summary\": ");
-		json_string(x->summary);
-		json_strings("details", x->details, x->ndetails);
-		json_strings("remedies", x->remedies, x->nremedies);
-		obuf_puts(out, ", \"groups\": [");
-		for (size_t j = 0; j < x->ngroups; j++) {
-			if (j)
-				obuf_puts(out, ", ");
-			json_group(&x->groups[j]);
-		}
-		obuf_puts(out, "]}");
-	}
-	obuf_puts(out, "\n]}\n");
+	json_object_begin(j, key);
+	json_str(j, "status", ipcadm_severity_name(ipcadm_findings_worst(f)));
+	json_array_begin(j, "findings");
+	for (size_t i = 0; i < ipcadm_findings_count(f); i++)
+		json_finding(j, ipcadm_findings_get(f, i));
+	json_array_end(j);
+	json_object_end(j);
 }
 
 /* -A, -N: each namespace diagnosed by itself; the exit status is the worst. */
@@ -282,25 +283,27 @@ static void creator_groups_text(struct ipcadm_ctx *ctx, const struct creator_gro
 		obuf_printf(out, "          - %zu made before the journal knew them\n", g->unknown);
 }
 
-static void creator_groups_json(struct ipcadm_ctx *ctx, const struct creator_groups *g)
+static void creator_groups_json(struct json *j, struct ipcadm_ctx *ctx,
+				const struct creator_groups *g)
 {
 	char num[16];
 
-	obuf_puts(out, ", \"leak_creators\": [");
+	json_array_begin(j, "leak_creators");
 	for (size_t i = 0; i < g->n; i++) {
 		const struct creator_group *c = &g->v[i];
 
-		obuf_printf(out, "%s{\"kind\": \"%s\", \"count\": %zu, \"owner\": ", i ? ", " : "",
-			    ipcadm_kind_name(c->kind), c->n);
-		json_string(owner_words(ctx, c->uid, num, sizeof(num)));
-		obuf_puts(out, ", \"command\": ");
-		json_string(c->comm);
-		obuf_puts(out, ", \"unit\": ");
-		json_string(c->unit);
-		obuf_printf(out, ", \"first\": %lld, \"last\": %lld}", (long long)c->first,
-			    (long long)c->last);
+		json_object_begin(j, NULL);
+		json_str(j, "kind", ipcadm_kind_name(c->kind));
+		json_u64(j, "count", c->n);
+		json_str(j, "owner", owner_words(ctx, c->uid, num, sizeof(num)));
+		json_str(j, "command", c->comm);
+		json_str(j, "unit", c->unit);
+		json_i64(j, "first", c->first);
+		json_i64(j, "last", c->last);
+		json_object_end(j);
 	}
-	obuf_printf(out, "], \"leaks_unknown_creator\": %zu", g->unknown);
+	json_array_end(j);
+	json_u64(j, "leaks_unknown_creator", g->unknown);
 }
 
 static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
@@ -312,6 +315,7 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	size_t wi = 0;
 	struct ns_set set;
 	char hint[1536]; /* escaped command and cgroup */
+	struct json j;
 	int r;
 
 	r = ns_set_read(ctx, nss, DOCTOR_KINDS, DOCTOR_READ(verdicts), -1, &set);
@@ -341,28 +345,30 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 		ns_set_free(&set);
 		return EXIT_UNKNOWN;
 	}
-	if (json)
-		obuf_printf(out, "{\"status\": \"%s\", \"namespaces\": [", ipcadm_severity_name(worst));
-	else
+	json_init(&j, out);
+	if (json) {
+		json_object_begin(&j, NULL);
+		json_str(&j, "status", ipcadm_severity_name(worst));
+		json_array_begin(&j, "namespaces");
+	} else {
 		obuf_printf(out, "IPC namespace %s: ", ns_hint(&set.v[wi].ns, hint, sizeof(hint)));
-	if (!json)
 		print_status_line(f[wi]);
+	}
 	for (size_t v = 0; v < set.n; v++) {
 		const struct ipcadm_ns *ns = &set.v[v].ns;
 		struct creator_groups cg;
 
 		creator_groups_build(ctx, set.v[v].snap, an[v], &cg);
 		if (json) {
-			obuf_printf(out, "%s\n{\"namespace\": %llu, \"pid\": %d, \"command\": ",
-				    v ? "," : "", (unsigned long long)ns->ino, (int)ns->pid);
-			json_string(ns->comm);
-			obuf_puts(out, ", \"cgroup\": ");
-			json_string(ns->cgroup);
-			obuf_puts(out, ", \"doctor\": ");
-			print_findings_json(f[v]);
+			json_object_begin(&j, NULL);
+			json_u64(&j, "namespace", ns->ino);
+			json_i64(&j, "pid", ns->pid);
+			json_str(&j, "command", ns->comm);
+			json_str(&j, "cgroup", ns->cgroup);
+			json_findings(&j, "doctor", f[v]);
 			if (cg.n || cg.unknown)
-				creator_groups_json(ctx, &cg);
-			obuf_puts(out, "}");
+				creator_groups_json(&j, ctx, &cg);
+			json_object_end(&j);
 		} else if (!quiet) {
 			obuf_printf(out, "\nIPC namespace %s:\n", ns_hint(ns, hint, sizeof(hint)));
 			if (!ns->self && ns->pid > 0)
@@ -375,7 +381,7 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 		free(cg.v);
 	}
 	if (json)
-		obuf_puts(out, "]}\n");
+		json_finish(&j);
 	for (size_t v = 0; v < set.n; v++) {
 		ipcadm_findings_free(f[v]);
 		ipcadm_analysis_free(an[v]);
@@ -463,7 +469,11 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 	if (json) {
-		print_findings_json(f);
+		struct json j;
+
+		json_init(&j, out);
+		json_findings(&j, NULL, f);
+		json_finish(&j);
 	} else {
 		print_status_line(f);
 		if (!quiet) {

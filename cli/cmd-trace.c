@@ -17,6 +17,7 @@
 #include "ipcadm-trace.h"
 #include "journal.h"
 #include "obuf.h"
+#include "remedy.h"
 #include "strutil.h"
 
 enum { OPT_ERRORS = 0x300, OPT_NO_EXPLAIN, OPT_BUFFER, OPT_JOURNAL, OPT_RETENTION,
@@ -273,18 +274,19 @@ static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *sna
 		return;
 	for (size_t i = 0; i < ipcadm_findings_count(f); i++) {
 		const struct ipcadm_finding *x = ipcadm_findings_get(f, i);
-		const char *pick = NULL;
+		const struct ipcadm_remedy *pick = NULL;
+		char line[512];
 
 		if (x->type != IPCADM_FINDING_LIMIT || strcmp(x->name, name) != 0 ||
 		    x->nremedies == 0)
 			continue;
 		for (size_t j = 0; j < x->nremedies && !pick; j++)
-			if (strstr(x->remedies[j], "ipcadm reap") &&
-			    strstr(x->remedies[j], "--yes"))
-				pick = x->remedies[j];
+			if (x->remedies[j].type == IPCADM_REMEDY_REAP && x->remedies[j].reap.yes)
+				pick = &x->remedies[j];
 		if (pick == NULL)
-			pick = x->remedies[0];
-		remedy_text(pick, ns, fix, sizeof(fix));
+			pick = &x->remedies[0];
+		remedy_format(pick, true, line, sizeof(line));
+		remedy_text(line, ns, fix, sizeof(fix));
 		if (fix[0])
 			snprintf(buf + n, len - n, "; fix: %s", fix);
 		break;

@@ -5,6 +5,7 @@
 #include "doctor-common.h"
 #include "ipcadm-cli.h"
 #include "obuf.h"
+#include "remedy.h"
 #include "strutil.h"
 
 const char *severity_upper(enum ipcadm_severity s)
@@ -83,8 +84,10 @@ int print_findings_text(const struct ipcadm_findings *f, bool include_ok)
 			obuf_putc(out, '\n');
 		}
 		for (size_t j = 0; j < x->nremedies; j++) {
+			char fix[1024];
+
 			obuf_printf(out, "          %s ", j ? "    " : "fix:");
-			obuf_text(out, x->remedies[j]);
+			obuf_text(out, remedy_format(&x->remedies[j], true, fix, sizeof(fix)));
 			obuf_putc(out, '\n');
 		}
 		gap = more;

@@ -580,10 +580,11 @@ const char *ipcadm_verdict_name(enum ipcadm_verdict v); /* "in-use", "orphaned",
 int ipcadm_holder_describe(const struct ipcadm_holder *h, char *buf, size_t len);
 
 /*
- * Findings (lib/findings.c): the doctor's diagnosis of a snapshot, as data. Each finding
+ * Findings (lib/findings*.c): the doctor's diagnosis of a snapshot, as data. Each finding
  * has a severity, a one-line summary, detail lines (the evidence, who uses a resource
- * up) and remedies (commands to run). Limits are tested exactly as the kernel tests
- * them; with an analysis, groups carry verdict counts and remedies name `ipcadm reap`.
+ * up) and remedies (actions that fix it, as data: the program words them as commands).
+ * Limits are tested exactly as the kernel tests them; with an analysis, groups carry
+ * verdict counts and the remedies reap the orphans they count.
  */
 enum ipcadm_severity {
 	IPCADM_SEV_OK,
@@ -614,6 +615,54 @@ struct ipcadm_finding_group {
 	bool has_verdicts;
 };
 
+/* What a remedy does. A new type: here, where a finding builds it, and cli/remedy.c. */
+enum ipcadm_remedy_type {
+	IPCADM_REMEDY_REAP, /* remove leaked objects (`ipcadm reap`) */
+	IPCADM_REMEDY_SET_SYSCTL, /* set a sysctl now, or (persist) at every boot */
+	IPCADM_REMEDY_WHO, /* show the processes that hold an object (`ipcadm who`) */
+	IPCADM_REMEDY_REMOUNT_DEV_SHM, /* a larger /dev/shm tmpfs */
+};
+
+struct ipcadm_remedy_reap {
+	unsigned int kinds; /* IPCADM_KIND_BIT()s */
+	bool has_owner; /* only the objects of owner */
+	uid_t owner;
+	const char *owner_name; /* the owner's name, NULL when none is known */
+	bool include_idle; /* idle keyed objects too */
+	const char *name; /* a name pattern; "NAME*" is for the admin to fill in; or NULL */
+	bool all_visible; /* the analysis assumed every process visible: the reap must too */
+	bool yes; /* remove; false: list what it would remove, with the evidence */
+	uint64_t count; /* the objects it would act on, 0 when not counted */
+};
+
+struct ipcadm_remedy_sysctl {
+	enum ipcadm_limit limit; /* the limit it sets, IPCADM_NLIMITS for none */
+	const char *sysctl; /* the name as /proc/sys has it, dotted: "kernel.sem" */
+	uint64_t values[4]; /* its fields in the sysctl's order: kernel.sem has four */
+	unsigned int nvalues;
+	bool persist; /* at every boot (a file in /etc/sysctl.d), not now */
+};
+
+struct ipcadm_remedy_who {
+	enum ipcadm_kind kind;
+	int id;
+};
+
+struct ipcadm_remedy_remount {
+	uint64_t size; /* the new size, bytes */
+};
+
+struct ipcadm_remedy {
+	enum ipcadm_remedy_type type;
+	const char *reason; /* what it does or why, in words; NULL for none */
+	union {
+		struct ipcadm_remedy_reap reap; /* IPCADM_REMEDY_REAP */
+		struct ipcadm_remedy_sysctl sysctl; /* IPCADM_REMEDY_SET_SYSCTL */
+		struct ipcadm_remedy_who who; /* IPCADM_REMEDY_WHO */
+		struct ipcadm_remedy_remount remount; /* IPCADM_REMEDY_REMOUNT_DEV_SHM */
+	};
+};
+
 struct ipcadm_finding {
 	enum ipcadm_finding_type type;
 	enum ipcadm_severity severity;
@@ -624,7 +673,7 @@ struct ipcadm_finding {
 	const char *summary;
 	const char *const *details;
 	size_t ndetails;
-	const char *const *remedies; /* shell commands; a comment after '#' says why */
+	const struct ipcadm_remedy *remedies; /* in the order to try them */
 	size_t nremedies;
 	const struct ipcadm_finding_group *groups; /* largest first */
 	size_t ngroups;

@@ -10,8 +10,6 @@
 
 #include "strutil.h"
 
-#define SYSCTL_DIR "/etc/sysctl.d"
-
 /* ---- storage ---- */
 
 static char *pool_vprintf(struct builder *b, const char *fmt, va_list ap)
@@ -120,60 +118,81 @@ void finding_summary(struct builder *b, size_t i, const char *fmt, ...)
 		it->pub.summary = s;
 }
 
-static void add_line(struct builder *b, size_t i, bool remedy, const char *fmt, va_list ap)
+void finding_detail(struct builder *b, size_t i, const char *fmt, ...)
 {
 	struct fitem *it = finding_at(b, i);
+	va_list ap;
 	char *s;
 
 	if (it == NULL)
 		return;
+	va_start(ap, fmt);
 	s = pool_vprintf(b, fmt, ap);
-	if (s == NULL)
+	va_end(ap);
+	if (s && grow(b, (void **)&it->details, &it->capd, it->nd, sizeof(char *)))
+		it->details[it->nd++] = s;
+}
+
+/* ---- remedies: data; cli/remedy.c words them as commands ---- */
+
+struct ipcadm_remedy *finding_remedy(struct builder *b, size_t i, enum ipcadm_remedy_type type)
+{
+	struct fitem *it = finding_at(b, i);
+	struct ipcadm_remedy *r;
+
+	if (it == NULL || b->err ||
+	    !grow(b, (void **)&it->remedies, &it->capr, it->nr, sizeof(*it->remedies)))
+		return NULL;
+	r = &it->remedies[it->nr++];
+	memset(r, 0, sizeof(*r));
+	r->type = type;
+	return r;
+}
+
+void remedy_reason(struct builder *b, struct ipcadm_remedy *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r == NULL)
 		return;
-	if (remedy) {
-		if (grow(b, (void **)&it->remedies, &it->capr, it->nr, sizeof(char *)))
-			it->remedies[it->nr++] = s;
-	} else {
-		if (grow(b, (void **)&it->details, &it->capd, it->nd, sizeof(char *)))
-			it->details[it->nd++] = s;
+	va_start(ap, fmt);
+	r->reason = pool_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+struct ipcadm_remedy *finding_reap(struct builder *b, size_t i, unsigned int kinds, bool yes)
+{
+	struct ipcadm_remedy *r = finding_remedy(b, i, IPCADM_REMEDY_REAP);
+
+	if (r == NULL)
+		return NULL;
+	r->reap.kinds = kinds;
+	r->reap.yes = yes;
+	/* the reap must see what the doctor saw */
+	r->reap.all_visible = b->ctx->all_visible;
+	return r;
+}
+
+void finding_sysctl(struct builder *b, size_t i, enum ipcadm_limit id, const uint64_t *values,
+		    unsigned int n, bool persist)
+{
+	const struct ipcadm_limit_info *d = info_of(id);
+
+	for (int at_boot = 0; at_boot <= (int)persist; at_boot++) {
+		struct ipcadm_remedy *r = finding_remedy(b, i, IPCADM_REMEDY_SET_SYSCTL);
+
+		if (r == NULL || d == NULL || d->sysctl == NULL || n > 4) {
+			b->err = b->err ? b->err : -EINVAL;
+			return;
+		}
+		r->sysctl.limit = id;
+		r->sysctl.sysctl = d->sysctl;
+		memcpy(r->sysctl.values, values, n * sizeof(*values));
+		r->sysctl.nvalues = n;
+		r->sysctl.persist = at_boot;
+		if (at_boot)
+			remedy_reason(b, r, "keeps it after a reboot");
 	}
-}
-
-void finding_detail(struct builder *b, size_t i, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	add_line(b, i, false, fmt, ap);
-	va_end(ap);
-}
-
-void finding_remedy(struct builder *b, size_t i, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	add_line(b, i, true, fmt, ap);
-	va_end(ap);
-}
-
-
-/* " --all-visible" when the analysis was made with it: the reap it suggests must see
- * what the doctor saw. */
-const char *finding_reap_av(const struct builder *b)
-{
-	return b->ctx->all_visible ? " --all-visible" : "";
-}
-
-void finding_sysctl(struct builder *b, size_t fi, const char *name, const char *value,
-			    bool quote)
-{
-	const char *q = quote ? "'" : "";
-
-	finding_remedy(b, fi, "sysctl -w kernel.%s=%s%s%s", name, q, value, q);
-	finding_remedy(b, fi, "echo 'kernel.%s = %s' > " SYSCTL_DIR "/60-ipcadm-%s.conf  # keeps it "
-		      "after a reboot",
-	       name, value, name);
 }
 
 /* ---- words ---- */
@@ -232,26 +251,15 @@ const char *kind_words(enum ipcadm_kind k, uint64_t n)
 	return n == 1 ? kind_word_one[k] : kind_word_many[k];
 }
 
-/* Whether a user name goes into a command line as it is: a shell splits none of it, no
- * option is taken for it, and it is not cut. */
-static bool shell_word(const char *s)
-{
-	if (*s == '\0' || *s == '-' || strlen(s) >= sizeof(((struct words *)0)->s))
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@+-") ==
-	       strlen(s);
-}
-
-/* 'alice' or uid 1234, for sentences; and the --owner argument: the UID unless the name
- * is a word a shell passes on whole (a directory service may hold "sp ace;id"). */
-struct words words_owner(const struct ipcadm_finding_group *g, bool quoted)
+/* 'alice' or uid 1234, for sentences. */
+struct words words_owner(const struct ipcadm_finding_group *g)
 {
 	struct words w;
 
-	if (g->owner && (quoted || shell_word(g->owner)))
-		snprintf(w.s, sizeof(w.s), quoted ? "'%s'" : "%s", g->owner);
+	if (g->owner)
+		snprintf(w.s, sizeof(w.s), "'%s'", g->owner);
 	else
-		snprintf(w.s, sizeof(w.s), quoted ? "uid %u" : "%u", (unsigned int)g->uid);
+		snprintf(w.s, sizeof(w.s), "uid %u", (unsigned int)g->uid);
 	return w;
 }
 

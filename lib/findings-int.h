@@ -11,7 +11,8 @@
 /* A finding while it is built: the public part and the arrays it points to. */
 struct fitem {
 	struct ipcadm_finding pub;
-	char **details, **remedies;
+	char **details;
+	struct ipcadm_remedy *remedies;
 	size_t nd, capd, nr, capr;
 	struct ipcadm_finding_group *groups;
 	size_t order;
@@ -36,7 +37,8 @@ struct builder {
 	int64_t now;
 	int err;
 	enum ipcadm_severity shm_worst; /* of SHMMNI and SHMALL */
-	char sem_value[96]; /* kernel.sem with SEMMNS and SEMMNI raised where they need it */
+	uint64_t sem_values[4]; /* kernel.sem with SEMMNS and SEMMNI raised where they need it */
+	bool sem_planned; /* and some raised */
 };
 
 /* ---- the builder (findings-build.c): each call does nothing once b->err is set ---- */
@@ -55,14 +57,21 @@ __attribute__((format(printf, 3, 4))) void finding_summary(struct builder *b, si
 							   const char *fmt, ...);
 __attribute__((format(printf, 3, 4))) void finding_detail(struct builder *b, size_t i,
 							  const char *fmt, ...);
-__attribute__((format(printf, 3, 4))) void finding_remedy(struct builder *b, size_t i,
-							  const char *fmt, ...);
-/* " --all-visible" when the analysis was made with it: the reap it suggests must see
- * what the doctor saw. */
-const char *finding_reap_av(const struct builder *b);
-/* Setting kernel.NAME to value, now and at every boot. */
-void finding_sysctl(struct builder *b, size_t fi, const char *name, const char *value,
-		    bool quote);
+
+/* A new remedy of the finding, every field zero but its type: the caller fills it in (its
+ * pointer holds until the next remedy of the finding). NULL after a failure. */
+struct ipcadm_remedy *finding_remedy(struct builder *b, size_t i, enum ipcadm_remedy_type type);
+/* The remedy's reason, in words ("removes the 3 orphaned segments of 'alice'"). */
+__attribute__((format(printf, 3, 4))) void remedy_reason(struct builder *b,
+							 struct ipcadm_remedy *r,
+							 const char *fmt, ...);
+/* A reap of kinds (IPCADM_KIND_BIT()s), with --yes or not; it assumes every process
+ * visible when the analysis did. */
+struct ipcadm_remedy *finding_reap(struct builder *b, size_t i, unsigned int kinds, bool yes);
+/* Setting a limit's sysctl (the limits table's) to its n values; with persist, a second
+ * remedy sets them at every boot. */
+void finding_sysctl(struct builder *b, size_t i, enum ipcadm_limit id, const uint64_t *values,
+		    unsigned int n, bool persist);
 
 /* ---- words (findings-build.c) ---- */
 
@@ -73,9 +82,8 @@ struct words {
 struct words words_size(uint64_t bytes); /* "97.7K" */
 struct words words_age(int64_t secs); /* "3 days" */
 struct words words_key(int32_t key); /* "0x00001234", "0" */
-/* 'alice' or uid 1234 (quoted, for sentences); else the --owner argument: the UID unless
- * the name is a word a shell passes on whole. */
-struct words words_owner(const struct ipcadm_finding_group *g, bool quoted);
+/* 'alice' or uid 1234, for sentences. */
+struct words words_owner(const struct ipcadm_finding_group *g);
 extern const char *const kind_word_one[IPCADM_NSYSV_KINDS]; /* "semaphore array" */
 extern const char *const kind_word_many[IPCADM_NSYSV_KINDS];
 const char *kind_words(enum ipcadm_kind k, uint64_t n); /* one or many, as n says */

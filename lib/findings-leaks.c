@@ -62,6 +62,7 @@ void findings_leaks(struct builder *b, enum ipcadm_kind k, uint64_t *shm_leaks)
 							  "leaked-msg" };
 	size_t n = ipcadm_snapshot_count(b->snap, k), fi, named = 0;
 	struct leak lk = { 0 };
+	struct ipcadm_remedy *r;
 	char extra[160] = "";
 
 	if (b->an == NULL && k != IPCADM_SHM)
@@ -125,9 +126,12 @@ void findings_leaks(struct builder *b, enum ipcadm_kind k, uint64_t *shm_leaks)
 		if (b->an == NULL)
 			finding_detail(b, fi, "no verdicts: the process table was not read, so these are "
 				      "only candidates (key 0, nattch 0)");
-		finding_remedy(b, fi, "ipcadm reap%s --kind %s  # lists the orphaned %s with the evidence; "
-			      "add --yes to remove them", finding_reap_av(b),
-		       ipcadm_kind_name(k), kind_word_many[k]);
+		r = finding_reap(b, fi, IPCADM_KIND_BIT(k), false);
+		if (r)
+			r->reap.count = lk.count;
+		remedy_reason(b, r, "lists the orphaned %s with the evidence; add --yes to remove "
+				    "them",
+			      kind_word_many[k]);
 	}
 	if (k == IPCADM_SHM && lk.idle)
 		finding_detail(b, fi, "%llu idle keyed %s (nobody attached; a program may come back for "
@@ -156,6 +160,7 @@ void findings_leaks(struct builder *b, enum ipcadm_kind k, uint64_t *shm_leaks)
 
 void findings_rmid_forced(struct builder *b, uint64_t leaks)
 {
+	const uint64_t one = 1;
 	size_t fi;
 
 	if (b->l->shm_rmid_forced != 0 || leaks == 0)
@@ -173,6 +178,6 @@ void findings_rmid_forced(struct builder *b, uint64_t leaks)
 		      "too: a program that detaches and attaches again later loses its data");
 	finding_detail(b, fi, "switching it on also destroys every segment that nobody attaches and "
 		      "whose creator has exited, keyed ones included");
-	finding_sysctl(b, fi, "shm_rmid_forced", "1", false);
+	finding_sysctl(b, fi, IPCADM_LIMIT_SHM_RMID_FORCED, &one, 1, true);
 }
 

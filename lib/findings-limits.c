@@ -183,19 +183,19 @@ static void group_sentence(struct builder *b, size_t fi, enum ipcadm_limit id, u
 	finding_detail(b, fi, "%llu of %llu %s %s to %s, key %s%s%s%s%s",
 	       (unsigned long long)g->amount, (unsigned long long)limit, d->unit,
 	       g->amount == 1 ? "belongs" : "belong",
-	       words_owner(g, true).s, words_key(g->key).s, objs, when, mem, verd);
+	       words_owner(g).s, words_key(g->key).s, objs, when, mem, verd);
 }
 
-/* `ipcadm reap` lines for the groups that hold orphans (idle ones too when keyed). */
+/* Reaps for the groups that hold orphans (idle ones too when keyed). */
 static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 			  const struct ipcadm_finding_group *g, size_t ng)
 {
-	const char *kn = ipcadm_kind_name(kind);
+	struct ipcadm_remedy *r;
 	bool any = false;
 
 	if (b->an == NULL) {
-		finding_remedy(b, fi, "ipcadm reap%s --kind %s  # lists what is leaked, with the evidence; "
-			      "add --yes to remove it", finding_reap_av(b), kn);
+		r = finding_reap(b, fi, IPCADM_KIND_BIT(kind), false);
+		remedy_reason(b, r, "lists what is leaked, with the evidence; add --yes to remove it");
 		return;
 	}
 	for (size_t i = 0; i < ng && i < b->o.max_groups; i++) {
@@ -204,10 +204,15 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 		if (orphans == 0)
 			continue;
 		any = true;
-		finding_remedy(b, fi, "ipcadm reap%s --kind %s --owner %s --yes  # removes the %llu orphaned "
-			      "%s of %s", finding_reap_av(b),
-		       kn, words_owner(&g[i], false).s, (unsigned long long)orphans,
-		       kind_words(kind, orphans), words_owner(&g[i], true).s);
+		r = finding_reap(b, fi, IPCADM_KIND_BIT(kind), true);
+		if (r == NULL)
+			return;
+		r->reap.has_owner = true;
+		r->reap.owner = g[i].uid;
+		r->reap.owner_name = g[i].owner;
+		r->reap.count = orphans;
+		remedy_reason(b, r, "removes the %llu orphaned %s of %s", (unsigned long long)orphans,
+			      kind_words(kind, orphans), words_owner(&g[i]).s);
 	}
 	for (size_t i = 0; i < ng && i < b->o.max_groups; i++) {
 		uint64_t idle = g[i].verdicts[IPCADM_IDLE];
@@ -215,16 +220,23 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 		if (idle == 0 || g[i].key == 0)
 			continue;
 		any = true;
-		finding_remedy(b, fi, "ipcadm reap%s --kind %s --owner %s --include-idle  # lists the idle "
-			      "keyed %s too; remove them (--yes) only if their program is gone "
-			      "for good", finding_reap_av(b),
-		       kn, words_owner(&g[i], false).s, kind_word_many[kind]);
+		r = finding_reap(b, fi, IPCADM_KIND_BIT(kind), false);
+		if (r == NULL)
+			return;
+		r->reap.has_owner = true;
+		r->reap.owner = g[i].uid;
+		r->reap.owner_name = g[i].owner;
+		r->reap.include_idle = true;
+		r->reap.count = idle;
+		remedy_reason(b, r, "lists the idle keyed %s too; remove them (--yes) only if their "
+				    "program is gone for good",
+			      kind_word_many[kind]);
 		break;
 	}
 	if (!any && g && ng)
-		finding_detail(b, fi, "no %s of the largest groups is orphaned: removing any would break "
-			      "a program",
-		       kind_word_one[kind]);
+		finding_detail(b, fi, "no %s of the largest groups is orphaned: removing any "
+				      "would break a program",
+			       kind_word_one[kind]);
 }
 
 /* The room left for a new segment, when SHMMNI or SHMALL are near their limit. */
@@ -299,10 +311,9 @@ void findings_limit(struct builder *b, enum ipcadm_limit id)
 			      "helps (or booting with ipcmni_extend)",
 		       d->name, (unsigned long long)d->cap);
 	else if (d->nfields == 1 && up)
-		finding_sysctl(b, fi, strrchr(d->sysctl, '.') + 1,
-				finding_printf(b, "%llu", (unsigned long long)up), false);
-	else if (d->nfields > 1 && b->sem_value[0])
-		finding_sysctl(b, fi, strrchr(d->sysctl, '.') + 1, b->sem_value, true);
+		finding_sysctl(b, fi, id, &up, 1, true);
+	else if (d->nfields > 1 && b->sem_planned)
+		finding_sysctl(b, fi, id, b->sem_values, d->nfields, true);
 	if (finding_at(b, fi) && b->err == 0) {
 		finding_at(b, fi)->groups = groups;
 		finding_at(b, fi)->pub.ngroups = shown;
@@ -324,7 +335,7 @@ static bool needs_raise(const struct builder *b, enum ipcadm_limit id)
 void findings_plan_sem(struct builder *b)
 {
 	const char *sem = info_of(IPCADM_LIMIT_SEMMNI)->sysctl;
-	uint64_t v[4];
+	uint64_t *v = b->sem_values;
 	unsigned int nv = 0;
 	bool change = false;
 
@@ -347,9 +358,6 @@ void findings_plan_sem(struct builder *b)
 			v[d->field] = up ? up : raw;
 		}
 	}
-	if (change && nv == 4)
-		snprintf(b->sem_value, sizeof(b->sem_value), "%llu %llu %llu %llu",
-			 (unsigned long long)v[0], (unsigned long long)v[1],
-			 (unsigned long long)v[2], (unsigned long long)v[3]);
+	b->sem_planned = change && nv == 4;
 }
 

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The name pattern of an idle object's reap: the admin knows which names leak. */
+#define PLACEHOLDER "NAME*"
+
 
 struct posix_group {
 	const char *program;
@@ -65,20 +68,22 @@ void findings_posix_leaks(struct builder *b)
 		       "its own use, and no process of it is left",
 		(unsigned long long)total, total == 1 ? "object" : "objects", words_size(bytes).s);
 	for (size_t j = 0; j < ng; j++) {
-		char kinds[32] = "";
-		size_t w = 0;
+		struct ipcadm_remedy *r;
 
-		for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++)
-			if (g[j].kinds & IPCADM_KIND_BIT(k))
-				w += (size_t)snprintf(kinds + w, sizeof(kinds) - w, "%s%s",
-						      w ? "," : "", ipcadm_kind_name(k));
-		finding_detail(b, fi, "%s of uid %u: %llu shared memory, %llu semaphores, %llu queues (%s)",
-		       g[j].program, (unsigned)g[j].uid, (unsigned long long)g[j].n[IPCADM_PSHM],
-		       (unsigned long long)g[j].n[IPCADM_PSEM],
-		       (unsigned long long)g[j].n[IPCADM_PMQ], words_size(g[j].bytes).s);
-		finding_remedy(b, fi, "ipcadm reap%s --kind %s --owner %u --yes  # removes the orphaned "
-			      "POSIX objects of %s (uid %u)",
-		       finding_reap_av(b), kinds, (unsigned)g[j].uid, g[j].program, (unsigned)g[j].uid);
+		finding_detail(b, fi, "%s of uid %u: %llu shared memory, %llu semaphores, %llu "
+				      "queues (%s)",
+			       g[j].program, (unsigned)g[j].uid,
+			       (unsigned long long)g[j].n[IPCADM_PSHM],
+			       (unsigned long long)g[j].n[IPCADM_PSEM],
+			       (unsigned long long)g[j].n[IPCADM_PMQ], words_size(g[j].bytes).s);
+		r = finding_reap(b, fi, g[j].kinds, true);
+		if (r == NULL)
+			return;
+		r->reap.has_owner = true;
+		r->reap.owner = g[j].uid;
+		r->reap.count = g[j].n[IPCADM_PSHM] + g[j].n[IPCADM_PSEM] + g[j].n[IPCADM_PMQ];
+		remedy_reason(b, r, "removes the orphaned POSIX objects of %s (uid %u)",
+			      g[j].program, (unsigned)g[j].uid);
 	}
 }
 
@@ -110,6 +115,9 @@ static void tmpfs_details(struct builder *b, size_t fi)
 void findings_posix(struct builder *b)
 {
 	const struct ipcadm_posix_limits *p = ipcadm_snapshot_posix_limits(b->snap);
+	const struct ipcadm_limit_info *mq = info_of(IPCADM_LIMIT_MQ_QUEUES_MAX);
+	struct ipcadm_remedy *r;
+	uint64_t up;
 	double pct;
 	size_t fi;
 
@@ -130,30 +138,40 @@ void findings_posix(struct builder *b)
 				finding_detail(b, fi, "POSIX shared memory and semaphores hold %s of it",
 				       words_size(p->shm_objs_alloc).s);
 			tmpfs_details(b, fi);
-			finding_remedy(b, fi, "ipcadm reap%s --include-idle --kind pshm,psem --name 'NAME*'  "
-				      "# idle objects you know are leaks", finding_reap_av(b));
-			finding_remedy(b, fi, "mount -o remount,size=%s /dev/shm  # a larger tmpfs (memory)",
-			       words_size(p->shm_size * 2).s);
+			r = finding_reap(b, fi, IPCADM_KIND_BIT(IPCADM_PSHM) |
+						   IPCADM_KIND_BIT(IPCADM_PSEM), false);
+			if (r) {
+				r->reap.include_idle = true;
+				r->reap.name = PLACEHOLDER;
+			}
+			remedy_reason(b, r, "idle objects you know are leaks");
+			r = finding_remedy(b, fi, IPCADM_REMEDY_REMOUNT_DEV_SHM);
+			if (r)
+				r->remount.size = p->shm_size * 2;
+			remedy_reason(b, r, "a larger tmpfs (memory)");
 		}
 	}
 	if (p->queues != IPCADM_UNKNOWN && p->queues_max != IPCADM_UNKNOWN) {
 		pct = percent_of(p->queues, p->queues_max);
 		if (severity_of(b, pct) == IPCADM_SEV_OK)
 			return;
-		fi = finding_new(b, IPCADM_FINDING_POSIX, severity_of(b, pct), "MQ_QUEUES_MAX",
-				 IPCADM_PMQ);
+		fi = finding_new(b, IPCADM_FINDING_POSIX, severity_of(b, pct), mq->name, mq->kind);
 		if (fi == SIZE_MAX)
 			return;
 		finding_counts(b, fi, p->queues_max, p->queues);
 		finding_at(b, fi)->pub.percent = pct;
-		finding_summary(b, fi, "MQ_QUEUES_MAX: %llu of %llu POSIX message queues (%.0f%%): mq_open "
-			       "fails with ENOSPC at the limit (but for CAP_SYS_RESOURCE)",
-			(unsigned long long)p->queues, (unsigned long long)p->queues_max, pct);
-		finding_remedy(b, fi, "ipcadm reap%s --include-idle --kind pmq --name 'NAME*'  # idle "
-			      "queues you know are leaks", finding_reap_av(b));
-		finding_remedy(b, fi, "sysctl -w fs.mqueue.queues_max=%llu",
-		       (unsigned long long)(p->queues_max * 2 > p->queues ? p->queues_max * 2
-									   : p->queues * 2));
+		finding_summary(b, fi, "%s: %llu of %llu %s (%.0f%%): %s fails with ENOSPC at the "
+				       "limit (but for CAP_SYS_RESOURCE)",
+				mq->name, (unsigned long long)p->queues,
+				(unsigned long long)p->queues_max, mq->unit, pct, mq->call);
+		r = finding_reap(b, fi, IPCADM_KIND_BIT(mq->kind), false);
+		if (r) {
+			r->reap.include_idle = true;
+			r->reap.name = PLACEHOLDER;
+		}
+		remedy_reason(b, r, "idle queues you know are leaks");
+		up = p->queues_max * 2 > p->queues ? p->queues_max * 2 : p->queues * 2;
+		finding_sysctl(b, fi, IPCADM_LIMIT_MQ_QUEUES_MAX, &up, 1, false);
 	}
 }
 

@@ -46,8 +46,7 @@ void findings_shmmax(struct builder *b)
 			big == 1 ? "its program" : "their programs", big == 1 ? "it" : "them");
 		if (big > b->o.max_objects)
 			finding_detail(b, fi, "and %zu more", big - b->o.max_objects);
-		finding_sysctl(b, fi, "shmmax",
-				finding_printf(b, "%llu", (unsigned long long)largest), false);
+		finding_sysctl(b, fi, IPCADM_LIMIT_SHMMAX, &largest, 1, true);
 	}
 	/* An explicitly set SHMMAX that SHMALL cannot hold even on an empty system. */
 	if (l->shmall != IPCADM_UNKNOWN && page && l->shmmax != SHMMAX_DEFAULT &&
@@ -61,8 +60,7 @@ void findings_shmmax(struct builder *b)
 			       "pages (%s) in all: such a segment fails with ENOSPC, not EINVAL",
 			(unsigned long long)l->shmmax, (unsigned long long)l->shmall,
 			words_size(l->shmall * page).s);
-		finding_sysctl(b, fi, "shmall", finding_printf(b, "%llu", (unsigned long long)need),
-				false);
+		finding_sysctl(b, fi, IPCADM_LIMIT_SHMALL, &need, 1, true);
 	}
 }
 
@@ -98,6 +96,7 @@ void findings_shm_dest(struct builder *b)
 {
 	size_t n = ipcadm_snapshot_count(b->snap, IPCADM_SHM), count = 0, fi = SIZE_MAX;
 	uint64_t pages = 0, bytes = 0, rss = 0;
+	struct ipcadm_remedy *r;
 	char who[512];
 
 	for (size_t i = 0; i < n; i++) {
@@ -122,9 +121,13 @@ void findings_shm_dest(struct builder *b)
 		finding_detail(b, fi, "segment %d of %s%s%s: %s, nattch %llu; %s", o->id,
 		       owner ? "'" : "uid ", owner ? owner : finding_printf(b, "%u", (unsigned)o->uid),
 		       owner ? "'" : "", words_size(o->size).s, (unsigned long long)o->nattch, who);
-		finding_remedy(b, fi, "ipcadm who shm %d  # the processes attached: the segment is freed "
-			      "when the last of them detaches or exits",
-		       o->id);
+		r = finding_remedy(b, fi, IPCADM_REMEDY_WHO);
+		if (r == NULL)
+			return;
+		r->who.kind = IPCADM_SHM;
+		r->who.id = o->id;
+		remedy_reason(b, r, "the processes attached: the segment is freed when the last of "
+				    "them detaches or exits");
 	}
 	if (count == 0)
 		return;

@@ -96,7 +96,7 @@ static void finish(struct ipcadm_findings *f)
 
 		it->pub.details = (const char *const *)it->details;
 		it->pub.ndetails = it->nd;
-		it->pub.remedies = (const char *const *)it->remedies;
+		it->pub.remedies = it->remedies;
 		it->pub.nremedies = it->nr;
 		it->pub.groups = it->groups;
 		if (it->pub.severity > f->worst)

@@ -61,7 +61,38 @@ static bool has_line(const char *const *v, size_t n, const char *text)
 }
 
 #define assert_detail(x, text) assert_true(has_line((x)->details, (x)->ndetails, text))
-#define assert_remedy(x, text) assert_true(has_line((x)->remedies, (x)->nremedies, text))
+
+/* The finding's n-th remedy of a type (0: the first), or NULL. */
+static const struct ipcadm_remedy *remedy_of(const struct ipcadm_finding *x,
+					     enum ipcadm_remedy_type type, size_t n)
+{
+	for (size_t i = 0; i < x->nremedies; i++)
+		if (x->remedies[i].type == type && n-- == 0)
+			return &x->remedies[i];
+	return NULL;
+}
+
+/* A sysctl set to its values now, then the same at every boot. */
+static void assert_sysctl(const struct ipcadm_finding *x, enum ipcadm_limit limit,
+			  const char *sysctl, const uint64_t *v, unsigned int n)
+{
+	for (size_t k = 0; k < 2; k++) {
+		const struct ipcadm_remedy *r = remedy_of(x, IPCADM_REMEDY_SET_SYSCTL, k);
+
+		assert_non_null(r);
+		assert_int_equal(r->sysctl.limit, limit);
+		assert_string_equal(r->sysctl.sysctl, sysctl);
+		assert_int_equal(r->sysctl.nvalues, n);
+		for (unsigned int i = 0; i < n; i++)
+			assert_int_equal(r->sysctl.values[i], v[i]);
+		assert_int_equal(r->sysctl.persist, k == 1);
+	}
+	assert_null(remedy_of(x, IPCADM_REMEDY_SET_SYSCTL, 2));
+}
+
+#define SYSCTL(x, limit, name, ...) \
+	assert_sysctl(x, limit, name, (const uint64_t[]){ __VA_ARGS__ }, \
+		      sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t))
 
 static void test_shm_limits(void **st)
 {
@@ -85,9 +116,14 @@ static void test_shm_limits(void **st)
 			 "the last 3 days; 188K, 44K resident, 40K swapped");
 	assert_detail(x, "25 of 100 pages belong to 'postgres', key 0x00001234 (1 segment), "
 			 "created 3 days ago; 97.7K, 97.7K resident");
-	assert_remedy(x, "sysctl -w kernel.shmall=200");
-	assert_remedy(x, "echo 'kernel.shmall = 200' > /etc/sysctl.d/60-ipcadm-shmall.conf  "
-			 "# keeps it after a reboot");
+	SYSCTL(x, IPCADM_LIMIT_SHMALL, "kernel.shmall", 200);
+	assert_string_equal(remedy_of(x, IPCADM_REMEDY_SET_SYSCTL, 1)->reason,
+			    "keeps it after a reboot");
+	/* without verdicts, a reap that only lists */
+	assert_int_equal(x->remedies[0].type, IPCADM_REMEDY_REAP);
+	assert_int_equal(x->remedies[0].reap.kinds, IPCADM_KIND_BIT(IPCADM_SHM));
+	assert_false(x->remedies[0].reap.yes);
+	assert_false(x->remedies[0].reap.has_owner);
 	/* the groups as data, largest first */
 	assert_int_equal(x->ngroups, 4);
 	assert_int_equal(x->groups[0].uid, 1000);
@@ -108,7 +144,7 @@ static void test_shm_limits(void **st)
 	assert_string_equal(x->summary, "SHMMNI: 7 of 8 shared memory segments in use (87%)");
 	assert_detail(x, "1 of 8 shared memory segments belongs to 'www-data', key 0, created "
 			 "44 hours ago; 80K, 80K resident");
-	assert_remedy(x, "sysctl -w kernel.shmmni=16");
+	SYSCTL(x, IPCADM_LIMIT_SHMMNI, "kernel.shmmni", 16);
 
 	/* the other kinds are fine */
 	assert_int_equal(find(&d, "SEMMNI")->severity, IPCADM_SEV_OK);
@@ -130,7 +166,7 @@ static void test_shm_other(void **st)
 					"bytes): their programs cannot create them again at that "
 					"size");
 	assert_detail(x, "segment 3 of 'postgres', key 0x00001234: 100000 bytes (97.7K)");
-	assert_remedy(x, "sysctl -w kernel.shmmax=110592");
+	SYSCTL(x, IPCADM_LIMIT_SHMMAX, "kernel.shmmax", 110592);
 
 	x = find(&d, "shm-dest");
 	assert_int_equal(x->severity, IPCADM_SEV_WARNING); /* the shm limits are strained */
@@ -139,8 +175,12 @@ static void test_shm_other(void **st)
 					"can free it");
 	assert_detail(x, "segment 2 of 'www-data': 80K, nattch 2; creator pid 500, last attach "
 			 "or detach by pid 501");
-	assert_remedy(x, "ipcadm who shm 2  # the processes attached: the segment is freed when "
-			 "the last of them detaches or exits");
+	assert_int_equal(x->nremedies, 1);
+	assert_int_equal(x->remedies[0].type, IPCADM_REMEDY_WHO);
+	assert_int_equal(x->remedies[0].who.kind, IPCADM_SHM);
+	assert_int_equal(x->remedies[0].who.id, 2);
+	assert_string_equal(x->remedies[0].reason, "the processes attached: the segment is freed "
+						   "when the last of them detaches or exits");
 
 	/* without verdicts: private, unattached, not SHM_DEST are only candidates */
 	x = find(&d, "leaked-shm");
@@ -149,7 +189,7 @@ static void test_shm_other(void **st)
 					"40K swapped (188K in all)");
 	x = find(&d, "shm_rmid_forced");
 	assert_int_equal(x->severity, IPCADM_SEV_WARNING);
-	assert_remedy(x, "sysctl -w kernel.shm_rmid_forced=1");
+	SYSCTL(x, IPCADM_LIMIT_SHM_RMID_FORCED, "kernel.shm_rmid_forced", 1);
 	assert_null(find(&d, "leaked-sem")); /* nothing to say about sem without verdicts */
 	release(&d);
 }
@@ -177,6 +217,7 @@ static void test_verdicts(void **st)
 {
 	struct diag d;
 	const struct ipcadm_finding *x;
+	const struct ipcadm_remedy *r;
 
 	(void)st;
 	diagnose(&d, "doctor-shm", true, 0, 0);
@@ -186,8 +227,19 @@ static void test_verdicts(void **st)
 	assert_int_equal(x->groups[1].verdicts[IPCADM_IN_USE], 1);
 	assert_detail(x, "48 of 100 pages belong to 'alice', key 0 (4 segments), created over "
 			 "the last 3 days; 188K, 44K resident, 40K swapped; 4 are orphaned");
-	assert_remedy(x, "ipcadm reap --kind shm --owner alice --yes  # removes the 4 orphaned "
-			 "segments of 'alice'");
+	r = remedy_of(x, IPCADM_REMEDY_REAP, 0);
+	assert_non_null(r);
+	assert_int_equal(r->reap.kinds, IPCADM_KIND_BIT(IPCADM_SHM));
+	assert_true(r->reap.has_owner);
+	assert_int_equal(r->reap.owner, 1000);
+	assert_string_equal(r->reap.owner_name, "alice");
+	assert_true(r->reap.yes);
+	assert_false(r->reap.include_idle);
+	assert_false(r->reap.all_visible);
+	assert_null(r->reap.name);
+	assert_int_equal(r->reap.count, 4);
+	assert_string_equal(r->reason, "removes the 4 orphaned segments of 'alice'");
+	assert_null(remedy_of(x, IPCADM_REMEDY_REAP, 1)); /* postgres's segment is in use */
 	x = find(&d, "leaked-shm");
 	assert_string_equal(x->summary, "4 orphaned segments hold 44K resident and 40K swapped "
 					"(188K in all)");
@@ -216,12 +268,12 @@ static void test_sem_groups(void **st)
 	assert_detail(x, "20 more semaphore arrays in 20 other groups");
 	assert_int_equal(x->ngroups, 5);
 	/* kernel.sem is one line: SEMMNI doubled, SEMMSL SEMMNS SEMOPM kept */
-	assert_remedy(x, "sysctl -w kernel.sem='250 32000 32 256'");
+	SYSCTL(x, IPCADM_LIMIT_SEMMNI, "kernel.sem", 250, 32000, 32, 256);
 	x = find(&d, "MSGMNI");
 	assert_int_equal(x->severity, IPCADM_SEV_CRITICAL);
 	assert_string_equal(x->summary, "MSGMNI: 16 of 16 message queues in use (100%): the next "
 					"msgget fails with ENOSPC");
-	assert_remedy(x, "sysctl -w kernel.msgmni=32");
+	SYSCTL(x, IPCADM_LIMIT_MSGMNI, "kernel.msgmni", 32);
 	/* shm_rmid_forced is 1 here, and no segment leaks */
 	assert_null(find(&d, "shm_rmid_forced"));
 	release(&d);

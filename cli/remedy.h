@@ -1,0 +1,19 @@
+/* remedy.h: the doctor's remedies (the library's data, struct ipcadm_remedy) as the
+ * commands that carry them out: a shell command line, and JSON. */
+#ifndef IPCADM_REMEDY_H
+#define IPCADM_REMEDY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ipcadm.h"
+#include "json.h"
+
+/* The command line, with the reason after "  # " when with_reason; cut to fit len (the
+ * buffer is always terminated). Returns buf. */
+const char *remedy_format(const struct ipcadm_remedy *r, bool with_reason, char *buf,
+			  size_t len);
+/* The remedy as a JSON object: "type" and its fields ("kinds", "owner", "values", ...). */
+void remedy_json(struct json *j, const char *key, const struct ipcadm_remedy *r);
+
+#endif
