@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ipcadm-cli.h"
+#include "json.h"
 #include "obuf.h"
 #include "strutil.h"
 
@@ -38,69 +39,90 @@ static const char *errno_name(int err)
 	}
 }
 
-/* The headroom of each limit a new object counts against, for a "yes". */
+static const char *const one_object[IPCADM_NSYSV_KINDS] = { "a segment", "an array",
+							  "a queue" };
+
+/* One limit's headroom: a bound on the new object, an amount it adds to, or its count. */
+static void print_limit_room(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind,
+			     enum ipcadm_limit id, uint64_t amount)
+{
+	const struct ipcadm_limit_info *d = ipcadm_limit_info(id);
+	uint64_t page = ipcadm_snapshot_limits(snap)->page_size;
+	struct ipcadm_limit_value v;
+
+	if (ipcadm_limit_get(snap, id, &v) < 0)
+		return;
+	obuf_printf(out, "  %s: ", d->name);
+	switch (d->count) {
+	case IPCADM_COUNT_NONE:
+		obuf_printf(out, "%llu %s at most %s, %llu requested\n",
+			    (unsigned long long)v.limit, d->unit, one_object[kind],
+			    (unsigned long long)amount);
+		break;
+	case IPCADM_COUNT_OBJECTS:
+		obuf_printf(out, "%llu of %llu %s in use\n", (unsigned long long)v.used,
+			    (unsigned long long)v.limit, d->unit);
+		break;
+	default:
+		obuf_printf(out, "%llu of %llu %s in use, it needs %llu more\n",
+			    (unsigned long long)v.used, (unsigned long long)v.limit, d->unit,
+			    (unsigned long long)(d->count == IPCADM_COUNT_PAGES
+							 ? ipcadm_shm_pages(amount, page)
+							 : amount));
+		break;
+	}
+}
+
+/*
+ * The headroom of each limit a new object counts against, for a "yes": every sysctl of
+ * the limits table the call tests, in the kernel's order (the bounds on one object, then
+ * the amounts it adds to, then the count of identifiers).
+ */
 static void print_room(const struct ipcadm_snapshot *snap, enum ipcadm_kind kind,
 		       uint64_t amount)
 {
-	const struct ipcadm_limits *l = ipcadm_snapshot_limits(snap);
-	const struct ipcadm_usage *u = ipcadm_snapshot_usage(snap);
-	static const enum ipcadm_limit ids[IPCADM_NSYSV_KINDS] = {
-		IPCADM_LIMIT_SHMMNI, IPCADM_LIMIT_SEMMNI, IPCADM_LIMIT_MSGMNI
-	};
-	struct ipcadm_limit_value ids_v;
+	static const enum ipcadm_limit_count order[] = { IPCADM_COUNT_NONE, IPCADM_COUNT_PAGES,
+							 IPCADM_COUNT_SEMS, IPCADM_COUNT_OBJECTS };
 
-	ipcadm_limit_get(snap, ids[kind], &ids_v);
-	switch (kind) {
-	case IPCADM_SHM:
-		obuf_printf(out, "  SHMMAX: %llu bytes at most a segment, %llu requested\n",
-			    (unsigned long long)l->shmmax, (unsigned long long)amount);
-		obuf_printf(out, "  SHMALL: %llu of %llu pages in use, it needs %llu more\n",
-			    (unsigned long long)u->shm_pages, (unsigned long long)l->shmall,
-			    (unsigned long long)ipcadm_shm_pages(amount, l->page_size));
-		obuf_printf(out, "  SHMMNI: %llu of %llu shared memory segments in use\n",
-			    (unsigned long long)u->shm_segs,
-			    (unsigned long long)ids_v.limit);
-		break;
-	case IPCADM_SEM:
-		obuf_printf(out, "  SEMMSL: %llu semaphores at most an array, %llu requested\n",
-			    (unsigned long long)l->semmsl, (unsigned long long)amount);
-		obuf_printf(out, "  SEMMNS: %llu of %llu semaphores in use, it needs %llu more\n",
-			    (unsigned long long)u->sem_sems, (unsigned long long)l->semmns,
-			    (unsigned long long)amount);
-		obuf_printf(out, "  SEMMNI: %llu of %llu semaphore arrays in use\n",
-			    (unsigned long long)u->sem_sets,
-			    (unsigned long long)ids_v.limit);
-		break;
-	default:
-		obuf_printf(out, "  MSGMNI: %llu of %llu message queues in use\n",
-			    (unsigned long long)u->msg_queues,
-			    (unsigned long long)ids_v.limit);
-		break;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		for (int id = 0; id < IPCADM_NLIMITS; id++) {
+			const struct ipcadm_limit_info *d = ipcadm_limit_info(id);
+
+			if (d->kind != kind || d->count != order[i] || d->sysctl == NULL ||
+			    d->call == NULL || strcmp(d->call, calls[kind]) != 0)
+				continue;
+			print_limit_room(snap, kind, id, amount);
+		}
 	}
 }
 
 static void print_json(enum ipcadm_kind kind, uint64_t amount,
 		       const struct ipcadm_prediction *p, const char *why)
 {
-	obuf_printf(out, "{\"kind\": \"%s\", \"call\": \"%s\", \"requested\": %llu, "
-			 "\"possible\": %s, \"errno\": ",
-		    ipcadm_kind_name(kind), calls[kind], (unsigned long long)amount,
-		    p->err ? "false" : "true");
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_str(&j, "kind", ipcadm_kind_name(kind));
+	json_str(&j, "call", calls[kind]);
+	json_u64(&j, "requested", amount);
+	json_bool(&j, "possible", p->err == 0);
 	if (p->err) {
-		obuf_printf(out, "\"%s\", \"error\": ", errno_name(p->err));
-		json_string(strerror(-p->err));
-		obuf_printf(out, ", \"limit\": \"%s\", \"limit_value\": %llu, \"used\": %llu, "
-				 "\"needed\": %llu",
-			    ipcadm_limit_name(p->limit), (unsigned long long)p->limit_value,
-			    (unsigned long long)p->used,
-			    (unsigned long long)p->requested);
+		json_str(&j, "errno", errno_name(p->err));
+		json_str(&j, "error", strerror(-p->err));
+		json_str(&j, "limit", ipcadm_limit_name(p->limit));
+		json_u64(&j, "limit_value", p->limit_value);
+		json_u64(&j, "used", p->used);
+		json_u64(&j, "needed", p->requested);
 	} else {
-		obuf_puts(out, "null, \"error\": null, \"limit\": null, \"limit_value\": null, "
-			       "\"used\": null, \"needed\": null");
+		static const char *const none[] = { "errno", "error", "limit", "limit_value",
+						     "used", "needed" };
+
+		for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+			json_null(&j, none[i]);
 	}
-	obuf_puts(out, ", \"explanation\": ");
-	json_string(why);
-	obuf_puts(out, "}\n");
+	json_str(&j, "explanation", why);
+	json_finish(&j);
 }
 
 int cmd_check(struct ipcadm_ctx *ctx, int argc, char **argv)
