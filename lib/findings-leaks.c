@@ -171,13 +171,15 @@ void findings_rmid_forced(struct builder *b, uint64_t leaks)
 		return;
 	finding_at(b, fi)->pub.limit = 0;
 	finding_at(b, fi)->pub.used = leaks;
-	finding_summary(b, fi, "kernel.shm_rmid_forced is 0 while %llu %s leak: the kernel keeps a "
-		       "segment after its creator exits",
-		(unsigned long long)leaks, leaks == 1 ? "segment" : "segments");
-	finding_detail(b, fi, "with 1, a segment is destroyed when its last user detaches, keyed ones "
-		      "too: a program that detaches and attaches again later loses its data");
-	finding_detail(b, fi, "switching it on also destroys every segment that nobody attaches and "
-		      "whose creator has exited, keyed ones included");
+	finding_summary(b, fi, "%s is 0 while %llu %s leak: the kernel keeps a segment after its "
+			       "creator exits",
+			info_of(IPCADM_LIMIT_SHM_RMID_FORCED)->sysctl, (unsigned long long)leaks,
+			leaks == 1 ? "segment" : "segments");
+	finding_detail(b, fi, "with 1, a segment is destroyed when its last user detaches, keyed "
+			      "ones too: a program that detaches and attaches again later loses "
+			      "its data");
+	finding_detail(b, fi, "switching it on also destroys every segment that nobody attaches "
+			      "and whose creator has exited, keyed ones included");
 	finding_sysctl(b, fi, IPCADM_LIMIT_SHM_RMID_FORCED, &one, 1, true);
 }
 

@@ -13,6 +13,8 @@
 
 void findings_shmmax(struct builder *b)
 {
+	const struct ipcadm_limit_info *max = info_of(IPCADM_LIMIT_SHMMAX);
+	const struct ipcadm_limit_info *all = info_of(IPCADM_LIMIT_SHMALL);
 	const struct ipcadm_limits *l = b->l;
 	size_t n = ipcadm_snapshot_count(b->snap, IPCADM_SHM), big = 0, fi = SIZE_MAX;
 	uint64_t largest = 0, page = l->page_size;
@@ -25,25 +27,27 @@ void findings_shmmax(struct builder *b)
 		if (o->size <= l->shmmax)
 			continue;
 		if (big++ == 0)
-			fi = finding_new(b, IPCADM_FINDING_SHMMAX, IPCADM_SEV_WARNING, "SHMMAX",
+			fi = finding_new(b, IPCADM_FINDING_SHMMAX, IPCADM_SEV_WARNING, max->name,
 					 IPCADM_SHM);
 		if (o->size > largest)
 			largest = o->size;
 		if (big <= b->o.max_objects) {
 			const char *who = ipcadm_user_name(b->ctx, o->uid);
 
-			finding_detail(b, fi, "segment %d of %s%s%s, key %s: %llu bytes (%s)", o->id,
-			       who ? "'" : "uid ", who ? who : finding_printf(b, "%u", (unsigned)o->uid),
-			       who ? "'" : "", words_key(o->key).s, (unsigned long long)o->size,
-			       words_size(o->size).s);
+			finding_detail(b, fi, "segment %d of %s%s%s, key %s: %llu %s (%s)", o->id,
+				       who ? "'" : "uid ",
+				       who ? who : finding_printf(b, "%u", (unsigned)o->uid),
+				       who ? "'" : "", words_key(o->key).s,
+				       (unsigned long long)o->size, max->unit, words_size(o->size).s);
 		}
 	}
 	if (big) {
 		finding_counts(b, fi, l->shmmax, largest);
-		finding_summary(b, fi, "SHMMAX: %zu %s larger than SHMMAX (%llu bytes): %s cannot create "
-			       "%s again at that size",
-			big, big == 1 ? "segment is" : "segments are", (unsigned long long)l->shmmax,
-			big == 1 ? "its program" : "their programs", big == 1 ? "it" : "them");
+		finding_summary(b, fi, "%s: %zu %s larger than %s (%llu %s): %s cannot create %s "
+				       "again at that size",
+				max->name, big, big == 1 ? "segment is" : "segments are", max->name,
+				(unsigned long long)l->shmmax, max->unit,
+				big == 1 ? "its program" : "their programs", big == 1 ? "it" : "them");
 		if (big > b->o.max_objects)
 			finding_detail(b, fi, "and %zu more", big - b->o.max_objects);
 		finding_sysctl(b, fi, IPCADM_LIMIT_SHMMAX, &largest, 1, true);
@@ -53,13 +57,14 @@ void findings_shmmax(struct builder *b)
 	    l->shmall < UINT64_MAX / page && l->shmall * page < l->shmmax) {
 		uint64_t need = ipcadm_shm_pages(l->shmmax, page);
 
-		fi = finding_new(b, IPCADM_FINDING_SHMMAX, IPCADM_SEV_WARNING, "SHMMAX-SHMALL",
-				 IPCADM_SHM);
+		fi = finding_new(b, IPCADM_FINDING_SHMMAX, IPCADM_SEV_WARNING,
+				 finding_printf(b, "%s-%s", max->name, all->name), IPCADM_SHM);
 		finding_counts(b, fi, l->shmall, need);
-		finding_summary(b, fi, "SHMMAX allows segments of %llu bytes, but SHMALL allows only %llu "
-			       "pages (%s) in all: such a segment fails with ENOSPC, not EINVAL",
-			(unsigned long long)l->shmmax, (unsigned long long)l->shmall,
-			words_size(l->shmall * page).s);
+		finding_summary(b, fi, "%s allows segments of %llu %s, but %s allows only %llu %s "
+				       "(%s) in all: such a segment fails with ENOSPC, not EINVAL",
+				max->name, (unsigned long long)l->shmmax, max->unit, all->name,
+				(unsigned long long)l->shmall, all->unit,
+				words_size(l->shmall * page).s);
 		finding_sysctl(b, fi, IPCADM_LIMIT_SHMALL, &need, 1, true);
 	}
 }
@@ -119,8 +124,10 @@ void findings_shm_dest(struct builder *b)
 		attachers(b, o, who, sizeof(who));
 		owner = ipcadm_user_name(b->ctx, o->uid);
 		finding_detail(b, fi, "segment %d of %s%s%s: %s, nattch %llu; %s", o->id,
-		       owner ? "'" : "uid ", owner ? owner : finding_printf(b, "%u", (unsigned)o->uid),
-		       owner ? "'" : "", words_size(o->size).s, (unsigned long long)o->nattch, who);
+			       owner ? "'" : "uid ",
+			       owner ? owner : finding_printf(b, "%u", (unsigned)o->uid),
+			       owner ? "'" : "", words_size(o->size).s,
+			       (unsigned long long)o->nattch, who);
 		r = finding_remedy(b, fi, IPCADM_REMEDY_WHO);
 		if (r == NULL)
 			return;
@@ -132,11 +139,12 @@ void findings_shm_dest(struct builder *b)
 	if (count == 0)
 		return;
 	finding_counts(b, fi, IPCADM_UNKNOWN, count);
-	finding_summary(b, fi, "%zu removed %s (SHM_DEST) still count%s against SHMMNI and SHMALL: %llu "
-		       "pages, %s, %s resident; no ipcrm can free %s",
-		count, count == 1 ? "segment" : "segments", count == 1 ? "s" : "",
-		(unsigned long long)pages,
-		words_size(bytes).s, words_size(rss).s, count == 1 ? "it" : "them");
+	finding_summary(b, fi, "%zu removed %s (SHM_DEST) still count%s against %s and %s: %llu "
+			       "%s, %s, %s resident; no ipcrm can free %s",
+			count, count == 1 ? "segment" : "segments", count == 1 ? "s" : "",
+			info_of(IPCADM_LIMIT_SHMMNI)->name, info_of(IPCADM_LIMIT_SHMALL)->name,
+			(unsigned long long)pages, info_of(IPCADM_LIMIT_SHMALL)->unit,
+			words_size(bytes).s, words_size(rss).s, count == 1 ? "it" : "them");
 	if (count > b->o.max_objects)
 		finding_detail(b, fi, "and %zu more", count - b->o.max_objects);
 }
