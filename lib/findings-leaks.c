@@ -99,13 +99,16 @@ void findings_leaks(struct builder *b, enum ipcadm_kind k, uint64_t *shm_leaks)
 			if (owner)
 				snprintf(owner_buf, sizeof(owner_buf), "'%s'", owner);
 			else
-				snprintf(owner_buf, sizeof(owner_buf), "uid %u", (unsigned)o->uid);
-			finding_detail(b, fi, "%s %d of %s%s%s", kind_word_one[k], o->id, owner_buf,
-			       ev && ev[0] ? ": " : "", ev && ev[0] ? ev : "");
+				snprintf(owner_buf, sizeof(owner_buf), "uid %u",
+					 (unsigned)o->uid);
+			finding_detail(b, fi, "%s %d of %s%s%s", kind_word_one[k], o->id,
+				       owner_buf, ev && ev[0] ? ": " : "",
+				       ev && ev[0] ? ev : "");
 		}
 	}
 	if (named > b->o.max_objects)
-		finding_detail(b, fi, "and %llu more", (unsigned long long)(named - b->o.max_objects));
+		finding_detail(b, fi, "and %llu more",
+			       (unsigned long long)(named - b->o.max_objects));
 	finding_at(b, fi)->pub.used = lk.count;
 	if (k == IPCADM_SHM)
 		*shm_leaks = lk.count;
@@ -113,34 +116,43 @@ void findings_leaks(struct builder *b, enum ipcadm_kind k, uint64_t *shm_leaks)
 		snprintf(extra, sizeof(extra), " hold %s resident and %s swapped (%s in all)",
 			 words_size(lk.rss).s, words_size(lk.swap).s, words_size(lk.bytes).s);
 	else if (k == IPCADM_SEM)
-		snprintf(extra, sizeof(extra), " (%llu semaphores)", (unsigned long long)lk.sems);
+		snprintf(extra, sizeof(extra), " (%llu semaphores)",
+			 (unsigned long long)lk.sems);
 	else
 		snprintf(extra, sizeof(extra), " (%llu messages)", (unsigned long long)lk.msgs);
 	if (lk.count == 0)
-		finding_summary(b, fi, "no %s %s", b->an ? "orphaned" : "unattached private", kind_word_many[k]);
+		finding_summary(b, fi, "no %s %s", b->an ? "orphaned" : "unattached private",
+				kind_word_many[k]);
 	else
 		finding_summary(b, fi, "%llu %s %s%s", (unsigned long long)lk.count,
-			b->an ? "orphaned" : "unattached private", kind_words(k, lk.count), extra);
+				b->an ? "orphaned" : "unattached private",
+				kind_words(k, lk.count), extra);
 	if (lk.count) {
 		finding_at(b, fi)->pub.severity = IPCADM_SEV_WARNING;
 		if (b->an == NULL)
-			finding_detail(b, fi, "no verdicts: the process table was not read, so these are "
-				      "only candidates (key 0, nattch 0)");
+			finding_detail(
+				b, fi,
+				"no verdicts: the process table was not read, so these are "
+				"only candidates (key 0, nattch 0)");
 		r = finding_reap(b, fi, IPCADM_KIND_BIT(k), false);
 		if (r)
 			r->reap.count = lk.count;
-		remedy_reason(b, r, "lists the orphaned %s with the evidence; add --yes to remove "
-				    "them",
+		remedy_reason(b, r,
+			      "lists the orphaned %s with the evidence; add --yes to remove "
+			      "them",
 			      kind_word_many[k]);
 	}
 	if (k == IPCADM_SHM && lk.idle)
-		finding_detail(b, fi, "%llu idle keyed %s (nobody attached; a program may come back for "
-			      "them by key) hold %s resident and %s swapped",
-		       (unsigned long long)lk.idle, kind_words(k, lk.idle), words_size(lk.idle_rss).s,
-		       words_size(lk.idle_swap).s);
+		finding_detail(
+			b, fi,
+			"%llu idle keyed %s (nobody attached; a program may come back for "
+			"them by key) hold %s resident and %s swapped",
+			(unsigned long long)lk.idle, kind_words(k, lk.idle),
+			words_size(lk.idle_rss).s, words_size(lk.idle_swap).s);
 	else if (lk.idle)
-		finding_detail(b, fi, "%llu idle keyed %s: a program may come back for them by key",
-		       (unsigned long long)lk.idle, kind_words(k, lk.idle));
+		finding_detail(b, fi,
+			       "%llu idle keyed %s: a program may come back for them by key",
+			       (unsigned long long)lk.idle, kind_words(k, lk.idle));
 	if (lk.detached) {
 		char who[160] = "";
 		size_t w = 0;
@@ -148,14 +160,17 @@ void findings_leaks(struct builder *b, enum ipcadm_kind k, uint64_t *shm_leaks)
 		for (size_t i = 0; i < lk.ndetachers && w < sizeof(who); i++)
 			w += (size_t)snprintf(who + w, sizeof(who) - w, "%s%s", i ? ", " : "",
 					      detacher_name(b, lk.detachers[i]));
-		finding_detail(b, fi, "%llu %s, %s, detached by a live process: probably left by killed "
-			      "clients of %s (maybe-in-use: never reaped)",
-		       (unsigned long long)lk.detached, kind_words(k, lk.detached),
-		       words_size(lk.detached_bytes).s, who);
+		finding_detail(
+			b, fi,
+			"%llu %s, %s, detached by a live process: probably left by killed "
+			"clients of %s (maybe-in-use: never reaped)",
+			(unsigned long long)lk.detached, kind_words(k, lk.detached),
+			words_size(lk.detached_bytes).s, who);
 	}
 	if (lk.unknown)
-		finding_detail(b, fi, "%llu %s could not be judged (verdict unknown): never reaped",
-		       (unsigned long long)lk.unknown, kind_words(k, lk.unknown));
+		finding_detail(b, fi,
+			       "%llu %s could not be judged (verdict unknown): never reaped",
+			       (unsigned long long)lk.unknown, kind_words(k, lk.unknown));
 }
 
 void findings_rmid_forced(struct builder *b, uint64_t leaks)
@@ -171,15 +186,18 @@ void findings_rmid_forced(struct builder *b, uint64_t leaks)
 		return;
 	finding_at(b, fi)->pub.limit = 0;
 	finding_at(b, fi)->pub.used = leaks;
-	finding_summary(b, fi, "%s is 0 while %llu %s leak: the kernel keeps a segment after its "
-			       "creator exits",
-			info_of(IPCADM_LIMIT_SHM_RMID_FORCED)->sysctl, (unsigned long long)leaks,
-			leaks == 1 ? "segment" : "segments");
-	finding_detail(b, fi, "with 1, a segment is destroyed when its last user detaches, keyed "
-			      "ones too: a program that detaches and attaches again later loses "
-			      "its data");
-	finding_detail(b, fi, "switching it on also destroys every segment that nobody attaches "
-			      "and whose creator has exited, keyed ones included");
+	finding_summary(b, fi,
+			"%s is 0 while %llu %s leak: the kernel keeps a segment after its "
+			"creator exits",
+			info_of(IPCADM_LIMIT_SHM_RMID_FORCED)->sysctl,
+			(unsigned long long)leaks, leaks == 1 ? "segment" : "segments");
+	finding_detail(b, fi,
+		       "with 1, a segment is destroyed when its last user detaches, keyed "
+		       "ones too: a program that detaches and attaches again later loses "
+		       "its data");
+	finding_detail(b, fi,
+		       "switching it on also destroys every segment that nobody attaches "
+		       "and whose creator has exited, keyed ones included");
 	finding_sysctl(b, fi, IPCADM_LIMIT_SHM_RMID_FORCED, &one, 1, true);
 }
 

@@ -161,15 +161,17 @@ static void group_sentence(struct builder *b, size_t fi, enum ipcadm_limit id, u
 			n += (size_t)snprintf(mem + n, sizeof(mem) - n, ", %s resident",
 					      words_size(g->rss).s);
 		if (g->swap != IPCADM_UNKNOWN && g->swap && n < sizeof(mem))
-			snprintf(mem + n, sizeof(mem) - n, ", %s swapped", words_size(g->swap).s);
+			snprintf(mem + n, sizeof(mem) - n, ", %s swapped",
+				 words_size(g->swap).s);
 	}
 	if (g->has_verdicts) {
-		static const enum ipcadm_verdict order[] = { IPCADM_ORPHANED, IPCADM_IDLE,
-							     IPCADM_MAYBE_IN_USE,
-							     IPCADM_UNKNOWN_VERDICT, IPCADM_IN_USE };
+		static const enum ipcadm_verdict order[] = {
+			IPCADM_ORPHANED, IPCADM_IDLE, IPCADM_MAYBE_IN_USE,
+			IPCADM_UNKNOWN_VERDICT, IPCADM_IN_USE};
 		size_t n = 0;
 
-		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && n < sizeof(verd); i++) {
+		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && n < sizeof(verd);
+		     i++) {
 			uint64_t c = g->verdicts[order[i]];
 
 			if (c == 0)
@@ -181,9 +183,9 @@ static void group_sentence(struct builder *b, size_t fi, enum ipcadm_limit id, u
 		}
 	}
 	finding_detail(b, fi, "%llu of %llu %s %s to %s, key %s%s%s%s%s",
-	       (unsigned long long)g->amount, (unsigned long long)limit, d->unit,
-	       g->amount == 1 ? "belongs" : "belong",
-	       words_owner(g).s, words_key(g->key).s, objs, when, mem, verd);
+		       (unsigned long long)g->amount, (unsigned long long)limit, d->unit,
+		       g->amount == 1 ? "belongs" : "belong",
+		       words_owner(g).s, words_key(g->key).s, objs, when, mem, verd);
 }
 
 /* Reaps for the groups that hold orphans (idle ones too when keyed). */
@@ -195,7 +197,9 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 
 	if (b->an == NULL) {
 		r = finding_reap(b, fi, IPCADM_KIND_BIT(kind), false);
-		remedy_reason(b, r, "lists what is leaked, with the evidence; add --yes to remove it");
+		remedy_reason(
+			b, r,
+			"lists what is leaked, with the evidence; add --yes to remove it");
 		return;
 	}
 	for (size_t i = 0; i < ng && i < b->o.max_groups; i++) {
@@ -211,8 +215,9 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 		r->reap.owner = g[i].uid;
 		r->reap.owner_name = g[i].owner;
 		r->reap.count = orphans;
-		remedy_reason(b, r, "removes the %llu orphaned %s of %s", (unsigned long long)orphans,
-			      kind_words(kind, orphans), words_owner(&g[i]).s);
+		remedy_reason(b, r, "removes the %llu orphaned %s of %s",
+			      (unsigned long long)orphans, kind_words(kind, orphans),
+			      words_owner(&g[i]).s);
 	}
 	for (size_t i = 0; i < ng && i < b->o.max_groups; i++) {
 		uint64_t idle = g[i].verdicts[IPCADM_IDLE];
@@ -228,8 +233,9 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 		r->reap.owner_name = g[i].owner;
 		r->reap.include_idle = true;
 		r->reap.count = idle;
-		remedy_reason(b, r, "lists the idle keyed %s too; remove them (--yes) only if their "
-				    "program is gone for good",
+		remedy_reason(b, r,
+			      "lists the idle keyed %s too; remove them (--yes) only if their "
+			      "program is gone for good",
 			      kind_word_many[kind]);
 		break;
 	}
@@ -256,7 +262,7 @@ static void shm_room(struct builder *b, size_t fi)
 	if (b->l->shmmax != IPCADM_UNKNOWN && b->l->shmmax < room)
 		room = b->l->shmmax;
 	finding_detail(b, fi, "the largest segment shmget can create now has %llu bytes (%s)",
-	       (unsigned long long)room, words_size(room).s);
+		       (unsigned long long)room, words_size(room).s);
 }
 
 void findings_limit(struct builder *b, enum ipcadm_limit id)
@@ -283,11 +289,12 @@ void findings_limit(struct builder *b, enum ipcadm_limit id)
 	finding_at(b, fi)->pub.limit = limit;
 	finding_at(b, fi)->pub.used = used;
 	finding_at(b, fi)->pub.percent = pct;
-	finding_summary(b, fi, "%s: %llu of %llu %s in use (%d%%)%s", d->name, (unsigned long long)used,
-		(unsigned long long)limit, d->unit, (int)(pct > 999 ? 999 : pct),
-		exhausted(id, limit, used) ? finding_printf(b, ": the next %s fails with ENOSPC",
-							 d->call)
-					   : "");
+	finding_summary(b, fi, "%s: %llu of %llu %s in use (%d%%)%s", d->name,
+			(unsigned long long)used, (unsigned long long)limit, d->unit,
+			(int)(pct > 999 ? 999 : pct),
+			exhausted(id, limit, used)
+				? finding_printf(b, ": the next %s fails with ENOSPC", d->call)
+				: "");
 	if (sev == IPCADM_SEV_OK)
 		return;
 	if (d->kind == IPCADM_SHM)
@@ -301,15 +308,17 @@ void findings_limit(struct builder *b, enum ipcadm_limit id)
 
 		for (size_t i = shown; i < ng; i++)
 			rest += groups[i].amount;
-		finding_detail(b, fi, "%llu more %s in %zu other groups", (unsigned long long)rest, d->unit,
-		       ng - shown);
+		finding_detail(b, fi, "%llu more %s in %zu other groups",
+			       (unsigned long long)rest, d->unit, ng - shown);
 	}
 	reap_remedies(b, fi, d->kind, groups, ng);
 	up = raised(id, raw, used);
 	if (d->cap && raw >= d->cap)
-		finding_detail(b, fi, "%s is at the kernel's cap of %llu identifiers: only removing objects "
-			      "helps (or booting with ipcmni_extend)",
-		       d->name, (unsigned long long)d->cap);
+		finding_detail(
+			b, fi,
+			"%s is at the kernel's cap of %llu identifiers: only removing objects "
+			"helps (or booting with ipcmni_extend)",
+			d->name, (unsigned long long)d->cap);
 	else if (d->nfields == 1 && up)
 		finding_sysctl(b, fi, id, &up, 1, true);
 	else if (d->nfields > 1 && b->sem_planned)

@@ -42,40 +42,46 @@ void findings_posix_leaks(struct builder *b)
 			total++;
 			bytes += o->alloc;
 			if (named++ < b->o.max_objects)
-				finding_detail(b, fi, "%s /%s of uid %u, %s: %s", ipcadm_kind_name(k), o->name,
-				       (unsigned)o->uid, words_size(o->alloc).s, ev ? ev : "");
-			for (j = 0; j < ng && (g[j].uid != o->uid || strcmp(g[j].program, prog));
-			     j++)
+				finding_detail(b, fi, "%s /%s of uid %u, %s: %s",
+					       ipcadm_kind_name(k), o->name, (unsigned)o->uid,
+					       words_size(o->alloc).s, ev ? ev : "");
+			for (j = 0;
+			     j < ng && (g[j].uid != o->uid || strcmp(g[j].program, prog)); j++)
 				;
 			if (j == ng && ng == sizeof(g) / sizeof(g[0]))
 				continue; /* counted in the total, not grouped */
 			if (j == ng)
-				g[ng++] = (struct posix_group){ .program = prog, .uid = o->uid };
+				g[ng++] = (struct posix_group){.program = prog, .uid = o->uid};
 			g[j].n[k]++;
 			g[j].bytes += o->alloc;
 			g[j].kinds |= IPCADM_KIND_BIT(k);
 		}
 	}
 	if (named > b->o.max_objects)
-		finding_detail(b, fi, "and %llu more", (unsigned long long)(named - b->o.max_objects));
+		finding_detail(b, fi, "and %llu more",
+			       (unsigned long long)(named - b->o.max_objects));
 	finding_at(b, fi)->pub.used = total;
 	if (total == 0) {
 		finding_summary(b, fi, "no orphaned POSIX objects");
 		return;
 	}
 	finding_at(b, fi)->pub.severity = IPCADM_SEV_WARNING;
-	finding_summary(b, fi, "%llu orphaned POSIX %s hold %s of /dev/shm: names a program made for "
-		       "its own use, and no process of it is left",
-		(unsigned long long)total, total == 1 ? "object" : "objects", words_size(bytes).s);
+	finding_summary(b, fi,
+			"%llu orphaned POSIX %s hold %s of /dev/shm: names a program made for "
+			"its own use, and no process of it is left",
+			(unsigned long long)total, total == 1 ? "object" : "objects",
+			words_size(bytes).s);
 	for (size_t j = 0; j < ng; j++) {
 		struct ipcadm_remedy *r;
 
-		finding_detail(b, fi, "%s of uid %u: %llu shared memory, %llu semaphores, %llu "
-				      "queues (%s)",
+		finding_detail(b, fi,
+			       "%s of uid %u: %llu shared memory, %llu semaphores, %llu "
+			       "queues (%s)",
 			       g[j].program, (unsigned)g[j].uid,
 			       (unsigned long long)g[j].n[IPCADM_PSHM],
 			       (unsigned long long)g[j].n[IPCADM_PSEM],
-			       (unsigned long long)g[j].n[IPCADM_PMQ], words_size(g[j].bytes).s);
+			       (unsigned long long)g[j].n[IPCADM_PMQ],
+			       words_size(g[j].bytes).s);
 		r = finding_reap(b, fi, g[j].kinds, true);
 		if (r == NULL)
 			return;
@@ -108,8 +114,9 @@ static void tmpfs_details(struct builder *b, size_t fi)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		finding_detail(b, fi, "%s /%s holds %s, %s", ipcadm_kind_name(top[i]->kind), top[i]->name,
-		       words_size(top[i]->alloc).s, ipcadm_verdict_name(verdict_of(b, top[i], NULL)));
+		finding_detail(b, fi, "%s /%s holds %s, %s", ipcadm_kind_name(top[i]->kind),
+			       top[i]->name, words_size(top[i]->alloc).s,
+			       ipcadm_verdict_name(verdict_of(b, top[i], NULL)));
 }
 
 void findings_posix(struct builder *b)
@@ -124,19 +131,23 @@ void findings_posix(struct builder *b)
 	if (p->shm_size != IPCADM_UNKNOWN && p->shm_size > 0) {
 		pct = percent_of(p->shm_used, p->shm_size);
 		if (severity_of(b, pct) != IPCADM_SEV_OK) {
-			fi = finding_new(b, IPCADM_FINDING_POSIX, severity_of(b, pct), "dev-shm",
-					 IPCADM_PSHM);
+			fi = finding_new(b, IPCADM_FINDING_POSIX, severity_of(b, pct),
+					 "dev-shm", IPCADM_PSHM);
 			if (fi == SIZE_MAX)
 				return;
 			finding_counts(b, fi, p->shm_size, p->shm_used);
 			finding_at(b, fi)->pub.percent = pct;
-			finding_summary(b, fi, "/dev/shm: %s of %s used (%.0f%%): a full tmpfs kills programs "
-				       "with SIGBUS on first touch",
+			finding_summary(
+				b, fi,
+				"/dev/shm: %s of %s used (%.0f%%): a full tmpfs kills programs "
+				"with SIGBUS on first touch",
 				words_size(p->shm_used).s, words_size(p->shm_size).s, pct);
 			if (ipcadm_snapshot_count(b->snap, IPCADM_PSHM) +
 			    ipcadm_snapshot_count(b->snap, IPCADM_PSEM))
-				finding_detail(b, fi, "POSIX shared memory and semaphores hold %s of it",
-				       words_size(p->shm_objs_alloc).s);
+				finding_detail(
+					b, fi,
+					"POSIX shared memory and semaphores hold %s of it",
+					words_size(p->shm_objs_alloc).s);
 			tmpfs_details(b, fi);
 			r = finding_reap(b, fi, IPCADM_KIND_BIT(IPCADM_PSHM) |
 						   IPCADM_KIND_BIT(IPCADM_PSEM), false);
@@ -155,13 +166,15 @@ void findings_posix(struct builder *b)
 		pct = percent_of(p->queues, p->queues_max);
 		if (severity_of(b, pct) == IPCADM_SEV_OK)
 			return;
-		fi = finding_new(b, IPCADM_FINDING_POSIX, severity_of(b, pct), mq->name, mq->kind);
+		fi = finding_new(b, IPCADM_FINDING_POSIX, severity_of(b, pct), mq->name,
+				 mq->kind);
 		if (fi == SIZE_MAX)
 			return;
 		finding_counts(b, fi, p->queues_max, p->queues);
 		finding_at(b, fi)->pub.percent = pct;
-		finding_summary(b, fi, "%s: %llu of %llu %s (%.0f%%): %s fails with ENOSPC at the "
-				       "limit (but for CAP_SYS_RESOURCE)",
+		finding_summary(b, fi,
+				"%s: %llu of %llu %s (%.0f%%): %s fails with ENOSPC at the "
+				"limit (but for CAP_SYS_RESOURCE)",
 				mq->name, (unsigned long long)p->queues,
 				(unsigned long long)p->queues_max, mq->unit, pct, mq->call);
 		r = finding_reap(b, fi, IPCADM_KIND_BIT(mq->kind), false);

@@ -27,27 +27,30 @@ void findings_shmmax(struct builder *b)
 		if (o->size <= l->shmmax)
 			continue;
 		if (big++ == 0)
-			fi = finding_new(b, IPCADM_FINDING_SHMMAX, IPCADM_SEV_WARNING, max->name,
-					 IPCADM_SHM);
+			fi = finding_new(b, IPCADM_FINDING_SHMMAX, IPCADM_SEV_WARNING,
+					 max->name, IPCADM_SHM);
 		if (o->size > largest)
 			largest = o->size;
 		if (big <= b->o.max_objects) {
 			const char *who = ipcadm_user_name(b->ctx, o->uid);
 
-			finding_detail(b, fi, "segment %d of %s%s%s, key %s: %llu %s (%s)", o->id,
-				       who ? "'" : "uid ",
+			finding_detail(b, fi, "segment %d of %s%s%s, key %s: %llu %s (%s)",
+				       o->id, who ? "'" : "uid ",
 				       who ? who : finding_printf(b, "%u", (unsigned)o->uid),
 				       who ? "'" : "", words_key(o->key).s,
-				       (unsigned long long)o->size, max->unit, words_size(o->size).s);
+				       (unsigned long long)o->size, max->unit,
+				       words_size(o->size).s);
 		}
 	}
 	if (big) {
 		finding_counts(b, fi, l->shmmax, largest);
-		finding_summary(b, fi, "%s: %zu %s larger than %s (%llu %s): %s cannot create %s "
-				       "again at that size",
-				max->name, big, big == 1 ? "segment is" : "segments are", max->name,
-				(unsigned long long)l->shmmax, max->unit,
-				big == 1 ? "its program" : "their programs", big == 1 ? "it" : "them");
+		finding_summary(b, fi,
+				"%s: %zu %s larger than %s (%llu %s): %s cannot create %s "
+				"again at that size",
+				max->name, big, big == 1 ? "segment is" : "segments are",
+				max->name, (unsigned long long)l->shmmax, max->unit,
+				big == 1 ? "its program" : "their programs",
+				big == 1 ? "it" : "them");
 		if (big > b->o.max_objects)
 			finding_detail(b, fi, "and %zu more", big - b->o.max_objects);
 		finding_sysctl(b, fi, IPCADM_LIMIT_SHMMAX, &largest, 1, true);
@@ -60,8 +63,9 @@ void findings_shmmax(struct builder *b)
 		fi = finding_new(b, IPCADM_FINDING_SHMMAX, IPCADM_SEV_WARNING,
 				 finding_printf(b, "%s-%s", max->name, all->name), IPCADM_SHM);
 		finding_counts(b, fi, l->shmall, need);
-		finding_summary(b, fi, "%s allows segments of %llu %s, but %s allows only %llu %s "
-				       "(%s) in all: such a segment fails with ENOSPC, not EINVAL",
+		finding_summary(b, fi,
+				"%s allows segments of %llu %s, but %s allows only %llu %s "
+				"(%s) in all: such a segment fails with ENOSPC, not EINVAL",
 				max->name, (unsigned long long)l->shmmax, max->unit, all->name,
 				(unsigned long long)l->shmall, all->unit,
 				words_size(l->shmall * page).s);
@@ -78,8 +82,8 @@ static void attachers(struct builder *b, const struct ipcadm_obj *o, char *buf, 
 
 	buf[0] = '\0';
 	if (b->an == NULL) {
-		snprintf(buf, len, "creator pid %d, last attach or detach by pid %d", (int)o->cpid,
-			 (int)o->lpid);
+		snprintf(buf, len, "creator pid %d, last attach or detach by pid %d",
+			 (int)o->cpid, (int)o->lpid);
 		return;
 	}
 	nh = ipcadm_analysis_holders(b->an, o, &h);
@@ -133,14 +137,16 @@ void findings_shm_dest(struct builder *b)
 			return;
 		r->who.kind = IPCADM_SHM;
 		r->who.id = o->id;
-		remedy_reason(b, r, "the processes attached: the segment is freed when the last of "
-				    "them detaches or exits");
+		remedy_reason(b, r,
+			      "the processes attached: the segment is freed when the last of "
+			      "them detaches or exits");
 	}
 	if (count == 0)
 		return;
 	finding_counts(b, fi, IPCADM_UNKNOWN, count);
-	finding_summary(b, fi, "%zu removed %s (SHM_DEST) still count%s against %s and %s: %llu "
-			       "%s, %s, %s resident; no ipcrm can free %s",
+	finding_summary(b, fi,
+			"%zu removed %s (SHM_DEST) still count%s against %s and %s: %llu "
+			"%s, %s, %s resident; no ipcrm can free %s",
 			count, count == 1 ? "segment" : "segments", count == 1 ? "s" : "",
 			info_of(IPCADM_LIMIT_SHMMNI)->name, info_of(IPCADM_LIMIT_SHMALL)->name,
 			(unsigned long long)pages, info_of(IPCADM_LIMIT_SHMALL)->unit,

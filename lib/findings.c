@@ -55,8 +55,9 @@ void findings_unreadable(struct builder *b)
 		last = d->sysctl;
 		fi = finding_new(b, IPCADM_FINDING_UNREADABLE, IPCADM_SEV_WARNING, d->sysctl,
 				 IPCADM_NALL_KINDS);
-		finding_summary(b, fi, "%s could not be read: the limits it sets are not checked",
-			d->sysctl);
+		finding_summary(b, fi,
+				"%s could not be read: the limits it sets are not checked",
+				d->sysctl);
 	}
 	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		size_t skipped = ipcadm_snapshot_skipped(b->snap, k);
@@ -64,14 +65,15 @@ void findings_unreadable(struct builder *b)
 		if (skipped == 0)
 			continue;
 		fi = finding_new(b, IPCADM_FINDING_UNREADABLE, IPCADM_SEV_WARNING, files[k], k);
-		finding_summary(b, fi, "%zu line%s of %s could not be parsed: the counts may be low",
-			skipped, skipped == 1 ? "" : "s", files[k]);
+		finding_summary(b, fi,
+				"%zu line%s of %s could not be parsed: the counts may be low",
+				skipped, skipped == 1 ? "" : "s", files[k]);
 	}
 	if (b->an == NULL && b->o.analysis_err) {
 		fi = finding_new(b, IPCADM_FINDING_UNREADABLE, IPCADM_SEV_OK, "verdicts",
 				 IPCADM_NALL_KINDS);
 		finding_summary(b, fi, "no verdicts: the process table could not be read (%s)",
-			strerror(-b->o.analysis_err));
+				strerror(-b->o.analysis_err));
 	}
 }
 
