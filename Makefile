@@ -79,12 +79,15 @@ $(BUILD)/tests/test-journal: tests/unit/test-journal.c tests/unit/fixture.h $(BU
 	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -o $@ $< $(BUILD)/libipcadm.a -lcmocka \
 		$(TRACE_LIBS) $(JOURNAL_LIBS) $(LDFLAGS)
 
-# test-output tests the CLI's output module, so it links that module's objects too.
+# test-output tests the CLI's output module (and the remedies' renderer), so it links
+# their objects too.
 $(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
-		$(BUILD)/cli/output.o $(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
+		$(BUILD)/cli/output.o $(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/cli/remedy.o \
+		$(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o \
-		$(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a -lcmocka $(LDFLAGS)
+		$(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/cli/remedy.o $(BUILD)/libipcadm.a \
+		-lcmocka $(LDFLAGS)
 
 $(BUILD)/helpers/%: tests/helpers/%.c tests/helpers/guard.h $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)

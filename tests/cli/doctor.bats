@@ -56,6 +56,26 @@ sem_leak() {
 	[[ "${lines[2]}" == "ok" ]]
 }
 
+@test "doctor -J: actions are the remedies as data, one for each command line" {
+	run sem_leak 'json=$("$IPCADM" doctor --all-visible -J || true)
+		f=$(jq -c ".findings[] | select(.name == \"SEMMNI\")" <<<"$json")
+		jq -r "[(.remedies | length), (.actions | length)] | @tsv" <<<"$f"
+		jq -r ".actions[] | select(.type == \"reap\" and .yes)
+			| [(.kinds | join(\",\")), .owner, .count, .all_visible, .include_idle] | @tsv" <<<"$f"
+		jq -r ".actions[] | select(.type == \"set_sysctl\")
+			| [.sysctl, .limit, (.values | map(tostring) | join(\" \")), .persist] | @tsv" <<<"$f"
+		# a script acts on the data, not on a command line: the values into /proc/sys
+		jq -r ".actions[] | select(.type == \"set_sysctl\" and (.persist | not))
+			| .values | map(tostring) | join(\" \")" <<<"$f" > /proc/sys/kernel/sem
+		"$IPCADM" doctor --all-visible -J | jq -r ".findings[] | select(.name == \"SEMMNI\") | .severity"'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == $'3\t3' ]]
+	[[ "${lines[1]}" == $'sem\t1234\t7\ttrue\tfalse' ]]
+	[[ "${lines[2]}" == $'kernel.sem\tSEMMNI\t250 32000 32 16\tfalse' ]]
+	[[ "${lines[3]}" == $'kernel.sem\tSEMMNI\t250 32000 32 16\ttrue' ]]
+	[[ "${lines[4]}" == "ok" ]]
+}
+
 @test "doctor: thresholds set the severity; exit 0, 1, 2 as a Nagios plugin" {
 	run ns 'echo "250 32000 32 8" > /proc/sys/kernel/sem
 		"$IPCTOOL" fill sem 6 >/dev/null    # 75%, held by no leak verdict (root owns it)

@@ -1,5 +1,6 @@
 /* test-output.c: the CLI's output module: value formatting (sizes as util-linux prints
- * them, keys, perms, times), JSON string escaping, every output mode, column selection. */
+ * them, keys, perms, times), JSON string escaping, every output mode, column selection,
+ * and the doctor's remedies as command lines and JSON (remedy.c). */
 #include "fixture.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include "json.h"
 #include "obuf.h"
 #include "output.h"
+#include "remedy.h"
 
 /* ---- capturing standard output ---- */
 
@@ -595,6 +597,93 @@ static void test_json_writer(void **state)
 	assert_string_equal(cap_end(), "[\n  {\"key\": \"0x00000001\"}\n]\n");
 }
 
+/* ---- the doctor's remedies: data in, command lines and JSON out ---- */
+
+static void test_remedy_format(void **state)
+{
+	struct ipcadm_remedy r = { .type = IPCADM_REMEDY_REAP };
+	char buf[256];
+	struct json j;
+
+	(void)state;
+	r.reap = (struct ipcadm_remedy_reap){
+		.kinds = IPCADM_KIND_BIT(IPCADM_SEM), .has_owner = true, .owner = 1234,
+		.owner_name = "alice", .all_visible = true, .yes = true, .count = 7,
+	};
+	r.reason = "removes the 7 orphaned semaphore arrays of 'alice'";
+	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)),
+			    "ipcadm reap --all-visible --kind sem --owner alice --yes  # removes "
+			    "the 7 orphaned semaphore arrays of 'alice'");
+	/* a name a shell would split, or take for an option, goes as the UID */
+	r.reap.owner_name = "sp ace;id";
+	assert_string_equal(remedy_format(&r, false, buf, sizeof(buf)),
+			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
+	r.reap.owner_name = "-rf";
+	assert_string_equal(remedy_format(&r, false, buf, sizeof(buf)),
+			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
+	/* a name pattern in single quotes, its own quotes too */
+	r.reap = (struct ipcadm_remedy_reap){
+		.kinds = IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM),
+		.include_idle = true, .name = "it's*",
+	};
+	assert_string_equal(remedy_format(&r, false, buf, sizeof(buf)),
+			    "ipcadm reap --include-idle --kind pshm,psem --name 'it'\\''s*'");
+
+	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_SET_SYSCTL };
+	r.sysctl = (struct ipcadm_remedy_sysctl){
+		.limit = IPCADM_LIMIT_SEMMNI, .sysctl = "kernel.sem",
+		.values = { 250, 32000, 32, 256 }, .nvalues = 4,
+	};
+	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)),
+			    "sysctl -w kernel.sem='250 32000 32 256'");
+	r.sysctl.persist = true;
+	r.reason = "keeps it after a reboot";
+	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)),
+			    "echo 'kernel.sem = 250 32000 32 256' > /etc/sysctl.d/60-ipcadm-sem.conf"
+			    "  # keeps it after a reboot");
+	r.sysctl = (struct ipcadm_remedy_sysctl){ .sysctl = "kernel.shmmni", .values = { 16 },
+						  .nvalues = 1 };
+	assert_string_equal(remedy_format(&r, false, buf, sizeof(buf)),
+			    "sysctl -w kernel.shmmni=16");
+
+	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_WHO, .who = { IPCADM_SHM, 2 } };
+	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)), "ipcadm who shm 2");
+	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_REMOUNT_DEV_SHM,
+				    .remount = { 2 << 20 } };
+	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)),
+			    "mount -o remount,size=2M /dev/shm");
+	/* cut to the buffer, and terminated */
+	assert_string_equal(remedy_format(&r, true, buf, 6), "mount");
+
+	/* JSON: the fields, not a command line */
+	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_SET_SYSCTL, .reason = "a \"why\"" };
+	r.sysctl = (struct ipcadm_remedy_sysctl){
+		.limit = IPCADM_LIMIT_SEMMNI, .sysctl = "kernel.sem",
+		.values = { 250, 32000, 32, 256 }, .nvalues = 4, .persist = true,
+	};
+	cap_start();
+	json_init(&j, out);
+	remedy_json(&j, NULL, &r);
+	json_finish(&j);
+	assert_string_equal(cap_end(), "{\"type\": \"set_sysctl\", \"sysctl\": \"kernel.sem\", "
+				       "\"limit\": \"SEMMNI\", \"value\": \"250 32000 32 256\", "
+				       "\"values\": [250, 32000, 32, 256], \"persist\": true, "
+				       "\"reason\": \"a \\\"why\\\"\"}\n");
+	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_REAP };
+	r.reap = (struct ipcadm_remedy_reap){ .kinds = IPCADM_KIND_BIT(IPCADM_SHM) |
+						       IPCADM_KIND_BIT(IPCADM_PMQ),
+					      .count = 3 };
+	cap_start();
+	json_init(&j, out);
+	remedy_json(&j, NULL, &r);
+	json_finish(&j);
+	assert_string_equal(cap_end(), "{\"type\": \"reap\", \"kinds\": [\"shm\", \"pmq\"], "
+				       "\"owner\": null, \"owner_name\": null, "
+				       "\"include_idle\": false, \"name\": null, "
+				       "\"all_visible\": false, \"yes\": false, \"count\": 3, "
+				       "\"reason\": null}\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_json_two_tables),
 		cmocka_unit_test(test_json_fields),
 		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_remedy_format),
 		cmocka_unit_test(test_column_selection),
 	};
 
