@@ -2,11 +2,7 @@
  * segments detached by live users), and kernel.shm_rmid_forced while segments leak. */
 #include "findings-int.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 
 struct leak {
 	uint64_t count, bytes, rss, swap, sems, msgs;

@@ -2,11 +2,9 @@
  * tested as the kernel tests it, who uses it up by owner and key, and what raises it. */
 #include "findings-int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 /* True when not even the smallest new object fits. */
 static bool exhausted(enum ipcadm_limit id, uint64_t limit, uint64_t used)
@@ -248,20 +246,21 @@ static void reap_remedies(struct builder *b, size_t fi, enum ipcadm_kind kind,
 /* The room left for a new segment, when SHMMNI or SHMALL are near their limit. */
 static void shm_room(struct builder *b, size_t fi)
 {
+	const char *call = info_of(IPCADM_LIMIT_SHMMNI)->call;
 	uint64_t raw, segs, used, page = b->l->page_size, room;
 
 	limit_values(b, IPCADM_LIMIT_SHMMNI, &raw, &segs, &used);
 	if (b->l->shmall == IPCADM_UNKNOWN || segs == IPCADM_UNKNOWN || page == 0)
 		return;
 	if (b->u->shm_segs >= segs || b->u->shm_pages >= b->l->shmall) {
-		finding_detail(b, fi, "shmget cannot create any segment now (ENOSPC)");
+		finding_detail(b, fi, "%s cannot create any segment now (ENOSPC)", call);
 		return;
 	}
 	room = b->l->shmall - b->u->shm_pages;
 	room = room > UINT64_MAX / page ? UINT64_MAX : room * page;
 	if (b->l->shmmax != IPCADM_UNKNOWN && b->l->shmmax < room)
 		room = b->l->shmmax;
-	finding_detail(b, fi, "the largest segment shmget can create now has %llu bytes (%s)",
+	finding_detail(b, fi, "the largest segment %s can create now has %llu bytes (%s)", call,
 		       (unsigned long long)room, words_size(room).s);
 }
 

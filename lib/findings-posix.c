@@ -2,14 +2,10 @@
  * the /dev/shm tmpfs nearly full, and fs.mqueue.queues_max nearly reached. */
 #include "findings-int.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The name pattern of an idle object's reap: the admin knows which names leak. */
 #define PLACEHOLDER "NAME*"
-
 
 struct posix_group {
 	const char *program;

@@ -2,10 +2,7 @@
  * SHMMAX that SHMALL cannot hold), and segments removed while attached (SHM_DEST). */
 #include "findings-int.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 /* ---- SHMMAX ---- */
 

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-
 void ipcadm_doctor_opts_init(struct ipcadm_doctor_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
@@ -29,7 +28,6 @@ const char *ipcadm_severity_name(enum ipcadm_severity s)
 	}
 	return "?";
 }
-
 
 /* ---- what could not be read ---- */
 
@@ -76,7 +74,6 @@ void findings_unreadable(struct builder *b)
 				strerror(-b->o.analysis_err));
 	}
 }
-
 
 /* ---- the whole diagnosis ---- */
 
