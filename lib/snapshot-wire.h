@@ -5,6 +5,10 @@
 
 #include "internal.h"
 
+/* The bytes of an object with neither semaphores nor a name: no message holds more
+ * objects than its length allows at this size. */
+#define SNAPSHOT_WIRE_OBJ_MIN 236
+
 /* The snapshot as bytes in a malloc'd buffer: 0, or -ENOMEM. */
 int snapshot_wire_encode(const struct ipcadm_snapshot *s, char **bufp, size_t *lenp);
 /* A snapshot read back from len bytes: 0, -EBADMSG for anything but exactly what
