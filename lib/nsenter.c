@@ -367,8 +367,8 @@ int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 		err = child_enter(ctx, nsfd);
 		if (err == 0)
 			err = ipcadm_snapshot_read(ctx, kinds, flags, &snap);
-		if (err == 0 && snapshot_wire_encode(snap, &wire, &wlen) < 0)
-			_exit(ENOMEM);
+		if (err == 0)
+			err = snapshot_wire_encode(snap, &wire, &wlen);
 		/* the status, then (when 0) the snapshot */
 		write_all(fds[1], (const char *)&err, sizeof(err));
 		write_all(fds[1], wire, wlen);

@@ -54,50 +54,39 @@ _Static_assert(sizeof(struct ipcadm_snapshot) == 448, "add the new field to the 
 
 /* ---- writing ---- */
 
+/* The buffer is sized before the first byte is written (wire_size): one allocation. */
 struct wbuf {
 	char *p;
 	size_t len, cap;
-	bool fail;
+	bool fail; /* more written than sized: a bug here, never a partial message */
 };
 
-static void put(struct wbuf *b, const void *data, size_t n)
+static inline void put(struct wbuf *b, const void *data, size_t n)
 {
-	if (b->fail)
-		return;
 	if (b->cap - b->len < n) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *np;
-
-		while (cap - b->len < n)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (np == NULL) {
-			b->fail = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
+		b->fail = true;
+		return;
 	}
 	memcpy(b->p + b->len, data, n);
 	b->len += n;
 }
 
-static void put_u32(struct wbuf *b, uint32_t v)
+static inline void put_u32(struct wbuf *b, uint32_t v)
 {
 	put(b, &v, sizeof(v));
 }
 
-static void put_i32(struct wbuf *b, int32_t v)
+static inline void put_i32(struct wbuf *b, int32_t v)
 {
 	put(b, &v, sizeof(v));
 }
 
-static void put_u64(struct wbuf *b, uint64_t v)
+static inline void put_u64(struct wbuf *b, uint64_t v)
 {
 	put(b, &v, sizeof(v));
 }
 
-static void put_i64(struct wbuf *b, int64_t v)
+static inline void put_i64(struct wbuf *b, int64_t v)
 {
 	put(b, &v, sizeof(v));
 }
@@ -167,13 +156,38 @@ static void put_obj(struct wbuf *b, const struct ipcadm_obj *o)
 	put_i64(b, o->seen);
 }
 
+/* The header: magic, version, kinds, ipcns; per kind n, skipped, err; 34 u64 of limits. */
+#define WIRE_HEADER_SIZE (3 * 4 + 8 + IPCADM_NALL_KINDS * (8 + 8 + 4) + (12 + 12 + 10) * 8)
+
+/* The bytes snapshot_wire_encode() writes for s. */
+static size_t wire_size(const struct ipcadm_snapshot *s)
+{
+	size_t size = WIRE_HEADER_SIZE;
+
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		for (size_t i = 0; i < s->n[k]; i++) {
+			const struct ipcadm_obj *o = &s->objs[k][i];
+
+			size += SNAPSHOT_WIRE_OBJ_MIN;
+			if (o->sems && o->nsems < WIRE_NONE)
+				size += (size_t)o->nsems * WIRE_SEM_SIZE;
+			if (o->name)
+				size += strlen(o->name);
+		}
+	}
+	return size;
+}
+
 int snapshot_wire_encode(const struct ipcadm_snapshot *s, char **bufp, size_t *lenp)
 {
 	const struct ipcadm_posix_limits *pl = &s->plimits;
 	const struct ipcadm_limits *l = &s->limits;
 	const struct ipcadm_usage *u = &s->usage;
-	struct wbuf b = { 0 };
+	struct wbuf b = { .cap = wire_size(s) };
 
+	b.p = malloc(b.cap ? b.cap : 1);
+	if (b.p == NULL)
+		return -ENOMEM;
 	put_u32(&b, WIRE_MAGIC);
 	put_u32(&b, WIRE_VERSION);
 	put_u32(&b, IPCADM_NALL_KINDS);
@@ -224,9 +238,9 @@ int snapshot_wire_encode(const struct ipcadm_snapshot *s, char **bufp, size_t *l
 	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		for (size_t i = 0; i < s->n[k]; i++)
 			put_obj(&b, &s->objs[k][i]);
-	if (b.fail) {
+	if (b.fail || b.len != b.cap) {
 		free(b.p);
-		return -ENOMEM;
+		return -EPROTO; /* wire_size() and the writer disagree */
 	}
 	*bufp = b.p;
 	*lenp = b.len;

@@ -9,7 +9,8 @@
  * objects than its length allows at this size. */
 #define SNAPSHOT_WIRE_OBJ_MIN 236
 
-/* The snapshot as bytes in a malloc'd buffer: 0, or -ENOMEM. */
+/* The snapshot as bytes in a malloc'd buffer, sized first and allocated once: 0, -ENOMEM,
+ * or -EPROTO when the writer wrote other than it sized (a bug, never a partial message). */
 int snapshot_wire_encode(const struct ipcadm_snapshot *s, char **bufp, size_t *lenp);
 /* A snapshot read back from len bytes: 0, -EBADMSG for anything but exactly what
  * snapshot_wire_encode() writes, or -ENOMEM; nothing is left allocated on failure. */
