@@ -1,5 +1,5 @@
-# lib.sh: what bench/who.sh and bench/reap.sh share: running again inside private
-# namespaces, compiling the small C helpers, medians of repeated runs, ratio lines.
+# lib.sh: what the bench scripts (who.sh, reap.sh, posix.sh) share: running again inside
+# private namespaces, compiling the small C helpers, medians of repeated runs, ratio lines.
 
 export LC_ALL=C
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/kcmp.h>
 
 #include "strutil.h"
 
@@ -139,6 +141,7 @@ struct pid_walk {
 	const struct matcher *m;
 	hold_fn fn;
 	void *arg;
+	bool *kcmp; /* kcmp(2) may tell descriptor tables apart: live, our PID namespace */
 };
 
 static int on_map(void *arg, const struct proc_file_map *map)
@@ -171,6 +174,7 @@ static int scan_fds(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w
 	int r;
 	DIR *dir;
 
+	*seen = false;
 	snprintf(path, sizeof(path), "%s/fd", task);
 	r = dir_from_fd(ipcadm_ctx_open(ctx, path, O_RDONLY | O_DIRECTORY), &dir);
 	if (r < 0)
@@ -206,39 +210,61 @@ static int scan_fds(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w
 	return 0;
 }
 
-/* Reads the maps and fds of task ("/proc/PID" or "/proc/PID/task/TID"); *seen tells
- * whether it showed any mapping or descriptor at all. 0, or -errno. */
-static int scan_task(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w,
+/* Reads the mappings of task ("/proc/PID" or "/proc/PID/task/TID"); *seen tells whether
+ * it showed any mapping at all. 0, or -errno. */
+static int scan_maps(struct ipcadm_ctx *ctx, const char *task, struct pid_walk *w,
 		     bool *seen)
 {
 	char path[96], *buf;
 	size_t len;
 	int r;
 
-	*seen = false;
-	if (w->m->maps) {
-		snprintf(path, sizeof(path), "%s/maps", task);
-		r = read_file(ctx, path, &buf, &len);
-		if (r < 0)
-			return r;
-		*seen = len > 0;
-		r = posixparse_maps(buf, len, on_map, w);
-		free(buf);
-		if (r < 0)
-			return r;
-	}
-	return scan_fds(ctx, task, w, seen);
+	snprintf(path, sizeof(path), "%s/maps", task);
+	r = read_file(ctx, path, &buf, &len);
+	if (r < 0)
+		return r;
+	*seen = len > 0;
+	r = posixparse_maps(buf, len, on_map, w);
+	free(buf);
+	return r < 0 ? r : 0;
 }
 
 /*
- * A process whose main thread exited (pthread_exit) lives on in its other threads, but
- * its /proc/PID/maps and fd read empty: the zombie leader has neither. Its threads share
- * one address space and (unless one unshared it) one descriptor table: read a live
- * thread's.
+ * Whether the thread tid shares one of the descriptor tables already read (those of the
+ * tasks in tables[]): kcmp(KCMP_FILES) answers 0 for the same table. False also when it
+ * cannot tell (no kcmp: ENOSYS; refused: EPERM; a task gone: ESRCH): tid's is read then.
  */
-static int scan_threads(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
+static bool table_read(struct pid_walk *w, const pid_t *tables, size_t n, pid_t tid)
+{
+	for (size_t i = 0; i < n && *w->kcmp; i++) {
+		long r = syscall(SYS_kcmp, tables[i], tid, KCMP_FILES, 0UL, 0UL);
+
+		if (r == 0)
+			return true;
+		if (r < 0 && errno == ENOSYS)
+			*w->kcmp = false; /* CONFIG_KCMP off, or a seccomp filter */
+	}
+	return false;
+}
+
+/* The descriptor tables of a process that kcmp() tells apart at most. */
+#define MAX_TABLES 16
+
+/*
+ * Reads what the threads of pid other than its leader hold. Threads share one address
+ * space, but not always one descriptor table: a thread that called unshare(CLONE_FILES)
+ * has its own, which only /proc/PID/task/TID/fd shows. And a process whose main thread
+ * exited (pthread_exit) lives on in its other threads, while its /proc/PID/maps and fd
+ * read empty (the zombie leader has neither): maps_read false, a live thread's maps are
+ * read. Each descriptor table is read once: kcmp() tells which threads share one already
+ * read; without it, every thread's is read.
+ */
+static int scan_threads(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w,
+			bool maps_read)
 {
 	char path[64], task[96];
+	pid_t tables[MAX_TABLES] = { pid }; /* read: the leader's (a zombie's is none) */
+	size_t ntables = 1;
 	struct dirent *de;
 	DIR *dir;
 	int r;
@@ -249,36 +275,56 @@ static int scan_threads(struct ipcadm_ctx *ctx, pid_t pid, struct pid_walk *w)
 		return r;
 	while ((de = readdir(dir)) != NULL) {
 		uint64_t tid;
-		bool seen;
+		bool seen = false;
 
-		if (str_to_u64(de->d_name, &tid) < 0 || tid == (uint64_t)pid)
+		if (str_to_u64(de->d_name, &tid) < 0 || tid == (uint64_t)pid || tid > INT32_MAX)
 			continue;
 		snprintf(task, sizeof(task), "%s/%llu", path, (unsigned long long)tid);
-		r = scan_task(ctx, task, w, &seen);
+		if (!maps_read) {
+			r = scan_maps(ctx, task, w, &seen);
+			if (r == -ENOENT || r == -ESRCH) {
+				r = 0; /* that thread exited: try the next */
+				continue;
+			}
+			if (r < 0)
+				break;
+			maps_read = seen;
+		}
+		if (table_read(w, tables, ntables, (pid_t)tid))
+			continue;
+		r = scan_fds(ctx, task, w, &seen);
 		if (r == -ENOENT || r == -ESRCH) {
-			r = 0; /* that thread exited: try the next */
+			r = 0;
 			continue;
 		}
-		if (r < 0 || seen)
+		if (r < 0)
 			break;
+		if (ntables < MAX_TABLES)
+			tables[ntables++] = (pid_t)tid;
 	}
 	closedir(dir);
 	return r;
 }
 
-/* Reads a process's maps and fds; 0, -ENOENT when it is gone, -errno when unreadable. */
-static int scan_pid(struct ipcadm_ctx *ctx, pid_t pid, const struct matcher *m, hold_fn fn,
-		    void *arg)
+/*
+ * Reads a process's maps and fds, and those of its other threads unless it has one
+ * thread only (nthreads 1; 0: not known); 0, -ENOENT when it is gone, -errno when
+ * unreadable (a thread's descriptor table too: then what it holds is not known).
+ */
+static int scan_pid(struct ipcadm_ctx *ctx, pid_t pid, long nthreads, struct pid_walk *w)
 {
-	struct pid_walk w = { m, fn, arg };
+	bool maps_seen = false, fds_seen = false;
 	char task[32];
-	bool seen;
-	int r;
+	int r = 0;
 
 	snprintf(task, sizeof(task), "/proc/%d", (int)pid);
-	r = scan_task(ctx, task, &w, &seen);
-	if (r == 0 && !seen)
-		r = scan_threads(ctx, pid, &w);
+	if (w->m->maps)
+		r = scan_maps(ctx, task, w, &maps_seen);
+	if (r == 0)
+		r = scan_fds(ctx, task, w, &fds_seen);
+	/* A leader that showed nothing may have exited, its threads living on. */
+	if (r == 0 && (nthreads != 1 || !(maps_seen || fds_seen)))
+		r = scan_threads(ctx, pid, w, maps_seen || !w->m->maps);
 	return r == -ESRCH ? -ENOENT : r;
 }
 
@@ -301,6 +347,7 @@ static void on_hold(void *arg, enum ipcadm_kind kind, size_t idx, unsigned int h
 
 int posix_holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 {
+	bool kcmp = a->procs.signals; /* live, and /proc shows our PID namespace */
 	struct matcher m;
 	int r = matcher_init(&m, a->snap, ctx->live);
 
@@ -309,10 +356,11 @@ int posix_holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 	for (size_t i = 0; i < a->procs.n; i++) {
 		struct proc *p = &a->procs.v[i];
 		struct an_walk w = { a, p, 0 };
+		struct pid_walk pw = { &m, on_hold, &w, &kcmp };
 
 		if (p->kthread || p->pid == a->procs.self)
 			continue;
-		r = scan_pid(ctx, p->pid, &m, on_hold, &w);
+		r = scan_pid(ctx, p->pid, p->loaded & PROC_STAT ? p->num_threads : 0, &pw);
 		if (w.err) {
 			free(m.v);
 			return w.err;
@@ -340,16 +388,18 @@ int posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino)
 {
 	struct pkey key = { dev, ino, IPCADM_PSHM, 0 };
 	struct matcher m = { .v = &key, .n = 1, .devs = { dev }, .ndevs = 1, .maps = true };
-	char path[PATH_MAX + 16];
+	struct pid_walk w = { &m, on_held, NULL, NULL };
+	bool held = false, kcmp;
 	struct dirent *de;
-	bool held = false;
 	int err = 0;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "%s/proc", ctx->root);
-	dir = opendir(path);
-	if (dir == NULL)
-		return -errno; /* not read is not "not held" */
+	err = dir_from_fd(ipcadm_ctx_open(ctx, "/proc", O_RDONLY | O_DIRECTORY), &dir);
+	if (err < 0)
+		return err; /* not read is not "not held" */
+	kcmp = ctx->live && proc_shows_us(dirfd(dir));
+	w.arg = &held;
+	w.kcmp = &kcmp;
 	while (!held && err == 0) {
 		uint64_t pid;
 		int r;
@@ -363,7 +413,7 @@ int posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' || str_to_u64(de->d_name, &pid) < 0 ||
 		    pid > INT32_MAX || (pid_t)pid == getpid())
 			continue;
-		r = scan_pid(ctx, (pid_t)pid, &m, on_held, &held);
+		r = scan_pid(ctx, (pid_t)pid, 0, &w);
 		if (r < 0 && r != -ENOENT)
 			err = r; /* a process we cannot read may hold it */
 	}

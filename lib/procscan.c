@@ -261,13 +261,11 @@ static bool mount_hides(struct ipcadm_ctx *ctx, const struct procs *ps)
 	return true;
 }
 
-/* Whether the root's /proc shows this PID namespace, so that pidfd_open() finds the same
- * processes by the same PIDs. */
-static bool proc_is_ours(const struct procs *ps)
+bool proc_shows_us(int procfd)
 {
 	char link[32];
 	int64_t pid;
-	ssize_t n = readlinkat(ps->procfd, "self", link, sizeof(link) - 1);
+	ssize_t n = readlinkat(procfd, "self", link, sizeof(link) - 1);
 
 	return n > 0 && mem_to_i64(link, (size_t)n, &pid) == 0 && pid == (int64_t)getpid();
 }
@@ -394,7 +392,7 @@ int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
 				      ((int64_t)real.tv_nsec - boot.tv_nsec) / 1000000;
 		ps->clock_step_ms = measure_clock_step(ps);
 		ps->self = getpid();
-		if (proc_is_ours(ps)) {
+		if (proc_shows_us(ps->procfd)) {
 			ps->pidfd = 1;
 			ps->signals = true;
 		}

@@ -64,6 +64,9 @@ struct proc_buf {
 	size_t cap;
 };
 
+/* Whether the /proc open at procfd shows our PID namespace, so that system calls that
+ * take a PID (pidfd_open, kill, kcmp) find the same processes by the same PIDs. */
+bool proc_shows_us(int procfd);
 /* Lists the processes of the root's /proc (and reads PID 1, to detect hidepid). */
 int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps);
 void procs_release(struct procs *ps);
