@@ -20,37 +20,41 @@ zoffers() {
 	zsh -f "$COMPLETE_ZSH" "$1"
 }
 
+# offered LINE WANT, zoffered LINE WANT: bash (zsh) offers exactly WANT after LINE
+offered() {
+	same_offer bash "$1" "$2" "$(offers "$1")"
+}
+zoffered() {
+	same_offer zsh "$1" "$2" "$(zoffers "$1")"
+}
+same_offer() {
+	[ "$4" = "$3" ] && return 0
+	printf '%s after [%s]:\nwant [%s]\ngot  [%s]\n' "$1" "$2" "$3" "$4" >&2
+	return 1
+}
+
 @test "bash: the commands, as ipcadm --help lists them" {
 	run offers "$IPCADM "
 	[ "$status" -eq 0 ]
 	expected=$("$IPCADM" --help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }')
 	[ "$output" = "$expected" ]
 	[[ "$output" == *metrics* ]]
-	run offers "$IPCADM re"
-	[ "$output" = $'reap\nrestore' ]
+	offered "$IPCADM re" $'reap\nrestore'
 }
 
 @test "bash: global options and their arguments" {
-	run offers "$IPCADM --"
-	[ "$output" = $'--root\n--source\n--help\n--version' ]
-	run offers "$IPCADM --source "
-	[ "$output" = $'auto\nproc\nsyscall' ]
-	run offers "$IPCADM --source=s"
-	[ "$output" = syscall ]
+	offered "$IPCADM --" $'--root\n--source\n--help\n--version'
+	offered "$IPCADM --source " $'auto\nproc\nsyscall'
+	offered "$IPCADM --source=s" syscall
 }
 
 @test "bash: each command's options, and only those" {
 	run offers "$IPCADM reap --"
-	grep -qx -- --yes <<<"$output"
-	grep -qx -- --backup <<<"$output"
-	grep -qx -- --all-visible <<<"$output"
+	has_lines "$output" --yes --backup --all-visible
 	[[ "$output" != *--output* ]]
 	run offers "$IPCADM list -"
-	grep -qx -- -o <<<"$output"
-	grep -qx -- --output <<<"$output"
-	grep -qx -- --time-format <<<"$output"
-	run offers "$IPCADM check --"
-	[ "$output" = $'--json\n--help' ]
+	has_lines "$output" -o --output --time-format
+	offered "$IPCADM check --" $'--json\n--help'
 }
 
 @test "every option offered is one the command accepts" {
@@ -67,17 +71,12 @@ zoffers() {
 }
 
 @test "bash: columns after -o, with +LIST and comma lists" {
-	run offers "$IPCADM list -o K"
-	[ "$output" = KEY ]
-	run offers "$IPCADM list --output=NAT"
-	[ "$output" = NATTCH ]
-	run offers "$IPCADM list -o +KEY,I"
-	[ "$output" = "+KEY,ID" ]
+	offered "$IPCADM list -o K" KEY
+	offered "$IPCADM list --output=NAT" NATTCH
+	offered "$IPCADM list -o +KEY,I" "+KEY,ID"
 	# case as typed is accepted; a column already in the list is not offered again
-	run offers "$IPCADM list -o key,k"
-	[ "$output" = "" ]
-	run offers "$IPCADM list -o ID,verd"
-	[ "$output" = "ID,VERDICT" ]
+	offered "$IPCADM list -o key,k" ""
+	offered "$IPCADM list -o ID,verd" "ID,VERDICT"
 	# every column of list --help, and nothing else
 	run offers "$IPCADM list -o "
 	expected=$("$IPCADM" list --help | awk '/^Columns:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }')
@@ -85,25 +84,17 @@ zoffers() {
 }
 
 @test "bash: kinds, time formats and the kinds each --kind takes" {
-	run offers "$IPCADM list "
-	[ "$output" = $'shm\nsem\nmsg\npshm\npsem\npmq' ]
-	run offers "$IPCADM list shm p"
-	[ "$output" = $'pshm\npsem\npmq' ]
-	run offers "$IPCADM show --time-format "
-	[ "$output" = $'short\nfull\niso' ]
-	run offers "$IPCADM reap --kind shm,p"
-	[ "$output" = $'shm,pshm\nshm,psem\nshm,pmq' ]
+	offered "$IPCADM list " $'shm\nsem\nmsg\npshm\npsem\npmq'
+	offered "$IPCADM list shm p" $'pshm\npsem\npmq'
+	offered "$IPCADM show --time-format " $'short\nfull\niso'
+	offered "$IPCADM reap --kind shm,p" $'shm,pshm\nshm,psem\nshm,pmq'
 	# rm --kind takes System V kinds only (its help says so)
-	run offers "$IPCADM rm -k "
-	[ "$output" = $'shm\nsem\nmsg' ]
-	run offers "$IPCADM check "
-	[ "$output" = $'shm\nsem\nmsg' ]
+	offered "$IPCADM rm -k " $'shm\nsem\nmsg'
+	offered "$IPCADM check " $'shm\nsem\nmsg'
 	# an option's argument is not an operand: the kind is still the first operand
-	run offers "$IPCADM show -N 1 --time-format iso "
-	[ "$output" = $'shm\nsem\nmsg\npshm\npsem\npmq' ]
+	offered "$IPCADM show -N 1 --time-format iso " $'shm\nsem\nmsg\npshm\npsem\npmq'
 	# nothing for an argument no list can give
-	run offers "$IPCADM reap --older-than "
-	[ "$output" = "" ]
+	offered "$IPCADM reap --older-than " ""
 }
 
 @test "bash: directories for --backup, --root, --textfile and restore; PIDs for -N" {
@@ -111,17 +102,15 @@ zoffers() {
 	mkdir "$d/dir1"
 	: >"$d/file1"
 	for line in "reap --backup $d/" "--root $d/" "metrics --textfile $d/" "restore $d/"; do
-		run offers "$IPCADM $line"
-		[ "$output" = "$d/dir1" ]
+		offered "$IPCADM $line" "$d/dir1"
 	done
-	run offers "$IPCADM reap --log $d/"
-	[ "$output" = "$d/dir1"$'\n'"$d/file1" ]
+	offered "$IPCADM reap --log $d/" "$d/dir1"$'\n'"$d/file1"
 	rm -rf "$d"
 	run ns 'sleep 30 & s=$!; . "$COMPLETE_BASH"; drive "$IPCADM list -N "; echo "sleep=$s"; kill $s'
 	[ "$status" -eq 0 ]
 	[[ "$output" == 1$'\n'* ]]
 	s=${output##*sleep=}
-	grep -qx "$s" <<<"$output"
+	has_lines "$output" "$s"
 }
 
 @test "bash: IDs of existing objects after show, who and rm KIND; POSIX names" {
@@ -148,16 +137,10 @@ zoffers() {
 	shm=$(sed -n 's/.* shm=\([0-9]*\) .*/\1/p' <<<"$output")
 	msg=$(sed -n 's/.* msg=\([0-9]*\)$/\1/p' <<<"$output")
 	[[ "$sems" == [0-9]*" "[0-9]* && -n "$shm" && -n "$msg" ]]
-	grep -qx "show-sem=$sems" <<<"$output"
-	grep -qx "rm-more=$sems" <<<"$output"
-	grep -qx "who-shm=$shm" <<<"$output"
-	grep -qx "rm-msg=$msg" <<<"$output"
-	# a bare ID: each ID once, though several kinds have it
-	grep -qx "bare=$shm" <<<"$output"
-	grep -qx "pshm=odd name,seg," <<<"$output"
-	grep -qx "psem=lock" <<<"$output"
-	grep -qx "slash=/jobs,/lock,/odd name,/seg," <<<"$output"
-	grep -qx "ns=jobs" <<<"$output"
+	# bare: each ID once, though several kinds have it
+	has_lines "$output" "show-sem=$sems" "rm-more=$sems" "who-shm=$shm" "rm-msg=$msg" \
+		"bare=$shm" "pshm=odd name,seg," "psem=lock" "slash=/jobs,/lock,/odd name,/seg," \
+		"ns=jobs"
 }
 
 @test "bash: only ipcadm is completed here; ipcs, ipcrm, ipcmk keep util-linux's" {
@@ -177,18 +160,12 @@ zoffers() {
 }
 
 @test "zsh: commands, options, columns, formats" {
-	run zoffers "ipcadm re"
-	[ "$output" = $'reap\nrestore' ]
-	run zoffers "ipcadm list -o K"
-	[ "$output" = KEY ]
-	run zoffers "ipcadm list -o +KEY,I"
-	[ "$output" = ID ]
-	run zoffers "ipcadm list --time-format "
-	[ "$output" = $'full\niso\nshort' ]
-	run zoffers "ipcadm doctor --no"
-	[ "$output" = $'--no-verdicts\n--now' ]
-	run zoffers "ipcadm check "
-	[ "$output" = $'msg\nsem\nshm' ]
+	zoffered "ipcadm re" $'reap\nrestore'
+	zoffered "ipcadm list -o K" KEY
+	zoffered "ipcadm list -o +KEY,I" ID
+	zoffered "ipcadm list --time-format " $'full\niso\nshort'
+	zoffered "ipcadm doctor --no" $'--no-verdicts\n--now'
+	zoffered "ipcadm check " $'msg\nsem\nshm'
 }
 
 @test "zsh: IDs of existing objects after show KIND, names after pmq" {
@@ -201,7 +178,5 @@ zoffers() {
 	[ "$status" -eq 0 ]
 	sems=$(sed -n 's/^sems=//p' <<<"$output")
 	[[ "$sems" == [0-9]*" "[0-9]* ]]
-	grep -qx "show-sem=$sems" <<<"$output"
-	grep -qx "pmq=jobs" <<<"$output"
-	grep -qx "ns=$sems" <<<"$output" || { echo "$output"; false; }
+	has_lines "$output" "show-sem=$sems" "pmq=jobs" "ns=$sems"
 }

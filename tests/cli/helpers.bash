@@ -41,3 +41,16 @@ ready() {
 	done
 }
 export -f ready
+
+# has_lines TEXT LINE...: each LINE is a whole line of TEXT; says which is not, and what
+# TEXT holds. Exported: scripts given to `ns` call it.
+has_lines() {
+	local text=$1 line
+	shift
+	for line in "$@"; do
+		grep -qxF -- "$line" <<<"$text" && continue
+		printf 'no line [%s] in:\n%s\n' "$line" "$text" >&2
+		return 1
+	done
+}
+export -f has_lines
