@@ -2,68 +2,29 @@
 # journal.bats: `ipcadm trace --journal` records who made each object of its own scenario's
 # process tree (in private namespaces); list, show, reap and the doctor name the creator.
 
-load helpers
+load trace-lib
 
-TRACEFS=/sys/kernel/tracing
 CONTRIB="$BATS_TEST_DIRNAME/../../contrib"
 
 setup() {
-	TRACE_PID="" SCEN_PID=""
-	GO="$BATS_TEST_TMPDIR/go" DONE="$BATS_TEST_TMPDIR/done"
+	trace_setup
 	J="$BATS_TEST_TMPDIR/journal.db"
-	export GO DONE J
+	export J
 }
 
-# Every process a test started is stopped, and no instance of its trace is left.
 teardown() {
-	local p
-	touch "$DONE" "$GO" "$GO.2" 2>/dev/null || true
-	for p in $TRACE_PID $SCEN_PID; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	if [ -n "$TRACE_PID" ] && [ -e "$TRACEFS/instances/ipcadm-trace-$TRACE_PID" ]; then
-		echo "instance ipcadm-trace-$TRACE_PID left behind" >&2
-		return 1
-	fi
+	trace_teardown "$GO.2"
 }
 
-need_tracefs() {
-	[ -d "$TRACEFS/events/syscalls/sys_enter_semget" ] ||
-		skip "no tracefs with syscall tracepoints at $TRACEFS"
-}
-
-# scenario SCRIPT: SCRIPT in private namespaces, in the background, once $GO exists (the
-# trace runs by then); then it waits for $DONE, so that its namespace stays readable.
-scenario() {
-	ns 'for ((i = 0; i < 400; i++)); do [ -e "$GO" ] && break; sleep 0.05; done
-		[ -e "$GO" ] || exit 7
-		'"$1"'
-		for ((i = 0; i < 400; i++)); do [ -e "$DONE" ] && break; sleep 0.05; done' \
-		>>"$BATS_TEST_TMPDIR/scenario.out" 2>&1 &
-	SCEN_PID=$!
-}
-
-# start_trace ARGS...: ipcadm trace --journal $J on the host (its events carry the initial
-# PID namespace's PIDs) for the scenario's tree; returns once the kernel records.
-start_trace() {
-	local i
-	"$IPCADM" trace --journal "$J" --pid "$SCEN_PID" "$@" >"$BATS_TEST_TMPDIR/out" \
-		2>"$BATS_TEST_TMPDIR/out.err" &
-	TRACE_PID=$!
-	for ((i = 0; i < 400; i++)); do
-		grep -q "following the IPC calls" "$BATS_TEST_TMPDIR/out.err" && return 0
-		kill -0 "$TRACE_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "trace did not start:" >&2
-	cat "$BATS_TEST_TMPDIR/out.err" >&2
-	return 1
-}
-
-stop_trace() {
-	kill -INT "$TRACE_PID"
-	wait "$TRACE_PID"
+# start_journal ARGS...: ipcadm trace --journal $J for the scenario's tree (ARGS added),
+# output to $BATS_TEST_TMPDIR/out; then the scenario runs until it wrote the ID of the
+# array it made to $GO.made: that ID in id, the scenario's shell in W (see waiter).
+start_journal() {
+	start_trace "$BATS_TEST_TMPDIR/out" --journal "$J" --pid "$SCEN_PID" "$@"
+	touch "$GO"
+	wait_file "$GO.made"
+	W=$(waiter "$SCEN_PID")
+	id=$(cat "$GO.made")
 }
 
 # wait_file FILE: waits (20 s at most) until FILE is not empty.
@@ -111,16 +72,20 @@ wait_known() {
 	return 1
 }
 
+# creator_unknown: the dry run would remove array $id as orphaned, naming no creator.
+creator_unknown() {
+	run env IPCADM_JOURNAL="$J" "$IPCADM" reap -N "$W" --kind sem
+	echo "$output"
+	[[ "${lines[0]}" == "would remove sem $id "*": orphaned: "* ]]
+	[[ "$output" != *"created by"* ]]
+}
+
 @test "journal: list, show, reap and the doctor name the creator that exited" {
 	need_tracefs
 	# uid 1234 runs nothing: its private arrays are orphaned; fill exits once made
 	scenario '"$IPCTOOL" drop-to 1234 1234 -- "$IPCTOOL" fill sem 3 >/dev/null
 		ipcs -s | awk "/^0x/ { print \$2 }" | head -n 1 >"$GO.made"'
-	start_trace
-	touch "$GO"
-	wait_file "$GO.made"
-	W=$(waiter "$SCEN_PID")
-	id=$(cat "$GO.made")
+	start_journal
 	wait_known "$id"
 
 	run jlist ID,VERDICT,CREATOR
@@ -173,11 +138,7 @@ wait_known() {
 		echo "$id" >/proc/sys/kernel/sem_next_id
 		sleep 1.2
 		"$IPCTOOL" drop-to 1234 1234 -- "$IPCTOOL" sem-create 0 1 600 >"$GO.made2"'
-	start_trace
-	touch "$GO"
-	wait_file "$GO.made"
-	W=$(waiter "$SCEN_PID")
-	id=$(cat "$GO.made")
+	start_journal
 	wait_known "$id"
 	# the journal stops: the removal and the new array go unseen
 	stop_trace
@@ -187,10 +148,7 @@ wait_known() {
 	run jlist ID,CREATOR
 	echo "$output"
 	[ "$output" = "$id -" ]
-	run env IPCADM_JOURNAL="$J" "$IPCADM" reap -N "$W" --kind sem
-	echo "$output"
-	[[ "${lines[0]}" == "would remove sem $id "*": orphaned: "* ]]
-	[[ "$output" != *"created by"* ]]
+	creator_unknown
 	touch "$DONE"
 }
 
@@ -203,11 +161,7 @@ wait_known() {
 		"$IPCTOOL" rm sem "$id"
 		echo "$id" >/proc/sys/kernel/sem_next_id
 		echo "$id" >"$GO.made"'
-	start_trace --all
-	touch "$GO"
-	wait_file "$GO.made"
-	W=$(waiter "$SCEN_PID")
-	id=$(cat "$GO.made")
+	start_journal --all
 	# made again from outside the traced tree: the journal does not see it
 	[ "$(nsenter --ipc="/proc/$W/ns/ipc" "$IPCTOOL" drop-to 1234 1234 -- "$IPCTOOL" \
 		sem-create 0 1 600)" = "$id" ]
@@ -224,10 +178,7 @@ wait_known() {
 	[[ "$output" == "$id "* ]]
 	[ "$(date -d "@${output#"$id "}" +%H:%M:%S)" = "$made" ] ||
 		skip "the second passed between the two arrays"
-	run env IPCADM_JOURNAL="$J" "$IPCADM" reap -N "$W" --kind sem
-	echo "$output"
-	[[ "${lines[0]}" == "would remove sem $id "*": orphaned: "* ]]
-	[[ "$output" != *"created by"* ]]
+	creator_unknown
 	touch "$DONE"
 }
 

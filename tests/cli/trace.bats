@@ -2,68 +2,22 @@
 # trace.bats: `ipcadm trace` follows the IPC calls of its own scenario's process tree (in
 # private namespaces), explains a failing get call, and never leaves a tracefs instance.
 
-load helpers
+load trace-lib
 
 POSIXTOOL="$IPCADM_BUILD/helpers/posixtool"
-TRACEFS=/sys/kernel/tracing
 
 setup() {
-	[ -d "$TRACEFS/events/syscalls/sys_enter_semget" ] ||
-		skip "no tracefs with syscall tracepoints at $TRACEFS"
-	TRACE_PID="" SCEN_PID="" SCEN2_PID="" APACHE_PID="" ALL_TRACES=""
-	GO="$BATS_TEST_TMPDIR/go" DONE="$BATS_TEST_TMPDIR/done"
-	export GO DONE
+	need_tracefs
+	trace_setup
+	APACHE_PID=""
 }
 
-# Every process a test started is stopped, and no instance of its traces is left.
 teardown() {
-	local p
-	touch "$DONE" "$GO" 2>/dev/null || true
 	# an apache2 that started after all is stopped by its PID, checked to be apache2
 	if [ -n "$APACHE_PID" ] && [ "$(cat "/proc/$APACHE_PID/comm" 2>/dev/null)" = apache2 ]; then
 		kill "$APACHE_PID" 2>/dev/null || true
 	fi
-	for p in $TRACE_PID $SCEN_PID $SCEN2_PID; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	for p in $TRACE_PID $ALL_TRACES; do
-		if [ -e "$TRACEFS/instances/ipcadm-trace-$p" ]; then
-			echo "instance ipcadm-trace-$p left behind" >&2
-			return 1
-		fi
-	done
-}
-
-# scenario SCRIPT [VAR]: SCRIPT in private namespaces, in the background, started only once
-# $GO exists (the trace runs by then); its PID in SCEN_PID (or VAR). The scenario then
-# waits for $DONE, so that its namespace keeps a process while the trace explains.
-scenario() {
-	ns 'for ((i = 0; i < 400; i++)); do [ -e "$GO" ] && break; sleep 0.05; done
-		[ -e "$GO" ] || exit 7
-		'"$1"'
-		for ((i = 0; i < 400; i++)); do [ -e "$DONE" ] && break; sleep 0.05; done' \
-		>>"$BATS_TEST_TMPDIR/scenario.out" 2>&1 &
-	printf -v "${2:-SCEN_PID}" %s "$!"
-}
-
-# start_trace OUT ARGS...: ipcadm trace on this side of the namespaces (its events carry
-# the initial PID namespace's PIDs), output to OUT, messages to OUT.err; returns once the
-# kernel records.
-start_trace() {
-	local out=$1 i
-	shift
-	"$IPCADM" trace "$@" >"$out" 2>"$out.err" &
-	TRACE_PID=$!
-	ALL_TRACES="$ALL_TRACES $TRACE_PID"
-	for ((i = 0; i < 400; i++)); do
-		grep -q "following the IPC calls" "$out.err" && return 0
-		kill -0 "$TRACE_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "trace did not start:" >&2
-	cat "$out.err" >&2
-	return 1
+	trace_teardown
 }
 
 # wait_line FILE PATTERN: waits (20 s at most) for a line of FILE matching PATTERN.
@@ -76,11 +30,6 @@ wait_line() {
 	echo "no line matching '$2' in $1:" >&2
 	cat "$1" >&2
 	return 1
-}
-
-stop_trace() {
-	kill -INT "$TRACE_PID"
-	wait "$TRACE_PID"
 }
 
 @test "trace: semget failing for SEMMNI is explained: the limit, the orphans, the fix" {
