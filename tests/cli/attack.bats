@@ -14,6 +14,22 @@ R=$(mktemp -d)                  # root-only: logs (root refuses $T for those)
 # shifted SECONDS CMD...: runs CMD with its wall clock stepped by SECONDS (clockshift.so)
 shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 "${@:2}"; }
+# keeper PYTHON: starts, as uid 4242, a PYTHON program that makes a segment of a generated
+# name, closes it (unmapped, kept by its name for later) and sleeps; prints the name
+keeper() {
+	cat > $T/keep.py <<-"EOF"
+	import time
+	from multiprocessing import shared_memory, resource_tracker
+	later = shared_memory.SharedMemory(create=True, size=4096)
+	later.close()
+	resource_tracker.ensure_running()
+	print(later.name, flush=True)
+	time.sleep(120)
+	EOF
+	setsid -f $IPCTOOL drop-to 4242 4242 -- "$1" $T/keep.py > $T/k
+	for j in $(seq 100); do [ -s $T/k ] && break; sleep 0.1; done
+	cat $T/k
+}
 # verdict KIND ID|NAME [SHIFT]: the verdict list gives the object (ipcadm run SHIFT s ahead)
 verdict() {
 	local sel=".id == $2" col=ID
@@ -120,18 +136,7 @@ verdict() {
 	# allows for it; the scans below run with the clock stepped, and measure it
 	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
 	run ns "$PRELUDE"'
-		cat > $T/keep.py <<-"EOF"
-		import time
-		from multiprocessing import shared_memory, resource_tracker
-		later = shared_memory.SharedMemory(create=True, size=4096)
-		later.close()   # unmapped, kept by its name for later
-		resource_tracker.ensure_running()
-		print(later.name, flush=True)
-		time.sleep(120)
-		EOF
-		setsid -f $IPCTOOL drop-to 4242 4242 -- /usr/bin/python3 $T/keep.py > $T/k
-		for j in $(seq 100); do [ -s $T/k ] && break; sleep 0.1; done
-		later=$(cat $T/k)
+		later=$(keeper /usr/bin/python3)
 		# a daemon: root makes the array, hands it to 33, forks its daemon and exits
 		bash -c "id=\$($IPCTOOL sem-create 0 1 600); $IPCTOOL set-owner sem \$id 33 33 600
 			$IPCTOOL sem-op \$id 0 1; echo \$id > $T/daemon
@@ -290,18 +295,7 @@ EOF
 	# removed it under the live program.
 	[ -x /usr/bin/pypy3 ] || skip "no /usr/bin/pypy3 (Debian package pypy3)"
 	run ns "$PRELUDE"'
-		cat > $T/keep.py <<-"EOF"
-		import time
-		from multiprocessing import shared_memory, resource_tracker
-		later = shared_memory.SharedMemory(create=True, size=4096)
-		later.close()   # unmapped, kept by its name for later
-		resource_tracker.ensure_running()
-		print(later.name, flush=True)
-		time.sleep(120)
-		EOF
-		setsid -f $IPCTOOL drop-to 4242 4242 -- /usr/bin/pypy3 $T/keep.py > $T/k
-		for j in $(seq 100); do [ -s $T/k ] && break; sleep 0.1; done
-		later=$(cat $T/k)
+		later=$(keeper /usr/bin/pypy3)
 		[[ $later == psm_* ]]
 		want "$(verdict pshm $later)" maybe-in-use
 		"$IPCADM" reap --all-visible --yes --log $R/log > $T/rout
