@@ -24,9 +24,8 @@ load helpers
 		"$P" mq-create jobs 10 128 600; "$P" mq-send jobs hello; "$P" mq-send jobs world
 		"$IPCADM"'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"1 shared memory segments"* ]]
-	[[ "$output" == *"1 semaphore arrays (4 semaphores)"* ]]
-	[[ "$output" == *"SHMALL"* ]]
+	output_has "1 shared memory segments" "1 semaphore arrays (4 semaphores)" \
+		"SHMALL"
 	# POSIX IPC too, and its limits (the semaphore file is a page: 8K + 4K held)
 	[[ "$output" == *"1 shared memory objects, 1 named semaphores (12K held; /dev/shm: "* ]]
 	[[ "$output" == *"1 message queues (2 messages, 10 bytes)"* ]]

@@ -54,3 +54,33 @@ has_lines() {
 	done
 }
 export -f has_lines
+
+# output_is LINE...: the last `run` printed exactly these lines; shows the difference.
+output_is() {
+	local want
+	want=$(printf '%s\n' "$@")
+	[ "$output" = "$want" ] && return 0
+	diff -u --label want <(printf '%s\n' "$want") --label got <(printf '%s\n' "$output") \
+		>&2 || true
+	return 1
+}
+
+# output_has TEXT...: the last `run` printed each TEXT somewhere in its output.
+output_has() {
+	local text
+	for text in "$@"; do
+		[[ "$output" == *"$text"* ]] && continue
+		printf 'no [%s] in:\n%s\n' "$text" "$output" >&2
+		return 1
+	done
+}
+
+# differential TOOL ARGS...: ipcadm run as TOOL against util-linux's TOOL, compared by
+# tests/differential/TOOL.sh ARGS in private namespaces: it ran to its end and found no
+# mismatch. Shows its first 60 lines (per-seed counts aside); its output stays in $output.
+differential() {
+	run ns "bash '$BATS_TEST_DIRNAME/../differential/$1.sh' ${*:2}"
+	grep -v "^# $1 seed" <<<"$output" | head -60
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"# $1: "*" comparisons, 0 mismatches"* ]]
+}

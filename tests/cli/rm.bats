@@ -29,10 +29,9 @@ load helpers
 		set +e; "$IPCADM" rm shm "$a" 4242 "$b"; echo "exit=$?"; set -e
 		ipcs -m | grep -c "^0x" || true'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"removed shared memory segment 0"* ]]
-	[[ "$output" == *"ipcadm: no shared memory segment with ID 4242"* ]]
-	[[ "$output" == *"removed shared memory segment 1"* ]]
-	[[ "$output" == *"exit=1"* ]]
+	output_has "removed shared memory segment 0" \
+		"ipcadm: no shared memory segment with ID 4242" \
+		"removed shared memory segment 1" "exit=1"
 	[ "${lines[-1]}" = 0 ]
 }
 
@@ -42,9 +41,9 @@ load helpers
 		set +e; "$IPCTOOL" drop-to 65534 65534 -- "$IPCADM" rm shm "$a" "$b"; echo "exit=$?"
 		set -e; ipcs -m | grep -c "^0x"'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"ipcadm: cannot remove shared memory segment 0: Operation not permitted"* ]]
-	[[ "$output" == *"removed shared memory segment 1 (key 0x00000000, owner nobody)"* ]]
-	[[ "$output" == *"exit=1"* ]]
+	output_has "ipcadm: cannot remove shared memory segment 0: Operation not permitted" \
+		"removed shared memory segment 1 (key 0x00000000, owner nobody)" \
+		"exit=1"
 	[ "${lines[-1]}" = 1 ]
 }
 
@@ -85,15 +84,13 @@ load helpers
 		echo "-- yes"; set +e; "$IPCADM" rm --all --yes; echo "exit=$?"; set -e
 		echo "-- count $(ipcs -a | grep -c "^0x")"; rm -rf "$d"'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"would remove shared memory segment 1 (key 0x00000005, owner root)"* ]]
-	[[ "$output" == *"would remove message queue 0"* ]]
-	[[ "$output" == *"ipcadm: not removing shared memory segment 0: in use: attached (nattch 1)"* ]]
-	[[ "$output" == *"ipcadm: not removing semaphore array 0: in use: 1 waiting"* ]]
-	[[ "$output" == *"ipcadm: not removing 2 object(s) without --yes"* ]]
-	[[ "$output" == *"-- count 4"* ]]
-	[[ "$output" == *"removed shared memory segment 1 (key 0x00000005, owner root)"* ]]
-	[[ "$output" == *"removed message queue 0"* ]]
-	[[ "$output" == *"-- count 2"* ]]
+	output_has "would remove shared memory segment 1 (key 0x00000005, owner root)" \
+		"would remove message queue 0" \
+		"ipcadm: not removing shared memory segment 0: in use: attached (nattch 1)" \
+		"ipcadm: not removing semaphore array 0: in use: 1 waiting" \
+		"ipcadm: not removing 2 object(s) without --yes" "-- count 4" \
+		"removed shared memory segment 1 (key 0x00000005, owner root)" \
+		"removed message queue 0" "-- count 2"
 	[ "$(echo "$output" | grep -c "^exit=1")" -eq 2 ]
 }
 
@@ -114,10 +111,8 @@ load helpers
 		echo n | script -qec "$IPCADM rm --all" /dev/null || true; echo "count $(ipcs -m | grep -c "^0x")"
 		echo y | script -qec "$IPCADM rm --all" /dev/null; echo "count $(ipcs -m | grep -c "^0x" || true)"'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"remove these 1 objects? [y/N]"* ]]
-	[[ "$output" == *"count 1"* ]]
-	[[ "$output" == *"removed shared memory segment 0"* ]]
-	[[ "$output" == *"count 0"* ]]
+	output_has "remove these 1 objects? [y/N]" "count 1" \
+		"removed shared memory segment 0" "count 0"
 }
 
 @test "rm -J reports what was done, failures too" {
