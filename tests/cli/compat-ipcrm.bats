@@ -4,6 +4,13 @@
 
 load helpers
 
+# segment 0x10 ($a), attached by a process and then marked for destruction (scratch: $d)
+DESTROYED='d=$(mktemp -d); a=$("$IPCTOOL" shm-create 0x10 4096 600)
+	"$IPCTOOL" shm-attach "$a" 30 >$d/r &
+	ready $d/r
+	"$IPCTOOL" rm shm "$a"
+'
+
 @test "ipcrm prints, exits and removes as util-linux's does (seed 1, every case)" {
 	differential ipcrm 1
 	[[ "$output" == *"33 comparisons, 0 mismatches"* ]]
@@ -39,10 +46,7 @@ load helpers
 }
 
 @test "ipcrm -a marks a segment marked for destruction again, as 2.38" {
-	run ns 'd=$(mktemp -d); a=$("$IPCTOOL" shm-create 0x10 4096 600)
-		"$IPCTOOL" shm-attach "$a" 30 >$d/ra &
-		ready $d/ra
-		"$IPCTOOL" rm shm "$a"
+	run ns "$DESTROYED"'
 		set +e
 		for t in "$IPCADM_BUILD/ipcrm" /usr/bin/ipcrm; do
 			"$IPCTOOL" drop-to 65534 65534 -- $t -a; echo "exit=$?"
@@ -116,10 +120,7 @@ load helpers
 }
 
 @test "ipcrm -m of a segment marked for destruction still checks permission, as 2.38" {
-	run ns 'd=$(mktemp -d); a=$("$IPCTOOL" shm-create 0x10 4096 600)
-		"$IPCTOOL" shm-attach "$a" 30 >$d/r &
-		ready $d/r
-		"$IPCTOOL" rm shm "$a"
+	run ns "$DESTROYED"'
 		set +e
 		"$IPCTOOL" drop-to 65534 65534 -- "$IPCADM_BUILD/ipcrm" -m "$a"; echo "exit=$?"
 		"$IPCTOOL" drop-to 65534 65534 -- /usr/bin/ipcrm -m "$a"; echo "exit=$?"
