@@ -100,27 +100,25 @@ became() { for i in $(seq 200); do [ "$(cat /proc/$1/comm)" = "$2" ] && return 0
 		id=$($IPCTOOL shm-create 0 4096 600)
 		cpid=$("$IPCADM" list --all-visible -J -o ID,CPID shm | jq -r ".shm[0].cpid")
 		sleep 4
+		# on_cpid CMD...: CMD, a sleep, started in the background on the dead creator PID
+		on_cpid() {
+			echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
+			"$@" & new=$!
+			want "$new" "$cpid" "(the new process did not get the old PID)"
+			became $new sleep
+		}
 		# a process of another user, with no permission on the 0600 segment: proven reuse
-		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
-		$IPCTOOL drop-to 65534 65534 -- sleep 60 & new=$!
-		want "$new" "$cpid" "(the new process did not get the old PID)"
-		became $new sleep
+		on_cpid $IPCTOOL drop-to 65534 65534 -- sleep 60
 		want "$(verdict shm $id)" orphaned
 		[[ "$(evidence shm $id)" == *"creator $cpid exited (PID now reused by sleep, which started after it and has no permission to use it)"* ]]
 		kill $new; wait $new || true
 		# a process in another IPC namespace: proven reuse too
-		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
-		unshare --ipc sleep 60 & new=$!
-		want "$new" "$cpid" "(the new process did not get the old PID)"
-		became $new sleep
+		on_cpid unshare --ipc sleep 60
 		want "$(verdict shm $id)" orphaned
 		[[ "$(evidence shm $id)" == *"creator $cpid exited (PID now reused by sleep, which started after it and runs in another IPC namespace)"* ]]
 		kill $new; wait $new || true
 		# root could use it: only the clocks say it is younger, which a step explains
-		echo $((cpid - 1)) > /proc/sys/kernel/ns_last_pid
-		sleep 60 & new=$!
-		want "$new" "$cpid" "(the new process did not get the old PID)"
-		became $new sleep
+		on_cpid sleep 60
 		want "$(verdict shm $id)" maybe-in-use
 		[[ "$(evidence shm $id)" == *"creator $cpid is alive (sleep) but started "*" s after its recorded use by the clocks; a clock step cannot be ruled out"* ]]
 		kill $new'
