@@ -15,9 +15,8 @@ PRELUDE=$FILES_PRELUDE
 		mkdir -m 755 $T/up; chown 4242:4343 $T/up; mkdir -m 700 $T/up/bk
 		sleep 1.1
 		for d in alices open grp up/bk; do
-			set +e; "$IPCADM" reap --all-visible --yes --backup $T/$d > $T/out 2> $T/err; rc=$?; set -e
-			want $rc 1 "$d: $(cat $T/out $T/err)"
-			grep -q "refusing backup directory .$T/$d." $T/err || { cat $T/err; exit 1; }
+			refused "refusing backup directory .$T/$d." \
+				"$IPCADM" reap --all-visible --yes --backup $T/$d
 			has $id || { echo "$d: removed"; exit 1; }
 			want "$(ls -A $T/$d)" "" "$d"
 		done
@@ -82,9 +81,7 @@ PRELUDE=$FILES_PRELUDE
 		mkmeta() { printf "id 1\nkey 0x%s\nsize %s\nmode 600\nuid 0\ngid 0\n" "$2" "$3" > $1; }
 		echo "root only secret" > $T/secret; chmod 600 $T/secret
 		try() { # try DIR WHAT: restore fails at once, saying WHAT, and creates nothing
-			set +e; timeout 10 "$IPCADM" restore $1 > $T/out 2> $T/err; rc=$?; set -e
-			want $rc 1 "$1: $(cat $T/out $T/err)"
-			grep -q "$2" $T/err || { echo "$1: want [$2]"; cat $T/err; exit 1; }
+			refused "$2" timeout 10 "$IPCADM" restore $1
 			want "$("$IPCADM" list --all-visible -J shm | jq ".shm | length")" 0 "$1"
 		}
 		mkdir -m 700 $T/link; mkmeta $T/link/shm-1.meta 11 17; ln -s $T/secret $T/link/shm-1.data
@@ -116,9 +113,7 @@ PRELUDE=$FILES_PRELUDE
 	run ns "$PRELUDE"'
 		try() {
 			mkdir -m 700 $T/$1; printf "$2" > $T/$1/shm-1.meta; head -c 100 /dev/zero > $T/$1/shm-1.data
-			set +e; "$IPCADM" restore $T/$1 > $T/out 2> $T/err; rc=$?; set -e
-			want $rc 1 "$1: $(cat $T/out $T/err)"
-			grep -q "$3" $T/err || { echo "$1: want [$3]"; cat $T/err; exit 1; }
+			refused "$3" "$IPCADM" restore $T/$1
 			want "$("$IPCADM" list --all-visible -J shm | jq ".shm | length")" 0 "$1"
 		}
 		base="key 0x21\nsize 100\nmode 600\nuid 0\ngid 0\n"
@@ -184,9 +179,7 @@ PRELUDE=$FILES_PRELUDE
 		dd if=/dev/zero of=$T/tiny/fill bs=1k count=64 2>/dev/null || true
 		sleep 1.1
 		for l in $T/pub/log $T/logs/alice.log $T/logs/full $T/tiny/log; do
-			set +e; "$IPCADM" reap --all-visible --yes --log $l > $T/out 2> $T/err; rc=$?; set -e
-			want $rc 1 "$l: $(cat $T/out $T/err)"
-			grep -q "log .$l." $T/err || { cat $T/err; exit 1; }
+			refused "log .$l." "$IPCADM" reap --all-visible --yes --log $l
 			has $a && has $b || { echo "$l: removed"; exit 1; }
 		done
 		want "$(cat $T/rootfile)" "root only"
