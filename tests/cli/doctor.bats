@@ -83,12 +83,9 @@ sem_leak() {
 		"$IPCADM" doctor --all-visible -q --no-verdicts --warn 70 || echo "warn70=$?"
 		"$IPCADM" doctor --all-visible -q --no-verdicts --warn 70 --crit 75 || echo "crit75=$?"'
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "IPC OK: no limit near exhaustion, nothing leaked" ]]
-	[[ "${lines[1]}" == "default=0" ]]
-	[[ "${lines[2]}" == "IPC WARNING: SEMMNI: 6 of 8 semaphore arrays in use (75%)" ]]
-	[[ "${lines[3]}" == "warn70=1" ]]
-	[[ "${lines[4]}" == "IPC CRITICAL: SEMMNI: 6 of 8 semaphore arrays in use (75%)" ]]
-	[[ "${lines[5]}" == "crit75=2" ]]
+	output_is "IPC OK: no limit near exhaustion, nothing leaked" default=0 \
+		"IPC WARNING: SEMMNI: 6 of 8 semaphore arrays in use (75%)" warn70=1 \
+		"IPC CRITICAL: SEMMNI: 6 of 8 semaphore arrays in use (75%)" crit75=2
 }
 
 @test "doctor: bad options are usage errors; an unreadable state is 3 (unknown)" {

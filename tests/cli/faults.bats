@@ -212,13 +212,19 @@ churn() {
 OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limits"
 	"limits -J" "--help" "--version" "list --help" "show --help" "limits --help")
 
-@test "faults: writing to a full disk is a write error, exit non-zero, for every command" {
+# write_fails REDIRECT ERROR: each of OUTPUT_CMDS, its stdout redirected by REDIRECT, says
+# "write error: ERROR" and exits non-zero.
+write_fails() {
+	local c
 	for c in "${OUTPUT_CMDS[@]}"; do
-		run bash -c "'$IPCADM' --root '$BATS_TEST_DIRNAME/../fixtures/modern' $c >/dev/full"
-		[ "$status" -ne 0 ] || { echo "'$c' to /dev/full: exit 0"; false; }
-		[[ "$output" == *"write error: No space left on device"* ]] ||
-			{ echo "'$c': $output"; false; }
+		run bash -c "'$IPCADM' --root '$BATS_TEST_DIRNAME/../fixtures/modern' $c $1"
+		[ "$status" -ne 0 ] || { echo "'$c' $1: exit 0"; return 1; }
+		[[ "$output" == *"write error: $2"* ]] || { echo "'$c' $1: $output"; return 1; }
 	done
+}
+
+@test "faults: writing to a full disk is a write error, exit non-zero, for every command" {
+	write_fails ">/dev/full" "No space left on device"
 }
 
 @test "faults: the ipcs, ipcrm and ipcmk personalities report write errors too" {
@@ -231,12 +237,7 @@ OUTPUT_CMDS=("" "list" "list -J" "list -r" "list -e" "show 0" "show -J 0" "limit
 }
 
 @test "faults: a closed stdout is a write error, exit non-zero, for every command" {
-	for c in "${OUTPUT_CMDS[@]}"; do
-		run bash -c "'$IPCADM' --root '$BATS_TEST_DIRNAME/../fixtures/modern' $c >&-"
-		[ "$status" -ne 0 ] || { echo "'$c' with stdout closed: exit 0"; false; }
-		[[ "$output" == *"write error: Bad file descriptor"* ]] ||
-			{ echo "'$c': $output"; false; }
-	done
+	write_fails ">&-" "Bad file descriptor"
 }
 
 @test "faults: a pipe closed early ends ipcadm quietly: SIGPIPE, or exit 1 when ignored" {
