@@ -81,7 +81,7 @@ $(BUILD)/tests/test-journal: tests/unit/test-journal.c tests/unit/fixture.h $(BU
 
 # test-output tests the CLI's output module (and the remedies' renderer), so it links
 # their objects too.
-$(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h \
+$(BUILD)/tests/test-output: tests/unit/test-output.c tests/unit/fixture.h tests/unit/capture.h \
 		$(BUILD)/cli/output.o $(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/cli/remedy.o \
 		$(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
@@ -172,7 +172,7 @@ $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(BUILD)/fuzz/libcli
 		$(BUILD)/fuzz/libcli.a $(BUILD)/fuzz/libipcadm.a $(TRACE_LIBS) $(JOURNAL_LIBS)
 
 # test-regress holds a test for each defect fuzzing found, in the output module too.
-$(BUILD)/tests/test-regress: tests/unit/test-regress.c tests/unit/fixture.h \
+$(BUILD)/tests/test-regress: tests/unit/test-regress.c tests/unit/fixture.h tests/unit/capture.h \
 		$(BUILD)/cli/output.o $(BUILD)/cli/json.o $(BUILD)/cli/obuf.o $(BUILD)/libipcadm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Itests/unit -Icli -o $@ $< $(BUILD)/cli/output.o $(BUILD)/cli/json.o \

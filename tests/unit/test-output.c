@@ -1,7 +1,7 @@
 /* test-output.c: the CLI's output module: value formatting (sizes as util-linux prints
  * them, keys, perms, times), JSON string escaping, every output mode, column selection,
  * and the doctor's remedies as command lines and JSON (remedy.c). */
-#include "fixture.h"
+#include "capture.h"
 
 #include <errno.h>
 #include <sys/mman.h>
@@ -12,35 +12,6 @@
 #include "obuf.h"
 #include "output.h"
 #include "remedy.h"
-
-/* ---- capturing standard output ---- */
-
-static int cap_fd = -1;
-static char cap_buf[1 << 20];
-
-static void cap_start(void)
-{
-	if (cap_fd < 0) {
-		cap_fd = memfd_create("test-output", 0);
-		assert_true(cap_fd >= 0);
-	}
-	assert_int_equal(ftruncate(cap_fd, 0), 0);
-	assert_int_equal(lseek(cap_fd, 0, SEEK_SET), 0);
-	obuf_init(out, cap_fd);
-}
-
-/* Everything written since cap_start(), NUL-terminated. */
-static const char *cap_end(void)
-{
-	ssize_t n;
-
-	assert_int_equal(obuf_flush(out), 0);
-	assert_int_equal(lseek(cap_fd, 0, SEEK_SET), 0);
-	n = read(cap_fd, cap_buf, sizeof(cap_buf) - 1);
-	assert_true(n >= 0);
-	cap_buf[n] = '\0';
-	return cap_buf;
-}
 
 /* ---- value formatting ---- */
 

@@ -1,6 +1,6 @@
 /* test-regress.c: one test for each defect the fuzz targets (tests/fuzz) found, so each
  * stays fixed; they fail under the ASan/UBSan build of `make check` if one comes back. */
-#include "fixture.h"
+#include "capture.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,33 +12,6 @@
 #include "obuf.h"
 #include "output.h"
 #include "posixparse.h"
-
-/* ---- capturing what the output module writes ---- */
-
-static int cap_fd = -1;
-static char cap_buf[1 << 16];
-
-static void cap_start(void)
-{
-	if (cap_fd < 0) {
-		cap_fd = memfd_create("test-regress", 0);
-		assert_true(cap_fd >= 0);
-	}
-	assert_int_equal(ftruncate(cap_fd, 0), 0);
-	assert_int_equal(lseek(cap_fd, 0, SEEK_SET), 0);
-	obuf_init(out, cap_fd);
-}
-
-static const char *cap_end(void)
-{
-	ssize_t n;
-
-	assert_int_equal(obuf_flush(out), 0);
-	n = pread(cap_fd, cap_buf, sizeof(cap_buf) - 1, 0);
-	assert_true(n >= 0);
-	cap_buf[n] = '\0';
-	return cap_buf;
-}
 
 struct row {
 	const char *s;
