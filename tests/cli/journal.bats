@@ -39,18 +39,6 @@ wait_file() {
 	return 1
 }
 
-# waiter PID: the scenario's shell: below PID, the first process in the second IPC namespace
-# down the line (ns: PID 1 in one of its own, the scenario in a nested one).
-waiter() {
-	local p=$1 c changes=0
-	while [ "$changes" -lt 2 ] && c=$(pgrep -P "$p" | head -n 1) && [ -n "$c" ]; do
-		[ "$(readlink "/proc/$c/ns/ipc")" = "$(readlink "/proc/$p/ns/ipc")" ] ||
-			changes=$((changes + 1))
-		p=$c
-	done
-	[ "$changes" -eq 2 ] && echo "$p"
-}
-
 # jlist COLUMNS: the scenario's arrays, with the journal, listed from the host: one line
 # each, the columns' values (lower-case names) joined by spaces.
 jlist() {

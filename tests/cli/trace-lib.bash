@@ -48,6 +48,19 @@ scenario() {
 	printf -v "${2:-SCEN_PID}" %s "$!"
 }
 
+# waiter PID: the scenario's shell: below PID (a scenario's), the first process in the
+# second IPC namespace down the line (ns: PID 1 in one of its own, the scenario in a nested
+# one). Found by the namespaces, not by depth: the shell's own children come and go.
+waiter() {
+	local p=$1 c changes=0
+	while [ "$changes" -lt 2 ] && c=$(pgrep -P "$p" | head -n 1) && [ -n "$c" ]; do
+		[ "$(readlink "/proc/$c/ns/ipc")" = "$(readlink "/proc/$p/ns/ipc")" ] ||
+			changes=$((changes + 1))
+		p=$c
+	done
+	[ "$changes" -eq 2 ] && echo "$p"
+}
+
 # start_trace OUT ARGS...: ipcadm trace on this side of the namespaces (its events carry
 # the initial PID namespace's PIDs), output to OUT, messages to OUT.err; returns once the
 # kernel records.

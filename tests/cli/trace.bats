@@ -130,17 +130,6 @@ wait_line() {
 	[[ "${lines[0]}" == *" msgget(0x0000000a, IPC_CREAT|IPC_EXCL|0600) by ipctool["*"]: EEXIST (File exists)" ]]
 }
 
-# waiter PID: the scenario process that waits for $GO (the parent of its deepest process),
-# in the scenario's IPC namespace.
-waiter() {
-	local p=$1 up=$1 c
-	while c=$(pgrep -P "$p" | head -n 1) && [ -n "$c" ]; do
-		up=$p
-		p=$c
-	done
-	echo "$up"
-}
-
 @test "trace: -N shows the calls of one IPC namespace only" {
 	scenario 'unshare --ipc bash -c "\"\$IPCTOOL\" msg-create 0xe 600 >/dev/null
 			\"\$IPCTOOL\" msg-create 0xe 600 || true"
