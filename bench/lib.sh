@@ -1,5 +1,5 @@
 # lib.sh: what the bench scripts (who.sh, reap.sh, posix.sh) share: running again inside
-# private namespaces, compiling the small C helpers, medians of repeated runs, ratio lines.
+# private namespaces, stopping what they start, C helpers, medians of runs, ratio lines.
 
 export LC_ALL=C
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,6 +22,18 @@ bench_enter() {
 	unshare --ipc --mount --pid --fork --mount-proc --propagation private \
 		bash -c 'mount -t tmpfs tmpfs /dev/shm && exec "$@"' bench "$@"
 	exit
+}
+
+# bench_stop: kills the processes the script started and listed in pids, waits for those
+# that are its children, and empties the list. Scripts trap it on EXIT, and call it between
+# scenarios.
+pids=()
+bench_stop() {
+	if [ ${#pids[@]} -gt 0 ]; then
+		kill "${pids[@]}" 2>/dev/null || true
+		wait "${pids[@]}" 2>/dev/null || true
+	fi
+	pids=()
 }
 
 # bench_cc NAME: compiles bench/NAME.c to $BENCH_TMP/NAME.

@@ -19,15 +19,7 @@ bench_enter "$0" "$@"
 # ---- from here on: inside the private namespaces ----
 IPCADM=$ROOT/$BUILD/ipcadm
 POSIXTOOL=$ROOT/$BUILD/helpers/posixtool
-pids=()
-stop() {
-	if [ ${#pids[@]} -gt 0 ]; then
-		kill "${pids[@]}" 2>/dev/null || true
-		wait 2>/dev/null || true
-	fi
-	pids=()
-}
-trap stop EXIT
+trap bench_stop EXIT
 
 ${CC:-cc} -O2 -Wall -Werror -pthread -o "$BENCH_TMP/threads" "$BENCH_DIR/threads.c"
 mkdir -p /dev/mqueue
@@ -52,7 +44,7 @@ scenario() {
 		bench_row "  the same, BASE" \
 			"$(bench_median "$N" "" "$BASE list --all-visible pmq")"
 	fi
-	stop
+	bench_stop
 }
 scenario "1,000 processes, 1 thread" 1000 1
 scenario "200 processes, 4 threads (one table)" 200 4

@@ -24,13 +24,7 @@ IPCADM=$ROOT/$BUILD/ipcadm
 IPCTOOL=$ROOT/$BUILD/helpers/ipctool
 export IPCADM IPCTOOL
 sysctl -q -w kernel.sem="32000 1024000000 500 32768"
-pids=()
-cleanup() {
-	if [ ${#pids[@]} -gt 0 ]; then
-		kill "${pids[@]}" 2>/dev/null || true
-	fi
-}
-trap cleanup EXIT
+trap bench_stop EXIT
 for ((i = 0; i < PROCS; i++)); do
 	sleep 600 &
 	pids+=($!)

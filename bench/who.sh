@@ -24,13 +24,7 @@ fi
 # ---- from here on: inside the private namespaces ----
 IPCADM=$ROOT/$BUILD/ipcadm
 IPCTOOL=$ROOT/$BUILD/helpers/ipctool
-pids=()
-cleanup() {
-	if [ ${#pids[@]} -gt 0 ]; then
-		kill "${pids[@]}" 2>/dev/null || true
-	fi
-}
-trap cleanup EXIT
+trap bench_stop EXIT
 
 bench_cc readmaps
 sysctl -q -w kernel.shmmni=32768
