@@ -81,6 +81,13 @@ void json_next(struct json *j, const char *key)
 	next(j, key, false);
 }
 
+void json_next_made(struct json *j, const char *member, size_t n)
+{
+	separate(j, false);
+	if (j->depth > 0 && !j->array[j->depth])
+		obuf_write(j->o, member, n);
+}
+
 static void begin(struct json *j, const char *key, bool array)
 {
 	next(j, key, true);
