@@ -46,9 +46,10 @@ int object_command(struct ipcadm_ctx *ctx, const char *cmd, void (*help)(void), 
 int object_not_found(int kind, const char *name, int id);
 
 /* One object's attributes (cmd-show.c) and its holders (cmd-who.c). */
-void print_object(const struct out_opts *opts, const struct ipcadm_obj *o, struct obj_env *env,
-		  bool first);
-void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
+/* In JSON: one element of the array of its kind, which the caller opens in j. */
+void print_object(const struct out_opts *opts, struct json *j, const struct ipcadm_obj *o,
+		  struct obj_env *env, bool first);
+void print_who(const struct out_opts *opts, struct json *j, struct ipcadm_ctx *ctx,
 	       const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first);
 
 #endif

@@ -145,7 +145,7 @@ static void test_times(void **state)
 static const char *json_of(const char *s)
 {
 	cap_start();
-	json_string(s);
+	json_escape(out, s, strlen(s));
 	return cap_end();
 }
 
@@ -186,7 +186,7 @@ static void test_json_escaping(void **state)
 static const char *export_of(const char *s)
 {
 	cap_start();
-	export_pair("USE%-X", s, strlen(s));
+	export_pair(out, "USE%-X", s, strlen(s));
 	return cap_end();
 }
 
@@ -377,21 +377,19 @@ static void test_table_modes(void **state)
 			    "NAME=\"root\" SIZE=\"9.8K\" KEY=\"0x00001234\" LAST_PID=\"42\"\n"
 			    "NAME=\"a b\\\\x01\\\\x5c\" SIZE=\"4K\" KEY=\"0xfffffffe\" LAST_PID=\"-\"\n");
 	assert_string_equal(render((struct out_opts){ .mode = OUT_JSON }, true),
-			    "{\n"
-			    "   \"things\": [\n"
-			    "      {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
+			    "{\"things\": [\n"
+			    "    {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
 			    "\"pid\": 42},\n"
-			    "      {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
+			    "    {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
 			    "\"key\": \"0xfffffffe\", \"pid\": null}\n"
-			    "   ]\n"
-			    "}\n");
+			    "  ]}\n");
 	assert_string_equal(render((struct out_opts){ .mode = OUT_JSON }, false),
 			    "[\n"
-			    "      {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
+			    "  {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
 			    "\"pid\": 42},\n"
-			    "      {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
+			    "  {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
 			    "\"key\": \"0xfffffffe\", \"pid\": null}\n"
-			    "   ]\n");
+			    "]\n");
 }
 
 /* Valid UTF-8 takes one column a character; invalid bytes are escaped (4 columns). */
@@ -433,12 +431,9 @@ static void test_json_two_tables(void **state)
 	t = table_new(&o, "b", NULL, cols, 1, NULL);
 	assert_int_equal(table_finish(t), 0);
 	output_doc_end(&o, true);
-	assert_string_equal(cap_end(), "{\n"
-				       "   \"a\": [\n"
-				       "      {\"key\": \"0x00001234\"}\n"
-				       "   ],\n"
-				       "   \"b\": []\n"
-				       "}\n");
+	assert_string_equal(cap_end(), "{\"a\": [\n"
+				       "    {\"key\": \"0x00001234\"}\n"
+				       "  ], \"b\": []}\n");
 }
 
 static void get_perms(const void *r, void *e, struct value *v)
@@ -482,7 +477,7 @@ static void get_i64(const void *r, void *e, struct value *v)
 }
 
 /* Keys are the lower-cased names; perms an octal string; times and numbers numbers. */
-static void test_json_fields(void **state)
+static void test_json_columns(void **state)
 {
 	static const struct column cols[] = {
 		{ "PERMS", "p", 0, get_perms, NULL, 0 },
@@ -492,14 +487,20 @@ static void test_json_fields(void **state)
 		{ "DELTA", "i", 0, get_i64, NULL, 0 },
 	};
 	const struct column *sel[5];
+	struct json j;
 
 	(void)state;
 	for (size_t i = 0; i < 5; i++)
 		sel[i] = &cols[i];
 	cap_start();
-	json_fields(sel, 5, NULL, NULL);
-	assert_string_equal(cap_end(), "\"perms\": \"640\", \"ctime\": 1700000000, "
-				       "\"percent\": 12.50, \"ok\": true, \"delta\": -3");
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_str(&j, "before", "x");
+	json_columns(&j, sel, 5, NULL, NULL);
+	json_finish(&j);
+	assert_string_equal(cap_end(), "{\"before\": \"x\", \"perms\": \"640\", "
+				       "\"ctime\": 1700000000, \"percent\": 12.50, \"ok\": true, "
+				       "\"delta\": -3}\n");
 }
 
 /* ---- column selection ---- */
@@ -697,7 +698,7 @@ int main(void)
 		cmocka_unit_test(test_table_modes),
 		cmocka_unit_test(test_table_utf8_width),
 		cmocka_unit_test(test_json_two_tables),
-		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_json_columns),
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_remedy_format),
 		cmocka_unit_test(test_column_selection),
