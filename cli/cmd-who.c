@@ -74,13 +74,13 @@ static void get_started(const void *r, void *e, struct value *v)
 }
 
 static const struct column holder_columns[] = {
-	{ "PID", "process ID", COL_RIGHT, get_pid, NULL, 0 },
-	{ "USER", "effective user", 0, get_user, NULL, 0 },
-	{ "COMMAND", "command name", 0, get_command, NULL, 0 },
+	{ "PID", "process ID", COL_RIGHT, get_pid, NULL, 0, 0 },
+	{ "USER", "effective user", 0, get_user, NULL, 0, 0 },
+	{ "COMMAND", "command name", 0, get_command, NULL, 0, 0 },
 	{ "HOW", "attached rw/ro, waiting, creator, last user, may hold it", 0, get_how, NULL,
-	  0 },
-	{ "MAPS", "mappings of the segment", COL_RIGHT, get_maps, NULL, 0 },
-	{ "STARTED", "process start time", 0, get_started, "start_time", 0 },
+	  0, 0 },
+	{ "MAPS", "mappings of the segment", COL_RIGHT, get_maps, NULL, 0, 0 },
+	{ "STARTED", "process start time", 0, get_started, "start_time", 0, 0 },
 };
 #define NHCOLS (sizeof(holder_columns) / sizeof(holder_columns[0]))
 

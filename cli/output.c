@@ -594,6 +594,31 @@ const struct column *column_find(const struct column *all, size_t nall, const ch
 	return NULL;
 }
 
+bool columns_list_has(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (*list == '+')
+		list++;
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && strncasecmp(list, name, n) == 0)
+			return true;
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
+unsigned int columns_needs(const struct column *const *sel, size_t n)
+{
+	unsigned int needs = 0;
+
+	for (size_t i = 0; i < n; i++)
+		needs |= sel[i]->needs;
+	return needs;
+}
+
 /* Appends the columns named in a comma-separated list; names not in this table are
  * skipped (the caller checked that each exists somewhere). */
 static int add_list(const struct column *all, size_t nall, unsigned int kinds, const char *list,

@@ -43,6 +43,7 @@ struct column {
 	void (*get)(const void *row, void *env, struct value *v);
 	const char *json; /* JSON key when not the lower-cased name */
 	unsigned int kinds; /* object columns: the kinds it applies to (IPCADM_KIND_BIT) */
+	unsigned int needs; /* what must be read for it (object columns: OBJ_NEEDS_*) */
 };
 
 enum out_mode { OUT_TABLE, OUT_RAW, OUT_EXPORT, OUT_JSON };
@@ -90,5 +91,9 @@ int columns_select(const struct column *all, size_t nall, unsigned int kinds,
 		   const char *const *defaults, const char *list, const struct column **sel,
 		   size_t *nsel);
 const struct column *column_find(const struct column *all, size_t nall, const char *name);
+/* Whether a comma-separated -o list (a leading + aside) names the column, in any case. */
+bool columns_list_has(const char *list, const char *name);
+/* What the selected columns need, their needs OR-ed. */
+unsigned int columns_needs(const struct column *const *sel, size_t n);
 
 #endif

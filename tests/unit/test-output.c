@@ -322,10 +322,10 @@ static void get_pid(const void *r, void *e, struct value *v)
 }
 
 static const struct column test_cols[] = {
-	{ "NAME", "a name", 0, get_name, NULL, 1 },
-	{ "SIZE", "a size", COL_RIGHT, get_size, NULL, 1 },
-	{ "KEY", "a key", 0, get_key, NULL, 3 },
-	{ "LAST-PID", "a pid", COL_RIGHT, get_pid, "pid", 2 },
+	{ "NAME", "a name", 0, get_name, NULL, 1, 0 },
+	{ "SIZE", "a size", COL_RIGHT, get_size, NULL, 1, 4 },
+	{ "KEY", "a key", 0, get_key, NULL, 3, 0 },
+	{ "LAST-PID", "a pid", COL_RIGHT, get_pid, "pid", 2, 1 | 8 },
 };
 #define NCOLS (sizeof(test_cols) / sizeof(test_cols[0]))
 
@@ -480,11 +480,11 @@ static void get_i64(const void *r, void *e, struct value *v)
 static void test_json_columns(void **state)
 {
 	static const struct column cols[] = {
-		{ "PERMS", "p", 0, get_perms, NULL, 0 },
-		{ "CTIME", "t", 0, get_time, NULL, 0 },
-		{ "USE%", "u", 0, get_percent, "percent", 0 },
-		{ "OK", "b", 0, get_bool, NULL, 0 },
-		{ "DELTA", "i", 0, get_i64, NULL, 0 },
+		{ "PERMS", "p", 0, get_perms, NULL, 0, 0 },
+		{ "CTIME", "t", 0, get_time, NULL, 0, 0 },
+		{ "USE%", "u", 0, get_percent, "percent", 0, 0 },
+		{ "OK", "b", 0, get_bool, NULL, 0, 0 },
+		{ "DELTA", "i", 0, get_i64, NULL, 0, 0 },
 	};
 	const struct column *sel[5];
 	struct json j;
@@ -551,6 +551,36 @@ static void test_column_selection(void **state)
 	assert_ptr_equal(column_find(test_cols, NCOLS, "Last-Pid"), &test_cols[3]);
 	assert_null(column_find(test_cols, NCOLS, "SIZ"));
 	assert_null(column_find(test_cols, NCOLS, ""));
+
+	/* a name inside another's is not that column (SIZE is not in "+SIZEX") */
+	assert_true(columns_list_has("NAME,size", "SIZE"));
+	assert_true(columns_list_has("+KEY,LAST-PID", "last-pid"));
+	assert_false(columns_list_has("+LAST-PIDS,XSIZE,SIZEX,PID", "LAST-PID"));
+	assert_false(columns_list_has("XSIZE,SIZEX", "SIZE"));
+	assert_false(columns_list_has("", "SIZE"));
+}
+
+/* What columns need is what the selected ones need, not what their names contain. */
+static void test_column_needs(void **state)
+{
+	static const char *const defaults[] = { "NAME,SIZE", NULL };
+	const struct column *sel[8];
+	size_t n = 8;
+
+	(void)state;
+	assert_int_equal(columns_select(test_cols, NCOLS, 0, defaults, NULL, sel, &n), 0);
+	assert_int_equal(columns_needs(sel, n), 4);
+	n = 8;
+	columns_select(test_cols, NCOLS, 0, defaults, "+LAST-PID", sel, &n);
+	assert_int_equal(columns_needs(sel, n), 4 | 1 | 8);
+	n = 8;
+	columns_select(test_cols, NCOLS, 0, defaults, "KEY,NAME", sel, &n);
+	assert_int_equal(columns_needs(sel, n), 0);
+	/* a kind's table leaves out what does not apply to it, and its needs */
+	n = 8;
+	columns_select(test_cols, NCOLS, 1, defaults, "+LAST-PID", sel, &n);
+	assert_int_equal(columns_needs(sel, n), 4);
+	assert_int_equal(columns_needs(sel, 0), 0);
 }
 
 /* ---- the JSON writer ---- */
@@ -702,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_remedy_format),
 		cmocka_unit_test(test_column_selection),
+		cmocka_unit_test(test_column_needs),
 	};
 
 	setenv("TZ", "UTC", 1);
