@@ -189,12 +189,6 @@ size_t value_format(const struct out_opts *opts, const struct value *v, char *bu
 	return 0;
 }
 
-/* Until doctor and check move onto the writer (json.h): their last caller. */
-void json_string(const char *s)
-{
-	json_escape(out, s, strlen(s));
-}
-
 static void export_name(struct obuf *o, const char *name)
 {
 	for (; *name; name++) {

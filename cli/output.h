@@ -75,8 +75,6 @@ int table_finish(struct table *t);
 /* Text of one value as a table cell (buf at least 64 bytes); returns its length. */
 size_t value_format(const struct out_opts *opts, const struct value *v, char *buf,
 		    const char **textp);
-/* json_escape of s to standard output: until doctor and check move onto the writer. */
-void json_string(const char *s);
 /* NAME="value": the value escaped as escape.h says, then ", \, $ and ` escaped for the
  * shell: one line, and `eval` sets NAME only. */
 void export_pair(struct obuf *o, const char *name, const char *s, size_t n);
