@@ -77,6 +77,26 @@ static int check_columns(const char *list, unsigned int kinds)
 	return 0;
 }
 
+/* What the columns shown for these kinds need (OBJ_NEEDS_*), from the -o list or the
+ * kinds' defaults. */
+static unsigned int list_needs(const char *columns, unsigned int kinds)
+{
+	unsigned int needs = 0;
+
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		const char *defaults[] = { obj_default_columns[k], NULL };
+		const struct column *sel[MAX_COLS];
+		size_t nsel = MAX_COLS;
+
+		if (!(kinds & IPCADM_KIND_BIT(k)))
+			continue;
+		columns_select(obj_columns, obj_ncolumns, IPCADM_KIND_BIT(k), defaults, columns,
+			       sel, &nsel);
+		needs |= columns_needs(sel, nsel);
+	}
+	return needs;
+}
+
 int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -88,12 +108,12 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	};
 	struct out_opts opts = { 0 };
 	const char *columns = NULL;
-	unsigned int kinds = 0, flags = 0, read;
+	unsigned int kinds = 0, needs, read;
 	struct obj_env env = { .ctx = ctx };
 	struct ns_sel nss = { 0 };
 	struct ns_set set;
 	char colbuf[1024];
-	bool verdicts = false, posix_implicit = false;
+	bool verdicts, posix_implicit = false, ns_column;
 	int c, r, nkinds = 0, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "o:h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
@@ -129,20 +149,16 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	}
 	if (columns && check_columns(columns, kinds))
 		return EXIT_MISUSE;
-	if (columns && strcasestr(columns, "QBYTES"))
-		flags |= IPCADM_READ_QBYTES;
-	if (columns && (strcasestr(columns, "RSS") || strcasestr(columns, "SWAP")))
-		flags |= IPCADM_READ_SHM_MEM;
-	if (columns_need_analysis(columns, &verdicts))
-		flags |= IPCADM_READ_SEMPIDS;
+	/* What the columns need read; the POSIX kinds that are listed only when they have
+	 * objects count once that is known. */
+	needs = list_needs(columns, posix_implicit ? kinds & ~IPCADM_POSIX_KINDS : kinds);
 	read = kinds;
 
 	/* Verdicts look across kinds (companions): analyse every kind, print those asked (the
 	 * POSIX kinds' default columns have verdicts). Holders alone need only their kind. */
-	if (verdicts || (kinds & IPCADM_POSIX_KINDS))
+	if ((needs & OBJ_NEEDS_VERDICTS) || (kinds & IPCADM_POSIX_KINDS))
 		read = IPCADM_ALL_KINDS | kinds;
-	rc = ns_set_read(ctx, &nss, read,
-			 flags, -1, &set);
+	rc = ns_set_read(ctx, &nss, read, needs & OBJ_NEEDS_READ, -1, &set);
 	if (set.n == 0)
 		return rc;
 	for (int k = IPCADM_NSYSV_KINDS; k < IPCADM_NALL_KINDS; k++) {
@@ -161,10 +177,10 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 		if ((failed && count == 0) || (posix_implicit && count == 0))
 			kinds &= ~IPCADM_KIND_BIT(k);
-		else if (!columns || *columns == '+')
-			verdicts = true; /* the default POSIX columns have HOLDERS and VERDICT */
 	}
-	for (size_t v = 0; v < set.n && ((flags & IPCADM_READ_SEMPIDS) || verdicts); v++) {
+	needs |= list_needs(columns, kinds & IPCADM_POSIX_KINDS);
+	verdicts = needs & OBJ_NEEDS_VERDICTS;
+	for (size_t v = 0; v < set.n && (needs & OBJ_NEEDS_HOLDERS); v++) {
 		r = ipcadm_analyze(ctx, set.v[v].snap, verdicts ? 0 : IPCADM_ANALYZE_NO_VERDICTS,
 				   &set.v[v].an);
 		if (r < 0) {
@@ -173,9 +189,11 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 					  ipcadm_ctx_root(ctx));
 		}
 	}
-	if (set.active && columns && *columns != '+' && !strcasestr(columns, "NAMESPACE")) {
+	/* with -A or -N, every entry names its namespace, once */
+	ns_column = set.active && !(columns && columns_list_has(columns, "NAMESPACE"));
+	if (ns_column && columns && *columns != '+') {
 		snprintf(colbuf, sizeof(colbuf), "NAMESPACE,%s", columns);
-		columns = colbuf; /* with -A or -N, every entry names its namespace */
+		columns = colbuf;
 	}
 	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		nkinds += !!(kinds & IPCADM_KIND_BIT(k));
@@ -196,7 +214,7 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 
 		if (!(kinds & IPCADM_KIND_BIT(k)))
 			continue;
-		if (set.active) {
+		if (ns_column) {
 			snprintf(defbuf, sizeof(defbuf), "NAMESPACE,%s", obj_default_columns[k]);
 			defaults[0] = defbuf;
 		}

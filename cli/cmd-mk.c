@@ -7,6 +7,7 @@
 #include <sys/ipc.h>
 
 #include "ipcadm-cli.h"
+#include "json.h"
 #include "obuf.h"
 #include "strutil.h"
 
@@ -117,6 +118,26 @@ static int explain_failure(struct ipcadm_ctx *ctx, const struct mk *m, int err)
 	return 1;
 }
 
+/* -J: what was made (name: a POSIX object's, NULL for System V's ID and key). */
+static void print_json(const struct mk *m, int id, const char *name, bool created)
+{
+	struct json j;
+	char key[16];
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_str(&j, "kind", ipcadm_kind_name(m->kind));
+	if (name) {
+		json_str(&j, "name", name);
+	} else {
+		snprintf(key, sizeof(key), "0x%08x", (unsigned int)m->key);
+		json_i64(&j, "id", id);
+		json_str(&j, "key", key);
+	}
+	json_bool(&j, "created", created);
+	json_finish(&j);
+}
+
 static int make_sysv(struct ipcadm_ctx *ctx, struct mk *m)
 {
 	struct ipcadm_sysv_new n = {
@@ -148,17 +169,14 @@ static int make_sysv(struct ipcadm_ctx *ctx, struct mk *m)
 	if (r == 1) {
 		/* the key was taken: the get call handed back that object, as it is */
 		if (m->json)
-			obuf_printf(out, "{\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", "
-					 "\"created\": false}\n",
-				    ipcadm_kind_name(m->kind), id, (unsigned int)m->key);
+			print_json(m, id, NULL, false);
 		else
 			obuf_printf(out, "%s %d with key 0x%08x exists already: left as it is\n",
 				    nouns[m->kind], id, (unsigned int)m->key);
 		return 0;
 	}
 	if (m->json)
-		obuf_printf(out, "{\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", \"created\": true}\n",
-			    ipcadm_kind_name(m->kind), id, (unsigned int)m->key);
+		print_json(m, id, NULL, true);
 	else
 		obuf_printf(out, "created %s %d, key 0x%08x\n", nouns[m->kind], id,
 			    (unsigned int)m->key);
@@ -190,9 +208,7 @@ static int make_posix(struct ipcadm_ctx *ctx, struct mk *m, const char *name)
 	if (name[0] == '/')
 		name++;
 	if (m->json) {
-		obuf_printf(out, "{\"kind\": \"%s\", \"name\": ", ipcadm_kind_name(m->kind));
-		json_string(name);
-		obuf_puts(out, ", \"created\": true}\n");
+		print_json(m, 0, name, true);
 	} else {
 		obuf_printf(out, "created %s /", ipcadm_kind_name(m->kind));
 		obuf_text(out, name);

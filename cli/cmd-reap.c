@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "ipcadm-cli.h"
 #include "journal.h"
+#include "json.h"
 #include "ns.h"
 #include "obuf.h"
 #include "parallel.h"
@@ -206,31 +207,32 @@ static const char *ns_words(const struct ipcadm_obj *obj)
 }
 
 /* One object's line (or JSON element): what became of it, and why. */
-static void report(const struct reap_opts *o, const struct ipcadm_obj *obj, enum ipcadm_verdict v,
-		   const char *evidence, const char *what, bool first)
+static void report(const struct reap_opts *o, struct json *j, const struct ipcadm_obj *obj,
+		   enum ipcadm_verdict v, const char *evidence, const char *what)
 {
 	bool posix = IPCADM_IS_POSIX(obj->kind);
 	char line[4096]; /* a 255-byte name escaped takes 1020 */
 	struct sbuf b;
 
 	if (o->out.mode == OUT_JSON) {
-		obuf_printf(out, "%s\n   {\"kind\": \"%s\", ", first ? "" : ",",
-			    ipcadm_kind_name(obj->kind));
+		char key[16];
+
+		json_object_begin(j, NULL);
+		json_str(j, "kind", ipcadm_kind_name(obj->kind));
 		if (posix) {
-			obuf_puts(out, "\"name\": ");
-			json_string(obj->name);
+			json_str(j, "name", obj->name);
 		} else {
-			obuf_printf(out, "\"id\": %d, \"key\": \"0x%08x\"", obj->id,
-				    (uint32_t)obj->key);
+			snprintf(key, sizeof(key), "0x%08x", (uint32_t)obj->key);
+			json_i64(j, "id", obj->id);
+			json_str(j, "key", key);
 		}
 		if (obj->ipcns)
-			obuf_printf(out, ", \"namespace\": %llu", (unsigned long long)obj->ipcns);
-		obuf_printf(out, ", \"uid\": %u, \"verdict\": \"%s\", \"action\": ",
-			    (unsigned int)obj->uid, ipcadm_verdict_name(v));
-		json_string(what);
-		obuf_puts(out, ", \"evidence\": ");
-		json_string(evidence);
-		obuf_putc(out, '}');
+			json_u64(j, "namespace", obj->ipcns);
+		json_u64(j, "uid", obj->uid);
+		json_str(j, "verdict", ipcadm_verdict_name(v));
+		json_str(j, "action", what);
+		json_str(j, "evidence", evidence);
+		json_object_end(j);
 		return;
 	}
 	sbuf_init(&b, line, sizeof(line));
@@ -437,13 +439,16 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 	int64_t now = (int64_t)time(NULL);
 	size_t n = 0, removed = 0, skipped = 0, failed = 0;
 	struct cand *c = NULL;
+	struct json j;
+	bool stopped = false; /* by an error, before the last namespace */
 	int r;
 
 	if (o->yes)
 		test_delay("IPCADM_TEST_REAP_DELAY_MS");
 
+	json_init(&j, out);
 	if (o->out.mode == OUT_JSON)
-		obuf_puts(out, "[");
+		json_array_begin(&j, NULL);
 	for (size_t nv = 0; nv < set->n; nv++) {
 		const struct ipcadm_snapshot *snap = set->v[nv].snap;
 		const struct ipcadm_analysis *an = set->v[nv].an;
@@ -458,7 +463,8 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 		c = calloc(total ? total : 1, sizeof(*c));
 		if (c == NULL) {
 			errorx("out of memory");
-			return 1;
+			stopped = true;
+			break;
 		}
 		for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
 			if (!(o->kinds & IPCADM_KIND_BIT(k)))
@@ -479,8 +485,8 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 		if (o->yes && (r = log_reserve(o, c, nc)) < 0) {
 			/* not one removal: the log could not record them */
 			error_code(r, "cannot write log '%s'", o->log);
-			free(c);
-			return 1;
+			stopped = true;
+			break;
 		}
 		if (o->yes) {
 			look_for_waiters(&rm, nc);
@@ -511,16 +517,19 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 			} else if (o->yes) {
 				skipped++;
 			}
-			report(o, c[i].obj, c[i].v, c[i].evidence, what, n++ == 0);
+			report(o, &j, c[i].obj, c[i].v, c[i].evidence, what);
+			n++;
 		}
 	}
 	free(c);
 	if (o->out.mode == OUT_JSON)
-		obuf_puts(out, n ? "\n]\n" : "]\n");
-	else if (!o->yes)
+		json_finish(&j); /* a whole document, even when an error cut it short */
+	if (stopped)
+		return 1;
+	if (o->out.mode != OUT_JSON && !o->yes)
 		obuf_printf(out, "%zu object%s would be removed; add --yes to remove %s\n", n,
 			    n == 1 ? "" : "s", n == 1 ? "it" : "them");
-	else
+	else if (o->out.mode != OUT_JSON)
 		obuf_printf(out, "%zu removed, %zu skipped, %zu failed\n", removed, skipped,
 			    failed);
 	return failed ? 1 : 0;

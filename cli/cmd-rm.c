@@ -10,6 +10,7 @@
 #include "compat.h"
 #include "filter.h"
 #include "ipcadm-cli.h"
+#include "json.h"
 #include "object.h"
 #include "obuf.h"
 #include "strutil.h"
@@ -26,7 +27,7 @@ struct rm {
 	unsigned int kinds; /* kinds chosen with --kind or the positional word (0: all) */
 	uid_t owner;
 	struct age_filter age;
-	int nresults; /* JSON array elements written */
+	struct json j; /* -J: the array of outcomes */
 	int failed;
 };
 
@@ -70,21 +71,13 @@ static void report(struct rm *c, enum ipcadm_kind kind, int id, const struct ipc
 	if (o)
 		key_text(o, key);
 	if (c->json) {
-		obuf_printf(out, "%s\n  {\"kind\": \"%s\", \"id\": %d, \"key\": ", c->nresults ? "," : "",
-			    ipcadm_kind_name(kind), id);
-		if (o)
-			json_string(key);
-		else
-			obuf_puts(out, "null");
-		obuf_puts(out, ", \"action\": ");
-		json_string(action);
-		obuf_puts(out, ", \"reason\": ");
-		if (why)
-			json_string(why);
-		else
-			obuf_puts(out, "null");
-		obuf_putc(out, '}');
-		c->nresults++;
+		json_object_begin(&c->j, NULL);
+		json_str(&c->j, "kind", ipcadm_kind_name(kind));
+		json_i64(&c->j, "id", id);
+		json_str(&c->j, "key", o ? key : NULL);
+		json_str(&c->j, "action", action);
+		json_str(&c->j, "reason", why);
+		json_object_end(&c->j);
 		return;
 	}
 	if (strcmp(action, "removed") == 0 || strcmp(action, "would-remove") == 0) {
@@ -323,19 +316,33 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 }
 
 /* ipcadm rm pshm|psem|pmq NAME: no checks, the user named it. */
-static int remove_posix(struct ipcadm_ctx *ctx, int kind, const char *name)
+/* Removes one POSIX object; its outcome in -J's array (errors on standard error too). */
+static int remove_posix(struct rm *c, int kind, const char *name)
 {
-	int r;
+	const char *why = NULL;
+	int r, rc = 0;
 
 	name = posix_bare_name(name);
-	r = ipcadm_posix_remove(ctx, kind, name, NULL);
-	if (r == -ENOENT)
-		return object_not_found(kind, name, 0);
-	if (r == -EINVAL)
-		return usage_error("rm", "invalid name '%s': 1 to 250 bytes, no '/'", name);
-	if (r < 0)
-		return error_code(r, "cannot remove %s '%s'", ipcadm_kind_name(kind), name);
-	return 0;
+	r = ipcadm_posix_remove(c->ctx, kind, name, NULL);
+	if (r == -ENOENT) {
+		rc = object_not_found(kind, name, 0);
+		why = "no such object";
+	} else if (r == -EINVAL) {
+		rc = usage_error("rm", "invalid name '%s': 1 to 250 bytes, no '/'", name);
+		why = "invalid name";
+	} else if (r < 0) {
+		rc = error_code(r, "cannot remove %s '%s'", ipcadm_kind_name(kind), name);
+		why = strerror(-r);
+	}
+	if (c->json) {
+		json_object_begin(&c->j, NULL);
+		json_str(&c->j, "kind", ipcadm_kind_name(kind));
+		json_str(&c->j, "name", name);
+		json_str(&c->j, "action", rc ? "failed" : "removed");
+		json_str(&c->j, "reason", why);
+		json_object_end(&c->j);
+	}
+	return rc;
 }
 
 enum { OPT_KEY = 0x200, OPT_OLDER, OPT_DRY };
@@ -416,8 +423,11 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 
 		if (argc == 0 || c.all || key_arg)
 			return usage_error("rm", "expected %s NAME...", ipcadm_kind_name(kind));
+		json_init(&c.j, out);
+		if (c.json)
+			json_array_begin(&c.j, NULL);
 		for (int i = 0; i < argc; i++) {
-			int r = remove_posix(ctx, kind, argv[i]);
+			int r = remove_posix(&c, kind, argv[i]);
 
 			if (r == 0 && !c.json) {
 				obuf_printf(out, "removed %s ", ipcadm_kind_name(kind));
@@ -426,6 +436,8 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 			}
 			rc = rc ? rc : r;
 		}
+		if (c.json)
+			json_finish(&c.j);
 		return rc;
 	}
 	if (kind >= 0) {
@@ -444,8 +456,9 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (!ipcadm_ctx_is_live(ctx) && !c.dry_run)
 		return usage_error("rm", "objects are removed on the live system only, not below "
 					 "--root (--dry-run lists)");
+	json_init(&c.j, out);
 	if (c.json)
-		obuf_putc(out, '[');
+		json_array_begin(&c.j, NULL);
 	if (c.all)
 		remove_selected(&c, false, 0);
 	else if (key_arg)
@@ -453,6 +466,6 @@ int cmd_rm(struct ipcadm_ctx *ctx, int argc, char **argv)
 	else
 		remove_ids(&c, kind, argc, argv);
 	if (c.json)
-		obuf_puts(out, c.nresults ? "\n]\n" : "]\n");
+		json_finish(&c.j);
 	return c.failed ? 1 : 0;
 }

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "ipcadm-cli.h"
+#include "json.h"
 #include "ns.h"
 #include "object.h"
 #include "obuf.h"
@@ -22,22 +24,25 @@ static void show_help(void)
 	       progname, progname, output_options_help, ns_options_help);
 }
 
-static void print_sems_json(const struct ipcadm_obj *o)
+static void print_sems_json(struct json *j, const struct ipcadm_obj *o)
 {
-	obuf_puts(out, ", \"sems\": ");
 	if (o->sems == NULL) {
-		obuf_puts(out, "null");
+		json_null(j, "sems");
 		return;
 	}
-	obuf_putc(out, '[');
+	json_array_begin(j, "sems");
 	for (size_t i = 0; i < o->nsems; i++) {
 		const struct ipcadm_semval *s = &o->sems[i];
 
-		obuf_printf(out, "%s{\"semnum\": %zu, \"value\": %d, \"ncnt\": %d, "
-				 "\"zcnt\": %d, \"pid\": %d}",
-			    i ? ", " : "", i, s->value, s->ncnt, s->zcnt, (int)s->pid);
+		json_object_begin(j, NULL);
+		json_u64(j, "semnum", i);
+		json_i64(j, "value", s->value);
+		json_i64(j, "ncnt", s->ncnt);
+		json_i64(j, "zcnt", s->zcnt);
+		json_i64(j, "pid", s->pid);
+		json_object_end(j);
 	}
-	obuf_putc(out, ']');
+	json_array_end(j);
 }
 
 static void print_sems_text(const struct ipcadm_obj *o)
@@ -57,8 +62,8 @@ static void print_sems_text(const struct ipcadm_obj *o)
 	}
 }
 
-void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
-			 struct obj_env *env, bool first)
+void print_object(const struct out_opts *opts, struct json *j, const struct ipcadm_obj *o,
+		  struct obj_env *env, bool first)
 {
 	const struct column *cols[MAX_COLS];
 	size_t n = obj_columns_all(o->kind, cols, MAX_COLS);
@@ -75,11 +80,11 @@ void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
 	}
 
 	if (opts->mode == OUT_JSON) {
-		obuf_printf(out, "%s   \"%s\": [{", first ? "" : ",\n", ipcadm_kind_name(o->kind));
-		json_fields(cols, n, o, env);
+		json_object_begin(j, NULL);
+		json_columns(j, cols, n, o, env);
 		if (o->kind == IPCADM_SEM)
-			print_sems_json(o);
-		obuf_puts(out, "}]");
+			print_sems_json(j, o);
+		json_object_end(j);
 		return;
 	}
 	if (!first)
@@ -94,13 +99,13 @@ void print_object(const struct out_opts *opts, const struct ipcadm_obj *o,
 		cols[c]->get(o, env, &v);
 		len = value_format(opts, &v, buf, &text);
 		if (opts->mode == OUT_EXPORT) {
-			export_pair(cols[c]->name, text, len);
+			export_pair(out, cols[c]->name, text, len);
 		} else if (opts->mode == OUT_RAW) {
 			obuf_printf(out, "%s ", cols[c]->name);
-			text_escaped(text, len, true);
+			obuf_escaped(out, text, len, ESC_SPACE);
 		} else {
 			obuf_printf(out, "%-10s ", cols[c]->name);
-			text_escaped(text, len, false);
+			obuf_escaped(out, text, len, 0);
 		}
 		obuf_putc(out, '\n');
 	}
@@ -112,6 +117,7 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 {
 	struct out_opts opts = { 0 };
 	struct obj_env env = { .ctx = ctx };
+	struct json *j = NULL;
 	int r, kind = -1, id = 0, found = 0;
 
 	r = object_command(ctx, "show", show_help, false, argc, argv, &opts, &kind, &id);
@@ -134,8 +140,12 @@ int cmd_show(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 		/* The document starts with the first object, so a miss prints nothing. */
 		if (found == 0)
-			output_doc_begin(&opts, true);
-		print_object(&opts, &o, &env, found == 0);
+			j = output_doc_begin(&opts, true);
+		if (opts.mode == OUT_JSON)
+			json_array_begin(j, ipcadm_kind_name(k));
+		print_object(&opts, j, &o, &env, found == 0);
+		if (opts.mode == OUT_JSON)
+			json_array_end(j);
 		ipcadm_obj_release(&o);
 		found++;
 	}

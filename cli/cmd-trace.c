@@ -16,6 +16,7 @@
 #include "ipcadm-journal.h"
 #include "ipcadm-trace.h"
 #include "journal.h"
+#include "json.h"
 #include "obuf.h"
 #include "remedy.h"
 #include "strutil.h"
@@ -163,7 +164,7 @@ static void put_mq_name(const struct ipcadm_trace_event *e)
 	}
 	/* glibc passes the name without its leading '/' */
 	obuf_puts(out, "\"/");
-	text_escaped(e->name, strlen(e->name), false);
+	obuf_text(out, e->name);
 	obuf_putc(out, '"');
 }
 
@@ -365,7 +366,7 @@ static void print_text(const struct trace_run *run, const struct ipcadm_trace_ev
 	put_call(e);
 	obuf_puts(out, " by ");
 	if (e->comm[0])
-		text_escaped(e->comm, strlen(e->comm), false);
+		obuf_text(out, e->comm);
 	else
 		obuf_puts(out, "?");
 	obuf_printf(out, "[%d]: ", (int)e->pid);
@@ -406,58 +407,57 @@ static void print_json(const struct trace_run *run, const struct ipcadm_trace_ev
 {
 	enum ipcadm_call c = e->call;
 	const char *sz = size_name(c);
+	char text[64];
+	struct json j;
+	int n;
 
-	obuf_printf(out, "{\"time\": %lld.%06lld, \"pid\": %d, \"command\": ",
-		    (long long)(e->time_ns / 1000000000),
-		    (long long)(e->time_ns % 1000000000 / 1000), (int)e->pid);
-	if (e->comm[0])
-		json_string(e->comm);
-	else
-		obuf_puts(out, "null");
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	/* seconds with their microseconds: a number, as the kernel's clock gives it */
+	n = snprintf(text, sizeof(text), "%lld.%06lld", (long long)(e->time_ns / 1000000000),
+		     (long long)(e->time_ns % 1000000000 / 1000));
+	json_raw(&j, "time", text, (size_t)n);
+	json_i64(&j, "pid", e->pid);
+	json_str(&j, "command", e->comm[0] ? e->comm : NULL);
 	if (e->ipcns)
-		obuf_printf(out, ", \"ipcns\": %llu", (unsigned long long)e->ipcns);
+		json_u64(&j, "ipcns", e->ipcns);
 	else
-		obuf_puts(out, ", \"ipcns\": null");
-	obuf_printf(out, ", \"call\": \"%s\", \"kind\": \"%s\"", ipcadm_call_name(c),
-		    ipcadm_kind_name(ipcadm_call_kind(c)));
-	if (ipcadm_call_is_get(c))
-		obuf_printf(out, ", \"key\": \"0x%08x\"", (uint32_t)e->key);
+		json_null(&j, "ipcns");
+	json_str(&j, "call", ipcadm_call_name(c));
+	json_str(&j, "kind", ipcadm_kind_name(ipcadm_call_kind(c)));
+	if (ipcadm_call_is_get(c)) {
+		snprintf(text, sizeof(text), "0x%08x", (uint32_t)e->key);
+		json_str(&j, "key", text);
+	}
 	if (!ipcadm_call_is_get(c) && ipcadm_call_kind(c) != IPCADM_PMQ)
-		obuf_printf(out, ", \"id\": %d", e->id);
+		json_i64(&j, "id", e->id);
 	if (c >= IPCADM_CALL_SHMCTL && c <= IPCADM_CALL_MSGCTL)
-		obuf_puts(out, ", \"cmd\": \"IPC_RMID\"");
+		json_str(&j, "cmd", "IPC_RMID");
 	if (sz)
-		obuf_printf(out, ", \"%s\": %llu", sz, (unsigned long long)e->size);
+		json_u64(&j, sz, e->size);
 	if (c == IPCADM_CALL_MSGRCV)
-		obuf_printf(out, ", \"msgtyp\": %ld", e->msgtyp);
+		json_i64(&j, "msgtyp", e->msgtyp);
 	if (c == IPCADM_CALL_MQ_OPEN || c == IPCADM_CALL_MQ_UNLINK) {
 		char name[sizeof(e->name) + 1];
 
-		obuf_puts(out, ", \"name\": ");
-		if (e->name[0]) {
-			snprintf(name, sizeof(name), "/%s", e->name);
-			json_string(name);
-		} else {
-			obuf_puts(out, "null");
-		}
+		snprintf(name, sizeof(name), "/%s", e->name);
+		json_str(&j, "name", e->name[0] ? name : NULL);
 	}
 	if (c != IPCADM_CALL_MQ_UNLINK && c != IPCADM_CALL_SEMOP &&
 	    c != IPCADM_CALL_SEMTIMEDOP &&
 	    !(c >= IPCADM_CALL_SHMCTL && c <= IPCADM_CALL_MSGCTL))
-		obuf_printf(out, ", \"flags\": %d", e->flags);
+		json_i64(&j, "flags", e->flags);
 	if (c == IPCADM_CALL_MQ_OPEN && (e->flags & O_CREAT))
-		obuf_printf(out, ", \"mode\": %u", e->mode & 07777);
-	if (e->ret < 0)
-		obuf_printf(out, ", \"result\": null, \"errno\": \"%s\"",
-			    errno_text(e->ret));
-	else
-		obuf_printf(out, ", \"result\": %lld, \"errno\": null", (long long)e->ret);
-	obuf_puts(out, ", \"explanation\": ");
-	if (why)
-		json_string(run->why);
-	else
-		obuf_puts(out, "null");
-	obuf_puts(out, "}\n");
+		json_u64(&j, "mode", e->mode & 07777);
+	if (e->ret < 0) {
+		json_null(&j, "result");
+		json_str(&j, "errno", errno_text(e->ret));
+	} else {
+		json_i64(&j, "result", e->ret);
+		json_null(&j, "errno");
+	}
+	json_str(&j, "explanation", why ? run->why : NULL);
+	json_finish(&j); /* one line per event (JSON Lines) */
 }
 
 /* What the kernel's filters pass without --all (lib/trace.c): failures, but the routine

@@ -6,6 +6,7 @@
 
 #include "ipcadm-cli.h"
 #include "journal.h"
+#include "json.h"
 #include "ns.h"
 #include "object.h"
 #include "obuf.h"
@@ -73,18 +74,18 @@ static void get_started(const void *r, void *e, struct value *v)
 }
 
 static const struct column holder_columns[] = {
-	{ "PID", "process ID", COL_RIGHT, get_pid, NULL, 0 },
-	{ "USER", "effective user", 0, get_user, NULL, 0 },
-	{ "COMMAND", "command name", 0, get_command, NULL, 0 },
+	{ "PID", "process ID", COL_RIGHT, get_pid, NULL, 0, 0 },
+	{ "USER", "effective user", 0, get_user, NULL, 0, 0 },
+	{ "COMMAND", "command name", 0, get_command, NULL, 0, 0 },
 	{ "HOW", "attached rw/ro, waiting, creator, last user, may hold it", 0, get_how, NULL,
-	  0 },
-	{ "MAPS", "mappings of the segment", COL_RIGHT, get_maps, NULL, 0 },
-	{ "STARTED", "process start time", 0, get_started, "start_time", 0 },
+	  0, 0 },
+	{ "MAPS", "mappings of the segment", COL_RIGHT, get_maps, NULL, 0, 0 },
+	{ "STARTED", "process start time", 0, get_started, "start_time", 0, 0 },
 };
 #define NHCOLS (sizeof(holder_columns) / sizeof(holder_columns[0]))
 
-void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
-		      const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first)
+void print_who(const struct out_opts *opts, struct json *j, struct ipcadm_ctx *ctx,
+	       const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first)
 {
 	const struct column *cols[NHCOLS];
 	struct holder_env env = { .ctx = ctx };
@@ -98,27 +99,24 @@ void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
 	evidence = journal_evidence(ctx, o, evidence, ebuf, sizeof(ebuf));
 	for (size_t i = 0; i < NHCOLS; i++)
 		cols[i] = &holder_columns[i];
-	if (opts->mode == OUT_JSON && IPCADM_IS_POSIX(o->kind)) {
-		obuf_printf(out, "%s   \"%s\": [{\"name\": ", first ? "" : ",\n",
-			    ipcadm_kind_name(o->kind));
-		json_string(o->name);
-		obuf_printf(out, ", \"verdict\": \"%s\", \"evidence\": ", ipcadm_verdict_name(v));
-	} else if (opts->mode == OUT_JSON) {
-		obuf_printf(out, "%s   \"%s\": [{\"id\": %d, \"verdict\": \"%s\", \"evidence\": ",
-			    first ? "" : ",\n", ipcadm_kind_name(o->kind), o->id,
-			    ipcadm_verdict_name(v));
-	}
 	if (opts->mode == OUT_JSON) {
-		json_string(evidence);
+		json_object_begin(j, NULL);
+		if (IPCADM_IS_POSIX(o->kind))
+			json_str(j, "name", o->name);
+		else
+			json_i64(j, "id", o->id);
+		json_str(j, "verdict", ipcadm_verdict_name(v));
+		json_str(j, "evidence", evidence);
 		if (o->ipcns)
-			obuf_printf(out, ", \"namespace\": %llu", (unsigned long long)o->ipcns);
-		obuf_puts(out, ", \"holders\": [");
+			json_u64(j, "namespace", o->ipcns);
+		json_array_begin(j, "holders");
 		for (size_t i = 0; i < n; i++) {
-			obuf_puts(out, i ? ", {" : "{");
-			json_fields(cols, NHCOLS, &h[i], &env);
-			obuf_putc(out, '}');
+			json_object_begin(j, NULL);
+			json_columns(j, cols, NHCOLS, &h[i], &env);
+			json_object_end(j);
 		}
-		obuf_puts(out, "]}]");
+		json_array_end(j);
+		json_object_end(j);
 		return;
 	}
 	if (!first)
@@ -157,6 +155,7 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 	struct out_opts opts = { 0 };
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an;
+	struct json *j = NULL;
 	unsigned int kinds = IPCADM_ALL_KINDS;
 	int r, kind = -1, id = 0, found = 0;
 
@@ -187,7 +186,6 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return error_code(r, "cannot read the process table below '%s'",
 				  ipcadm_ctx_root(ctx));
 	}
-	output_doc_begin(&opts, true);
 	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		const struct ipcadm_obj *o;
 
@@ -196,7 +194,14 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 		o = ipcadm_snapshot_find(snap, k, id);
 		if (o == NULL)
 			continue;
-		print_who(&opts, ctx, an, o, found == 0);
+		/* the document starts with the first object, so a miss prints nothing */
+		if (found == 0)
+			j = output_doc_begin(&opts, true);
+		if (opts.mode == OUT_JSON)
+			json_array_begin(j, ipcadm_kind_name(k));
+		print_who(&opts, j, ctx, an, o, found == 0);
+		if (opts.mode == OUT_JSON)
+			json_array_end(j);
 		found++;
 	}
 	if (found)

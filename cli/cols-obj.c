@@ -370,57 +370,63 @@ static void get_evidence(const void *r, void *e, struct value *v)
 }
 
 #define R COL_RIGHT
+#define NEEDS_HOLDERS (OBJ_NEEDS_HOLDERS | IPCADM_READ_SEMPIDS)
+#define NEEDS_VERDICTS (OBJ_NEEDS_VERDICTS | NEEDS_HOLDERS)
 const struct column obj_columns[] = {
-	{ "KEY", "key", 0, get_key, NULL, ALL },
-	{ "ID", "identifier", R, get_id, NULL, ALL },
-	{ "OWNER", "owner's user name (or UID)", 0, get_owner, NULL, ALL | POSIX },
-	{ "NAME", "name (POSIX), without the leading /", 0, get_name, NULL, POSIX },
-	{ "GROUP", "owner's group name (or GID)", 0, get_group, NULL, ALL | POSIX },
-	{ "UID", "owner's user ID", R, get_uid, NULL, ALL | POSIX },
-	{ "GID", "owner's group ID", R, get_gid, NULL, ALL | POSIX },
-	{ "CUSER", "creator's user name (or UID)", 0, get_cuser, NULL, ALL },
-	{ "CGROUP", "creator's group name (or GID)", 0, get_cgroup, NULL, ALL },
-	{ "CUID", "creator's user ID", R, get_cuid, NULL, ALL },
-	{ "CGID", "creator's group ID", R, get_cgid, NULL, ALL },
-	{ "PERMS", "permissions, octal", 0, get_perms, NULL, ALL | POSIX },
-	{ "CTIME", "time of creation or last change", 0, get_ctime, NULL, ALL | POSIX },
+	{ "KEY", "key", 0, get_key, NULL, ALL, 0 },
+	{ "ID", "identifier", R, get_id, NULL, ALL, 0 },
+	{ "OWNER", "owner's user name (or UID)", 0, get_owner, NULL, ALL | POSIX, 0 },
+	{ "NAME", "name (POSIX), without the leading /", 0, get_name, NULL, POSIX, 0 },
+	{ "GROUP", "owner's group name (or GID)", 0, get_group, NULL, ALL | POSIX, 0 },
+	{ "UID", "owner's user ID", R, get_uid, NULL, ALL | POSIX, 0 },
+	{ "GID", "owner's group ID", R, get_gid, NULL, ALL | POSIX, 0 },
+	{ "CUSER", "creator's user name (or UID)", 0, get_cuser, NULL, ALL, 0 },
+	{ "CGROUP", "creator's group name (or GID)", 0, get_cgroup, NULL, ALL, 0 },
+	{ "CUID", "creator's user ID", R, get_cuid, NULL, ALL, 0 },
+	{ "CGID", "creator's group ID", R, get_cgid, NULL, ALL, 0 },
+	{ "PERMS", "permissions, octal", 0, get_perms, NULL, ALL | POSIX, 0 },
+	{ "CTIME", "time of creation or last change", 0, get_ctime, NULL, ALL | POSIX, 0 },
 	{ "MTIME", "time of the last change of contents (POSIX: a write, a send, a receive)", 0,
-	  get_mtime, NULL, POSIX },
-	{ "SIZE", "segment size", R, get_size, NULL, SHM | PSHM | PSEM },
-	{ "ALLOC", "memory the file holds on its tmpfs", R, get_alloc, NULL, PSHM | PSEM },
+	  get_mtime, NULL, POSIX, 0 },
+	{ "SIZE", "segment size", R, get_size, NULL, SHM | PSHM | PSEM, 0 },
+	{ "ALLOC", "memory the file holds on its tmpfs", R, get_alloc, NULL, PSHM | PSEM, 0 },
 	{ "QSIZE", "bytes of messages queued (QSIZE of the queue file)", R, get_qsize, NULL,
-	  PMQ },
+	  PMQ, 0 },
 	{ "MSGS", "messages queued (mq_getattr on the queue file)", R, get_msgs, NULL,
-	  PMQ },
+	  PMQ, 0 },
 	{ "NOTIFY_PID", "process registered with mq_notify(), 0 when none", R, get_notify_pid,
-	  NULL, PMQ },
-	{ "NATTCH", "number of attachments", R, get_nattch, NULL, SHM },
+	  NULL, PMQ, 0 },
+	{ "NATTCH", "number of attachments", R, get_nattch, NULL, SHM, 0 },
 	{ "STATUS", "dest (removed, waiting for its last detach), locked", 0, get_status,
-	  NULL, SHM },
-	{ "CPID", "PID of the creator", R, get_cpid, NULL, SHM },
-	{ "LPID", "PID of the last attach or detach", R, get_lpid, NULL, SHM },
+	  NULL, SHM, 0 },
+	{ "CPID", "PID of the creator", R, get_cpid, NULL, SHM, 0 },
+	{ "LPID", "PID of the last attach or detach", R, get_lpid, NULL, SHM, 0 },
 	{ "ATIME", "time of the last attach (POSIX: of the last read)", 0, get_atime, NULL,
-	  SHM | POSIX },
-	{ "DTIME", "time of the last detach", 0, get_dtime, NULL, SHM },
-	{ "RSS", "resident memory of the segment", R, get_rss, NULL, SHM },
-	{ "SWAP", "swapped-out memory of the segment", R, get_swap, NULL, SHM },
-	{ "NSEMS", "number of semaphores", R, get_nsems, NULL, SEM },
-	{ "OTIME", "time of the last semop", 0, get_otime, NULL, SEM },
-	{ "QNUM", "number of messages queued", R, get_qnum, NULL, MSG },
-	{ "USEDBYTES", "bytes of messages queued", R, get_usedbytes, NULL, MSG },
-	{ "QBYTES", "maximum bytes the queue holds", R, get_qbytes, NULL, MSG },
-	{ "LSPID", "PID of the last msgsnd", R, get_lspid, NULL, MSG },
-	{ "LRPID", "PID of the last msgrcv", R, get_lrpid, NULL, MSG },
-	{ "STIME", "time of the last msgsnd", 0, get_stime, NULL, MSG },
-	{ "RTIME", "time of the last msgrcv", 0, get_rtime, NULL, MSG },
+	  SHM | POSIX, 0 },
+	{ "DTIME", "time of the last detach", 0, get_dtime, NULL, SHM, 0 },
+	{ "RSS", "resident memory of the segment", R, get_rss, NULL, SHM,
+	  IPCADM_READ_SHM_MEM },
+	{ "SWAP", "swapped-out memory of the segment", R, get_swap, NULL, SHM,
+	  IPCADM_READ_SHM_MEM },
+	{ "NSEMS", "number of semaphores", R, get_nsems, NULL, SEM, 0 },
+	{ "OTIME", "time of the last semop", 0, get_otime, NULL, SEM, 0 },
+	{ "QNUM", "number of messages queued", R, get_qnum, NULL, MSG, 0 },
+	{ "USEDBYTES", "bytes of messages queued", R, get_usedbytes, NULL, MSG, 0 },
+	{ "QBYTES", "maximum bytes the queue holds", R, get_qbytes, NULL, MSG,
+	  IPCADM_READ_QBYTES },
+	{ "LSPID", "PID of the last msgsnd", R, get_lspid, NULL, MSG, 0 },
+	{ "LRPID", "PID of the last msgrcv", R, get_lrpid, NULL, MSG, 0 },
+	{ "STIME", "time of the last msgsnd", 0, get_stime, NULL, MSG, 0 },
+	{ "RTIME", "time of the last msgrcv", 0, get_rtime, NULL, MSG, 0 },
 	{ "HOLDERS", "processes that hold it: PID(command),...", 0, get_holders, NULL,
-	  ALL | POSIX },
+	  ALL | POSIX, NEEDS_HOLDERS },
 	{ "VERDICT", "in-use, maybe-in-use, idle, orphaned or unknown", 0, get_verdict, NULL,
-	  ALL | POSIX },
-	{ "EVIDENCE", "the facts behind the verdict", 0, get_evidence, NULL, ALL | POSIX },
-	{ "NAMESPACE", "IPC namespace inode (with -A or -N)", R, get_ipcns, NULL, ALL | POSIX },
+	  ALL | POSIX, NEEDS_VERDICTS },
+	{ "EVIDENCE", "the facts behind the verdict", 0, get_evidence, NULL, ALL | POSIX,
+	  NEEDS_VERDICTS },
+	{ "NAMESPACE", "IPC namespace inode (with -A or -N)", R, get_ipcns, NULL, ALL | POSIX, 0 },
 	{ "CREATOR", "who made it, when the journal knows (ipcadm trace --journal)", 0,
-	  get_creator, NULL, ALL | PMQ },
+	  get_creator, NULL, ALL | PMQ, 0 },
 };
 const size_t obj_ncolumns = sizeof(obj_columns) / sizeof(obj_columns[0]);
 
@@ -432,16 +438,10 @@ size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t 
 		const struct column *c = &obj_columns[i];
 
 		/* the object's own attributes: holders and verdicts are who's answer */
-		if (c->get == get_holders || c->get == get_verdict || c->get == get_evidence)
+		if (c->needs & OBJ_NEEDS_HOLDERS)
 			continue;
 		if (c->kinds & IPCADM_KIND_BIT(kind))
 			sel[n++] = c;
 	}
 	return n;
-}
-
-bool columns_need_analysis(const char *list, bool *verdicts)
-{
-	*verdicts = list && (strcasestr(list, "VERDICT") || strcasestr(list, "EVIDENCE"));
-	return list && (*verdicts || strcasestr(list, "HOLDERS"));
 }

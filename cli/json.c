@@ -49,9 +49,13 @@ void json_escape(struct obuf *o, const char *s, size_t n)
 
 static void indent(struct obuf *o, unsigned int depth)
 {
-	obuf_putc(o, '\n');
-	for (unsigned int i = 0; i < depth; i++)
-		obuf_write(o, "  ", 2);
+	/* one write a row of a table; depth < JSON_MAX_DEPTH, 2 spaces a level */
+	static const char line[] = "\n"
+				   "                                "
+				   "                                ";
+
+	_Static_assert(sizeof(line) >= 2 + 2 * JSON_MAX_DEPTH, "a line for every depth");
+	obuf_write(o, line, 1 + 2 * (size_t)(depth < JSON_MAX_DEPTH ? depth : JSON_MAX_DEPTH));
 }
 
 static void separate(struct json *j, bool container)
@@ -79,6 +83,13 @@ static void next(struct json *j, const char *key, bool container)
 void json_next(struct json *j, const char *key)
 {
 	next(j, key, false);
+}
+
+void json_next_made(struct json *j, const char *member, size_t n)
+{
+	separate(j, false);
+	if (j->depth > 0 && !j->array[j->depth])
+		obuf_write(j->o, member, n);
 }
 
 static void begin(struct json *j, const char *key, bool array)

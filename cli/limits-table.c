@@ -99,15 +99,15 @@ static void get_ns(const void *r, void *e, struct value *v)
 }
 
 static const struct column ns_column = { "NAMESPACE", "IPC namespace inode", COL_RIGHT, get_ns,
-					 NULL, 0 };
+					 NULL, 0, 0 };
 
 static const struct column limit_columns[] = {
-	{ "RESOURCE", "limit name", 0, get_resource, NULL, 0 },
-	{ "DESCRIPTION", "what it limits", 0, get_desc, NULL, 0 },
-	{ "LIMIT", "the limit in force", COL_RIGHT, get_limit, NULL, 0 },
-	{ "USED", "usage as the kernel counts it", COL_RIGHT, get_used, NULL, 0 },
-	{ "USE%", "usage in percent of the limit", COL_RIGHT, get_percent, "percent", 0 },
-	{ "USAGE", "usage bar", 0, get_bar, NULL, 0 },
+	{ "RESOURCE", "limit name", 0, get_resource, NULL, 0, 0 },
+	{ "DESCRIPTION", "what it limits", 0, get_desc, NULL, 0, 0 },
+	{ "LIMIT", "the limit in force", COL_RIGHT, get_limit, NULL, 0, 0 },
+	{ "USED", "usage as the kernel counts it", COL_RIGHT, get_used, NULL, 0, 0 },
+	{ "USE%", "usage in percent of the limit", COL_RIGHT, get_percent, "percent", 0, 0 },
+	{ "USAGE", "usage bar", 0, get_bar, NULL, 0, 0 },
 };
 
 /* One row per limit of the library's table, in its order. */

@@ -204,12 +204,12 @@ static void get_self(const void *r, void *e, struct value *v)
 }
 
 static const struct column ns_columns[] = {
-	{ "NAMESPACE", "IPC namespace inode", COL_RIGHT, get_ns, NULL, 0 },
-	{ "PROCS", "processes in it", COL_RIGHT, get_procs, NULL, 0 },
-	{ "PID", "its oldest process", COL_RIGHT, get_pid, NULL, 0 },
-	{ "COMMAND", "that process's command", 0, get_comm, NULL, 0 },
-	{ "CGROUP", "and its cgroup", 0, get_cgroup, NULL, 0 },
-	{ "SELF", "ipcadm's own namespace", 0, get_self, NULL, 0 },
+	{ "NAMESPACE", "IPC namespace inode", COL_RIGHT, get_ns, NULL, 0, 0 },
+	{ "PROCS", "processes in it", COL_RIGHT, get_procs, NULL, 0, 0 },
+	{ "PID", "its oldest process", COL_RIGHT, get_pid, NULL, 0, 0 },
+	{ "COMMAND", "that process's command", 0, get_comm, NULL, 0, 0 },
+	{ "CGROUP", "and its cgroup", 0, get_cgroup, NULL, 0, 0 },
+	{ "SELF", "ipcadm's own namespace", 0, get_self, NULL, 0, 0 },
 };
 
 int ns_print_table(const struct out_opts *opts, const struct ns_set *set)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ipcadm-cli.h"
+#include "json.h"
 #include "ns.h"
 #include "object.h"
 #include "sbuf.h"
@@ -85,6 +86,7 @@ static int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts,
 	unsigned int kinds = kind >= 0 ? IPCADM_KIND_BIT(kind)
 				       : (name ? IPCADM_POSIX_KINDS : IPCADM_ALL_KINDS);
 	struct obj_env env = { .ctx = ctx };
+	struct json *j = NULL;
 	struct ns_set set;
 	int rc, found = 0;
 
@@ -99,12 +101,15 @@ static int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts,
 			 IPCADM_READ_SEMPIDS | IPCADM_READ_QBYTES, 0, &set);
 	if (set.n == 0)
 		return rc;
-	for (size_t v = 0; v < set.n; v++) {
-		for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+	/* kind by kind: in JSON one array per kind, whatever namespaces its objects are in */
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
+		bool listed = false;
+
+		if (!(kinds & IPCADM_KIND_BIT(k)))
+			continue;
+		for (size_t v = 0; v < set.n; v++) {
 			const struct ipcadm_obj *o;
 
-			if (!(kinds & IPCADM_KIND_BIT(k)))
-				continue;
 			if (kind >= 0 && (k == IPCADM_PMQ || set.v[v].ns.self || !set.active) &&
 			    posix_read_failed(set.v[v].snap, k, true))
 				rc = 1;
@@ -113,14 +118,19 @@ static int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts,
 			if (o == NULL)
 				continue;
 			if (found == 0)
-				output_doc_begin(opts, true);
+				j = output_doc_begin(opts, true);
+			if (!listed && opts->mode == OUT_JSON)
+				json_array_begin(j, ipcadm_kind_name(k));
+			listed = true;
 			env.an = set.v[v].an;
 			if (who)
-				print_who(opts, ctx, env.an, o, found == 0);
+				print_who(opts, j, ctx, env.an, o, found == 0);
 			else
-				print_object(opts, o, &env, found == 0);
+				print_object(opts, j, o, &env, found == 0);
 			found++;
 		}
+		if (listed && opts->mode == OUT_JSON)
+			json_array_end(j);
 	}
 	if (found)
 		output_doc_end(opts, true);

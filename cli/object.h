@@ -16,6 +16,10 @@ struct obj_env {
 	char scratch[1024];
 	char evidence[2048]; /* EVIDENCE with the journal's creator */
 };
+/* What an object column needs (its needs field): IPCADM_READ_* flags, and these. */
+#define OBJ_NEEDS_HOLDERS (1u << 24)  /* the holder analysis (a process scan) */
+#define OBJ_NEEDS_VERDICTS (1u << 25) /* the verdicts too, which look across kinds */
+#define OBJ_NEEDS_READ 0xffffffu      /* the IPCADM_READ_* part */
 extern const struct column obj_columns[];
 extern const size_t obj_ncolumns;
 extern const char *const obj_default_columns[IPCADM_NALL_KINDS];
@@ -24,8 +28,6 @@ size_t obj_columns_all(enum ipcadm_kind kind, const struct column **sel, size_t 
 /* The CREATOR column, and whether the journal knows the object (show omits it if not). */
 bool column_is_creator(const struct column *c);
 bool obj_has_creator(struct obj_env *env, const struct ipcadm_obj *o);
-/* True when a -o list names a column that needs the holder analysis. */
-bool columns_need_analysis(const char *list, bool *verdicts);
 /* "Shared memory segments", ... (plural: the tables' titles). */
 extern const char *const kind_titles[IPCADM_NALL_KINDS];
 
@@ -46,9 +48,10 @@ int object_command(struct ipcadm_ctx *ctx, const char *cmd, void (*help)(void), 
 int object_not_found(int kind, const char *name, int id);
 
 /* One object's attributes (cmd-show.c) and its holders (cmd-who.c). */
-void print_object(const struct out_opts *opts, const struct ipcadm_obj *o, struct obj_env *env,
-		  bool first);
-void print_who(const struct out_opts *opts, struct ipcadm_ctx *ctx,
+/* In JSON: one element of the array of its kind, which the caller opens in j. */
+void print_object(const struct out_opts *opts, struct json *j, const struct ipcadm_obj *o,
+		  struct obj_env *env, bool first);
+void print_who(const struct out_opts *opts, struct json *j, struct ipcadm_ctx *ctx,
 	       const struct ipcadm_analysis *an, const struct ipcadm_obj *o, bool first);
 
 #endif

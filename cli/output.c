@@ -31,13 +31,16 @@ struct table {
 	/* JSON: each column's '"key": ', made once */
 	char *jkeys;
 	size_t *jkey_end;
+	bool own_doc; /* no document was begun: the table is one by itself */
 	int err;
 };
 
 #define CELL_WIDE 0x80000000u /* the cell has UTF-8: its width is not its length */
 #define CELL_MAX (CELL_WIDE - 1)
 
-static bool json_first_table = true;
+/* The JSON document on standard output that tables and commands write into. */
+static struct json doc;
+static bool doc_open;
 
 /* ---- time ---- */
 
@@ -186,39 +189,29 @@ size_t value_format(const struct out_opts *opts, const struct value *v, char *bu
 	return 0;
 }
 
-void json_string(const char *s)
-{
-	json_escape(out, s, strlen(s));
-}
-
-static void export_name(const char *name)
+static void export_name(struct obuf *o, const char *name)
 {
 	for (; *name; name++) {
 		if (*name == '%')
-			obuf_write(out, "_PCT", 4);
+			obuf_write(o, "_PCT", 4);
 		else
-			obuf_putc(out, *name == '-' ? '_' : *name);
+			obuf_putc(o, *name == '-' ? '_' : *name);
 	}
 }
 
-void text_escaped(const char *s, size_t n, bool raw)
-{
-	obuf_escaped(out, s, n, raw ? ESC_SPACE : 0);
-}
-
 /* Writes text inside a shell's double quotes: \ before " \ $ and `. */
-static void shell_quoted(const char *s, size_t n)
+static void shell_quoted(struct obuf *o, const char *s, size_t n)
 {
 	size_t start = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '"' && s[i] != '\\' && s[i] != '$' && s[i] != '`')
 			continue;
-		obuf_write(out, s + start, i - start);
-		obuf_putc(out, '\\');
+		obuf_write(o, s + start, i - start);
+		obuf_putc(o, '\\');
 		start = i;
 	}
-	obuf_write(out, s + start, n - start);
+	obuf_write(o, s + start, n - start);
 }
 
 /*
@@ -226,67 +219,68 @@ static void shell_quoted(const char *s, size_t n)
  * name can end the quotes, start a line or expand, so `eval` sets exactly these variables
  * and a reader by lines sees one line per row.
  */
-void export_pair(const char *name, const char *s, size_t n)
+void export_pair(struct obuf *o, const char *name, const char *s, size_t n)
 {
 	char buf[256];
 
-	export_name(name);
-	obuf_write(out, "=\"", 2);
+	export_name(o, name);
+	obuf_write(o, "=\"", 2);
 	if (!esc_needed(s, n, 0)) {
-		shell_quoted(s, n);
+		shell_quoted(o, s, n);
 	} else {
 		while (n > 0) {
 			size_t used, len = esc_some(buf, sizeof(buf), s, n, 0, &used);
 
-			shell_quoted(buf, len);
+			shell_quoted(o, buf, len);
 			s += used;
 			n -= used;
 		}
 	}
-	obuf_putc(out, '"');
+	obuf_putc(o, '"');
 }
 
-static void json_value(const struct value *v)
+/* A value as JSON, once the writer has placed it (json_next). */
+static void value_json(struct obuf *o, const struct value *v)
 {
 	char buf[64];
 
 	switch (v->type) {
 	case V_NONE:
-		obuf_write(out, "null", 4);
+		obuf_write(o, "null", 4);
 		break;
 	case V_U64:
 	case V_SIZE:
-		obuf_u64(out, v->u);
+		obuf_u64(o, v->u);
 		break;
 	case V_I64:
 	case V_TIME:
-		obuf_i64(out, v->i);
+		obuf_i64(o, v->i);
 		break;
 	case V_STR:
 		if (v->s)
-			json_string(v->s);
+			json_escape(o, v->s, strlen(v->s));
 		else
-			obuf_write(out, "null", 4);
+			obuf_write(o, "null", 4);
 		break;
 	case V_KEY:
 	case V_PERMS: {
 		const char *text;
-		struct out_opts o = { 0 };
-		size_t n = value_format(&o, v, buf, &text);
+		struct out_opts opts = { 0 };
+		size_t n = value_format(&opts, v, buf, &text);
 
-		obuf_putc(out, '"');
-		obuf_write(out, text, n);
-		obuf_putc(out, '"');
+		obuf_putc(o, '"');
+		obuf_write(o, text, n);
+		obuf_putc(o, '"');
 		break;
 	}
 	case V_PERCENT:
 		if (isfinite(v->d))
-			obuf_printf(out, "%.2f", v->d);
+			obuf_printf(o, "%.2f", v->d);
 		else
-			obuf_write(out, "null", 4); /* JSON has no NaN or infinity */
+			obuf_write(o, "null", 4); /* JSON has no NaN or infinity */
 		break;
 	case V_BOOL:
-		obuf_puts(out, v->b ? "true" : "false");
+		obuf_puts(o, v->b ? "true" : "false");
 		break;
 	}
 }
@@ -304,14 +298,6 @@ static void json_key_name(const struct column *c, char *key, size_t max)
 		key[i] = (char)(c->name[i] >= 'A' && c->name[i] <= 'Z' ? c->name[i] - 'A' + 'a'
 								       : c->name[i]);
 	key[i] = '\0';
-}
-
-static void json_key(const struct column *c)
-{
-	char key[64];
-
-	json_key_name(c, key, sizeof(key));
-	json_string(key);
 }
 
 /* The '"key": ' text of every column, made once per table (column names are ASCII). */
@@ -340,33 +326,37 @@ static int json_keys_make(struct table *t)
 	return 0;
 }
 
-void json_fields(const struct column *const *cols, size_t ncols, const void *row, void *env)
+void json_columns(struct json *j, const struct column *const *cols, size_t ncols,
+		  const void *row, void *env)
 {
 	for (size_t c = 0; c < ncols; c++) {
 		struct value v = { .type = V_NONE };
+		char key[64];
 
 		cols[c]->get(row, env, &v);
-		if (c)
-			obuf_write(out, ", ", 2);
-		json_key(cols[c]);
-		obuf_write(out, ": ", 2);
-		json_value(&v);
+		json_key_name(cols[c], key, sizeof(key));
+		json_next(j, key);
+		value_json(j->o, &v);
 	}
 }
 
 /* ---- documents and tables ---- */
 
-void output_doc_begin(const struct out_opts *opts, bool object)
+struct json *output_doc_begin(const struct out_opts *opts, bool object)
 {
-	json_first_table = true;
+	json_init(&doc, out);
+	doc_open = true;
 	if (opts->mode == OUT_JSON && object)
-		obuf_write(out, "{\n", 2);
+		json_object_begin(&doc, NULL);
+	return &doc;
 }
 
 void output_doc_end(const struct out_opts *opts, bool object)
 {
-	if (opts->mode == OUT_JSON && object)
-		obuf_write(out, "\n}\n", 3);
+	(void)object;
+	if (opts->mode == OUT_JSON && doc_open)
+		json_finish(&doc);
+	doc_open = false;
 }
 
 struct table *table_new(const struct out_opts *opts, const char *name, const char *title,
@@ -382,16 +372,11 @@ struct table *table_new(const struct out_opts *opts, const char *name, const cha
 	t->env = env;
 	t->name = name;
 	if (opts->mode == OUT_JSON) {
-		if (name) {
-			if (!json_first_table)
-				obuf_write(out, ",\n", 2);
-			obuf_write(out, "   ", 3);
-			json_string(name);
-			obuf_write(out, ": [", 3);
-		} else {
-			obuf_putc(out, '[');
+		if (!doc_open) {
+			json_init(&doc, out);
+			t->own_doc = doc_open = true;
 		}
-		json_first_table = false;
+		json_array_begin(&doc, name);
 		if (json_keys_make(t) < 0)
 			t->err = -ENOMEM;
 		return t;
@@ -495,18 +480,16 @@ void table_add(struct table *t, const void *row)
 	if (opts->mode == OUT_JSON) {
 		size_t kstart = 0;
 
-		obuf_write(out, t->nrows ? ",\n      {" : "\n      {", t->nrows ? 9 : 8);
+		json_object_begin(&doc, NULL);
 		for (size_t c = 0; c < t->ncols; c++) {
 			struct value v = { .type = V_NONE };
 
 			t->cols[c]->get(row, t->env, &v);
-			if (c)
-				obuf_write(out, ", ", 2);
-			obuf_write(out, t->jkeys + kstart, t->jkey_end[c] - kstart);
+			json_next_made(&doc, t->jkeys + kstart, t->jkey_end[c] - kstart);
 			kstart = t->jkey_end[c];
-			json_value(&v);
+			value_json(out, &v);
 		}
-		obuf_putc(out, '}');
+		json_object_end(&doc);
 		t->nrows++;
 		return;
 	}
@@ -527,7 +510,7 @@ void table_add(struct table *t, const void *row)
 		if (c)
 			obuf_putc(out, ' ');
 		if (opts->mode == OUT_EXPORT) {
-			export_pair(t->cols[c]->name, text, n);
+			export_pair(out, t->cols[c]->name, text, n);
 		} else if (v.type == V_NONE) {
 			obuf_write(out, text, n);
 		} else {
@@ -557,9 +540,11 @@ int table_finish(struct table *t)
 	int err = t->err;
 
 	if (t->opts->mode == OUT_JSON) {
-		obuf_write(out, t->nrows ? "\n   ]" : "]", t->nrows ? 5 : 1);
-		if (t->name == NULL)
-			obuf_putc(out, '\n');
+		json_array_end(&doc);
+		if (t->own_doc) {
+			json_finish(&doc);
+			doc_open = false;
+		}
 	} else if (t->opts->mode == OUT_TABLE && !err) {
 		size_t cell = 0, start = 0;
 
@@ -601,6 +586,31 @@ const struct column *column_find(const struct column *all, size_t nall, const ch
 		if (strcasecmp(all[i].name, name) == 0)
 			return &all[i];
 	return NULL;
+}
+
+bool columns_list_has(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (*list == '+')
+		list++;
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && strncasecmp(list, name, n) == 0)
+			return true;
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
+unsigned int columns_needs(const struct column *const *sel, size_t n)
+{
+	unsigned int needs = 0;
+
+	for (size_t i = 0; i < n; i++)
+		needs |= sel[i]->needs;
+	return needs;
 }
 
 /* Appends the columns named in a comma-separated list; names not in this table are

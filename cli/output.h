@@ -33,6 +33,9 @@ struct value {
 
 #define COL_RIGHT 1u
 
+struct json;
+struct obuf;
+
 struct column {
 	const char *name;
 	const char *help;
@@ -40,6 +43,7 @@ struct column {
 	void (*get)(const void *row, void *env, struct value *v);
 	const char *json; /* JSON key when not the lower-cased name */
 	unsigned int kinds; /* object columns: the kinds it applies to (IPCADM_KIND_BIT) */
+	unsigned int needs; /* what must be read for it (object columns: OBJ_NEEDS_*) */
 };
 
 enum out_mode { OUT_TABLE, OUT_RAW, OUT_EXPORT, OUT_JSON };
@@ -54,8 +58,11 @@ struct out_opts {
 
 struct table;
 
-/* A JSON document wraps the tables: an object of named arrays, or one bare array. */
-void output_doc_begin(const struct out_opts *opts, bool object);
+/* A JSON document on standard output wraps the tables: an object of named arrays, or one
+ * bare array. Returns its writer, for members the command writes itself (any mode; it
+ * writes only what the command asks in JSON mode). A table with no document begun is a
+ * document by itself. */
+struct json *output_doc_begin(const struct out_opts *opts, bool object);
 void output_doc_end(const struct out_opts *opts, bool object);
 
 /* name: the JSON array's key (NULL for a bare array); title: a line above a table. */
@@ -68,16 +75,12 @@ int table_finish(struct table *t);
 /* Text of one value as a table cell (buf at least 64 bytes); returns its length. */
 size_t value_format(const struct out_opts *opts, const struct value *v, char *buf,
 		    const char **textp);
-/* JSON's own escaping: ", \, control characters (C1 too) as \uNNNN, invalid UTF-8 as
- * U+FFFD. */
-void json_string(const char *s);
-/* Text as a table (raw: a raw) cell shows it: escaped as escape.h says (raw: spaces too). */
-void text_escaped(const char *s, size_t n, bool raw);
 /* NAME="value": the value escaped as escape.h says, then ", \, $ and ` escaped for the
  * shell: one line, and `eval` sets NAME only. */
-void export_pair(const char *name, const char *s, size_t n);
-/* "key": value pairs of one row, comma-separated, without braces. */
-void json_fields(const struct column *const *cols, size_t ncols, const void *row, void *env);
+void export_pair(struct obuf *o, const char *name, const char *s, size_t n);
+/* The columns of one row as members of the object j has open. */
+void json_columns(struct json *j, const struct column *const *cols, size_t ncols,
+		  const void *row, void *env);
 
 /* Column selection: "-o LIST" or "-o +LIST" against a column table. */
 /* kinds: keep only columns for these kinds (0: all); defaults: NULL-terminated lists;
@@ -86,5 +89,9 @@ int columns_select(const struct column *all, size_t nall, unsigned int kinds,
 		   const char *const *defaults, const char *list, const struct column **sel,
 		   size_t *nsel);
 const struct column *column_find(const struct column *all, size_t nall, const char *name);
+/* Whether a comma-separated -o list (a leading + aside) names the column, in any case. */
+bool columns_list_has(const char *list, const char *name);
+/* What the selected columns need, their needs OR-ed. */
+unsigned int columns_needs(const struct column *const *sel, size_t n);
 
 #endif

@@ -78,6 +78,26 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 	ok
 }
 
+@test "namespaces: -A gives each kind one JSON array, and each row one NAMESPACE" {
+	run ns "$PRELUDE"'
+		"$IPCTOOL" shm-create 0x1000 4096 600 >/dev/null
+		keeper "\"$IPCTOOL\" shm-create 0x2000 8192 600 >/dev/null"; a=$KEEPER
+		me=$(nsof $$) na=$(nsof $a)
+		# shm 0 in both namespaces: one "shm" array with both, not the key twice
+		for cmd in show who; do
+			j=$("$IPCADM" $cmd --all-visible -A -J shm 0)
+			want "$(grep -o "\"shm\":" <<<"$j" | wc -l)" 1 "$cmd -A -J"
+			expect "$j" "[.shm[].namespace] | sort | map(tostring) | join(\" \")" "$(printf "%s\n" $me $na | sort | tr "\n" " " | sed "s/ $//")"
+		done
+		# +NAMESPACE adds to defaults that -A already begins with NAMESPACE
+		"$IPCADM" list --all-visible -A -o +NAMESPACE shm | grep -E "(^| )KEY " >/dev/shm/t/h
+		want "$(grep -o NAMESPACE /dev/shm/t/h | wc -l)" 1 "$(cat /dev/shm/t/h)"
+		j=$("$IPCADM" list --all-visible -A -J -o +NAMESPACE shm)
+		want "$(grep -c "\"namespace\": .*\"namespace\":" <<<"$j")" 0 "$j"
+		kill $a'
+	ok
+}
+
 @test "namespaces: a leak reaped inside one namespace; the others keep theirs" {
 	run ns "$PRELUDE"'
 		"$IPCTOOL" shm-create 0 4096 600 >/dev/null        # our own orphan

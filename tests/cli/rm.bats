@@ -127,6 +127,16 @@ load helpers
 	[[ "$output" == *"exit=1"* ]]
 }
 
+@test "rm -J of POSIX objects: one element a name, the missing one failed" {
+	run ns '"$IPCADM_BUILD/helpers/posixtool" shm-create seg 4096 600
+		set +e; "$IPCADM" rm -J pshm /seg nothere 2>/dev/null; echo "exit=$?"'
+	[ "$status" -eq 0 ]
+	json=$(echo "$output" | sed '/^exit=/d')
+	[ "$(echo "$json" | jq -c '[.[] | [.kind, .name, .action, .reason]]')" = \
+		'[["pshm","seg","removed",null],["pshm","nothere","failed","no such object"]]' ]
+	[[ "$output" == *"exit=1"* ]]
+}
+
 @test "rm rejects bad usage with exit 2" {
 	run "$IPCADM" rm
 	[ "$status" -eq 2 ]

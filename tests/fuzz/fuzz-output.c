@@ -66,19 +66,19 @@ static void get_none(const void *r, void *e, struct value *v)
 }
 
 static const struct column columns[] = {
-	{ "NAME", "a string", 0, get_s1, NULL, 0 },
-	{ "OTHER", "a string or none", 0, get_s2, "other-key", 0 },
-	{ "NUM", "u64", COL_RIGHT, get_u64, NULL, 0 },
-	{ "SIZE", "size", COL_RIGHT, get_size, NULL, 0 },
-	{ "KEY", "key", 0, get_key, NULL, 0 },
-	{ "PERMS", "perms", 0, get_perms, NULL, 0 },
-	{ "I64", "i64", COL_RIGHT, get_i64, NULL, 0 },
-	{ "TIME", "time", 0, get_time, NULL, 0 },
-	{ "USE%", "percent", COL_RIGHT, get_pct, "percent", 0 },
-	{ "BOOL", "bool", 0, get_bool, NULL, 0 },
-	{ "NONE", "nothing", 0, get_none, NULL, 0 },
+	{ "NAME", "a string", 0, get_s1, NULL, 0, 0 },
+	{ "OTHER", "a string or none", 0, get_s2, "other-key", 0, 0 },
+	{ "NUM", "u64", COL_RIGHT, get_u64, NULL, 0, 0 },
+	{ "SIZE", "size", COL_RIGHT, get_size, NULL, 0, 0 },
+	{ "KEY", "key", 0, get_key, NULL, 0, 0 },
+	{ "PERMS", "perms", 0, get_perms, NULL, 0, 0 },
+	{ "I64", "i64", COL_RIGHT, get_i64, NULL, 0, 0 },
+	{ "TIME", "time", 0, get_time, NULL, 0, 0 },
+	{ "USE%", "percent", COL_RIGHT, get_pct, "percent", 0, 0 },
+	{ "BOOL", "bool", 0, get_bool, NULL, 0, 0 },
+	{ "NONE", "nothing", 0, get_none, NULL, 0, 0 },
 	{ "LAST", "u64, right-aligned, so every table line has the same width", COL_RIGHT,
-	  get_u64, NULL, 0 },
+	  get_u64, NULL, 0, 0 },
 };
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
 
@@ -96,7 +96,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* What json_string should decode back to: invalid UTF-8 bytes become U+FFFD. */
+/* What json_escape should decode back to: invalid UTF-8 bytes become U+FFFD. */
 static size_t expected_json(const char *s, char *buf)
 {
 	const unsigned char *p = (const unsigned char *)s;

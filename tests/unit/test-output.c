@@ -116,7 +116,7 @@ static void test_times(void **state)
 static const char *json_of(const char *s)
 {
 	cap_start();
-	json_string(s);
+	json_escape(out, s, strlen(s));
 	return cap_end();
 }
 
@@ -157,7 +157,7 @@ static void test_json_escaping(void **state)
 static const char *export_of(const char *s)
 {
 	cap_start();
-	export_pair("USE%-X", s, strlen(s));
+	export_pair(out, "USE%-X", s, strlen(s));
 	return cap_end();
 }
 
@@ -293,10 +293,10 @@ static void get_pid(const void *r, void *e, struct value *v)
 }
 
 static const struct column test_cols[] = {
-	{ "NAME", "a name", 0, get_name, NULL, 1 },
-	{ "SIZE", "a size", COL_RIGHT, get_size, NULL, 1 },
-	{ "KEY", "a key", 0, get_key, NULL, 3 },
-	{ "LAST-PID", "a pid", COL_RIGHT, get_pid, "pid", 2 },
+	{ "NAME", "a name", 0, get_name, NULL, 1, 0 },
+	{ "SIZE", "a size", COL_RIGHT, get_size, NULL, 1, 4 },
+	{ "KEY", "a key", 0, get_key, NULL, 3, 0 },
+	{ "LAST-PID", "a pid", COL_RIGHT, get_pid, "pid", 2, 1 | 8 },
 };
 #define NCOLS (sizeof(test_cols) / sizeof(test_cols[0]))
 
@@ -348,21 +348,19 @@ static void test_table_modes(void **state)
 			    "NAME=\"root\" SIZE=\"9.8K\" KEY=\"0x00001234\" LAST_PID=\"42\"\n"
 			    "NAME=\"a b\\\\x01\\\\x5c\" SIZE=\"4K\" KEY=\"0xfffffffe\" LAST_PID=\"-\"\n");
 	assert_string_equal(render((struct out_opts){ .mode = OUT_JSON }, true),
-			    "{\n"
-			    "   \"things\": [\n"
-			    "      {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
+			    "{\"things\": [\n"
+			    "    {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
 			    "\"pid\": 42},\n"
-			    "      {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
+			    "    {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
 			    "\"key\": \"0xfffffffe\", \"pid\": null}\n"
-			    "   ]\n"
-			    "}\n");
+			    "  ]}\n");
 	assert_string_equal(render((struct out_opts){ .mode = OUT_JSON }, false),
 			    "[\n"
-			    "      {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
+			    "  {\"name\": \"root\", \"size\": 10000, \"key\": \"0x00001234\", "
 			    "\"pid\": 42},\n"
-			    "      {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
+			    "  {\"name\": \"a b\\u0001\\\\\", \"size\": 4096, "
 			    "\"key\": \"0xfffffffe\", \"pid\": null}\n"
-			    "   ]\n");
+			    "]\n");
 }
 
 /* Valid UTF-8 takes one column a character; invalid bytes are escaped (4 columns). */
@@ -404,12 +402,9 @@ static void test_json_two_tables(void **state)
 	t = table_new(&o, "b", NULL, cols, 1, NULL);
 	assert_int_equal(table_finish(t), 0);
 	output_doc_end(&o, true);
-	assert_string_equal(cap_end(), "{\n"
-				       "   \"a\": [\n"
-				       "      {\"key\": \"0x00001234\"}\n"
-				       "   ],\n"
-				       "   \"b\": []\n"
-				       "}\n");
+	assert_string_equal(cap_end(), "{\"a\": [\n"
+				       "    {\"key\": \"0x00001234\"}\n"
+				       "  ], \"b\": []}\n");
 }
 
 static void get_perms(const void *r, void *e, struct value *v)
@@ -453,24 +448,30 @@ static void get_i64(const void *r, void *e, struct value *v)
 }
 
 /* Keys are the lower-cased names; perms an octal string; times and numbers numbers. */
-static void test_json_fields(void **state)
+static void test_json_columns(void **state)
 {
 	static const struct column cols[] = {
-		{ "PERMS", "p", 0, get_perms, NULL, 0 },
-		{ "CTIME", "t", 0, get_time, NULL, 0 },
-		{ "USE%", "u", 0, get_percent, "percent", 0 },
-		{ "OK", "b", 0, get_bool, NULL, 0 },
-		{ "DELTA", "i", 0, get_i64, NULL, 0 },
+		{ "PERMS", "p", 0, get_perms, NULL, 0, 0 },
+		{ "CTIME", "t", 0, get_time, NULL, 0, 0 },
+		{ "USE%", "u", 0, get_percent, "percent", 0, 0 },
+		{ "OK", "b", 0, get_bool, NULL, 0, 0 },
+		{ "DELTA", "i", 0, get_i64, NULL, 0, 0 },
 	};
 	const struct column *sel[5];
+	struct json j;
 
 	(void)state;
 	for (size_t i = 0; i < 5; i++)
 		sel[i] = &cols[i];
 	cap_start();
-	json_fields(sel, 5, NULL, NULL);
-	assert_string_equal(cap_end(), "\"perms\": \"640\", \"ctime\": 1700000000, "
-				       "\"percent\": 12.50, \"ok\": true, \"delta\": -3");
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_str(&j, "before", "x");
+	json_columns(&j, sel, 5, NULL, NULL);
+	json_finish(&j);
+	assert_string_equal(cap_end(), "{\"before\": \"x\", \"perms\": \"640\", "
+				       "\"ctime\": 1700000000, \"percent\": 12.50, \"ok\": true, "
+				       "\"delta\": -3}\n");
 }
 
 /* ---- column selection ---- */
@@ -521,6 +522,36 @@ static void test_column_selection(void **state)
 	assert_ptr_equal(column_find(test_cols, NCOLS, "Last-Pid"), &test_cols[3]);
 	assert_null(column_find(test_cols, NCOLS, "SIZ"));
 	assert_null(column_find(test_cols, NCOLS, ""));
+
+	/* a name inside another's is not that column (SIZE is not in "+SIZEX") */
+	assert_true(columns_list_has("NAME,size", "SIZE"));
+	assert_true(columns_list_has("+KEY,LAST-PID", "last-pid"));
+	assert_false(columns_list_has("+LAST-PIDS,XSIZE,SIZEX,PID", "LAST-PID"));
+	assert_false(columns_list_has("XSIZE,SIZEX", "SIZE"));
+	assert_false(columns_list_has("", "SIZE"));
+}
+
+/* What columns need is what the selected ones need, not what their names contain. */
+static void test_column_needs(void **state)
+{
+	static const char *const defaults[] = { "NAME,SIZE", NULL };
+	const struct column *sel[8];
+	size_t n = 8;
+
+	(void)state;
+	assert_int_equal(columns_select(test_cols, NCOLS, 0, defaults, NULL, sel, &n), 0);
+	assert_int_equal(columns_needs(sel, n), 4);
+	n = 8;
+	columns_select(test_cols, NCOLS, 0, defaults, "+LAST-PID", sel, &n);
+	assert_int_equal(columns_needs(sel, n), 4 | 1 | 8);
+	n = 8;
+	columns_select(test_cols, NCOLS, 0, defaults, "KEY,NAME", sel, &n);
+	assert_int_equal(columns_needs(sel, n), 0);
+	/* a kind's table leaves out what does not apply to it, and its needs */
+	n = 8;
+	columns_select(test_cols, NCOLS, 1, defaults, "+LAST-PID", sel, &n);
+	assert_int_equal(columns_needs(sel, n), 4);
+	assert_int_equal(columns_needs(sel, 0), 0);
 }
 
 /* ---- the JSON writer ---- */
@@ -668,10 +699,11 @@ int main(void)
 		cmocka_unit_test(test_table_modes),
 		cmocka_unit_test(test_table_utf8_width),
 		cmocka_unit_test(test_json_two_tables),
-		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_json_columns),
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_remedy_format),
 		cmocka_unit_test(test_column_selection),
+		cmocka_unit_test(test_column_needs),
 	};
 
 	setenv("TZ", "UTC", 1);

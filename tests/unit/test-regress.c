@@ -34,8 +34,8 @@ static void get_pct(const void *r, void *e, struct value *v)
 }
 
 static const struct column cols[] = {
-	{ "NAME", "a string", 0, get_s, NULL, 0 },
-	{ "USE%", "a percentage", COL_RIGHT, get_pct, "percent", 0 },
+	{ "NAME", "a string", 0, get_s, NULL, 0, 0 },
+	{ "USE%", "a percentage", COL_RIGHT, get_pct, "percent", 0, 0 },
 };
 
 static const char *render(enum out_mode mode, const struct row *row)
