@@ -124,7 +124,7 @@ static void json_finding(struct json *j, const struct ipcadm_finding *x)
 	json_array_end(j);
 	json_array_begin(j, "remedies");
 	for (size_t i = 0; i < x->nremedies; i++)
-		json_str(j, NULL, remedy_format(&x->remedies[i], true, fix, sizeof(fix)));
+		json_str(j, NULL, remedy_format(&x->remedies[i], 0, true, fix, sizeof(fix)));
 	json_array_end(j);
 	json_array_begin(j, "actions");
 	for (size_t i = 0; i < x->nremedies; i++)

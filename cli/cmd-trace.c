@@ -225,38 +225,6 @@ static void put_call(const struct ipcadm_trace_event *e)
 
 /* ---- the explanation of a failing get call ---- */
 
-/*
- * "CMD  # why" of a remedy, as "CMD (why)"; in another namespace than ours, with what makes
- * it act there: ipcadm's -N PID, nsenter for sysctl. Without a process in it, "" (no
- * command can reach it).
- */
-static void remedy_text(const char *rem, const struct ipcadm_ns *ns, char *buf, size_t len)
-{
-	const char *hash = strstr(rem, "  # ");
-	int cmdlen = hash ? (int)(hash - rem) : (int)strlen(rem);
-	char where[64] = "";
-
-	if (!ns->self && ns->pid <= 0) {
-		buf[0] = '\0';
-		return;
-	}
-	if (!ns->self && strncmp(rem, "ipcadm ", 7) == 0) {
-		const char *sp = strchr(rem + 7, ' '); /* after the command's name */
-
-		if (sp == NULL || sp - rem > cmdlen)
-			sp = rem + cmdlen;
-		snprintf(where, sizeof(where), " -N %d", (int)ns->pid);
-		snprintf(buf, len, "%.*s%s%.*s%s%s%s", (int)(sp - rem), rem, where,
-			 (int)(rem + cmdlen - sp), sp, hash ? " (" : "", hash ? hash + 4 : "",
-			 hash ? ")" : "");
-		return;
-	}
-	if (!ns->self)
-		snprintf(where, sizeof(where), "nsenter --ipc --target %d ", (int)ns->pid);
-	snprintf(buf, len, "%s%.*s%s%s%s", where, cmdlen, rem, hash ? " (" : "",
-		 hash ? hash + 4 : "", hash ? ")" : "");
-}
-
 /* The doctor's remedy for the limit: a reap of orphans first, else its first one. */
 static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap,
 		       const struct ipcadm_ns *ns, enum ipcadm_limit limit, char *buf,
@@ -276,7 +244,6 @@ static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *sna
 	for (size_t i = 0; i < ipcadm_findings_count(f); i++) {
 		const struct ipcadm_finding *x = ipcadm_findings_get(f, i);
 		const struct ipcadm_remedy *pick = NULL;
-		char line[512];
 
 		if (x->type != IPCADM_FINDING_LIMIT || strcmp(x->name, name) != 0 ||
 		    x->nremedies == 0)
@@ -286,10 +253,13 @@ static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *sna
 				pick = &x->remedies[j];
 		if (pick == NULL)
 			pick = &x->remedies[0];
-		remedy_format(pick, true, line, sizeof(line));
-		remedy_text(line, ns, fix, sizeof(fix));
-		if (fix[0])
-			snprintf(buf + n, len - n, "; fix: %s", fix);
+		/* in another namespace, the command acts there; without a process in it no
+		 * command can reach it */
+		if (ns->self || ns->pid > 0) {
+			remedy_format(pick, ns->self ? 0 : ns->pid, false, fix, sizeof(fix));
+			snprintf(buf + n, len - n, "; fix: %s%s%s%s", fix, pick->reason ? " (" : "",
+				 pick->reason ? pick->reason : "", pick->reason ? ")" : "");
+		}
 		break;
 	}
 	ipcadm_findings_free(f);

@@ -87,7 +87,7 @@ int print_findings_text(const struct ipcadm_findings *f, bool include_ok)
 			char fix[1024];
 
 			obuf_printf(out, "          %s ", j ? "    " : "fix:");
-			obuf_text(out, remedy_format(&x->remedies[j], true, fix, sizeof(fix)));
+			obuf_text(out, remedy_format(&x->remedies[j], 0, true, fix, sizeof(fix)));
 			obuf_putc(out, '\n');
 		}
 		gap = more;

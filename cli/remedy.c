@@ -53,9 +53,20 @@ static void kinds_list(struct sbuf *b, unsigned int kinds)
 }
 
 /* ipcadm reap [--all-visible] [--include-idle] --kind K [--owner O] [--name P] [--yes] */
-static void reap_command(struct sbuf *b, const struct ipcadm_remedy_reap *r)
+/* "ipcadm CMD", and -N PID when it acts in another namespace */
+static void ipcadm_command(struct sbuf *b, const char *cmd, pid_t nspid)
 {
-	sbuf_puts(b, "ipcadm reap");
+	sbuf_puts(b, "ipcadm ");
+	sbuf_puts(b, cmd);
+	if (nspid > 0) {
+		sbuf_puts(b, " -N ");
+		sbuf_i64(b, nspid);
+	}
+}
+
+static void reap_command(struct sbuf *b, const struct ipcadm_remedy_reap *r, pid_t nspid)
+{
+	ipcadm_command(b, "reap", nspid);
 	if (r->all_visible)
 		sbuf_puts(b, " --all-visible");
 	if (r->include_idle)
@@ -113,22 +124,30 @@ static void sysctl_command(struct sbuf *b, const struct ipcadm_remedy_sysctl *s)
 		sbuf_puts(b, "'");
 }
 
-const char *remedy_format(const struct ipcadm_remedy *r, bool with_reason, char *buf,
-			  size_t len)
+const char *remedy_format(const struct ipcadm_remedy *r, pid_t nspid, bool with_reason,
+			  char *buf, size_t len)
 {
 	struct sbuf b;
 	char size[32];
 
 	sbuf_init(&b, buf, len);
+	if (nspid > 0 && r->type != IPCADM_REMEDY_REAP && r->type != IPCADM_REMEDY_WHO) {
+		/* /dev/shm belongs to the mount namespace, the rest to the IPC one */
+		sbuf_puts(&b, r->type == IPCADM_REMEDY_REMOUNT_DEV_SHM ? "nsenter --mount --target "
+								       : "nsenter --ipc --target ");
+		sbuf_i64(&b, nspid);
+		sbuf_puts(&b, " ");
+	}
 	switch (r->type) {
 	case IPCADM_REMEDY_REAP:
-		reap_command(&b, &r->reap);
+		reap_command(&b, &r->reap, nspid);
 		break;
 	case IPCADM_REMEDY_SET_SYSCTL:
 		sysctl_command(&b, &r->sysctl);
 		break;
 	case IPCADM_REMEDY_WHO:
-		sbuf_puts(&b, "ipcadm who ");
+		ipcadm_command(&b, "who", nspid);
+		sbuf_puts(&b, " ");
 		sbuf_puts(&b, ipcadm_kind_name(r->who.kind));
 		sbuf_puts(&b, " ");
 		sbuf_i64(&b, r->who.id);

@@ -5,14 +5,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "ipcadm.h"
 #include "json.h"
 
 /* The command line, with the reason after "  # " when with_reason; cut to fit len (the
- * buffer is always terminated). Returns buf. */
-const char *remedy_format(const struct ipcadm_remedy *r, bool with_reason, char *buf,
-			  size_t len);
+ * buffer is always terminated). Returns buf. nspid > 0: the command acts in the IPC
+ * namespace of that process (ipcadm's -N PID, else nsenter --ipc --target PID). */
+const char *remedy_format(const struct ipcadm_remedy *r, pid_t nspid, bool with_reason,
+			  char *buf, size_t len);
 /* The remedy as a JSON object: "type" and its fields ("kinds", "owner", "values", ...). */
 void remedy_json(struct json *j, const char *key, const struct ipcadm_remedy *r);
 

@@ -613,22 +613,24 @@ static void test_remedy_format(void **state)
 		.owner_name = "alice", .all_visible = true, .yes = true, .count = 7,
 	};
 	r.reason = "removes the 7 orphaned semaphore arrays of 'alice'";
-	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner alice --yes  # removes "
 			    "the 7 orphaned semaphore arrays of 'alice'");
 	/* a name a shell would split, or take for an option, goes as the UID */
 	r.reap.owner_name = "sp ace;id";
-	assert_string_equal(remedy_format(&r, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
+	assert_string_equal(remedy_format(&r, 9, false, buf, sizeof(buf)),
+			    "ipcadm reap -N 9 --all-visible --kind sem --owner 1234 --yes");
 	r.reap.owner_name = "-rf";
-	assert_string_equal(remedy_format(&r, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
 	/* a name pattern in single quotes, its own quotes too */
 	r.reap = (struct ipcadm_remedy_reap){
 		.kinds = IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM),
 		.include_idle = true, .name = "it's*",
 	};
-	assert_string_equal(remedy_format(&r, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
 			    "ipcadm reap --include-idle --kind pshm,psem --name 'it'\\''s*'");
 
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_SET_SYSCTL };
@@ -636,26 +638,33 @@ static void test_remedy_format(void **state)
 		.limit = IPCADM_LIMIT_SEMMNI, .sysctl = "kernel.sem",
 		.values = { 250, 32000, 32, 256 }, .nvalues = 4,
 	};
-	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
 			    "sysctl -w kernel.sem='250 32000 32 256'");
 	r.sysctl.persist = true;
 	r.reason = "keeps it after a reboot";
-	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
 			    "echo 'kernel.sem = 250 32000 32 256' > /etc/sysctl.d/60-ipcadm-sem.conf"
 			    "  # keeps it after a reboot");
 	r.sysctl = (struct ipcadm_remedy_sysctl){ .sysctl = "kernel.shmmni", .values = { 16 },
 						  .nvalues = 1 };
-	assert_string_equal(remedy_format(&r, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
 			    "sysctl -w kernel.shmmni=16");
+	/* in another namespace: nsenter, ipcadm's own -N */
+	assert_string_equal(remedy_format(&r, 42, false, buf, sizeof(buf)),
+			    "nsenter --ipc --target 42 sysctl -w kernel.shmmni=16");
 
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_WHO, .who = { IPCADM_SHM, 2 } };
-	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)), "ipcadm who shm 2");
+	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)), "ipcadm who shm 2");
+	assert_string_equal(remedy_format(&r, 42, true, buf, sizeof(buf)),
+			    "ipcadm who -N 42 shm 2");
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_REMOUNT_DEV_SHM,
 				    .remount = { 2 << 20 } };
-	assert_string_equal(remedy_format(&r, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
 			    "mount -o remount,size=2M /dev/shm");
+	assert_string_equal(remedy_format(&r, 7, true, buf, sizeof(buf)),
+			    "nsenter --mount --target 7 mount -o remount,size=2M /dev/shm");
 	/* cut to the buffer, and terminated */
-	assert_string_equal(remedy_format(&r, true, buf, 6), "mount");
+	assert_string_equal(remedy_format(&r, 0, true, buf, 6), "mount");
 
 	/* JSON: the fields, not a command line */
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_SET_SYSCTL, .reason = "a \"why\"" };
