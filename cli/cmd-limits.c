@@ -43,7 +43,7 @@ int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv)
 	if (nss.all || nss.spec)
 		return print_limits_ns(ctx, &nss, &opts);
 	/* the queues are counted to show their use of MQ_QUEUES_MAX */
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_KIND_BIT(IPCADM_PMQ), 0, &snap);
+	r = ipcadm_snapshot_read(ctx, IPCADM_SYSV_KINDS | IPCADM_KIND_BIT(IPCADM_PMQ), 0, &snap);
 	if (r < 0)
 		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
 	r = print_limits(snap, &opts, false);

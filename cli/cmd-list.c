@@ -23,11 +23,11 @@ static void list_help(void)
 	       progname, output_options_help, ns_options_help);
 	for (size_t i = 0; i < obj_ncolumns; i++) {
 		const struct column *c = &obj_columns[i];
-		unsigned int all = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS;
+		unsigned int all = IPCADM_EVERY_KIND;
 		char kinds[64] = "";
 
 		for (int k = 0; k < IPCADM_NALL_KINDS; k++) {
-			if (!(c->kinds & IPCADM_KIND_BIT(k)) || c->kinds == IPCADM_ALL_KINDS ||
+			if (!(c->kinds & IPCADM_KIND_BIT(k)) || c->kinds == IPCADM_SYSV_KINDS ||
 			    c->kinds == all)
 				continue;
 			strcat(kinds, kinds[0] ? "," : " (");
@@ -144,7 +144,7 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 		kinds |= IPCADM_KIND_BIT(k);
 	}
 	if (kinds == 0) {
-		kinds = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS;
+		kinds = IPCADM_EVERY_KIND;
 		posix_implicit = true; /* shown only when they have objects */
 	}
 	if (columns && check_columns(columns, kinds))
@@ -157,7 +157,7 @@ int cmd_list(struct ipcadm_ctx *ctx, int argc, char **argv)
 	/* Verdicts look across kinds (companions): analyse every kind, print those asked (the
 	 * POSIX kinds' default columns have verdicts). Holders alone need only their kind. */
 	if ((needs & OBJ_NEEDS_VERDICTS) || (kinds & IPCADM_POSIX_KINDS))
-		read = IPCADM_ALL_KINDS | kinds;
+		read = IPCADM_SYSV_KINDS | kinds;
 	rc = ns_set_read(ctx, &nss, read, needs & OBJ_NEEDS_READ, -1, &set);
 	if (set.n == 0)
 		return rc;

@@ -553,7 +553,7 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct reap_opts o = { .kinds = IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS, .logfd = -1 };
+	struct reap_opts o = { .kinds = IPCADM_EVERY_KIND, .logfd = -1 };
 	struct ipcadm_remove_hook hook = { log_before, log_after, &o };
 	enum ipcadm_file_fault fault;
 	struct ns_sel nss = { 0 };
@@ -649,7 +649,7 @@ int cmd_reap(struct ipcadm_ctx *ctx, int argc, char **argv)
 		}
 	}
 	/* Every kind is analysed (companions), whatever --kind selects for removal. */
-	r = ns_set_read(ctx, &nss, IPCADM_ALL_KINDS | (o.kinds & IPCADM_POSIX_KINDS),
+	r = ns_set_read(ctx, &nss, IPCADM_SYSV_KINDS | (o.kinds & IPCADM_POSIX_KINDS),
 			IPCADM_READ_SEMPIDS, 0, &set);
 	if (set.n == 0)
 		goto out;

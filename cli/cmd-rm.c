@@ -238,7 +238,7 @@ static enum pick pick(const struct rm *c, const struct ipcadm_obj *o, bool by_ke
 /* --all and --key: select from one snapshot, list, confirm, remove each as listed. */
 static int remove_selected(struct rm *c, bool by_key, int32_t key)
 {
-	unsigned int kinds = c->kinds ? c->kinds : IPCADM_ALL_KINDS;
+	unsigned int kinds = c->kinds ? c->kinds : IPCADM_SYSV_KINDS;
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an;
 	int64_t now = (int64_t)time(NULL);

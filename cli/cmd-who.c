@@ -156,7 +156,7 @@ int cmd_who(struct ipcadm_ctx *ctx, int argc, char **argv)
 	struct ipcadm_snapshot *snap;
 	struct ipcadm_analysis *an;
 	struct json *j = NULL;
-	unsigned int kinds = IPCADM_ALL_KINDS;
+	unsigned int kinds = IPCADM_SYSV_KINDS;
 	int r, kind = -1, id = 0, found = 0;
 
 	r = object_command(ctx, "who", who_help, true, argc, argv, &opts, &kind, &id);

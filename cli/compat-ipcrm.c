@@ -294,7 +294,7 @@ static int run(struct ipcrm *c, int argc, char **argv)
 			break;
 		case 'a':
 			if (optarg == NULL) {
-				all = IPCADM_ALL_KINDS;
+				all = IPCADM_SYSV_KINDS;
 			} else if (strcmp(optarg, "shm") == 0) {
 				all = IPCADM_KIND_BIT(IPCADM_SHM);
 			} else if (strcmp(optarg, "msg") == 0) {

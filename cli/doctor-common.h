@@ -9,7 +9,7 @@
 
 /* What the doctor reads: every kind, with DOCTOR_READ(verdicts) (metrics too, so that its
  * status is the doctor's). */
-#define DOCTOR_KINDS (IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS)
+#define DOCTOR_KINDS (IPCADM_SYSV_KINDS | IPCADM_POSIX_KINDS)
 #define DOCTOR_READ(verdicts) (IPCADM_READ_SHM_MEM | ((verdicts) ? IPCADM_READ_SEMPIDS : 0))
 
 /* The findings, with the holder analysis when verdicts is set (a failure to analyse is a

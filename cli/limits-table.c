@@ -155,7 +155,7 @@ int print_limits_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss, const stru
 	struct table *t;
 	int rc, r;
 
-	rc = ns_set_read(ctx, nss, IPCADM_ALL_KINDS | IPCADM_KIND_BIT(IPCADM_PMQ), 0, -1, &set);
+	rc = ns_set_read(ctx, nss, IPCADM_SYSV_KINDS | IPCADM_KIND_BIT(IPCADM_PMQ), 0, -1, &set);
 	if (set.n == 0)
 		return rc;
 	cols[ncols++] = &ns_column;

@@ -84,7 +84,7 @@ static int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts,
 		      const struct ns_sel *sel, int kind, const char *name, int id, bool who)
 {
 	unsigned int kinds = kind >= 0 ? IPCADM_KIND_BIT(kind)
-				       : (name ? IPCADM_POSIX_KINDS : IPCADM_ALL_KINDS);
+				       : (name ? IPCADM_POSIX_KINDS : IPCADM_SYSV_KINDS);
 	struct obj_env env = { .ctx = ctx };
 	struct json *j = NULL;
 	struct ns_set set;
@@ -97,7 +97,7 @@ static int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts,
 					   "invalid name '%s': 1 to 250 bytes, no '/'", name);
 	}
 	/* verdicts look across kinds (companions) */
-	rc = ns_set_read(ctx, sel, kinds | (who ? IPCADM_ALL_KINDS : 0),
+	rc = ns_set_read(ctx, sel, kinds | (who ? IPCADM_SYSV_KINDS : 0),
 			 IPCADM_READ_SEMPIDS | IPCADM_READ_QBYTES, 0, &set);
 	if (set.n == 0)
 		return rc;

@@ -24,8 +24,7 @@ int main(int argc, char **argv)
 		return fail("cannot make a context", r);
 	/* The test runs in a private PID namespace in which it sees every process. */
 	ipcadm_ctx_set_all_visible(ctx, true);
-	r = ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS | IPCADM_POSIX_KINDS,
-				 IPCADM_READ_SEMPIDS, &snap);
+	r = ipcadm_snapshot_read(ctx, IPCADM_EVERY_KIND, IPCADM_READ_SEMPIDS, &snap);
 	if (r < 0)
 		return fail("cannot read the objects", r);
 	r = ipcadm_analyze(ctx, snap, 0, &a);

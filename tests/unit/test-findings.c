@@ -21,7 +21,7 @@ static void diagnose(struct diag *d, const char *fixture, bool verdicts, unsigne
 
 	memset(d, 0, sizeof(*d));
 	d->ctx = fixture_ctx(fixture);
-	assert_int_equal(ipcadm_snapshot_read(d->ctx, IPCADM_ALL_KINDS, 0, &d->snap), 0);
+	assert_int_equal(ipcadm_snapshot_read(d->ctx, IPCADM_SYSV_KINDS, 0, &d->snap), 0);
 	if (verdicts)
 		assert_int_equal(ipcadm_analyze(d->ctx, d->snap, 0, &d->an), 0);
 	ipcadm_doctor_opts_init(&o);
@@ -311,7 +311,7 @@ static void test_bad(void **st)
 	struct ipcadm_doctor_opts o;
 
 	(void)st;
-	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap), 0);
+	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_SYSV_KINDS, 0, &snap), 0);
 	ipcadm_doctor_opts_init(&o);
 	o.warn_percent = 90;
 	o.crit_percent = 80;

@@ -234,7 +234,7 @@ static void test_fixture(void **st)
 	struct ipcadm_prediction p;
 
 	(void)st;
-	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap), 0);
+	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_SYSV_KINDS, 0, &snap), 0);
 	/* 7 of 8 segments, 95 of 100 pages: one page fits, two do not */
 	assert_int_equal(ipcadm_predict_get(snap, IPCADM_SHM, 4096 * 5, &p), 0);
 	assert_int_equal(p.err, 0);

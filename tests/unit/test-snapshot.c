@@ -10,7 +10,7 @@ static struct ipcadm_snapshot *read_fixture(const char *name, struct ipcadm_ctx 
 	struct ipcadm_snapshot *snap = NULL;
 
 	*ctxp = fixture_ctx(name);
-	assert_int_equal(ipcadm_snapshot_read(*ctxp, IPCADM_ALL_KINDS, 0, &snap), 0);
+	assert_int_equal(ipcadm_snapshot_read(*ctxp, IPCADM_SYSV_KINDS, 0, &snap), 0);
 	return snap;
 }
 
@@ -187,7 +187,7 @@ static void test_garbage_lines_skipped(void **state)
 
 	(void)state;
 	/* the sem table has no valid header: a clear error, not a guess */
-	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap), -EBADMSG);
+	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_SYSV_KINDS, 0, &snap), -EBADMSG);
 	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_KIND_BIT(IPCADM_SHM), 0, &snap), 0);
 	/* ids 0 and 5 are good; 1,2,3,4,6 are garbage; 7 is complete without a newline */
 	assert_int_equal(ipcadm_snapshot_count(snap, IPCADM_SHM), 3);
@@ -213,7 +213,7 @@ static void test_missing_root(void **state)
 	struct ipcadm_snapshot *snap = NULL;
 
 	(void)state;
-	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap), -ENOENT);
+	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_SYSV_KINDS, 0, &snap), -ENOENT);
 	ipcadm_ctx_free(ctx);
 }
 

@@ -31,7 +31,7 @@ static int setup(void **state)
 	fx.ctx = fixture_ctx("holders");
 	/* the fixture runs in a PID namespace of its own (pid:[4026532001]) */
 	ipcadm_ctx_set_all_visible(fx.ctx, true);
-	assert_int_equal(ipcadm_snapshot_read(fx.ctx, IPCADM_ALL_KINDS, 0, &fx.snap), 0);
+	assert_int_equal(ipcadm_snapshot_read(fx.ctx, IPCADM_SYSV_KINDS, 0, &fx.snap), 0);
 	assert_int_equal(ipcadm_analyze(fx.ctx, fx.snap, 0, &fx.an), 0);
 	*state = &fx;
 	return 0;
@@ -209,7 +209,7 @@ static void test_pidns_blind_spot(void **state)
 	const char *ev;
 
 	(void)state;
-	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_ALL_KINDS, 0, &snap), 0);
+	assert_int_equal(ipcadm_snapshot_read(ctx, IPCADM_SYSV_KINDS, 0, &snap), 0);
 	assert_int_equal(ipcadm_analyze(ctx, snap, 0, &an), 0);
 	o = ipcadm_snapshot_find(snap, IPCADM_MSG, 1); /* orphaned with --all-visible */
 	assert_int_equal(ipcadm_analysis_verdict(an, o, &ev), IPCADM_UNKNOWN_VERDICT);
