@@ -103,16 +103,22 @@ void finding_counts(struct builder *b, size_t i, uint64_t limit, uint64_t used)
 	it->pub.used = used;
 }
 
+/* Finding i and a text for it from the pool; NULL when either is missing. */
+static char *item_text(struct builder *b, size_t i, struct fitem **it, const char *fmt,
+		       va_list ap)
+{
+	*it = finding_at(b, i);
+	return *it ? pool_vprintf(b, fmt, ap) : NULL;
+}
+
 void finding_summary(struct builder *b, size_t i, const char *fmt, ...)
 {
-	struct fitem *it = finding_at(b, i);
+	struct fitem *it;
 	va_list ap;
 	char *s;
 
-	if (it == NULL)
-		return;
 	va_start(ap, fmt);
-	s = pool_vprintf(b, fmt, ap);
+	s = item_text(b, i, &it, fmt, ap);
 	va_end(ap);
 	if (s)
 		it->pub.summary = s;
@@ -120,14 +126,12 @@ void finding_summary(struct builder *b, size_t i, const char *fmt, ...)
 
 void finding_detail(struct builder *b, size_t i, const char *fmt, ...)
 {
-	struct fitem *it = finding_at(b, i);
+	struct fitem *it;
 	va_list ap;
 	char *s;
 
-	if (it == NULL)
-		return;
 	va_start(ap, fmt);
-	s = pool_vprintf(b, fmt, ap);
+	s = item_text(b, i, &it, fmt, ap);
 	va_end(ap);
 	if (s && grow(b, (void **)&it->details, &it->capd, it->nd, sizeof(char *)))
 		it->details[it->nd++] = s;

@@ -601,11 +601,22 @@ static void test_json_writer(void **state)
 
 /* ---- the doctor's remedies: data in, command lines and JSON out ---- */
 
+/* The remedy as remedy_json writes it, a document of its own. */
+static const char *remedy_json_text(const struct ipcadm_remedy *r)
+{
+	struct json j;
+
+	cap_start();
+	json_init(&j, out);
+	remedy_json(&j, NULL, r);
+	json_finish(&j);
+	return cap_end();
+}
+
 static void test_remedy_format(void **state)
 {
 	struct ipcadm_remedy r = { .type = IPCADM_REMEDY_REAP };
 	char buf[256];
-	struct json j;
 
 	(void)state;
 	r.reap = (struct ipcadm_remedy_reap){
@@ -672,11 +683,7 @@ static void test_remedy_format(void **state)
 		.limit = IPCADM_LIMIT_SEMMNI, .sysctl = "kernel.sem",
 		.values = { 250, 32000, 32, 256 }, .nvalues = 4, .persist = true,
 	};
-	cap_start();
-	json_init(&j, out);
-	remedy_json(&j, NULL, &r);
-	json_finish(&j);
-	assert_string_equal(cap_end(), "{\"type\": \"set_sysctl\", \"sysctl\": \"kernel.sem\", "
+	assert_string_equal(remedy_json_text(&r), "{\"type\": \"set_sysctl\", \"sysctl\": \"kernel.sem\", "
 				       "\"limit\": \"SEMMNI\", \"value\": \"250 32000 32 256\", "
 				       "\"values\": [250, 32000, 32, 256], \"persist\": true, "
 				       "\"reason\": \"a \\\"why\\\"\"}\n");
@@ -684,11 +691,7 @@ static void test_remedy_format(void **state)
 	r.reap = (struct ipcadm_remedy_reap){ .kinds = IPCADM_KIND_BIT(IPCADM_SHM) |
 						       IPCADM_KIND_BIT(IPCADM_PMQ),
 					      .count = 3 };
-	cap_start();
-	json_init(&j, out);
-	remedy_json(&j, NULL, &r);
-	json_finish(&j);
-	assert_string_equal(cap_end(), "{\"type\": \"reap\", \"kinds\": [\"shm\", \"pmq\"], "
+	assert_string_equal(remedy_json_text(&r), "{\"type\": \"reap\", \"kinds\": [\"shm\", \"pmq\"], "
 				       "\"owner\": null, \"owner_name\": null, "
 				       "\"include_idle\": false, \"name\": null, "
 				       "\"all_visible\": false, \"yes\": false, \"count\": 3, "
