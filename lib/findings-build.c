@@ -103,38 +103,36 @@ void finding_counts(struct builder *b, size_t i, uint64_t limit, uint64_t used)
 	it->pub.used = used;
 }
 
-/* Finding i and a text for it from the pool; NULL when either is missing. */
-static char *item_text(struct builder *b, size_t i, struct fitem **it, const char *fmt,
-		       va_list ap)
+/* A text from the pool as finding i's summary, or as one more of its details. */
+static void add_text(struct builder *b, size_t i, bool detail, const char *fmt, va_list ap)
 {
-	*it = finding_at(b, i);
-	return *it ? pool_vprintf(b, fmt, ap) : NULL;
+	struct fitem *it = finding_at(b, i);
+	char *s = it ? pool_vprintf(b, fmt, ap) : NULL;
+
+	if (s == NULL)
+		return;
+	if (!detail)
+		it->pub.summary = s;
+	else if (grow(b, (void **)&it->details, &it->capd, it->nd, sizeof(char *)))
+		it->details[it->nd++] = s;
 }
 
 void finding_summary(struct builder *b, size_t i, const char *fmt, ...)
 {
-	struct fitem *it;
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	s = item_text(b, i, &it, fmt, ap);
+	add_text(b, i, false, fmt, ap);
 	va_end(ap);
-	if (s)
-		it->pub.summary = s;
 }
 
 void finding_detail(struct builder *b, size_t i, const char *fmt, ...)
 {
-	struct fitem *it;
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	s = item_text(b, i, &it, fmt, ap);
+	add_text(b, i, true, fmt, ap);
 	va_end(ap);
-	if (s && grow(b, (void **)&it->details, &it->capd, it->nd, sizeof(char *)))
-		it->details[it->nd++] = s;
 }
 
 /* ---- remedies: data; cli/remedy.c words them as commands ---- */
