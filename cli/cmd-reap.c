@@ -280,6 +280,8 @@ struct removal {
 /* The candidate this thread (or the child it forked into a namespace) is removing. */
 static __thread const struct cand *removing;
 
+static void test_delay(const char *name);
+
 /* The remove hook: the log line goes out right before the removal, or nothing happens. */
 static int log_before(void *arg, const struct ipcadm_obj *obj)
 {
@@ -290,7 +292,10 @@ static int log_before(void *arg, const struct ipcadm_obj *obj)
 		return -ECANCELED; /* not one of ours: never removed unlogged */
 	if (__atomic_load_n(&log_failed, __ATOMIC_RELAXED))
 		return -ECANCELED;
-	return log_write(o, obj, c->v, c->evidence, 0, NULL) ? 0 : -ECANCELED;
+	if (!log_write(o, obj, c->v, c->evidence, 0, NULL))
+		return -ECANCELED;
+	test_delay("IPCADM_TEST_REAP_UNLINK_DELAY_MS");
+	return 0;
 }
 
 static void log_after(void *arg, const struct ipcadm_obj *obj, int r)
@@ -424,7 +429,7 @@ static bool removal_parallel(const struct removal *rm, size_t n)
 
 /* Tests widen a window to race into it: IPCADM_TEST_REAP_DELAY_MS between the scan and
  * the last look for waiters, IPCADM_TEST_REAP_LATE_DELAY_MS between that look and the
- * removals. */
+ * removals, IPCADM_TEST_REAP_UNLINK_DELAY_MS between each log line and its removal. */
 static void test_delay(const char *name)
 {
 	const char *ms = getenv(name);

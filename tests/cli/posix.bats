@@ -160,6 +160,54 @@ PY
 	ok
 }
 
+@test "posix reap: objects opened or mapped between the scan and the removal are kept, the rest go" {
+	# The last check before the unlinks is one pass over the processes for every
+	# candidate at once: what it finds held stays, and only that.
+	run ns "$PRELUDE"'
+		"$POSIXTOOL" shm-create a 4096
+		"$POSIXTOOL" shm-create b 4096
+		for q in q1 q2 q3; do "$POSIXTOOL" mq-create $q 4 64; done
+		IPCADM_TEST_REAP_LATE_DELAY_MS=1500 "$IPCADM" reap --all-visible -i -k pshm,pmq \
+			--yes --log /dev/shm/t/log >/dev/shm/t/out &
+		r=$!
+		sleep 0.5
+		hold "$POSIXTOOL" shm-map b; hb=$HOLDER
+		hold "$POSIXTOOL" mq-hold q2; hq=$HOLDER
+		wait $r
+		want "$(grep -c "^skipped: it changed since the scan (in use) p" /dev/shm/t/out)" 2 \
+			"$(cat /dev/shm/t/out)"
+		grep -q "^skipped: .* pshm /b " /dev/shm/t/out
+		grep -q "^skipped: .* pmq /q2 " /dev/shm/t/out
+		tail -1 /dev/shm/t/out | grep -qx "3 removed, 2 skipped, 0 failed"
+		[ -e /dev/shm/b ] && [ -e /dev/mqueue/q2 ]
+		[ ! -e /dev/shm/a ] && [ ! -e /dev/mqueue/q1 ] && [ ! -e /dev/mqueue/q3 ]
+		# the log: one line per removal, in the order of the report
+		want "$(sed -n "s/.*: removed \(p[a-z]* \/[a-z0-9]*\) .*/\1/p" /dev/shm/t/log | paste -sd,)" \
+			"pshm /a,pmq /q1,pmq /q3"
+		kill $hb $hq'
+	ok
+}
+
+@test "posix reap: each object is checked again right before its own unlink, after the pass" {
+	# The pass over the processes comes once, before the first unlink: a queue that
+	# changes after it (a message sent) must still be seen by its own last check.
+	# IPCADM_TEST_REAP_UNLINK_DELAY_MS widens the gap between a log line and its unlink.
+	run ns "$PRELUDE"'
+		for q in q1 q2 q3; do "$POSIXTOOL" mq-create $q 4 64; done
+		IPCADM_TEST_REAP_UNLINK_DELAY_MS=1000 "$IPCADM" reap --all-visible -i -k pmq \
+			--yes --log /dev/shm/t/log >/dev/shm/t/out &
+		r=$!
+		for i in $(seq 200); do grep -qs "removed pmq /q1 " /dev/shm/t/log && break; sleep 0.05; done
+		"$POSIXTOOL" mq-send q2 late
+		wait $r
+		grep -q "^removed pmq /q1 " /dev/shm/t/out
+		grep -q "^skipped: it changed since the scan (in use) pmq /q2 " /dev/shm/t/out
+		grep -q "^removed pmq /q3 " /dev/shm/t/out
+		tail -1 /dev/shm/t/out | grep -qx "2 removed, 1 skipped, 0 failed"
+		[ -e /dev/mqueue/q2 ] && [ ! -e /dev/mqueue/q1 ] && [ ! -e /dev/mqueue/q3 ]'
+	ok
+}
+
 @test "posix queues: read through a private mount when mqueue is not mounted, none left behind" {
 	run ns "$PRELUDE"'
 		"$POSIXTOOL" mq-create q 4 64
