@@ -279,6 +279,25 @@ struct removal {
 
 /* The candidate this thread (or the child it forked into a namespace) is removing. */
 static __thread const struct cand *removing;
+/* Or the POSIX candidates it removes in one batch, in order (remove_posix). */
+static __thread struct cand *const *batch;
+static __thread size_t batch_n, batch_at;
+
+/* The candidate of obj, being removed: the batch's hooks come in its order. */
+static const struct cand *removing_cand(const struct ipcadm_obj *obj)
+{
+	if (removing)
+		return removing;
+	for (size_t k = 0; k < batch_n; k++) {
+		size_t i = (batch_at + k) % batch_n;
+
+		if (batch[i]->obj == obj) {
+			batch_at = i;
+			return batch[i];
+		}
+	}
+	return NULL;
+}
 
 static void test_delay(const char *name);
 
@@ -286,7 +305,7 @@ static void test_delay(const char *name);
 static int log_before(void *arg, const struct ipcadm_obj *obj)
 {
 	const struct reap_opts *o = arg;
-	const struct cand *c = removing;
+	const struct cand *c = removing_cand(obj);
 
 	if (c == NULL || c->obj != obj)
 		return -ECANCELED; /* not one of ours: never removed unlogged */
@@ -300,8 +319,16 @@ static int log_before(void *arg, const struct ipcadm_obj *obj)
 
 static void log_after(void *arg, const struct ipcadm_obj *obj, int r)
 {
-	if (r < 0 && removing)
-		log_write(arg, obj, removing->v, removing->evidence, r, NULL);
+	const struct cand *c = removing_cand(obj);
+
+	if (r < 0 && c)
+		log_write(arg, obj, c->v, c->evidence, r, NULL);
+}
+
+/* POSIX objects of our own namespace are removed in one batch (remove_posix). */
+static bool in_batch(const struct removal *rm, const struct cand *c)
+{
+	return IPCADM_IS_POSIX(c->obj->kind) && (rm->ns == NULL || rm->ns->self);
 }
 
 /* Removes a candidate (read again right before, see remove.c), logged by the hook. */
@@ -310,8 +337,8 @@ static void remove_one(void *arg, size_t i)
 	struct removal *rm = arg;
 	struct cand *c = &rm->c[i];
 
-	if (c->skipped || c->unchecked)
-		return; /* kept by the last look, or that look failed */
+	if (c->skipped || c->unchecked || in_batch(rm, c))
+		return; /* kept by the last look, or that look failed; or in the batch */
 	if (__atomic_load_n(&log_failed, __ATOMIC_RELAXED)) {
 		c->r = -ECANCELED;
 		return;
@@ -324,6 +351,54 @@ static void remove_one(void *arg, size_t i)
 		__atomic_store_n(&log_failed, EIO, __ATOMIC_RELAXED); /* a child's write failed */
 	if (c->r == -EBUSY) /* a waiter counted at the last moment */
 		log_write(rm->o, c->obj, c->v, c->evidence, c->r, WAITER_CAME);
+}
+
+/*
+ * Removes the POSIX candidates of our own namespace (after the System V ones: the order
+ * of the report and the log) with one pass over the processes for all of them, where
+ * one each took as many passes. Each is logged by the hook right before its unlink.
+ */
+static void remove_posix(struct removal *rm, size_t n)
+{
+	const struct ipcadm_obj **objs;
+	struct cand **bc;
+	size_t m = 0;
+	int *res, r;
+
+	for (size_t i = 0; i < n; i++)
+		m += in_batch(rm, &rm->c[i]);
+	if (m == 0)
+		return;
+	objs = malloc(m * sizeof(*objs));
+	bc = malloc(m * sizeof(*bc));
+	res = malloc(m * sizeof(*res));
+	r = objs && bc && res ? 0 : -ENOMEM;
+	if (__atomic_load_n(&log_failed, __ATOMIC_RELAXED))
+		r = -ECANCELED; /* no pass: nothing would be logged, so nothing removed */
+	m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!in_batch(rm, &rm->c[i]))
+			continue;
+		if (r < 0) {
+			rm->c[i].r = r;
+			continue;
+		}
+		bc[m] = &rm->c[i];
+		objs[m++] = rm->c[i].obj;
+	}
+	if (r == 0) {
+		batch = bc;
+		batch_n = m;
+		batch_at = 0;
+		r = ipcadm_posix_remove_many(rm->ctx, objs, m, res);
+		batch = NULL;
+		batch_n = 0;
+		for (size_t j = 0; j < m; j++)
+			bc[j]->r = r < 0 ? r : res[j];
+	}
+	free(objs);
+	free(bc);
+	free(res);
 }
 
 /* Whether a process can be blocked on the object: arrays and queues. */
@@ -498,6 +573,7 @@ static int reap(struct ipcadm_ctx *ctx, const struct reap_opts *o, const struct 
 			test_delay("IPCADM_TEST_REAP_LATE_DELAY_MS");
 			parallel_each(nc, removal_parallel(&rm, nc) ? 1024 : SIZE_MAX, remove_one,
 				      &rm);
+			remove_posix(&rm, nc);
 		}
 		for (size_t i = 0; i < nc; i++) {
 			const char *what = o->yes ? outcome(c[i].r) : "would remove";

@@ -313,6 +313,18 @@ const struct ipcadm_obj *ipcadm_snapshot_find_name(const struct ipcadm_snapshot 
  */
 int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const char *name,
 			const struct ipcadm_obj *expect);
+/*
+ * ipcadm_posix_remove() of objs[0..n) (each its own expect: kind, name and what was read),
+ * with the same checks, in one pass over the processes rather than one per object: every
+ * file is checked unchanged, then one pass finds the files any process maps or holds open
+ * now, then each file not seen held is checked unchanged again right before its unlink.
+ * results[i] gets objs[i]'s result, as ipcadm_posix_remove() returns it: -ESTALE when
+ * changed or held, -errno (kept) when a process could not be read. The remove hook is
+ * called around each unlink, in the order of objs. Returns 0, or -errno when none was
+ * tried (results untouched): -EOPNOTSUPP when not live, -ENOMEM.
+ */
+int ipcadm_posix_remove_many(struct ipcadm_ctx *ctx, const struct ipcadm_obj *const *objs,
+			     size_t n, int *results);
 /* A new POSIX object: shm of size bytes, a semaphore of value, a queue of maxmsg messages
  * of msgsize bytes (0: the namespace's defaults). Fails with -EEXIST when it exists. */
 struct ipcadm_posix_new {

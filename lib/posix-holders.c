@@ -376,47 +376,96 @@ int posix_holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 
 /* ---- the check right before a removal ---- */
 
+struct held_walk {
+	bool *held;
+	size_t left; /* candidates not yet seen held: the pass stops at none */
+};
+
 static void on_held(void *arg, enum ipcadm_kind kind, size_t idx, unsigned int how)
 {
+	struct held_walk *h = arg;
+
 	(void)kind;
-	(void)idx;
 	(void)how;
-	*(bool *)arg = true;
+	if (!h->held[idx]) {
+		h->held[idx] = true;
+		h->left--;
+	}
 }
 
-int posix_held(struct ipcadm_ctx *ctx, uint64_t dev, uint64_t ino)
+/*
+ * Names that are one file (hard links: two keys with one dev and ino) are held together;
+ * bsearch found one of them. The keys are sorted: such keys are neighbours.
+ */
+static void held_together(const struct matcher *m, struct held_walk *h)
 {
-	struct pkey key = { dev, ino, IPCADM_PSHM, 0 };
-	struct matcher m = { .v = &key, .n = 1, .devs = { dev }, .ndevs = 1, .maps = true };
+	for (size_t i = 0, j; i < m->n; i = j) {
+		bool any = false;
+
+		for (j = i; j < m->n && cmp_key(&m->v[i], &m->v[j]) == 0; j++)
+			any |= h->held[m->v[j].idx];
+		for (size_t k = i; any && k < j; k++)
+			h->held[m->v[k].idx] = true;
+	}
+}
+
+int posix_held_many(struct ipcadm_ctx *ctx, const struct posix_file *files, size_t n,
+		    bool *held)
+{
+	struct matcher m = { 0 };
 	struct pid_walk w = { &m, on_held, NULL, NULL };
-	bool held = false, kcmp;
+	struct held_walk h = { held, n };
 	struct dirent *de;
+	bool kcmp;
 	int err = 0;
 	DIR *dir;
 
+	for (size_t i = 0; i < n; i++)
+		held[i] = false;
+	if (n == 0)
+		return 0;
+	m.v = malloc(n * sizeof(*m.v));
+	if (m.v == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		m.v[m.n++] = (struct pkey){ files[i].dev, files[i].ino, files[i].kind, i };
+		matcher_dev(&m, files[i].dev);
+		/*
+		 * A queue's descriptor cannot be mapped: the mqueue filesystem's files have no
+		 * mmap in their file_operations (ipc/mqueue.c: flush, poll, read_iter, llseek
+		 * only), so mmap(2) fails with ENODEV. A pass for queues alone skips the maps.
+		 */
+		m.maps |= files[i].kind != IPCADM_PMQ;
+	}
+	qsort(m.v, m.n, sizeof(*m.v), cmp_key);
 	err = dir_from_fd(ipcadm_ctx_open(ctx, "/proc", O_RDONLY | O_DIRECTORY), &dir);
-	if (err < 0)
+	if (err < 0) {
+		free(m.v);
 		return err; /* not read is not "not held" */
+	}
 	kcmp = ctx->live && proc_shows_us(dirfd(dir));
-	w.arg = &held;
+	w.arg = &h;
 	w.kcmp = &kcmp;
-	while (!held && err == 0) {
+	while (h.left > 0) {
 		uint64_t pid;
 		int r;
 
 		errno = 0;
 		de = readdir(dir);
 		if (de == NULL) {
-			err = -errno;
+			if (errno)
+				err = -errno;
 			break;
 		}
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' || str_to_u64(de->d_name, &pid) < 0 ||
 		    pid > INT32_MAX || (pid_t)pid == getpid())
 			continue;
 		r = scan_pid(ctx, (pid_t)pid, 0, &w);
-		if (r < 0 && r != -ENOENT)
-			err = r; /* a process we cannot read may hold it */
+		if (r < 0 && r != -ENOENT && err == 0)
+			err = r; /* a process we cannot read may hold any of them: read on */
 	}
 	closedir(dir);
-	return held ? 1 : err;
+	held_together(&m, &h);
+	free(m.v);
+	return err;
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/ipc.h>
@@ -207,39 +208,159 @@ static bool file_unchanged(int dfd, const char *fname, const struct ipcadm_obj *
 	return posix_read_queue_file(dfd, fname, &mi) == 0 && mi.qsize == e->cbytes;
 }
 
-int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const char *name,
-			const struct ipcadm_obj *expect)
-{
+/* One POSIX object of a batch, and what became of it. */
+struct pcand {
+	enum ipcadm_kind kind;
+	const char *name;
+	const struct ipcadm_obj *expect; /* NULL: removed unchecked */
 	char fname[NAME_MAX + 1];
+	int dfd; /* its directory (shared: closed by the batch) */
+	int r; /* 0 so far, else its result */
+};
+
+/*
+ * Whether a candidate's file is still the one its expect read, unchanged: 0, -ENOENT
+ * when it is gone (or no longer a regular file), -ESTALE when it changed, -errno.
+ */
+static int pcand_check(const struct pcand *p, struct stat *st)
+{
+	if (fstatat(p->dfd, p->fname, st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!S_ISREG(st->st_mode))
+		return -ENOENT;
+	if (p->expect && !file_unchanged(p->dfd, p->fname, p->expect, st))
+		return -ESTALE;
+	return 0;
+}
+
+/* Each candidate's file name and directory (each kind's opened once, in dirs[kind]); a
+ * candidate whose name is invalid or whose directory cannot be opened gets its error. */
+static void pcand_dirs(struct ipcadm_ctx *ctx, struct pcand *v, size_t n, int *dirs)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pcand *p = &v[i];
+
+		if (!IPCADM_IS_POSIX(p->kind) || (unsigned int)p->kind >= IPCADM_NALL_KINDS ||
+		    posix_file_name(p->kind, p->name, p->fname, sizeof(p->fname)) < 0) {
+			p->r = -EINVAL;
+			continue;
+		}
+		if (dirs[p->kind] == -1)
+			dirs[p->kind] = posix_kind_dir(ctx, p->kind);
+		p->dfd = dirs[p->kind];
+		if (p->dfd < 0)
+			p->r = p->dfd;
+	}
+}
+
+/*
+ * The removal of a batch. The checks come after the scan that gave the verdicts, the
+ * later the better: (1) every file is read again and must be unchanged; (2) one pass over
+ * every process, for all the files at once, finds those mapped or open now (the pass
+ * costs the same for one file or a thousand); (3) each file not seen held is read again
+ * right before its own unlink. What happens between the pass and an unlink is thus
+ * caught as far as a file shows it (size, mtime, owner, mode, a queue's QSIZE); a process
+ * that only opened or mapped it in that window, N fstatat and unlink calls long (shorter
+ * than one pass), is not. A file that some process could not be read for is kept.
+ */
+static void remove_batch(struct ipcadm_ctx *ctx, struct pcand *v, size_t n)
+{
+	int dirs[IPCADM_NALL_KINDS];
+	struct posix_file *files = NULL;
+	size_t *at = NULL, m = 0;
+	bool *held = NULL;
 	struct stat st;
-	int dfd, r;
+	int r = 0;
+
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
+		dirs[k] = -1;
+	pcand_dirs(ctx, v, n, dirs);
+	for (size_t i = 0; i < n; i++)
+		m += v[i].r == 0 && v[i].expect;
+	if (m) {
+		files = malloc(m * sizeof(*files));
+		at = malloc(m * sizeof(*at));
+		held = malloc(m * sizeof(*held));
+		if (files == NULL || at == NULL || held == NULL)
+			r = -ENOMEM;
+	}
+	m = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct pcand *p = &v[i];
+
+		if (p->r < 0 || !p->expect)
+			continue;
+		p->r = pcand_check(p, &st);
+		if (p->r < 0)
+			continue;
+		files[m] = (struct posix_file){ p->expect->dev, p->expect->ino, p->kind };
+		at[m++] = i;
+	}
+	if (r == 0)
+		r = posix_held_many(ctx, files, m, held);
+	for (size_t j = 0; j < m; j++) {
+		struct pcand *p = &v[at[j]];
+
+		if (held[j])
+			p->r = -ESTALE; /* opened or mapped since the scan */
+		else if (r < 0)
+			p->r = r; /* not known, not removed */
+	}
+	if (r == -ENOMEM) /* nothing checked: nothing removed */
+		for (size_t i = 0; i < n; i++)
+			if (v[i].r == 0 && v[i].expect)
+				v[i].r = r;
+	free(files);
+	free(at);
+	free(held);
+	for (size_t i = 0; i < n; i++) {
+		struct pcand *p = &v[i];
+
+		if (p->r < 0)
+			continue;
+		p->r = pcand_check(p, &st);
+		if (p->r == 0)
+			p->r = hook_before(ctx, p->expect);
+		if (p->r < 0)
+			continue;
+		if (unlinkat(p->dfd, p->fname, 0) < 0)
+			p->r = -errno;
+		hook_after(ctx, p->expect, p->r);
+	}
+	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
+		if (dirs[k] >= 0)
+			close(dirs[k]);
+}
+
+int ipcadm_posix_remove_many(struct ipcadm_ctx *ctx, const struct ipcadm_obj *const *objs,
+			     size_t n, int *results)
+{
+	struct pcand *v;
 
 	if (!ctx->live)
 		return -EOPNOTSUPP;
-	if (!IPCADM_IS_POSIX(kind) || (unsigned int)kind >= IPCADM_NALL_KINDS ||
-	    posix_file_name(kind, name, fname, sizeof(fname)) < 0)
-		return -EINVAL;
-	dfd = posix_kind_dir(ctx, kind);
-	if (dfd < 0)
-		return dfd;
-	r = 0;
-	if (fstatat(dfd, fname, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = -ENOENT;
-	else if (expect && !file_unchanged(dfd, fname, expect, &st))
-		r = -ESTALE;
-	else if (expect)
-		r = posix_held(ctx, expect->dev, expect->ino);
-	if (r > 0)
-		r = -ESTALE; /* opened or mapped since the scan; < 0: not known, not removed */
-	if (r == 0)
-		r = hook_before(ctx, expect);
-	if (r == 0) {
-		if (unlinkat(dfd, fname, 0) < 0)
-			r = -errno;
-		hook_after(ctx, expect, r);
-	}
-	close(dfd);
-	return r;
+	if (n == 0)
+		return 0;
+	v = calloc(n, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct pcand){ .kind = objs[i]->kind, .name = objs[i]->name,
+				       .expect = objs[i] };
+	remove_batch(ctx, v, n);
+	for (size_t i = 0; i < n; i++)
+		results[i] = v[i].r;
+	free(v);
+	return 0;
+}
+
+int ipcadm_posix_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, const char *name,
+			const struct ipcadm_obj *expect)
+{
+	struct pcand p = { .kind = kind, .name = name, .expect = expect };
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	remove_batch(ctx, &p, 1);
+	return p.r;
 }
