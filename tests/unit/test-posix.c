@@ -170,6 +170,13 @@ static void test_fixture(void **state)
 	ipcadm_analysis_free(an);
 	/* a copied tree is never changed */
 	assert_int_equal(ipcadm_posix_remove(ctx, IPCADM_PSHM, "idle1", NULL), -EOPNOTSUPP);
+	{
+		const struct ipcadm_obj *objs[] = { o };
+		int res[1] = { 1 };
+
+		assert_int_equal(ipcadm_posix_remove_many(ctx, objs, 1, res), -EOPNOTSUPP);
+		assert_int_equal(res[0], 1); /* untouched: none tried */
+	}
 	ipcadm_snapshot_free(snap);
 	ipcadm_ctx_free(ctx);
 }
