@@ -325,10 +325,10 @@ static void log_after(void *arg, const struct ipcadm_obj *obj, int r)
 		log_write(arg, obj, c->v, c->evidence, r, NULL);
 }
 
-/* POSIX objects of our own namespace are removed in one batch (remove_posix). */
-static bool in_batch(const struct removal *rm, const struct cand *c)
+/* POSIX objects are removed in one batch (remove_posix). */
+static bool in_batch(const struct cand *c)
 {
-	return IPCADM_IS_POSIX(c->obj->kind) && (rm->ns == NULL || rm->ns->self);
+	return IPCADM_IS_POSIX(c->obj->kind);
 }
 
 /* Removes a candidate (read again right before, see remove.c), logged by the hook. */
@@ -337,7 +337,7 @@ static void remove_one(void *arg, size_t i)
 	struct removal *rm = arg;
 	struct cand *c = &rm->c[i];
 
-	if (c->skipped || c->unchecked || in_batch(rm, c))
+	if (c->skipped || c->unchecked || in_batch(c))
 		return; /* kept by the last look, or that look failed; or in the batch */
 	if (__atomic_load_n(&log_failed, __ATOMIC_RELAXED)) {
 		c->r = -ECANCELED;
@@ -354,9 +354,9 @@ static void remove_one(void *arg, size_t i)
 }
 
 /*
- * Removes the POSIX candidates of our own namespace (after the System V ones: the order
- * of the report and the log) with one pass over the processes for all of them, where
- * one each took as many passes. Each is logged by the hook right before its unlink.
+ * Removes the POSIX candidates (after the System V ones: the order of the report and the
+ * log) with one pass over the processes for all of them, where one each took as many
+ * passes. Each is logged by the hook right before its unlink.
  */
 static void remove_posix(struct removal *rm, size_t n)
 {
@@ -366,7 +366,7 @@ static void remove_posix(struct removal *rm, size_t n)
 	int *res, r;
 
 	for (size_t i = 0; i < n; i++)
-		m += in_batch(rm, &rm->c[i]);
+		m += in_batch(&rm->c[i]);
 	if (m == 0)
 		return;
 	objs = malloc(m * sizeof(*objs));
@@ -377,7 +377,7 @@ static void remove_posix(struct removal *rm, size_t n)
 		r = -ECANCELED; /* no pass: nothing would be logged, so nothing removed */
 	m = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!in_batch(rm, &rm->c[i]))
+		if (!in_batch(&rm->c[i]))
 			continue;
 		if (r < 0) {
 			rm->c[i].r = r;
@@ -390,11 +390,16 @@ static void remove_posix(struct removal *rm, size_t n)
 		batch = bc;
 		batch_n = m;
 		batch_at = 0;
-		r = ipcadm_posix_remove_many(rm->ctx, objs, m, res);
+		/* in its namespace (queues: a child entering it), with the same checks */
+		r = ipcadm_posix_remove_many_ns(rm->ctx, rm->ns, objs, m, res);
 		batch = NULL;
 		batch_n = 0;
 		for (size_t j = 0; j < m; j++)
 			bc[j]->r = r < 0 ? r : res[j];
+		/* a child's log line that could not be written: the rest is not removed */
+		for (size_t j = 0; j < m; j++)
+			if (bc[j]->r == -ECANCELED && !__atomic_load_n(&log_failed, __ATOMIC_RELAXED))
+				__atomic_store_n(&log_failed, EIO, __ATOMIC_RELAXED);
 	}
 	free(objs);
 	free(bc);

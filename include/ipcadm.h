@@ -750,6 +750,13 @@ uint64_t ipcadm_snapshot_ns(const struct ipcadm_snapshot *snap);
  * ipcadm_posix_remove() run in the namespace, with the same checks. */
 int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 			 const struct ipcadm_obj *expect, int dirfd, const char *evidence);
+/*
+ * ipcadm_posix_remove_many() run in the namespace (queues only: -EOPNOTSUPP for a batch
+ * with any other kind), in one child process. When that child fails (-errno, results
+ * untouched), some of the objects may have been removed all the same.
+ */
+int ipcadm_posix_remove_many_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
+				const struct ipcadm_obj *const *objs, size_t n, int *results);
 /* ipcadm_shm_backup_create() run in the namespace. */
 int ipcadm_shm_backup_create_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 				const struct ipcadm_shm_backup *b, int *idp);

@@ -457,6 +457,57 @@ int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 	return wait_child(pid);
 }
 
+int ipcadm_posix_remove_many_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
+				const struct ipcadm_obj *const *objs, size_t n, int *results)
+{
+	int fds[2], nsfd, r, rc;
+	char *buf;
+	size_t len;
+	pid_t pid;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if (ns == NULL || ns->self)
+		return ipcadm_posix_remove_many(ctx, objs, n, results);
+	for (size_t i = 0; i < n; i++)
+		if (objs[i]->kind != IPCADM_PMQ)
+			return -EOPNOTSUPP; /* shm and semaphores: not read in other namespaces */
+	if (n == 0)
+		return 0;
+	pid = fork_for(ctx, ns, &nsfd, fds);
+	if (pid < 0)
+		return (int)pid;
+	if (pid == 0) {
+		close(fds[0]);
+		r = child_enter(ctx, nsfd);
+		if (r == 0) /* results: our copy; the parent's is filled from the pipe */
+			r = ipcadm_posix_remove_many(ctx, objs, n, results);
+		if (r == 0)
+			write_all(fds[1], (const char *)results, n * sizeof(*results));
+		_exit(r < 0 && -r < 256 ? -r : (r < 0 ? EIO : 0));
+	}
+	close(nsfd);
+	close(fds[1]);
+	r = read_fd_all(fds[0], &buf, &len);
+	close(fds[0]);
+	rc = wait_child(pid);
+	if (r < 0)
+		return r;
+	if (rc == 0 && len != n * sizeof(*results))
+		rc = -EBADMSG;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int v;
+
+		memcpy(&v, buf + i * sizeof(v), sizeof(v));
+		if (v > 0 || v < -4095)
+			rc = -EBADMSG; /* not a result */
+	}
+	if (rc == 0)
+		memcpy(results, buf, len);
+	free(buf);
+	return rc;
+}
+
 int ipcadm_shm_backup_create_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 				const struct ipcadm_shm_backup *b, int *idp)
 {

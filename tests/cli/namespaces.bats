@@ -145,6 +145,29 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 	ok
 }
 
+@test "namespaces: reap -N removes that namespace queues, keeps one opened after the scan" {
+	run ns "$PRELUDE"'
+		keeper "for q in q1 q2 q3; do \"$POSIXTOOL\" mq-create \$q 4 64; done"; a=$KEEPER
+		"$POSIXTOOL" mq-create q2 4 64   # ours: the same name, another queue
+		IPCADM_TEST_REAP_LATE_DELAY_MS=1500 "$IPCADM" reap --all-visible -N $a -i -k pmq \
+			--yes --log /dev/shm/t/log > /dev/shm/t/out &
+		r=$!
+		sleep 0.5
+		nsenter --ipc --target $a "$POSIXTOOL" mq-hold q2 > /dev/shm/t/h & h=$!
+		ready /dev/shm/t/h
+		wait $r
+		o=$(cat /dev/shm/t/out)
+		grep -q "^removed pmq /q1 " <<<"$o" || want "" x "$o"
+		grep -q "^skipped: it changed since the scan (in use) pmq /q2 " <<<"$o" || want "" x "$o"
+		grep -q "^removed pmq /q3 " <<<"$o" || want "" x "$o"
+		want "$(sed -n "s/.*: removed \(pmq \/q[0-9]\) .*/\1/p" /dev/shm/t/log | paste -sd,)" \
+			"pmq /q1,pmq /q3"
+		want "$(nsenter --ipc --target $a sh -c "mkdir -p /dev/shm/t/mq; mount -t mqueue mq /dev/shm/t/mq; ls /dev/shm/t/mq; umount /dev/shm/t/mq")" q2
+		[ -e /dev/mqueue/q2 ]
+		kill $h $a'
+	ok
+}
+
 @test "namespaces: doctor and metrics label each namespace; the exit status is the worst one's" {
 	run ns "$PRELUDE"'
 		keeper "echo 4 >/proc/sys/kernel/shmmni; \"$IPCTOOL\" fill shm 4 >/dev/null
