@@ -44,7 +44,7 @@ COMPAT_NAMES := ipcs ipcrm ipcmk
 COMPAT_LINKS := $(COMPAT_NAMES:%=$(BUILD)/%)
 
 .PHONY: all run check test deps asan fuzz fuzz-build fuzz-objs man install install-bin \
-	install-lib clean bench
+	install-lib clean bench soversion
 
 # CI builds with the same flags; -Werror is in WARN above.
 all: $(BUILD)/ipcadm $(COMPAT_LINKS) $(HELPER_BIN)
@@ -194,10 +194,16 @@ $(BUILD)/cli/ipcadm.o $(BUILD)/cli/compat-util.o: VERSION
 # The shared library: soname libipcadm.so.$(SOVERSION) (raise SOVERSION when a change
 # breaks programs built against the old API), the file named after the release too. Its
 # exports are the ipcadm_* API only (lib/libipcadm.map); common/ and internals stay inside.
-SOVERSION := 0
+# SOVERSION is written here only: the tests ask `make -s soversion`. Raising it also
+# renames the version node (lib/libipcadm.map) and the Debian library package
+# (debian/control, debian/libipcadmN.install and .symbols), which the tests check.
+SOVERSION := 1
 LIBSO := libipcadm.so.$(SOVERSION)
 LIBSO_FILE := $(LIBSO).$(VERSION)
 all: $(BUILD)/libipcadm.so
+
+soversion:
+	@echo $(SOVERSION)
 
 $(BUILD)/$(LIBSO_FILE): $(LIB_OBJ) lib/libipcadm.map
 	@echo "  LD      $@"

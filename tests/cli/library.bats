@@ -14,6 +14,10 @@ setup_file() {
 	local d=$BATS_FILE_TMPDIR/dest ma
 	ma=$(gcc -print-multiarch)
 	export DEST=$d LIBDIR=/usr/lib/$ma
+	# the soname's number, written once in the Makefile
+	SO=$(make -s --no-print-directory -C "$ROOT" soversion)
+	export SO
+	[[ "$SO" =~ ^[0-9]+$ ]]
 	# install must not build: a build made with other flags (the ASan one) would be
 	# rebuilt with the plain ones
 	make -C "$ROOT" -q BUILD="$IPCADM_BUILD" "$IPCADM_BUILD/libipcadm.so" \
@@ -48,10 +52,10 @@ build_example() {
 	local v so
 	v=$(cat "$ROOT/VERSION")
 	so=$DEST$LIBDIR/libipcadm.so
-	[ -f "$so.0.$v" ] && [ ! -L "$so.0.$v" ]
-	[ "$(readlink "$so.0")" = "libipcadm.so.0.$v" ]
-	[ "$(readlink "$so")" = libipcadm.so.0 ]
-	readelf -d "$so.0.$v" | grep -q 'Library soname: \[libipcadm.so.0\]'
+	[ -f "$so.$SO.$v" ] && [ ! -L "$so.$SO.$v" ]
+	[ "$(readlink "$so.$SO")" = "libipcadm.so.$SO.$v" ]
+	[ "$(readlink "$so")" = "libipcadm.so.$SO" ]
+	readelf -d "$so.$SO.$v" | grep -qF "Library soname: [libipcadm.so.$SO]"
 	cmp "$ROOT/include/ipcadm.h" "$DEST/usr/include/ipcadm.h"
 	[ "$(pc --modversion ipcadm)" = "$v" ]
 	# (pkgconf ends its answers with a space)
@@ -65,18 +69,18 @@ build_example() {
 }
 
 @test "the library exports the functions of the public header and nothing else" {
-	local so=$DEST$LIBDIR/libipcadm.so.0
+	local so=$DEST$LIBDIR/libipcadm.so.$SO node=IPCADM_$SO
 	nm -D --defined-only "$so" | awk '{ print $3 }' | sed 's/@.*//' | sort -u \
 		>"$BATS_TEST_TMPDIR/exported"
-	# the version node, then only ipcadm_* names
-	grep -qx IPCADM_0 "$BATS_TEST_TMPDIR/exported"
-	run grep -vx -e IPCADM_0 -e 'ipcadm_[a-z0-9_]*' "$BATS_TEST_TMPDIR/exported"
+	# the version node, named after the soname, then only ipcadm_* names
+	grep -qx "$node" "$BATS_TEST_TMPDIR/exported"
+	run grep -vx -e "$node" -e 'ipcadm_[a-z0-9_]*' "$BATS_TEST_TMPDIR/exported"
 	[ "$output" = "" ]
 	# exactly the functions the header declares: no internal ipcadm_* function, none missing
 	cat "$DEST/usr/include/ipcadm.h" "$DEST/usr/include/ipcadm-trace.h" \
 		"$DEST/usr/include/ipcadm-journal.h" |
 		grep -oE '\<ipcadm_[a-z0-9_]+\(' | tr -d '(' | sort -u >"$BATS_TEST_TMPDIR/declared"
-	run diff "$BATS_TEST_TMPDIR/declared" <(grep -v IPCADM_0 "$BATS_TEST_TMPDIR/exported")
+	run diff "$BATS_TEST_TMPDIR/declared" <(grep -vx "$node" "$BATS_TEST_TMPDIR/exported")
 	[ "$status" -eq 0 ]
 	# the internals are in the archive the unit tests link, not in the shared library
 	for f in read_file dir_at parallel_for verdicts_judge ipcadm_sysvipc_parse; do
@@ -90,9 +94,9 @@ build_example() {
 	local ex=$BATS_TEST_TMPDIR/verdicts orphan keyed used
 	build_example "$ex"
 	# it runs with the installed library, not the build tree's
-	readelf -d "$ex" | grep -q 'Shared library: \[libipcadm.so.0\]'
+	readelf -d "$ex" | grep -qF "Shared library: [libipcadm.so.$SO]"
 	export EX=$ex LD_LIBRARY_PATH=$DEST$LIBDIR POSIXTOOL=$IPCADM_BUILD/helpers/posixtool
-	[[ "$(ldd "$ex")" == *"libipcadm.so.0 => $DEST$LIBDIR/libipcadm.so.0 "* ]]
+	[[ "$(ldd "$ex")" == *"libipcadm.so.$SO => $DEST$LIBDIR/libipcadm.so.$SO "* ]]
 	# the attached segment is another user's: made by root in the same second, it would
 	# make companions (maybe-in-use) of root's objects
 	run ns '

@@ -12,6 +12,9 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 # The package is built once, from the tracked files only (what a clone has), in the plain
 # run: the ASan run would build the same package from the same sources again.
 setup_file() {
+	# the soname's number, written once in the Makefile, names the library package too
+	SO=$(make -s --no-print-directory -C "$ROOT" soversion)
+	export SO
 	[[ "${IPCADM_BUILD:-}" != */asan ]] || return 0
 	local src=$BATS_FILE_TMPDIR/ipcadm
 	mkdir -p "$src"
@@ -23,7 +26,7 @@ setup_file() {
 setup() {
 	[[ "${IPCADM_BUILD:-}" != */asan ]] || skip "the package is built from the sources once, in the plain run"
 	DEB=$(echo "$BATS_FILE_TMPDIR"/ipcadm_*.deb)
-	LIBDEB=$(echo "$BATS_FILE_TMPDIR"/libipcadm0_*.deb)
+	LIBDEB=$(echo "$BATS_FILE_TMPDIR"/libipcadm"$SO"_*.deb)
 	DEVDEB=$(echo "$BATS_FILE_TMPDIR"/libipcadm-dev_*.deb)
 	SRC=$BATS_FILE_TMPDIR/ipcadm
 	VERSION=$(cat "$ROOT/VERSION")
@@ -51,7 +54,8 @@ collisions() {
 	[ "$output" = 0 ] || { tail -n 40 "$BATS_FILE_TMPDIR/build.log"; false; }
 	[ -f "$DEB" ]
 	[[ "$DEB" == */ipcadm_${VERSION}_*.deb ]]
-	[[ "$LIBDEB" == */libipcadm0_${VERSION}_*.deb && -f "$LIBDEB" ]]
+	[[ "$SO" =~ ^[0-9]+$ ]]
+	[[ "$LIBDEB" == */libipcadm${SO}_${VERSION}_*.deb && -f "$LIBDEB" ]]
 	[[ "$DEVDEB" == */libipcadm-dev_${VERSION}_*.deb && -f "$DEVDEB" ]]
 	# the build ran the unit tests
 	grep -q "^ok .*" "$BATS_FILE_TMPDIR/build.log"
@@ -65,8 +69,8 @@ collisions() {
 	nm -D "$X/usr/bin/ipcadm" | grep -q '__[a-z]*_chk@'
 	# the shared library too
 	extract "$LIBDEB"
-	readelf -d "$X"/usr/lib/*/libipcadm.so.0 | grep -q BIND_NOW
-	nm -D "$X"/usr/lib/*/libipcadm.so.0 | grep -q __stack_chk_fail
+	readelf -d "$X"/usr/lib/*/libipcadm.so."$SO" | grep -q BIND_NOW
+	nm -D "$X"/usr/lib/*/libipcadm.so."$SO" | grep -q __stack_chk_fail
 }
 
 @test "no file of the package collides with util-linux's" {
@@ -144,32 +148,32 @@ collisions() {
 	[ "$output" = $'1\n0 3\n0' ]
 }
 
-@test "libipcadm0 holds the shared library, libipcadm-dev what building against it needs" {
+@test "libipcadmN holds the shared library, libipcadm-dev what building against it needs" {
 	local ma
 	ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 	run dpkg-deb -c "$LIBDEB"
-	grep -q " ./usr/lib/$ma/libipcadm.so.0.$VERSION\$" <<<"$output"
-	grep -q " ./usr/lib/$ma/libipcadm.so.0 -> libipcadm.so.0.$VERSION\$" <<<"$output"
-	run grep -E "\.(h|pc)\$| -> libipcadm.so.0\$" <<<"$output"
+	grep -q " ./usr/lib/$ma/libipcadm.so.$SO.$VERSION\$" <<<"$output"
+	grep -q " ./usr/lib/$ma/libipcadm.so.$SO -> libipcadm.so.$SO.$VERSION\$" <<<"$output"
+	run grep -E "\.(h|pc)\$| -> libipcadm\.so\.$SO\$" <<<"$output"
 	[ "$output" = "" ]
 	run dpkg-deb -c "$DEVDEB"
-	for f in ./usr/include/ipcadm.h "./usr/lib/$ma/libipcadm.so -> libipcadm.so.0" \
+	for f in ./usr/include/ipcadm.h "./usr/lib/$ma/libipcadm.so -> libipcadm.so.$SO" \
 		"./usr/lib/$ma/pkgconfig/ipcadm.pc"; do
 		grep -q " $f\$" <<<"$output" || { echo "missing $f"; false; }
 	done
 	# programs built against it depend on this release or a later one; the program itself
 	# is linked statically (it starts faster: README, "The library")
 	dpkg-deb -e "$LIBDEB" "$BATS_TEST_TMPDIR/libctl"
-	grep -qx "libipcadm 0 libipcadm0 (>= $VERSION)" "$BATS_TEST_TMPDIR/libctl/shlibs"
+	grep -qx "libipcadm $SO libipcadm$SO (>= $VERSION)" "$BATS_TEST_TMPDIR/libctl/shlibs"
 	grep -q "^activate-noawait ldconfig" "$BATS_TEST_TMPDIR/libctl/triggers"
-	[[ "$(dpkg-deb -f "$DEVDEB" Depends)" == *"libipcadm0 (= $VERSION)"* ]]
+	[[ "$(dpkg-deb -f "$DEVDEB" Depends)" == *"libipcadm$SO (= $VERSION)"* ]]
 	run dpkg-deb -f "$DEB" Depends
 	[[ "$output" != *libipcadm* ]]
 	# it exports the API only, and a program builds against the extracted packages
 	extract "$LIBDEB" "$DEVDEB"
-	nm -D --defined-only "$X/usr/lib/$ma/libipcadm.so.0" >"$BATS_TEST_TMPDIR/nm"
+	nm -D --defined-only "$X/usr/lib/$ma/libipcadm.so.$SO" >"$BATS_TEST_TMPDIR/nm"
 	run grep -v " ipcadm_" "$BATS_TEST_TMPDIR/nm"
-	[ "$output" = "0000000000000000 A IPCADM_0" ]
+	[ "$output" = "0000000000000000 A IPCADM_$SO" ]
 	# shellcheck disable=SC2046
 	cc -Wall -Werror -o "$BATS_TEST_TMPDIR/verdicts" "$ROOT/tests/lib-example/verdicts.c" \
 		$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$X/usr/lib/$ma/pkgconfig" \
@@ -202,8 +206,8 @@ collisions() {
 	[ -f "$d/opt/ipcadm/share/man/man8/ipcadm.8" ]
 	[ -f "$d/opt/ipcadm/share/bash-completion/completions/ipcadm" ]
 	[ -f "$d/opt/ipcadm/share/zsh/site-functions/_ipcadm" ]
-	[ "$(readlink "$d/opt/ipcadm/lib/libipcadm.so")" = libipcadm.so.0 ]
-	[ -f "$d/opt/ipcadm/lib/libipcadm.so.0.$VERSION" ]
+	[ "$(readlink "$d/opt/ipcadm/lib/libipcadm.so")" = "libipcadm.so.$SO" ]
+	[ -f "$d/opt/ipcadm/lib/libipcadm.so.$SO.$VERSION" ]
 	[ -f "$d/opt/ipcadm/include/ipcadm.h" ]
 	grep -qx "libdir=/opt/ipcadm/lib" "$d/opt/ipcadm/lib/pkgconfig/ipcadm.pc"
 	grep -q "^ExecStart=/opt/ipcadm/bin/ipcadm " "$d/opt/ipcadm/lib/systemd/system/ipcadm-metrics.service"
