@@ -90,6 +90,30 @@ build_example() {
 	done
 }
 
+@test "debian's symbols file lists every export, each with a released version" {
+	local so=$DEST$LIBDIR/libipcadm.so.$SO sym=$ROOT/debian/libipcadm$SO.symbols v intro
+	v=$(cat "$ROOT/VERSION")
+	# the package is named after the soname; its file says so first
+	[ "$(grep -v '^#' "$sym" | head -n 1)" = "libipcadm.so.$SO libipcadm$SO #MINVER#" ]
+	grep -qx "Package: libipcadm$SO" "$ROOT/debian/control"
+	# the same symbols as the library (nm shows the version node without its @node)
+	nm -D --defined-only "$so" | awk '{ print $3 }' | sed -E 's/@@?/@/; s/^IPCADM_[0-9]+$/&@&/' |
+		sort >"$BATS_TEST_TMPDIR/exported"
+	awk '/^ / { print $1 }' "$sym" | sort >"$BATS_TEST_TMPDIR/listed"
+	run diff "$BATS_TEST_TMPDIR/listed" "$BATS_TEST_TMPDIR/exported"
+	[ "$status" -eq 0 ] || {
+		echo "$output"
+		echo "the symbols file (<) and the exports (>) differ: a new function gets the"
+		echo "line ' NAME@IPCADM_$SO $v' in $sym; a lost one breaks the ABI (SOVERSION)"
+		false
+	}
+	# each with the release that brought it: none later than this one
+	for intro in $(awk '/^ / { print $2 }' "$sym" | sort -u); do
+		[[ "$intro" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]] || { echo "bad version $intro"; false; }
+		dpkg --compare-versions "$intro" le "$v" || { echo "$intro is after $v"; false; }
+	done
+}
+
 @test "a program built with pkg-config against the installed library prints verdicts" {
 	local ex=$BATS_TEST_TMPDIR/verdicts orphan keyed used
 	build_example "$ex"

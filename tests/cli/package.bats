@@ -165,6 +165,9 @@ collisions() {
 	# is linked statically (it starts faster: README, "The library")
 	dpkg-deb -e "$LIBDEB" "$BATS_TEST_TMPDIR/libctl"
 	grep -qx "libipcadm $SO libipcadm$SO (>= $VERSION)" "$BATS_TEST_TMPDIR/libctl/shlibs"
+	# and on the release of the newest symbol they use: the symbols file as written
+	diff <(grep '^ ' "$ROOT/debian/libipcadm$SO.symbols") \
+		<(grep '^ ' "$BATS_TEST_TMPDIR/libctl/symbols")
 	grep -q "^activate-noawait ldconfig" "$BATS_TEST_TMPDIR/libctl/triggers"
 	[[ "$(dpkg-deb -f "$DEVDEB" Depends)" == *"libipcadm$SO (= $VERSION)"* ]]
 	run dpkg-deb -f "$DEB" Depends
@@ -181,6 +184,33 @@ collisions() {
 	run ns "LD_LIBRARY_PATH=$X/usr/lib/$ma $BATS_TEST_TMPDIR/verdicts"
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
+}
+
+# makeshlibs_with FILE: the package build's dh_makeshlibs step, run again in the built copy
+# with FILE as the library's symbols file (the copy's own file is put back)
+makeshlibs_with() {
+	local sym=$SRC/debian/libipcadm$SO.symbols
+	cp "$sym" "$BATS_TEST_TMPDIR/kept"
+	cp "$1" "$sym"
+	run make -C "$SRC" -f debian/rules override_dh_makeshlibs
+	cp "$BATS_TEST_TMPDIR/kept" "$sym"
+}
+
+@test "the package build fails until the symbols file lists exactly the exports" {
+	local sym=$ROOT/debian/libipcadm$SO.symbols t=$BATS_TEST_TMPDIR
+	makeshlibs_with "$sym"
+	[ "$status" -eq 0 ]
+	# a function without its line: added to the API, not to the file
+	grep -v ' ipcadm_limit_get@' "$sym" >"$t/less"
+	makeshlibs_with "$t/less"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"+ ipcadm_limit_get@IPCADM_$SO $VERSION"* ]]
+	# a line without its function, even in the release that added it (which
+	# dpkg-gensymbols -c4 lets pass)
+	{ cat "$sym"; echo " ipcadm_gone@IPCADM_$SO $VERSION"; } >"$t/more"
+	makeshlibs_with "$t/more"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"does not export:"*" ipcadm_gone"* ]]
 }
 
 @test "one version: VERSION, ipcadm -V, the man page, debian/changelog, NEWS" {
