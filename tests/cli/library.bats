@@ -108,10 +108,10 @@ build_example() {
 		false
 	}
 	# each with the release that brought it: none later than this one
-	for intro in $(awk '/^ / { print $2 }' "$sym" | sort -u); do
+	while read -r intro; do
 		[[ "$intro" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]] || { echo "bad version $intro"; false; }
 		dpkg --compare-versions "$intro" le "$v" || { echo "$intro is after $v"; false; }
-	done
+	done < <(awk '/^ / { print $2 }' "$sym" | sort -u)
 }
 
 @test "a program built with pkg-config against the installed library prints verdicts" {
