@@ -97,19 +97,20 @@ build_example() {
 	[ "$(grep -v '^#' "$sym" | head -n 1)" = "libipcadm.so.$SO libipcadm$SO #MINVER#" ]
 	grep -qx "Package: libipcadm$SO" "$ROOT/debian/control"
 	# the same symbols as the library (nm shows the version node without its @node)
-	nm -D --defined-only "$so" | awk '{ print $3 }' | sed -E 's/@@?/@/; s/^IPCADM_[0-9]+$/&@&/' |
-		sort >"$BATS_TEST_TMPDIR/exported"
+	nm -D --defined-only "$so" | awk '{ print $3 }' |
+		sed -E 's/@@?/@/; s/^IPCADM_[0-9]+$/&@&/' | sort >"$BATS_TEST_TMPDIR/exported"
 	awk '/^ / { print $1 }' "$sym" | sort >"$BATS_TEST_TMPDIR/listed"
 	run diff "$BATS_TEST_TMPDIR/listed" "$BATS_TEST_TMPDIR/exported"
 	[ "$status" -eq 0 ] || {
 		echo "$output"
-		echo "the symbols file (<) and the exports (>) differ: a new function gets the"
-		echo "line ' NAME@IPCADM_$SO $v' in $sym; a lost one breaks the ABI (SOVERSION)"
+		echo "the symbols file (<) and the exports (>) differ: a new function"
+		echo "gets the line ' NAME@IPCADM_$SO $v' in $sym;"
+		echo "a lost one breaks the ABI (SOVERSION)"
 		false
 	}
 	# each with the release that brought it: none later than this one
 	while read -r intro; do
-		[[ "$intro" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]] || { echo "bad version $intro"; false; }
+		[[ "$intro" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]] || { echo "bad: $intro"; false; }
 		dpkg --compare-versions "$intro" le "$v" || { echo "$intro is after $v"; false; }
 	done < <(awk '/^ / { print $2 }' "$sym" | sort -u)
 }
