@@ -236,6 +236,18 @@ static int walk(const char *path, bool follow_last, int *fdp, enum ipcadm_file_f
 	return r;
 }
 
+/* The end of every open here: fd is the caller's (in *fdp) only when no error (r) and no
+ * fault was found; otherwise it is closed, and the error (or 0 for a fault) returned. */
+static int hand_over(int fd, int r, enum ipcadm_file_fault fault, int *fdp)
+{
+	if (r < 0 || fault != IPCADM_FILE_OK) {
+		close(fd);
+		return r < 0 ? r : 0;
+	}
+	*fdp = fd;
+	return 0;
+}
+
 int ipcadm_dir_open(const char *path, bool sticky_ok, int *fdp,
 		    enum ipcadm_file_fault *fault)
 {
@@ -253,35 +265,23 @@ int ipcadm_dir_open(const char *path, bool sticky_ok, int *fdp,
 		if (fd < 0)
 			return -errno;
 	}
-	if (fstat(fd, &st) < 0) {
+	r = 0;
+	if (fstat(fd, &st) < 0)
 		r = -errno;
-		close(fd);
-		return r;
-	}
-	if (strict() && !own(&st)) {
+	else if (strict() && !own(&st))
 		*fault = IPCADM_FILE_OTHER_OWNER;
-	} else if (strict() && others_write(&st, sticky_ok)) {
+	else if (strict() && others_write(&st, sticky_ok))
 		*fault = IPCADM_FILE_OTHER_WRITABLE;
-	} else if (strict()) {
+	else if (strict())
 		r = check_parents(fd, fault);
-		if (r < 0) {
-			close(fd);
-			return r;
-		}
-	}
-	if (*fault != IPCADM_FILE_OK) {
-		close(fd);
-		return 0;
-	}
-	*fdp = fd;
-	return 0;
+	return hand_over(fd, r, *fault, fdp);
 }
 
 int ipcadm_file_open_at(int dirfd, const char *name, int flags, int *fdp,
 			enum ipcadm_file_fault *fault)
 {
 	struct stat st;
-	int fd, r;
+	int fd, r = 0;
 
 	*fault = IPCADM_FILE_OK;
 	*fdp = -1;
@@ -289,12 +289,9 @@ int ipcadm_file_open_at(int dirfd, const char *name, int flags, int *fdp,
 	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0)
 		r = -errno;
-		close(fd);
-		return r;
-	}
-	if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st.st_mode))
 		*fault = IPCADM_FILE_NOT_REGULAR;
 	else if (strict() && !own(&st))
 		*fault = IPCADM_FILE_OTHER_OWNER;
@@ -304,12 +301,7 @@ int ipcadm_file_open_at(int dirfd, const char *name, int flags, int *fdp,
 		*fault = IPCADM_FILE_LINKED; /* a link to a file of someone else's choosing */
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		*fault = IPCADM_FILE_NOT_REGULAR;
-	if (*fault != IPCADM_FILE_OK) {
-		close(fd);
-		return 0;
-	}
-	*fdp = fd;
-	return 0;
+	return hand_over(fd, r, *fault, fdp);
 }
 
 int ipcadm_file_open(const char *path, int flags, int *fdp, enum ipcadm_file_fault *fault)
