@@ -165,8 +165,8 @@ int str_to_mode(const char *s, unsigned int max, unsigned int *mode)
 	return 0;
 }
 
-/* Splits "123K" into the number and a unit multiplier. */
-static int unit_multiplier(const char *u, uint64_t *mult)
+/* The bytes a size's unit stands for: none or B, K or KiB (1024), KB (1000), up to E. */
+static int size_multiplier(const char *u, uint64_t *mult)
 {
 	static const char units[] = "KMGTPE";
 	const char *p;
@@ -201,55 +201,62 @@ static int unit_multiplier(const char *u, uint64_t *mult)
 	return 0;
 }
 
-/* The number at the start of s (at least one digit); its length in *n. */
-static int leading_u64(const char *s, size_t *n, uint64_t *x)
+/* The seconds a duration's unit stands for: none or "s", "m" or "min", "h", "d", "w". */
+static int duration_multiplier(const char *u, uint64_t *mult)
 {
-	*n = 0;
-	while (s[*n] >= '0' && s[*n] <= '9')
-		(*n)++;
-	return mem_to_u64(s, *n, x);
+	static const struct {
+		const char *suffix;
+		uint64_t seconds;
+	} units[] = {
+		{ "", 1 },     { "s", 1 },     { "m", 60 },        { "min", 60 },
+		{ "h", 3600 }, { "d", 86400 }, { "w", 7 * 86400 },
+	};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(u, units[i].suffix) == 0) {
+			*mult = units[i].seconds;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
-int str_to_size(const char *s, uint64_t *v)
+/* The number at the start of s (at least one digit) times what the unit after it stands
+ * for (unit() gives the multiplier, or -EINVAL), if the product is at most max. */
+static int number_with_unit(const char *s, int (*unit)(const char *u, uint64_t *mult),
+			    uint64_t max, uint64_t *v)
 {
-	size_t n;
+	size_t n = 0;
 	uint64_t x, mult;
-	int r = leading_u64(s, &n, &x);
+	int r;
 
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	r = mem_to_u64(s, n, &x);
 	if (r < 0)
 		return r;
-	r = unit_multiplier(s + n, &mult);
+	r = unit(s + n, &mult);
 	if (r < 0)
 		return r;
-	if (x != 0 && mult > UINT64_MAX / x)
+	if (x != 0 && mult > max / x)
 		return -ERANGE;
 	*v = x * mult;
 	return 0;
 }
 
+int str_to_size(const char *s, uint64_t *v)
+{
+	return number_with_unit(s, size_multiplier, UINT64_MAX, v);
+}
+
 int str_to_duration(const char *s, int64_t *seconds)
 {
-	size_t n;
-	uint64_t x, mult;
-	int r = leading_u64(s, &n, &x);
+	uint64_t v;
+	int r = number_with_unit(s, duration_multiplier, INT64_MAX, &v);
 
 	if (r < 0)
 		return r;
-	if (s[n] == '\0' || strcmp(s + n, "s") == 0)
-		mult = 1;
-	else if (strcmp(s + n, "m") == 0 || strcmp(s + n, "min") == 0)
-		mult = 60;
-	else if (strcmp(s + n, "h") == 0)
-		mult = 3600;
-	else if (strcmp(s + n, "d") == 0)
-		mult = 86400;
-	else if (strcmp(s + n, "w") == 0)
-		mult = 7 * 86400;
-	else
-		return -EINVAL;
-	if (x > (uint64_t)INT64_MAX / mult)
-		return -ERANGE;
-	*seconds = (int64_t)(x * mult);
+	*seconds = (int64_t)v;
 	return 0;
 }
 
