@@ -6,38 +6,26 @@
 #include "limits-table.h"
 #include "ns.h"
 
+static void limits_help(void)
+{
+	printf("Usage: %s limits [OPTIONS]\n\n"
+	       "Every System V IPC limit of this IPC namespace, and its usage as\n"
+	       "the kernel counts it; then fs.mqueue's limits and the size and use\n"
+	       "of the /dev/shm tmpfs. With -A or -N, one object (JSON) with the\n"
+	       "namespaces and every namespace's limits, NAMESPACE first.\n\n"
+	       "Options:\n%s%s  -h, --help               this help\n",
+	       progname, output_options_help, ns_options_help);
+}
+
 int cmd_limits(struct ipcadm_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		OUTPUT_LONGOPTS,
-		NS_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct out_opts opts = { 0 };
 	struct ipcadm_snapshot *snap;
 	struct ns_sel nss = { 0 };
-	int c, r;
+	int r = view_options("limits", limits_help, argc, argv, &opts, &nss);
 
-	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
-	       -1) {
-		r = view_option("limits", c, optarg, &opts, &nss);
-		if (r < 0)
-			return EXIT_MISUSE;
-		if (r > 0)
-			continue;
-		if (c == 'h') {
-			printf("Usage: %s limits [OPTIONS]\n\n"
-			       "Every System V IPC limit of this IPC namespace, and its usage as\n"
-			       "the kernel counts it; then fs.mqueue's limits and the size and use\n"
-			       "of the /dev/shm tmpfs. With -A or -N, one object (JSON) with the\n"
-			       "namespaces and every namespace's limits, NAMESPACE first.\n\n"
-			       "Options:\n%s%s  -h, --help               this help\n",
-			       progname, output_options_help, ns_options_help);
-			return 0;
-		}
-		return usage_error("limits", "bad usage");
-	}
+	if (r >= 0)
+		return r;
 	if (optind < argc)
 		return usage_error("limits", "unexpected argument '%s'", argv[optind]);
 	if (nss.all || nss.spec)

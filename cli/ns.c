@@ -42,6 +42,33 @@ int view_option(const char *cmd, int c, const char *arg, struct out_opts *opts,
 	return r == 0 ? ns_option(cmd, c, arg, sel) : r;
 }
 
+int view_options(const char *cmd, void (*help)(void), int argc, char **argv,
+		 struct out_opts *opts, struct ns_sel *sel)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		OUTPUT_LONGOPTS,
+		NS_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
+	       -1) {
+		r = view_option(cmd, c, optarg, opts, sel);
+		if (r < 0)
+			return EXIT_MISUSE;
+		if (r > 0)
+			continue;
+		if (c == 'h') {
+			help();
+			return 0;
+		}
+		return usage_error(cmd, "bad usage");
+	}
+	return -1;
+}
+
 int ns_set_read(struct ipcadm_ctx *ctx, const struct ns_sel *sel, unsigned int kinds,
 		unsigned int flags, int analyze, struct ns_set *set)
 {

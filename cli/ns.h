@@ -28,6 +28,11 @@ int ns_option(const char *cmd, int c, const char *arg, struct ns_sel *sel);
  * limits share. */
 int view_option(const char *cmd, int c, const char *arg, struct out_opts *opts,
 		struct ns_sel *sel);
+/* The options of a command that takes no others than -h, the output options and -A, -N
+ * (limits, show, who); help() prints its help. -1 when the caller goes on (optind at the
+ * first argument); else the exit status: 0 after the help, EXIT_MISUSE (reported). */
+int view_options(const char *cmd, void (*help)(void), int argc, char **argv,
+		 struct out_opts *opts, struct ns_sel *sel);
 
 /* One namespace's snapshot, and its analysis when asked for. */
 struct ns_view {

@@ -143,29 +143,12 @@ static int find_print(struct ipcadm_ctx *ctx, const struct out_opts *opts,
 int object_command(struct ipcadm_ctx *ctx, const char *cmd, void (*help)(void), bool who,
 		   int argc, char **argv, struct out_opts *opts, int *kind, int *id)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		OUTPUT_LONGOPTS,
-		NS_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ns_sel nss = { 0 };
 	const char *name;
-	int c, r;
+	int r = view_options(cmd, help, argc, argv, opts, &nss);
 
-	while ((c = getopt_long(argc, argv, "h" OUTPUT_SHORTOPTS NS_SHORTOPTS, longopts, NULL)) !=
-	       -1) {
-		r = view_option(cmd, c, optarg, opts, &nss);
-		if (r < 0)
-			return EXIT_MISUSE;
-		if (r > 0)
-			continue;
-		if (c == 'h') {
-			help();
-			return 0;
-		}
-		return usage_error(cmd, "bad usage");
-	}
+	if (r >= 0)
+		return r;
 	r = parse_object_args(cmd, argc, argv, kind, &name, id);
 	if (r)
 		return r;
