@@ -265,204 +265,223 @@ static void print_limits_of(const struct ipcs *s, enum ipcadm_kind kind)
 			print_limit_line(s, &ipcs_limit_lines[i], v[i]);
 }
 
-static void do_msg(struct ipcs *s)
+static void msg_status(const struct ipcs *s)
 {
 	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
 
+	obuf_printf(out, "allocated queues = %d\n"
+			 "used headers = %d\n",
+		    (int)use->msg_queues, (int)use->msg_msgs);
+	print_size(s->unit, "used space", use->msg_bytes,
+		   s->unit == U_DEFAULT ? " bytes\n" : "\n", 0);
+}
+
+static void shm_status(const struct ipcs *s)
+{
+	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
+	uint64_t page = ipcadm_snapshot_limits(s->snap)->page_size;
+
+	obuf_printf(out,
+		    "segments allocated %d\n"
+		    "pages allocated %ld\n"
+		    "pages resident  %ld\n"
+		    "pages swapped   %ld\n"
+		    "Swap performance: %ld attempts\t %ld successes\n",
+		    (int)use->shm_segs, (long)use->shm_pages, (long)(use->shm_rss / page),
+		    (long)(use->shm_swap / page), 0L, 0L);
+}
+
+static void sem_status(const struct ipcs *s)
+{
+	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
+
+	obuf_printf(out, "used arrays = %d\n"
+			 "allocated semaphores = %d\n",
+		    (int)use->sem_sets, (int)use->sem_sems);
+}
+
+/* The start of a default row: "0x%08x " of the key, the ID and owner, " %-10o" of perms. */
+static void print_key_owner_perms(struct ipcs *s, const struct ipcadm_obj *o)
+{
+	obuf_printf(out, "0x%08x ", (unsigned int)o->key);
+	print_owner(s, 10, o->id, o->uid);
+	obuf_printf(out, " %-10o", o->mode & 0777);
+}
+
+/* The -t row of shm and msg: two times of the kind's own, then the change time. */
+static void print_short_times(struct ipcs *s, int idwidth, const struct ipcadm_obj *o,
+			      int64_t t1, int64_t t2)
+{
+	print_owner(s, idwidth, o->id, o->uid);
+	print_short_time(t1, "");
+	print_short_time(t2, "");
+	print_short_time(o->ctime, "\n");
+}
+
+static void msg_row(struct ipcs *s, const struct ipcadm_obj *o)
+{
 	switch (s->format) {
-	case F_LIMITS:
-		print_limits_of(s, IPCADM_MSG);
-		return;
-	case F_STATUS:
-		obuf_printf(out, "------ Messages Status --------\n"
-				 "allocated queues = %d\n"
-				 "used headers = %d\n",
-			    (int)use->msg_queues, (int)use->msg_msgs);
-		print_size(s->unit, "used space", use->msg_bytes,
-			   s->unit == U_DEFAULT ? " bytes\n" : "\n", 0);
-		return;
-	case F_CREATOR:
-		obuf_printf(out, "------ Message Queues Creators/Owners --------\n"
-				 "%-10s %-10s %-10s %-10s %-10s %-10s\n",
-			    "msqid", "perms", "cuid", "cgid", "uid", "gid");
-		break;
 	case F_TIME:
-		obuf_printf(out, "------ Message Queues Send/Recv/Change Times --------\n"
-				 "%-8s %-10s %-20s %-20s %-20s\n",
-			    "msqid", "owner", "send", "recv", "change");
+		print_short_times(s, 8, o, o->stime, o->rtime);
 		break;
 	case F_PID:
-		obuf_printf(out, "------ Message Queues PIDs --------\n"
-				 "%-10s %-10s %-10s %-10s\n",
-			    "msqid", "owner", "lspid", "lrpid");
+		print_owner(s, 8, o->id, o->uid);
+		obuf_printf(out, "  %5d     %5d\n", (int)o->lspid, (int)o->lrpid);
 		break;
 	default:
-		obuf_printf(out, "------ Message Queues --------\n"
-				 "%-10s %-10s %-10s %-10s %-12s %-12s\n",
-			    "key", "msqid", "owner", "perms",
-			    s->unit == U_HUMAN ? "size" : "used-bytes", "messages");
+		print_key_owner_perms(s, o);
+		obuf_putc(out, ' ');
+		if (s->unit == U_HUMAN)
+			print_size(s->unit, NULL, o->cbytes, "      ", 6);
+		else
+			print_size(s->unit, NULL, o->cbytes, NULL, -12);
+		obuf_printf(out, " %-12" PRIu64 "\n", o->qnum);
 		break;
-	}
-	for (size_t i = 0; i < count(s, IPCADM_MSG); i++) {
-		const struct ipcadm_obj *o = ipcadm_snapshot_obj(s->snap, IPCADM_MSG, i);
-
-		switch (s->format) {
-		case F_CREATOR:
-			print_perms(s, o);
-			break;
-		case F_TIME:
-			print_owner(s, 8, o->id, o->uid);
-			print_short_time(o->stime, "");
-			print_short_time(o->rtime, "");
-			print_short_time(o->ctime, "\n");
-			break;
-		case F_PID:
-			print_owner(s, 8, o->id, o->uid);
-			obuf_printf(out, "  %5d     %5d\n", (int)o->lspid, (int)o->lrpid);
-			break;
-		default:
-			obuf_printf(out, "0x%08x ", (unsigned int)o->key);
-			print_owner(s, 10, o->id, o->uid);
-			obuf_printf(out, " %-10o ", o->mode & 0777);
-			if (s->unit == U_HUMAN)
-				print_size(s->unit, NULL, o->cbytes, "      ", 6);
-			else
-				print_size(s->unit, NULL, o->cbytes, NULL, -12);
-			obuf_printf(out, " %-12" PRIu64 "\n", o->qnum);
-			break;
-		}
 	}
 }
 
-static void do_shm(struct ipcs *s)
+static void shm_row(struct ipcs *s, const struct ipcadm_obj *o)
 {
-	const struct ipcadm_limits *lim = ipcadm_snapshot_limits(s->snap);
-	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
-	uint64_t page = lim->page_size;
-
 	switch (s->format) {
-	case F_LIMITS:
-		print_limits_of(s, IPCADM_SHM);
-		return;
-	case F_STATUS:
-		obuf_printf(out,
-			    "------ Shared Memory Status --------\n"
-			    "segments allocated %d\n"
-			    "pages allocated %ld\n"
-			    "pages resident  %ld\n"
-			    "pages swapped   %ld\n"
-			    "Swap performance: %ld attempts\t %ld successes\n",
-			    (int)use->shm_segs, (long)use->shm_pages, (long)(use->shm_rss / page),
-			    (long)(use->shm_swap / page), 0L, 0L);
-		return;
-	case F_CREATOR:
-		obuf_printf(out, "------ Shared Memory Segment Creators/Owners --------\n"
-				 "%-10s %-10s %-10s %-10s %-10s %-10s\n",
-			    "shmid", "perms", "cuid", "cgid", "uid", "gid");
-		break;
 	case F_TIME:
-		obuf_printf(out, "------ Shared Memory Attach/Detach/Change Times --------\n"
-				 "%-10s %-10s %-20s %-20s %-20s\n",
-			    "shmid", "owner", "attached", "detached", "changed");
+		print_short_times(s, 10, o, o->atime, o->dtime);
 		break;
 	case F_PID:
-		obuf_printf(out, "------ Shared Memory Creator/Last-op PIDs --------\n"
-				 "%-10s %-10s %-10s %-10s\n",
-			    "shmid", "owner", "cpid", "lpid");
+		print_owner(s, 10, o->id, o->uid);
+		obuf_printf(out, " %-10u %-10u\n", (unsigned int)o->cpid, (unsigned int)o->lpid);
 		break;
 	default:
-		obuf_printf(out, "------ Shared Memory Segments --------\n"
-				 "%-10s %-10s %-10s %-10s %-10s %-10s %-12s\n",
-			    "key", "shmid", "owner", "perms", s->unit == U_HUMAN ? "size" : "bytes",
-			    "nattch", "status");
+		print_key_owner_perms(s, o);
+		obuf_putc(out, ' ');
+		if (s->unit == U_HUMAN)
+			print_size(s->unit, NULL, o->size, "    ", 6);
+		else
+			print_size(s->unit, NULL, o->size, NULL, -10);
+		obuf_printf(out, " %-10" PRIu64 " %-6s %-6s\n", o->nattch,
+			    o->mode & IPCADM_SHM_DEST ? "dest" : " ",
+			    o->mode & IPCADM_SHM_LOCKED ? "locked" : " ");
 		break;
-	}
-	for (size_t i = 0; i < count(s, IPCADM_SHM); i++) {
-		const struct ipcadm_obj *o = ipcadm_snapshot_obj(s->snap, IPCADM_SHM, i);
-
-		switch (s->format) {
-		case F_CREATOR:
-			print_perms(s, o);
-			break;
-		case F_TIME:
-			print_owner(s, 10, o->id, o->uid);
-			print_short_time(o->atime, "");
-			print_short_time(o->dtime, "");
-			print_short_time(o->ctime, "\n");
-			break;
-		case F_PID:
-			print_owner(s, 10, o->id, o->uid);
-			obuf_printf(out, " %-10u %-10u\n", (unsigned int)o->cpid,
-				    (unsigned int)o->lpid);
-			break;
-		default:
-			obuf_printf(out, "0x%08x ", (unsigned int)o->key);
-			print_owner(s, 10, o->id, o->uid);
-			obuf_printf(out, " %-10o ", o->mode & 0777);
-			if (s->unit == U_HUMAN)
-				print_size(s->unit, NULL, o->size, "    ", 6);
-			else
-				print_size(s->unit, NULL, o->size, NULL, -10);
-			obuf_printf(out, " %-10" PRIu64 " %-6s %-6s\n", o->nattch,
-				    o->mode & IPCADM_SHM_DEST ? "dest" : " ",
-				    o->mode & IPCADM_SHM_LOCKED ? "locked" : " ");
-			break;
-		}
 	}
 }
 
-static void do_sem(struct ipcs *s)
+static void sem_row(struct ipcs *s, const struct ipcadm_obj *o)
 {
-	const struct ipcadm_usage *use = ipcadm_snapshot_usage(s->snap);
 	char b1[32], b2[32];
 
 	switch (s->format) {
-	case F_LIMITS:
-		print_limits_of(s, IPCADM_SEM);
-		return;
-	case F_STATUS:
-		obuf_printf(out,
-			    "------ Semaphore Status --------\n"
-			    "used arrays = %d\n"
-			    "allocated semaphores = %d\n",
-			    (int)use->sem_sets, (int)use->sem_sems);
-		return;
-	case F_CREATOR:
-		obuf_printf(out, "------ Semaphore Arrays Creators/Owners --------\n"
-				 "%-10s %-10s %-10s %-10s %-10s %-10s\n",
-			    "semid", "perms", "cuid", "cgid", "uid", "gid");
-		break;
 	case F_TIME:
-		obuf_printf(out, "------ Semaphore Operation/Change Times --------\n"
-				 "%-8s %-10s %-26.24s %-26.24s\n",
-			    "semid", "owner", "last-op", "last-changed");
+		print_owner(s, 8, o->id, o->uid);
+		obuf_printf(out, "  %-26.24s %-26.24s\n", full_time(o->otime, b1, true),
+			    full_time(o->ctime, b2, true));
 		break;
-	case F_PID:
-		return; /* 2.38 prints neither a header nor rows: the PIDs are in `ipcadm show` */
 	default:
-		obuf_printf(out, "------ Semaphore Arrays --------\n"
-				 "%-10s %-10s %-10s %-10s %-10s\n",
-			    "key", "semid", "owner", "perms", "nsems");
+		print_key_owner_perms(s, o);
+		obuf_printf(out, " %-10" PRIu64 "\n", o->nsems);
 		break;
 	}
-	for (size_t i = 0; i < count(s, IPCADM_SEM); i++) {
-		const struct ipcadm_obj *o = ipcadm_snapshot_obj(s->snap, IPCADM_SEM, i);
+}
 
-		switch (s->format) {
-		case F_CREATOR:
+/* A column of a table's header: its name ("%-*s" of width), another with --human. */
+struct ipcs_col {
+	const char *name, *human;
+	int width;
+};
+
+/* A table's "------ TITLE --------" line and column names; no title: no table at all. */
+struct ipcs_header {
+	const char *title;
+	struct ipcs_col cols[8];
+};
+
+#define COL(name, width) { name, NULL, width }
+/* -c: the same columns for every kind */
+#define CREATOR_COLS(id)                                                             \
+	{ COL(id, 10), COL("perms", 10), COL("cuid", 10), COL("cgid", 10),            \
+	  COL("uid", 10), COL("gid", 10) }
+
+/*
+ * 2.38's words for each kind: the -u title and numbers, and for every other format (but
+ * -l) a header and a row for each object; the -c rows are the same for every kind.
+ */
+static const struct ipcs_kind {
+	const char *status_title;
+	void (*status)(const struct ipcs *s);
+	void (*row)(struct ipcs *s, const struct ipcadm_obj *o);
+	struct ipcs_header header[F_PID + 1];
+} ipcs_kinds[IPCADM_NSYSV_KINDS] = {
+	[IPCADM_SHM] = { "Shared Memory Status", shm_status, shm_row, {
+		[F_DEFAULT] = { "Shared Memory Segments",
+				{ COL("key", 10), COL("shmid", 10), COL("owner", 10),
+				  COL("perms", 10), { "bytes", "size", 10 }, COL("nattch", 10),
+				  COL("status", 12) } },
+		[F_CREATOR] = { "Shared Memory Segment Creators/Owners",
+				CREATOR_COLS("shmid") },
+		[F_TIME] = { "Shared Memory Attach/Detach/Change Times",
+			     { COL("shmid", 10), COL("owner", 10), COL("attached", 20),
+			       COL("detached", 20), COL("changed", 20) } },
+		[F_PID] = { "Shared Memory Creator/Last-op PIDs",
+			    { COL("shmid", 10), COL("owner", 10), COL("cpid", 10),
+			      COL("lpid", 10) } },
+	} },
+	[IPCADM_SEM] = { "Semaphore Status", sem_status, sem_row, {
+		[F_DEFAULT] = { "Semaphore Arrays",
+				{ COL("key", 10), COL("semid", 10), COL("owner", 10),
+				  COL("perms", 10), COL("nsems", 10) } },
+		[F_CREATOR] = { "Semaphore Arrays Creators/Owners",
+				CREATOR_COLS("semid") },
+		[F_TIME] = { "Semaphore Operation/Change Times",
+			     { COL("semid", 8), COL("owner", 10), COL("last-op", 26),
+			       COL("last-changed", 26) } },
+		/* no -p: 2.38 prints neither header nor rows (the PIDs: `ipcadm show`) */
+	} },
+	[IPCADM_MSG] = { "Messages Status", msg_status, msg_row, {
+		[F_DEFAULT] = { "Message Queues",
+				{ COL("key", 10), COL("msqid", 10), COL("owner", 10),
+				  COL("perms", 10), { "used-bytes", "size", 12 },
+				  COL("messages", 12) } },
+		[F_CREATOR] = { "Message Queues Creators/Owners",
+				CREATOR_COLS("msqid") },
+		[F_TIME] = { "Message Queues Send/Recv/Change Times",
+			     { COL("msqid", 8), COL("owner", 10), COL("send", 20),
+			       COL("recv", 20), COL("change", 20) } },
+		[F_PID] = { "Message Queues PIDs",
+			    { COL("msqid", 10), COL("owner", 10), COL("lspid", 10),
+			      COL("lrpid", 10) } },
+	} },
+};
+
+#undef CREATOR_COLS
+#undef COL
+
+/* One kind's block of ipcs: its limits, its status, or a table of its objects. */
+static void print_kind(struct ipcs *s, enum ipcadm_kind kind)
+{
+	const struct ipcs_kind *k = &ipcs_kinds[kind];
+	const struct ipcs_header *h = &k->header[s->format];
+
+	if (s->format == F_LIMITS) {
+		print_limits_of(s, kind);
+		return;
+	}
+	if (s->format == F_STATUS) {
+		obuf_printf(out, "------ %s --------\n", k->status_title);
+		k->status(s);
+		return;
+	}
+	if (h->title == NULL)
+		return;
+	obuf_printf(out, "------ %s --------\n", h->title);
+	for (const struct ipcs_col *c = h->cols; c->name; c++)
+		obuf_printf(out, "%s%-*s", c == h->cols ? "" : " ", c->width,
+			    c->human && s->unit == U_HUMAN ? c->human : c->name);
+	obuf_putc(out, '\n');
+	for (size_t i = 0; i < count(s, kind); i++) {
+		const struct ipcadm_obj *o = ipcadm_snapshot_obj(s->snap, kind, i);
+
+		if (s->format == F_CREATOR)
 			print_perms(s, o);
-			break;
-		case F_TIME:
-			print_owner(s, 8, o->id, o->uid);
-			obuf_printf(out, "  %-26.24s %-26.24s\n", full_time(o->otime, b1, true),
-				    full_time(o->ctime, b2, true));
-			break;
-		default:
-			obuf_printf(out, "0x%08x ", (unsigned int)o->key);
-			print_owner(s, 10, o->id, o->uid);
-			obuf_printf(out, " %-10o %-10" PRIu64 "\n", o->mode & 0777, o->nsems);
-			break;
-		}
+		else
+			k->row(s, o);
 	}
 }
 
@@ -611,15 +630,15 @@ static int run(struct ipcs *s, bool msg, bool shm, bool sem, bool specific, int 
 	s->snap = snap;
 	obuf_putc(out, '\n');
 	if (msg) {
-		do_msg(s);
+		print_kind(s, IPCADM_MSG);
 		obuf_putc(out, '\n');
 	}
 	if (shm) {
-		do_shm(s);
+		print_kind(s, IPCADM_SHM);
 		obuf_putc(out, '\n');
 	}
 	if (sem) {
-		do_sem(s);
+		print_kind(s, IPCADM_SEM);
 		obuf_putc(out, '\n');
 	}
 	ipcadm_snapshot_free(snap);
