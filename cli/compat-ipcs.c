@@ -485,46 +485,22 @@ static void print_kind(struct ipcs *s, enum ipcadm_kind kind)
 	}
 }
 
-/* Reads one object for -i; 1 when printed, 0 when not found (a warning, exit 0). */
-static int read_one(struct ipcs *s, enum ipcadm_kind kind, int id, unsigned int flags,
-		    struct ipcadm_obj *o)
+static int shm_detail(struct ipcs *s, int id, const struct ipcadm_obj *o)
 {
-	int r;
-
-	/* 2.38 printed the first object for a negative ID; no ID is negative. */
-	r = id < 0 ? -ENOENT : ipcadm_obj_read(s->ctx, kind, id, flags, o);
-	if (r == -ENOENT) {
-		compat_warnx("id %d not found", id);
-		return 0;
-	}
-	if (r < 0) {
-		compat_warn(-r, "cannot read id %d", id);
-		return -1;
-	}
-	return 1;
-}
-
-static int print_shm(struct ipcs *s, int id)
-{
-	struct ipcadm_obj o;
 	char b[32];
-	int r = read_one(s, IPCADM_SHM, id, 0, &o);
 
-	if (r <= 0)
-		return r;
 	obuf_printf(out,
 		    "\nShared memory Segment shmid=%d\n"
 		    "uid=%u\tgid=%u\tcuid=%u\tcgid=%u\n"
 		    "mode=%#o\taccess_perms=%#o\n",
-		    id, (unsigned int)o.uid, (unsigned int)o.gid, (unsigned int)o.cuid,
-		    (unsigned int)o.cgid, o.mode, o.mode & 0777);
-	print_size(s->unit, s->unit == U_HUMAN ? "size=" : "bytes=", o.size, "\t", 0);
-	obuf_printf(out, "lpid=%u\tcpid=%u\tnattch=%" PRId64 "\n", (unsigned int)o.lpid,
-		    (unsigned int)o.cpid, (int64_t)o.nattch);
-	obuf_printf(out, "att_time=%-26.24s\n", full_time(o.atime, b, true));
-	obuf_printf(out, "det_time=%-26.24s\n", full_time(o.dtime, b, true));
-	obuf_printf(out, "change_time=%-26.24s\n\n", full_time(o.ctime, b, false));
-	ipcadm_obj_release(&o);
+		    id, (unsigned int)o->uid, (unsigned int)o->gid, (unsigned int)o->cuid,
+		    (unsigned int)o->cgid, o->mode, o->mode & 0777);
+	print_size(s->unit, s->unit == U_HUMAN ? "size=" : "bytes=", o->size, "\t", 0);
+	obuf_printf(out, "lpid=%u\tcpid=%u\tnattch=%" PRId64 "\n", (unsigned int)o->lpid,
+		    (unsigned int)o->cpid, (int64_t)o->nattch);
+	obuf_printf(out, "att_time=%-26.24s\n", full_time(o->atime, b, true));
+	obuf_printf(out, "det_time=%-26.24s\n", full_time(o->dtime, b, true));
+	obuf_printf(out, "change_time=%-26.24s\n\n", full_time(o->ctime, b, false));
 	return 0;
 }
 
@@ -538,42 +514,32 @@ static uint64_t msg_qbytes(int id)
 	return ds.msg_qbytes;
 }
 
-static int print_msg(struct ipcs *s, int id)
+static int msg_detail(struct ipcs *s, int id, const struct ipcadm_obj *o)
 {
-	struct ipcadm_obj o;
 	char b[32];
-	int r = read_one(s, IPCADM_MSG, id, 0, &o);
 
-	if (r <= 0)
-		return r;
 	obuf_printf(out,
 		    "\nMessage Queue msqid=%d\n"
 		    "uid=%u\tgid=%u\tcuid=%u\tcgid=%u\tmode=%#o\n",
-		    id, (unsigned int)o.uid, (unsigned int)o.gid, (unsigned int)o.cuid,
-		    (unsigned int)o.cgid, o.mode);
-	print_size(s->unit, s->unit == U_HUMAN ? "csize=" : "cbytes=", o.cbytes, "\t", 0);
+		    id, (unsigned int)o->uid, (unsigned int)o->gid, (unsigned int)o->cuid,
+		    (unsigned int)o->cgid, o->mode);
+	print_size(s->unit, s->unit == U_HUMAN ? "csize=" : "cbytes=", o->cbytes, "\t", 0);
 	print_size(s->unit, s->unit == U_HUMAN ? "qsize=" : "qbytes=", msg_qbytes(id), "\t", 0);
-	obuf_printf(out, "qnum=%" PRId64 "\tlspid=%d\tlrpid=%d\n", (int64_t)o.qnum, (int)o.lspid,
-		    (int)o.lrpid);
-	obuf_printf(out, "send_time=%-26.24s\n", full_time(o.stime, b, true));
-	obuf_printf(out, "rcv_time=%-26.24s\n", full_time(o.rtime, b, true));
-	obuf_printf(out, "change_time=%-26.24s\n\n", full_time(o.ctime, b, true));
-	ipcadm_obj_release(&o);
+	obuf_printf(out, "qnum=%" PRId64 "\tlspid=%d\tlrpid=%d\n", (int64_t)o->qnum,
+		    (int)o->lspid, (int)o->lrpid);
+	obuf_printf(out, "send_time=%-26.24s\n", full_time(o->stime, b, true));
+	obuf_printf(out, "rcv_time=%-26.24s\n", full_time(o->rtime, b, true));
+	obuf_printf(out, "change_time=%-26.24s\n\n", full_time(o->ctime, b, true));
 	return 0;
 }
 
-static int print_sem(struct ipcs *s, int id)
+static int sem_detail(int id, const struct ipcadm_obj *o)
 {
-	struct ipcadm_obj o;
 	char b[32];
-	int r = read_one(s, IPCADM_SEM, id, IPCADM_READ_SEMVALS, &o);
 
-	if (r <= 0)
-		return r;
-	if (o.sems == NULL && o.nsems > 0) {
+	if (o->sems == NULL && o->nsems > 0) {
 		/* 2.38 stops at the first value it cannot read, before printing anything */
-		compat_warn(o.sems_err ? -o.sems_err : EIO, "%s failed", "semctl(GETVAL)");
-		ipcadm_obj_release(&o);
+		compat_warn(o->sems_err ? -o->sems_err : EIO, "%s failed", "semctl(GETVAL)");
 		return -1;
 	}
 	obuf_printf(out,
@@ -581,18 +547,45 @@ static int print_sem(struct ipcs *s, int id)
 		    "uid=%u\t gid=%u\t cuid=%u\t cgid=%u\n"
 		    "mode=%#o, access_perms=%#o\n"
 		    "nsems = %" PRIu64 "\n",
-		    id, (unsigned int)o.uid, (unsigned int)o.gid, (unsigned int)o.cuid,
-		    (unsigned int)o.cgid, o.mode, o.mode & 0777, o.nsems);
-	obuf_printf(out, "otime = %-26.24s\n", full_time(o.otime, b, true));
-	obuf_printf(out, "ctime = %-26.24s\n", full_time(o.ctime, b, false));
+		    id, (unsigned int)o->uid, (unsigned int)o->gid, (unsigned int)o->cuid,
+		    (unsigned int)o->cgid, o->mode, o->mode & 0777, o->nsems);
+	obuf_printf(out, "otime = %-26.24s\n", full_time(o->otime, b, true));
+	obuf_printf(out, "ctime = %-26.24s\n", full_time(o->ctime, b, false));
 	obuf_printf(out, "%-10s %-10s %-10s %-10s %-10s\n", "semnum", "value", "ncount", "zcount",
 		    "pid");
-	for (size_t i = 0; i < o.nsems; i++)
-		obuf_printf(out, "%-10zu %-10d %-10d %-10d %-10d\n", i, o.sems[i].value,
-			    o.sems[i].ncnt, o.sems[i].zcnt, (int)o.sems[i].pid);
+	for (size_t i = 0; i < o->nsems; i++)
+		obuf_printf(out, "%-10zu %-10d %-10d %-10d %-10d\n", i, o->sems[i].value,
+			    o->sems[i].ncnt, o->sems[i].zcnt, (int)o->sems[i].pid);
 	obuf_putc(out, '\n');
-	ipcadm_obj_release(&o);
 	return 0;
+}
+
+/* ipcs -i: one object in full; 0 when printed or not found (a warning), -1 failed. */
+static int print_one(struct ipcs *s, enum ipcadm_kind kind, int id)
+{
+	struct ipcadm_obj o;
+	int r;
+
+	/* 2.38 printed the first object for a negative ID; no ID is negative. */
+	r = id < 0 ? -ENOENT
+		   : ipcadm_obj_read(s->ctx, kind, id,
+				     kind == IPCADM_SEM ? IPCADM_READ_SEMVALS : 0, &o);
+	if (r == -ENOENT) {
+		compat_warnx("id %d not found", id);
+		return 0;
+	}
+	if (r < 0) {
+		compat_warn(-r, "cannot read id %d", id);
+		return -1;
+	}
+	if (kind == IPCADM_SHM)
+		r = shm_detail(s, id, &o);
+	else if (kind == IPCADM_MSG)
+		r = msg_detail(s, id, &o);
+	else
+		r = sem_detail(id, &o);
+	ipcadm_obj_release(&o);
+	return r;
 }
 
 static int run(struct ipcs *s, bool msg, bool shm, bool sem, bool specific, int id)
@@ -602,12 +595,7 @@ static int run(struct ipcs *s, bool msg, bool shm, bool sem, bool specific, int 
 	int r;
 
 	if (specific) {
-		if (msg)
-			r = print_msg(s, id);
-		else if (shm)
-			r = print_shm(s, id);
-		else
-			r = print_sem(s, id);
+		r = print_one(s, msg ? IPCADM_MSG : shm ? IPCADM_SHM : IPCADM_SEM, id);
 		return r < 0 ? 1 : 0;
 	}
 	if (!msg && !shm && !sem)
