@@ -86,6 +86,9 @@ int syscall_read_one(enum ipcadm_kind kind, int id, struct ipcadm_obj *obj);
 /* The parts (enum ipcadm_sem_parts) of each semaphore of an array. */
 int syscall_read_semvals(struct ipcadm_obj *obj, unsigned int parts);
 int syscall_read_qbytes(struct ipcadm_obj *obj);
+/* shmctl, semctl or msgctl, as kind says, of cmd on id; buf is that call's struct for cmd
+ * (a *id_ds, or an *info for IPC_INFO and *_INFO). What the call returns, errno set. */
+int syscall_ctl(enum ipcadm_kind kind, int id, int cmd, void *buf);
 
 void name_cache_free(struct name_cache *c);
 

@@ -51,22 +51,14 @@ static int read_numbers(const struct ipcadm_ctx *ctx, const char *path, uint64_t
 	return r;
 }
 
-union semun {
-	int val;
-	struct semid_ds *buf;
-	unsigned short *array;
-	struct seminfo *__buf;
-};
-
 /* Without /proc/sys (a minimal container), IPC_INFO tells the same limits. */
 static void fill_from_ipc_info(struct ipcadm_limits *lim)
 {
 	struct shminfo shi;
 	struct seminfo sei;
 	struct msginfo mi;
-	union semun arg = { .__buf = &sei };
 
-	if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&shi) >= 0) {
+	if (syscall_ctl(IPCADM_SHM, 0, IPC_INFO, &shi) >= 0) {
 		if (lim->shmmax == IPCADM_UNKNOWN)
 			lim->shmmax = shi.shmmax;
 		if (lim->shmall == IPCADM_UNKNOWN)
@@ -74,13 +66,14 @@ static void fill_from_ipc_info(struct ipcadm_limits *lim)
 		if (lim->shmmni == IPCADM_UNKNOWN)
 			lim->shmmni = shi.shmmni;
 	}
-	if (semctl(0, 0, IPC_INFO, arg) >= 0 && lim->semmni == IPCADM_UNKNOWN) {
+	if (syscall_ctl(IPCADM_SEM, 0, IPC_INFO, &sei) >= 0 &&
+	    lim->semmni == IPCADM_UNKNOWN) {
 		lim->semmsl = (uint64_t)sei.semmsl;
 		lim->semmns = (uint64_t)sei.semmns;
 		lim->semopm = (uint64_t)sei.semopm;
 		lim->semmni = (uint64_t)sei.semmni;
 	}
-	if (msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&mi) >= 0) {
+	if (syscall_ctl(IPCADM_MSG, 0, IPC_INFO, &mi) >= 0) {
 		if (lim->msgmax == IPCADM_UNKNOWN)
 			lim->msgmax = (uint64_t)mi.msgmax;
 		if (lim->msgmnb == IPCADM_UNKNOWN)

@@ -29,55 +29,59 @@ static void from_perm(struct ipcadm_obj *o, const struct ipc_perm *p)
 	o->cgid = p->cgid;
 }
 
+int syscall_ctl(enum ipcadm_kind kind, int id, int cmd, void *buf)
+{
+	union semun arg = { .buf = buf };
+
+	if (kind == IPCADM_SHM)
+		return shmctl(id, cmd, buf);
+	if (kind == IPCADM_SEM)
+		return semctl(id, 0, cmd, arg);
+	return msgctl(id, cmd, buf);
+}
+
 /* Runs one *_STAT-style call; returns the object's ID or -errno. */
 static int stat_call(enum ipcadm_kind kind, int cmd, int idx, struct ipcadm_obj *o)
 {
+	union {
+		struct shmid_ds shm;
+		struct semid_ds sem;
+		struct msqid_ds msg;
+	} ds;
 	int id;
 
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
 	o->rss = o->swap = IPCADM_UNKNOWN;
 	o->qbytes = IPCADM_UNKNOWN;
+	memset(&ds, 0, sizeof(ds)); /* zeroed: valgrind does not know *_STAT_ANY */
+	id = syscall_ctl(kind, idx, cmd, &ds);
+	if (id < 0)
+		return -errno;
 	if (kind == IPCADM_SHM) {
-		struct shmid_ds ds = { 0 }; /* zeroed: valgrind does not know *_STAT_ANY */
-
-		id = shmctl(idx, cmd, &ds);
-		if (id < 0)
-			return -errno;
-		from_perm(o, &ds.shm_perm);
-		o->size = ds.shm_segsz;
-		o->nattch = ds.shm_nattch;
-		o->cpid = ds.shm_cpid;
-		o->lpid = ds.shm_lpid;
-		o->atime = ds.shm_atime;
-		o->dtime = ds.shm_dtime;
-		o->ctime = ds.shm_ctime;
+		from_perm(o, &ds.shm.shm_perm);
+		o->size = ds.shm.shm_segsz;
+		o->nattch = ds.shm.shm_nattch;
+		o->cpid = ds.shm.shm_cpid;
+		o->lpid = ds.shm.shm_lpid;
+		o->atime = ds.shm.shm_atime;
+		o->dtime = ds.shm.shm_dtime;
+		o->ctime = ds.shm.shm_ctime;
 	} else if (kind == IPCADM_SEM) {
-		struct semid_ds ds = { 0 };
-		union semun arg = { .buf = &ds };
-
-		id = semctl(idx, 0, cmd, arg);
-		if (id < 0)
-			return -errno;
-		from_perm(o, &ds.sem_perm);
-		o->nsems = ds.sem_nsems;
-		o->otime = ds.sem_otime;
-		o->ctime = ds.sem_ctime;
+		from_perm(o, &ds.sem.sem_perm);
+		o->nsems = ds.sem.sem_nsems;
+		o->otime = ds.sem.sem_otime;
+		o->ctime = ds.sem.sem_ctime;
 	} else {
-		struct msqid_ds ds = { 0 };
-
-		id = msgctl(idx, cmd, &ds);
-		if (id < 0)
-			return -errno;
-		from_perm(o, &ds.msg_perm);
-		o->cbytes = ds.__msg_cbytes;
-		o->qnum = ds.msg_qnum;
-		o->qbytes = ds.msg_qbytes;
-		o->lspid = ds.msg_lspid;
-		o->lrpid = ds.msg_lrpid;
-		o->stime = ds.msg_stime;
-		o->rtime = ds.msg_rtime;
-		o->ctime = ds.msg_ctime;
+		from_perm(o, &ds.msg.msg_perm);
+		o->cbytes = ds.msg.__msg_cbytes;
+		o->qnum = ds.msg.msg_qnum;
+		o->qbytes = ds.msg.msg_qbytes;
+		o->lspid = ds.msg.msg_lspid;
+		o->lrpid = ds.msg.msg_lrpid;
+		o->stime = ds.msg.msg_stime;
+		o->rtime = ds.msg.msg_rtime;
+		o->ctime = ds.msg.msg_ctime;
 	}
 	return cmd == IPC_STAT ? idx : id;
 }
@@ -94,40 +98,26 @@ static int max_index(enum ipcadm_kind kind)
 		struct seminfo sem;
 		struct msginfo msg;
 	} info;
-	union semun arg = { .__buf = &info.sem };
-	int max;
+	int max = syscall_ctl(kind, 0, IPC_INFO, &info);
 
-	if (kind == IPCADM_SHM)
-		max = shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info.shm);
-	else if (kind == IPCADM_SEM)
-		max = semctl(0, 0, IPC_INFO, arg);
-	else
-		max = msgctl(0, IPC_INFO, (struct msqid_ds *)(void *)&info.msg);
 	return max < 0 ? -errno : max;
 }
 
 /* How many objects the kernel says exist (cheap when there are none). */
 static int used_ids(enum ipcadm_kind kind)
 {
-	int r;
+	static const int info_cmd[IPCADM_NSYSV_KINDS] = { SHM_INFO, SEM_INFO, MSG_INFO };
+	union {
+		struct shm_info shm;
+		struct seminfo sem;
+		struct msginfo msg;
+	} info;
 
-	if (kind == IPCADM_SHM) {
-		struct shm_info si;
-
-		r = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si);
-		return r < 0 ? -errno : si.used_ids;
-	}
-	if (kind == IPCADM_SEM) {
-		struct seminfo si;
-		union semun arg = { .__buf = &si };
-
-		r = semctl(0, 0, SEM_INFO, arg);
-		return r < 0 ? -errno : si.semusz;
-	}
-	struct msginfo mi;
-
-	r = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi);
-	return r < 0 ? -errno : mi.msgpool;
+	if (syscall_ctl(kind, 0, info_cmd[kind], &info) < 0)
+		return -errno;
+	if (kind == IPCADM_SHM)
+		return info.shm.used_ids;
+	return kind == IPCADM_SEM ? info.sem.semusz : info.msg.msgpool;
 }
 
 struct walk {
