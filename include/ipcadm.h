@@ -449,6 +449,8 @@ int ipcadm_file_open(const char *path, int flags, int *fdp, enum ipcadm_file_fau
  * each written to an unnamed file, synced and linked into place: no existing name or link
  * is followed or replaced. Evidence is written with control characters escaped.
  * Attaching changes the segment's atime, dtime and lpid: see ipcadm_obj_remove_backup.
+ * -ESTALE, and no backup, when another process attached the segment during the copy, or
+ * detached it since obj was read: only our own attachment may show.
  */
 int ipcadm_shm_backup(const struct ipcadm_obj *obj, int dirfd, const char *evidence);
 /*
