@@ -51,23 +51,28 @@ nattch() {
 	ok
 }
 
-@test "rm --all: a queue that a process began waiting on while the admin confirmed stays" {
+@test "rm --all: arrays and queues that a process began waiting on while the admin confirmed stay" {
 	# rm --all lists, then asks; the admin may take minutes. A process that began waiting
 	# on a queue meanwhile changes nothing the re-read compares (no waiter count exists
 	# for queues): the queue was removed, and the waiter got EIDRM.
 	command -v script > /dev/null || skip "script(1) is missing"
 	run ns "$PRELUDE"'
 		q=$($IPCTOOL msg-create 0 600)
+		s=$($IPCTOOL sem-create 0 1 600); $IPCTOOL sem-setall $s 0
 		( while [ ! -e $T/go ]; do sleep 0.05; done; echo y ) |
-			script -qec "$IPCADM rm --all --kind msg" /dev/null > $T/out &
+			script -qec "$IPCADM rm --all --kind msg,sem" /dev/null > $T/out &
 		r=$!
 		for i in $(seq 200); do grep -q "remove these" $T/out && break; sleep 0.05; done
 		grep -q "would remove message queue $q" $T/out || { cat $T/out; exit 1; }
 		$IPCTOOL msg-wait $q 30 > $T/w &
-		ready $T/w
+		$IPCTOOL sem-wait $s 0 30 > $T/sw &
+		ready $T/w $T/sw
 		touch $T/go
 		wait $r || true
-		grep -q "not removing message queue $q: .*wait" $T/out || { cat $T/out; exit 1; }
-		ipcs -q -i $q > /dev/null'
+		for what in "message queue $q" "semaphore array $s"; do
+			grep -q "not removing $what: in use: a process began waiting" $T/out ||
+				{ cat $T/out; exit 1; }
+		done
+		ipcs -q -i $q > /dev/null; ipcs -s -i $s > /dev/null'
 	ok
 }
