@@ -532,8 +532,9 @@ int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 	return r;
 }
 
-static int read_one_syscall(const struct procs *ps, const char *path,
-			    void (*fn)(void *arg, long nr, const uint64_t *args), void *arg)
+static int read_one_syscall(const struct procs *ps, const char *path, pid_t tid,
+			    void (*fn)(void *arg, pid_t tid, long nr, const uint64_t *args),
+			    void *arg)
 {
 	char buf[512];
 	uint64_t args[6];
@@ -547,12 +548,13 @@ static int read_one_syscall(const struct procs *ps, const char *path,
 	if (r < 0)
 		return r;
 	if (r == 1)
-		fn(arg, nr, args);
+		fn(arg, tid, nr, args);
 	return 0;
 }
 
 int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
-		       void (*fn)(void *arg, long nr, const uint64_t *args), void *arg)
+		       void (*fn)(void *arg, pid_t tid, long nr, const uint64_t *args),
+		       void *arg)
 {
 	char path[64];
 	struct dirent *de;
@@ -562,22 +564,32 @@ int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 	(void)ctx;
 	if (p->num_threads <= 1) {
 		snprintf(path, sizeof(path), "%d/syscall", (int)p->pid);
-		return read_one_syscall(ps, path, fn, arg);
+		return read_one_syscall(ps, path, p->pid, fn, arg);
 	}
 	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
 	r = dir_at(ps->procfd, path, &dir);
 	if (r < 0)
 		return r;
 	while ((de = readdir(dir)) != NULL) {
+		uint64_t tid;
 		int e;
 
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    str_to_u64(de->d_name, &tid) < 0 || tid > INT32_MAX)
 			continue;
-		snprintf(path, sizeof(path), "%d/task/%.20s/syscall", (int)p->pid, de->d_name);
-		e = read_one_syscall(ps, path, fn, arg);
+		snprintf(path, sizeof(path), "%d/task/%d/syscall", (int)p->pid, (int)tid);
+		e = read_one_syscall(ps, path, (pid_t)tid, fn, arg);
 		if (e < 0 && e != -ENOENT && r == 0)
 			r = e;
 	}
 	closedir(dir);
 	return r;
+}
+
+unsigned long proc_task_ipcns(const struct procs *ps, pid_t pid, pid_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%d/task/%d/ns/ipc", (int)pid, (int)tid);
+	return read_ns(ps, path);
 }

@@ -87,9 +87,13 @@ struct proc *procs_find(const struct procs *ps, pid_t pid);
 int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 		   struct proc_buf *buf,
 		   int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg);
-/* Reads the syscall of each thread of p (PROC_STAT loaded); calls fn(arg, nr, args) for
- * blocked ones. */
+/* Reads the syscall of each thread of p (PROC_STAT loaded); calls fn(arg, tid, nr, args)
+ * for blocked ones (tid is p's PID when p has one thread). */
 int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
-		       void (*fn)(void *arg, long nr, const uint64_t *args), void *arg);
+		       void (*fn)(void *arg, pid_t tid, long nr, const uint64_t *args),
+		       void *arg);
+/* The IPC namespace (inode) of one thread of pid, which may differ from its process's
+ * (setns and unshare act on the calling thread); 0 when it cannot be read. */
+unsigned long proc_task_ipcns(const struct procs *ps, pid_t pid, pid_t tid);
 
 #endif

@@ -76,3 +76,46 @@ nattch() {
 		ipcs -q -i $q > /dev/null; ipcs -s -i $s > /dev/null'
 	ok
 }
+
+@test "namespaces: a thread waiting on a queue while its main thread left the IPC namespace" {
+	# The IPC namespace is per thread: a program (a monitoring agent, a container tool)
+	# whose main thread entered another namespace (setns, unshare) while a worker thread
+	# waits in msgrcv on a queue of ours. /proc/PID/ns/ipc shows the main thread's, so
+	# the process was passed over by the look for waiters: the queue was orphaned, and
+	# reaped under the waiting thread (EIDRM).
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	[ "$(uname -m)" = x86_64 ] || skip "the helper knows x86_64's msgrcv number only"
+	run ns "$PRELUDE"'
+		cat > $T/agent.py <<-"EOF2"
+		import ctypes, glob, os, sys, threading, time
+		libc = ctypes.CDLL(None, use_errno=True)
+		q = int(sys.argv[1])
+		buf = ctypes.create_string_buffer(128)
+		def worker():
+		    r = libc.msgrcv(q, buf, 64, 0, 0)
+		    print("got" if r >= 0 else "msgrcv: " + os.strerror(ctypes.get_errno()),
+		          flush=True)
+		t = threading.Thread(target=worker, daemon=True)
+		t.start()
+		# blocked once /proc shows the thread in msgrcv (70 on x86_64)
+		tid = t.native_id
+		while not open("/proc/self/task/%d/syscall" % tid).read().startswith("70 "):
+		    time.sleep(0.01)
+		if libc.unshare(0x08000000) != 0:       # CLONE_NEWIPC, this thread only
+		    sys.exit("unshare: " + os.strerror(ctypes.get_errno()))
+		print(os.getpid()); print("ready", flush=True)
+		t.join(120)
+		EOF2
+		q=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-create 0 600)
+		setsid -f /usr/bin/python3 $T/agent.py $q > $T/a
+		ready $T/a
+		pid=$(head -1 $T/a)
+		[ "$(readlink /proc/$pid/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ]
+		want "$(verdict msg $q)" in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed msg $q " $T/out)" 0 "$(cat $T/out)"
+		$IPCTOOL msg-send $q 1 hello
+		for i in $(seq 100); do grep -q "^got" $T/a && break; sleep 0.05; done
+		want "$(tail -1 $T/a)" got'
+	ok
+}
