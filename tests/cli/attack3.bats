@@ -119,3 +119,25 @@ nattch() {
 		want "$(tail -1 $T/a)" got'
 	ok
 }
+
+@test "group: a private array shared by ID with a process of another user of its group" {
+	# IPC_PRIVATE is no privacy: the ID is the key, and the mode says who may use it.
+	# alice makes a private array, mode 0660 for her group, and hands its ID to bob's
+	# long-running worker in that group, which operates on it now and then. When alice's
+	# process (its last operator) exits, bob's worker is neither the owner nor the creator:
+	# no possible holder, the array is orphaned and reaped under the worker.
+	skip "known defect: possible holders ignore the group and other permission bits"
+	run ns "$PRELUDE"'
+		setsid -f $IPCTOOL drop-to 4243 4343 -- bash -c "
+			while [ ! -s $T/id ]; do sleep 0.05; done
+			$IPCTOOL sem-op \$(cat $T/id) 0 1; echo ready; exec sleep 120" > $T/bob
+		sleep 1
+		id=$($IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-create 0 1 660)
+		echo $id > $T/id
+		ready $T/bob
+		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-op $id 0 -1
+		want "$(verdict sem $id)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
