@@ -639,9 +639,12 @@ int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 	struct id_map ids[IPCADM_NSYSV_KINDS] = { 0 };
 	int r = 0;
 
-	if (needs_every_process(a))
+	if (needs_every_process(a)) {
 		procs_load_all(&a->procs, PROC_ALL);
-	else if (!a->holders_only) /* without verdicts, no recorded PID is looked up */
+		r = procs_settle(&a->procs, PROC_ALL); /* children of those gone meanwhile */
+		if (r < 0)
+			return r;
+	} else if (!a->holders_only) /* without verdicts, no recorded PID is looked up */
 		load_recorded_pids(a);
 	for (int k = 0; k < IPCADM_NSYSV_KINDS && r == 0; k++)
 		r = id_map_init(&ids[k], a->snap, k);

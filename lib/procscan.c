@@ -230,6 +230,97 @@ void procs_load_all(struct procs *ps, unsigned int parts)
 	parallel_each(ps->n, 256, load_one, &l); /* each process is its own */
 }
 
+/* The entry of pid among the first n (sorted), gone or not, or NULL. */
+static struct proc *procs_entry(const struct procs *ps, size_t n, pid_t pid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ps->v[mid].pid == pid)
+			return &ps->v[mid];
+		if (ps->v[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Lists /proc again: a PID not in the table is added, and a gone one's entry is made new
+ * (a process that took the PID since); *fresh tells whether there was any. */
+static int relist(struct procs *ps, bool *fresh)
+{
+	size_t n0 = ps->n, cap = ps->n;
+	struct dirent *de;
+	DIR *dir;
+	int err = dir_at(ps->procfd, ".", &dir);
+
+	*fresh = false;
+	if (err < 0)
+		return err;
+	while ((de = readdir(dir)) != NULL) {
+		struct proc *p;
+		uint64_t pid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    str_to_u64(de->d_name, &pid) < 0 || pid > INT32_MAX)
+			continue;
+		p = procs_entry(ps, n0, (pid_t)pid); /* the new ones are not sorted yet */
+		if (p && !p->gone)
+			continue;
+		if (p == NULL) {
+			if (ps->n == cap) {
+				struct proc *nv = realloc(ps->v, (cap ? cap * 2 : 16) * sizeof(*nv));
+
+				if (nv == NULL) {
+					closedir(dir);
+					return -ENOMEM;
+				}
+				ps->v = nv;
+				cap = cap ? cap * 2 : 16;
+			}
+			p = &ps->v[ps->n++];
+		}
+		memset(p, 0, sizeof(*p));
+		p->pid = (pid_t)pid;
+		*fresh = true;
+	}
+	closedir(dir);
+	if (ps->n > n0)
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pid);
+	return 0;
+}
+
+int procs_settle(struct procs *ps, unsigned int parts)
+{
+	bool gone = false;
+
+	if (!ps->signals)
+		return 0; /* a copied tree is still */
+	for (size_t i = 0; i < ps->n && !gone; i++)
+		gone = ps->v[i].gone;
+	for (int round = 0; gone && round < PROCS_SETTLE_ROUNDS; round++) {
+		bool fresh;
+		int r = relist(ps, &fresh);
+
+		if (r < 0)
+			return r;
+		gone = false;
+		for (size_t i = 0; fresh && i < ps->n; i++) {
+			struct proc *p = &ps->v[i];
+
+			if (p->loaded || p->gone)
+				continue;
+			if (proc_load(ps, p, parts) < 0)
+				gone = true; /* a newcomer gone in turn: its child may be new */
+		}
+	}
+	ps->unsettled = gone;
+	return 0;
+}
+
 /* Whether our /proc's mount options (hidepid, in /proc/self/mountinfo) hide processes
  * from us: not from root, nor from a member of the mount's gid= group. Live only. */
 static bool mount_hides(struct ipcadm_ctx *ctx, const struct procs *ps)

@@ -64,6 +64,9 @@ const char *analysis_blind_spot(const struct ipcadm_analysis *a)
 {
 	if (a->procs.hidden)
 		return "/proc hides other users' processes (hidepid)";
+	if (a->procs.unsettled)
+		return "processes kept exiting and starting during the scan: one may have handed "
+		       "it to a child that the scan missed";
 	/* ipcadm cannot list the members of an IPC namespace: outside the initial PID
 	 * namespace, processes of other PID namespaces may share ours unseen (the containers
 	 * of one pod, `unshare --pid` alone). With -N or -A from the host, self is the

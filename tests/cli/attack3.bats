@@ -141,3 +141,37 @@ nattch() {
 		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
 	ok
 }
+
+@test "handover: a daemon forked while ipcadm scans, by a parent that exits, keeps its array" {
+	# ipcadm lists /proc, then reads each process. A program that makes its private
+	# array, forks its daemon and exits (Apache's pre-daemon) between the two is listed,
+	# then gone; its daemon, born after the listing, was never seen: no possible holder,
+	# the array orphaned and reaped just as the daemon starts to use it. A process that
+	# hops to a new PID every few ms (fork, exit) hits that window at every scan; the
+	# processes of another user make the scan long enough.
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		$IPCTOOL drop-to 4243 4243 -- bash -c "for i in \$(seq 400); do sleep 100 & done
+			echo ready" > $T/s
+		ready $T/s
+		cat > $T/hop.py <<-"EOF2"
+		import os, time
+		print("ready", flush=True)
+		os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+		end = time.time() + 60
+		while time.time() < end:
+		    if os.fork() > 0:
+		        os._exit(0)
+		    time.sleep(0.002)
+		EOF2
+		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $id 0 1
+		setsid -f $IPCTOOL drop-to 4242 4242 -- /usr/bin/python3 $T/hop.py > $T/h
+		ready $T/h
+		for i in 1 2 3; do
+			v=$(verdict sem $id); [ "$v" != orphaned ] || want "$v" "not orphaned"
+		done
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
