@@ -175,3 +175,32 @@ nattch() {
 		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
 	ok
 }
+
+@test "stopped: an array whose waiter came and was stopped after the scan stays" {
+	# reap reads an array's waiter counts again right before IPC_RMID, and looked for
+	# blocked processes only when queues were to go. A waiter stopped (SIGSTOP, a frozen
+	# cgroup: docker pause) leaves semop and is no longer counted; it goes back in once
+	# continued. One that came after the scan and was stopped before the removal was seen
+	# by nothing: the array was removed, and the waiter failed once continued.
+	run ns "$PRELUDE"'
+		s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		want "$(verdict sem $s)" orphaned
+		IPCADM_TEST_REAP_DELAY_MS=1500 "$IPCADM" reap --all-visible --yes \
+			--log $R/log > $T/out &
+		r=$!
+		sleep 0.3
+		$IPCTOOL drop-to 4242 4242 -- bash -c "echo \$\$ > $T/pid
+			exec $IPCTOOL sem-wait $s 0 60" > $T/w &
+		ready $T/w; w=$(cat $T/pid)
+		kill -STOP $w
+		for i in $(seq 100); do
+			grep -q "^State:.*stopped" /proc/$w/status && break; sleep 0.02
+		done
+		want "$(ipcs -s -i $s | awk "\$1 == 0 { print \$3 }")" 0
+		wait $r
+		want "$(grep -c "^removed sem $s " $T/out)" 0 "$(cat $T/out)"
+		grep -q "^skipped: a process began waiting on it" $T/out || { cat $T/out; exit 1; }
+		ipcs -s -i $s > /dev/null
+		kill -CONT $w'
+	ok
+}
