@@ -321,8 +321,10 @@ static void log_after(void *arg, const struct ipcadm_obj *obj, int r)
 {
 	const struct cand *c = removing_cand(obj);
 
+	/* -ESTALE: read again after its line was written, it had changed */
 	if (r < 0 && c)
-		log_write(arg, obj, c->v, c->evidence, r, NULL);
+		log_write(arg, obj, c->v, c->evidence, r,
+			  r == -ESTALE ? "it changed since the scan (in use)" : NULL);
 }
 
 /* POSIX objects are removed in one batch (remove_posix). */

@@ -407,7 +407,9 @@ int ipcadm_sysv_may_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id);
  * before() right before IPC_RMID or unlink, with expect; a negative return keeps the
  * object and is what the removal returns. after() right after, with the result (0 or
  * -errno), only when before() let it go ahead. reap logs its removals there: a removal
- * whose line cannot be written does not happen. From several threads at once.
+ * whose line cannot be written does not happen. before() may take long: the object is
+ * read again after it, and kept (after() gets -ESTALE) when it changed meanwhile. From
+ * several threads at once.
  */
 struct ipcadm_remove_hook {
 	int (*before)(void *arg, const struct ipcadm_obj *expect);

@@ -204,3 +204,59 @@ nattch() {
 		kill -CONT $w'
 	ok
 }
+
+# stalled CMD...: starts CMD under strace, each write(2) held back 1.5 s before it runs:
+# the log line that reap writes right before each removal is late, as on a slow disk or
+# with a stalled syslog. Returns once CMD waits in such a write; $STALLED is strace.
+stalled_prelude='
+stalled() {
+	strace -f -qq -o /dev/null -e trace=write -e inject=write:delay_enter=1500000 "$@" &
+	local s=$! c i
+	STALLED=$s
+	for ((i = 0; i < 400; i++)); do
+		c=$(cat /proc/$s/task/*/children 2>/dev/null | tr -d " ")
+		[ -n "$c" ] && grep -q "^State:.*tracing stop" /proc/$c/status 2>/dev/null && break
+		sleep 0.02
+	done
+	[ "$i" -lt 400 ] || { echo "never stalled in write" >&2; exit 1; }
+}
+'
+
+@test "stalled log: a segment attached while the log line is written is not removed" {
+	# reap reads each object again, writes its log line, then removes it. A log write
+	# that takes long (a slow disk, a stalled syslog) left a window after the last read:
+	# a live process that attached the segment meanwhile had it removed (SHM_DEST).
+	command -v strace > /dev/null || skip "strace is missing"
+	run ns "$PRELUDE$stalled_prelude"'
+		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL shm-create 0 4096 600)
+		want "$(verdict shm $id)" orphaned
+		stalled "$IPCADM" reap --all-visible --yes --log $R/log --kind shm > $T/out
+		setsid -f $IPCTOOL drop-to 4242 4242 -- $IPCTOOL shm-attach $id 60 > $T/a
+		ready $T/a
+		wait $STALLED
+		want "$(ipcs -m | awk -v id=$id "\$2 == id { print \$6 }")" 1
+		want "$(grep -c "]: removed shm $id " $R/log)" 1 "$(cat $R/log)"
+		grep -q "]: not removed shm $id .*changed" $R/log || { cat $R/log; exit 1; }'
+	ok
+}
+
+@test "stalled log: a POSIX name replaced while the log line is written is not removed" {
+	# The same window for POSIX objects: a program that publishes a new object by
+	# renaming it over the old name (mapped, in use) had the new one's name removed.
+	command -v strace > /dev/null || skip "strace is missing"
+	run ns "$PRELUDE$stalled_prelude"'
+		"$POSIXTOOL" shm-create app-state 4096 644
+		mkdir -m 755 /dev/shm/t/new; ln /dev/shm/app-state /dev/shm/t/old-copy
+		want "$(verdict pshm app-state)" idle
+		stalled "$IPCADM" reap --all-visible --yes --include-idle --kind pshm \
+			--log $R/log > $T/out
+		# the new object, mapped by the live program, goes in under the old name
+		"$POSIXTOOL" shm-create app-state-new 4096 644
+		"$POSIXTOOL" shm-map app-state-new 60 > $T/m &
+		ready $T/m
+		mv /dev/shm/app-state-new /dev/shm/app-state
+		wait $STALLED
+		ls /dev/shm/app-state > /dev/null
+		grep -q "]: not removed pshm /app-state" $R/log || { cat $R/log; exit 1; }'
+	ok
+}
