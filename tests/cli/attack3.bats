@@ -210,7 +210,9 @@ nattch() {
 # with a stalled syslog. Returns once CMD waits in such a write; $STALLED is strace.
 stalled_prelude='
 stalled() {
-	strace -f -qq -o /dev/null -e trace=write -e inject=write:delay_enter=1500000 "$@" &
+	# (LeakSanitizer cannot run under ptrace)
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -o /dev/null \
+		-e trace=write -e inject=write:delay_enter=1500000 "$@" &
 	local s=$! c i
 	STALLED=$s
 	for ((i = 0; i < 400; i++)); do
