@@ -262,3 +262,21 @@ stalled() {
 		grep -q "]: not removed pshm /app-state" $R/log || { cat $R/log; exit 1; }'
 	ok
 }
+
+@test "foreign /proc: recorded PIDs are not looked up in another PID namespace's /proc" {
+	# The kernel gives an object's recorded PIDs in the PID namespace of the reader;
+	# /proc numbers the processes of the namespace it was mounted for. ipcadm run in a
+	# PID namespace without its own /proc (unshare --pid --fork, no --mount-proc) looked
+	# up a live creator's PID among other processes: "creator 2 exited", and the live
+	# program's segment was orphaned, even with --all-visible (every process is visible).
+	run ns "$PRELUDE"'
+		unshare --pid --fork bash -c "
+			$IPCTOOL drop-to 4242 4242 -- $IPCTOOL use-private 60 > $T/u &
+			ready $T/u
+			[ \$(readlink /proc/self) != \$\$ ]
+			$IPCADM list --all-visible -J -o ID,VERDICT,EVIDENCE shm > $T/v
+			$IPCADM reap --all-visible --yes --log $R/log > $T/out"
+		want "$(jq -r ".shm[0].verdict" $T/v)" unknown "$(cat $T/v)"
+		want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
