@@ -280,3 +280,24 @@ stalled() {
 		want "$(grep -c "^removed" $T/out)" 0 "$(cat $T/out)"'
 	ok
 }
+
+@test "stalled log: a POSIX object mapped while the log line is written is not removed" {
+	# The processes are read for holders (one pass for every POSIX candidate) before the
+	# log lines; a program that mapped the object while its line was being written had
+	# its object's name removed. Writing every line before the pass would close this,
+	# but then the log has lines for removals that do not happen (each followed by its
+	# "not removed"): a choice about the log.
+	skip "known defect: the pass for POSIX holders comes before a slow log write"
+	command -v strace > /dev/null || skip "strace is missing"
+	run ns "$PRELUDE$stalled_prelude"'
+		"$POSIXTOOL" shm-create app-cache 4096 644
+		want "$(verdict pshm app-cache)" idle
+		stalled "$IPCADM" reap --all-visible --yes --include-idle --kind pshm \
+			--log $R/log > $T/out
+		"$POSIXTOOL" shm-map app-cache 60 > $T/m &
+		ready $T/m
+		wait $STALLED
+		ls /dev/shm/app-cache > /dev/null
+		grep -q "]: not removed pshm /app-cache" $R/log || { cat $R/log; exit 1; }'
+	ok
+}
