@@ -424,12 +424,15 @@ static int list_pids(struct procs *ps)
  * resumed from a snapshot, chrony fixing a clock that was wrong at boot) every process
  * looks that much younger than the objects it made. /dev, a devtmpfs made at boot, was
  * born at the wall-clock time of then; boot_ms is where today's wall clock puts the
- * boot. A /dev made later (a container's) says nothing. IPCADM_CLOCK_STEP (seconds)
+ * boot. A /dev made later (a container's) was made after its PID 1 started: a start
+ * later by the clocks than that birth shows the step, less the time between the two (a
+ * lower bound, not 0). IPCADM_CLOCK_STEP (seconds)
  * says it instead: 0 for a clock known to be steady.
  */
-static int64_t measure_clock_step(const struct procs *ps)
+static int64_t measure_clock_step(struct procs *ps)
 {
 	const char *env = getenv("IPCADM_CLOCK_STEP");
+	struct proc init = { 0 };
 	struct statfs fs;
 	struct statx sx;
 	int64_t born;
@@ -442,7 +445,15 @@ static int64_t measure_clock_step(const struct procs *ps)
 	    !(sx.stx_mask & STATX_BTIME))
 		return 0;
 	born = (int64_t)sx.stx_btime.tv_sec * 1000 + sx.stx_btime.tv_nsec / 1000000;
-	return ps->boot_ms > born ? ps->boot_ms - born : 0;
+	if (ps->boot_ms > born)
+		return ps->boot_ms - born;
+	/* A /dev made after boot (a container's) was made once the namespace's PID 1 had
+	 * started (the runtime's init mounts it): a start later by the clocks than that
+	 * birth is a step, at least that large. */
+	init.pid = 1;
+	if (load_stat(ps, &init) == 0 && init.start_ms > born)
+		return init.start_ms - born;
+	return 0;
 }
 
 int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)

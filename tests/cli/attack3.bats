@@ -302,3 +302,27 @@ stalled() {
 		grep -q "]: not removed pshm /app-cache" $R/log || { cat $R/log; exit 1; }'
 	ok
 }
+
+@test "container clock: a step is measured where /dev was made after boot" {
+	# ipcadm measures a forward step of the wall clock by the birth of /dev, made at boot.
+	# A container's /dev is made when the container starts: that said nothing, the step
+	# was taken for none, every live process looked younger than the objects it made,
+	# and a daemon's array (its creator exited) was orphaned and reaped. The container's
+	# PID 1 started before its /dev was made: the step is at least the difference.
+	run ns "$PRELUDE"'
+		bash -c "id=\$($IPCTOOL sem-create 0 1 600); $IPCTOOL set-owner sem \$id 33 33 600
+			$IPCTOOL sem-op \$id 0 1; echo \$id > $T/daemon
+			setsid $IPCTOOL drop-to 33 33 -- sleep 120 </dev/null >/dev/null 2>&1 &
+			exit 0"
+		for j in $(seq 50); do [ -s $T/daemon ] && break; sleep 0.05; done
+		d=$(cat $T/daemon)
+		want "$(verdict sem $d)" maybe-in-use
+		unset IPCADM_CLOCK_STEP
+		# the container: a /dev made now, after its PID 1 started
+		unshare --mount --propagation private bash -c "mount -t tmpfs dev /dev
+			IPCADM_TEST_CLOCK_SHIFT=90 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
+			ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0 \
+			$IPCADM list --all-visible -J -o ID,VERDICT,EVIDENCE sem" > $T/v
+		want "$(jq -r ".sem[] | select(.id == $d) | .verdict" $T/v)" maybe-in-use "$(cat $T/v)"'
+	ok
+}
