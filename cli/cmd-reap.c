@@ -321,8 +321,10 @@ static void log_after(void *arg, const struct ipcadm_obj *obj, int r)
 {
 	const struct cand *c = removing_cand(obj);
 
+	/* -ESTALE: read again after its line was written, it had changed */
 	if (r < 0 && c)
-		log_write(arg, obj, c->v, c->evidence, r, NULL);
+		log_write(arg, obj, c->v, c->evidence, r,
+			  r == -ESTALE ? "it changed since the scan (in use)" : NULL);
 }
 
 /* POSIX objects are removed in one batch (remove_posix). */
@@ -413,24 +415,24 @@ static bool may_wait_on(const struct ipcadm_obj *obj)
 }
 
 /*
- * The last look before the removals: when queues are to go, one pass over the processes
- * for any that began waiting on one of the queues or arrays since the scan. Those are
- * kept, and so are the queues when a process could not be inspected: nothing counts a
- * queue's waiters. The kernel counts an array's: remove.c reads the counts again right
- * before its IPC_RMID, later than any pass could look, so arrays alone need no pass.
+ * The last look before the removals: when arrays or queues are to go, one pass over the
+ * processes for any that began waiting on one of them since the scan. Those are kept, and
+ * so are the queues when a process could not be inspected: nothing counts a queue's
+ * waiters. The kernel counts an array's, and remove.c reads the counts again right before
+ * its IPC_RMID, later than any pass could look; but not a waiter that was stopped (SIGSTOP,
+ * a frozen cgroup), which left semop and goes back into it once continued: /proc still
+ * shows it in the call.
  */
 static void look_for_waiters(struct removal *rm, size_t n)
 {
 	const struct ipcadm_obj **objs = NULL;
-	bool *waiting = NULL, queues = false;
+	bool *waiting = NULL;
 	size_t *at = NULL, m = 0;
 	int r = -ENOMEM;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		m += may_wait_on(rm->c[i].obj);
-		queues |= rm->c[i].obj->kind == IPCADM_MSG;
-	}
-	if (!queues)
+	if (m == 0)
 		return; /* no pass */
 	objs = malloc(m * sizeof(*objs));
 	waiting = malloc(m * sizeof(*waiting));

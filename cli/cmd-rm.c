@@ -21,6 +21,9 @@ static const char *const nouns[IPCADM_NSYSV_KINDS] = {
 	[IPCADM_MSG] = "message queue",
 };
 
+/* Why an array or queue listed for removal was kept after all. */
+#define WAITER_CAME "a process began waiting on it since it was listed"
+
 struct rm {
 	struct ipcadm_ctx *ctx;
 	bool json, dry_run, yes, all, private_only, have_owner;
@@ -132,6 +135,10 @@ static void remove_one(struct rm *c, enum ipcadm_kind kind, int id, const struct
 		report(c, kind, id, o, "skipped", "it changed since it was listed: in use");
 		c->failed++;
 		return;
+	case -EBUSY: /* the array's waiter counts, read again right before IPC_RMID */
+		report(c, kind, id, o, "skipped", "in use: " WAITER_CAME);
+		c->failed++;
+		return;
 	case -ENOENT:
 		report(c, kind, id, o, "failed", "no such object (removed meanwhile?)");
 		c->failed++;
@@ -235,6 +242,49 @@ static enum pick pick(const struct rm *c, const struct ipcadm_obj *o, bool by_ke
 	return PICK_YES;
 }
 
+/*
+ * The last look before --all removes, after the confirmation that may take the admin
+ * minutes: one pass over the processes for any that began waiting on an array or queue
+ * to be removed. Nothing else shows a queue's new waiter (the re-read compares what a
+ * send or receive changes), nor a stopped semop waiter. Returns a flag per object to be
+ * removed (in the order of the removal loop), or NULL when the pass found none or could
+ * not be made: then the waits listed decide, as for the listing.
+ */
+static bool *waiters_came(struct rm *c, const struct ipcadm_snapshot *snap, unsigned int kinds,
+			  int32_t key, int64_t now, const struct ipcadm_analysis *an)
+{
+	const struct ipcadm_obj **objs;
+	size_t m = 0, total = 0;
+	bool *waiting;
+	char why[96];
+	int r;
+
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)
+		total += ipcadm_snapshot_count(snap, k);
+	objs = calloc(total ? total : 1, sizeof(*objs));
+	waiting = calloc(total ? total : 1, sizeof(*waiting));
+	if (objs == NULL || waiting == NULL) {
+		free(objs);
+		free(waiting);
+		return NULL;
+	}
+	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++)
+		for (size_t i = 0; (kinds & IPCADM_KIND_BIT(k)) && i < ipcadm_snapshot_count(snap, k);
+		     i++) {
+			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
+
+			if (pick(c, o, false, key, now, an, why, sizeof(why)) == PICK_YES)
+				objs[m++] = o;
+		}
+	r = ipcadm_waiters_find(c->ctx, objs, m, waiting);
+	free(objs);
+	if (r < 0) {
+		free(waiting);
+		return NULL;
+	}
+	return waiting;
+}
+
 /* --all and --key: select from one snapshot, list, confirm, remove each as listed. */
 static int remove_selected(struct rm *c, bool by_key, int32_t key)
 {
@@ -244,6 +294,7 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 	int64_t now = (int64_t)time(NULL);
 	size_t n = 0, busy = 0;
 	char buf[192], why[96];
+	bool *waiting;
 	int r;
 
 	r = ipcadm_snapshot_read(c->ctx, kinds, IPCADM_READ_SEMPIDS, &snap);
@@ -300,15 +351,23 @@ static int remove_selected(struct rm *c, bool by_key, int32_t key)
 			return 0;
 		}
 	}
-	for (int k = 0; k < IPCADM_NSYSV_KINDS; k++) {
+	waiting = by_key ? NULL : waiters_came(c, snap, kinds, key, now, an);
+	for (int k = 0, at = 0; k < IPCADM_NSYSV_KINDS; k++) {
 		for (size_t i = 0; (kinds & IPCADM_KIND_BIT(k)) && i < ipcadm_snapshot_count(snap, k);
 		     i++) {
 			const struct ipcadm_obj *o = ipcadm_snapshot_obj(snap, k, i);
 
-			if (pick(c, o, by_key, key, now, an, why, sizeof(why)) == PICK_YES)
-				remove_one(c, k, o->id, o, by_key ? NULL : o);
+			if (pick(c, o, by_key, key, now, an, why, sizeof(why)) != PICK_YES)
+				continue;
+			if (waiting && waiting[at++]) {
+				report(c, k, o->id, o, "skipped", "in use: " WAITER_CAME);
+				busy++;
+				continue;
+			}
+			remove_one(c, k, o->id, o, by_key ? NULL : o);
 		}
 	}
+	free(waiting);
 	c->failed += (int)busy;
 	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);

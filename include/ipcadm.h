@@ -407,7 +407,9 @@ int ipcadm_sysv_may_read(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id);
  * before() right before IPC_RMID or unlink, with expect; a negative return keeps the
  * object and is what the removal returns. after() right after, with the result (0 or
  * -errno), only when before() let it go ahead. reap logs its removals there: a removal
- * whose line cannot be written does not happen. From several threads at once.
+ * whose line cannot be written does not happen. before() may take long: the object is
+ * read again after it, and kept (after() gets -ESTALE) when it changed meanwhile. From
+ * several threads at once.
  */
 struct ipcadm_remove_hook {
 	int (*before)(void *arg, const struct ipcadm_obj *expect);
@@ -449,6 +451,8 @@ int ipcadm_file_open(const char *path, int flags, int *fdp, enum ipcadm_file_fau
  * each written to an unnamed file, synced and linked into place: no existing name or link
  * is followed or replaced. Evidence is written with control characters escaped.
  * Attaching changes the segment's atime, dtime and lpid: see ipcadm_obj_remove_backup.
+ * -ESTALE, and no backup, when another process attached the segment during the copy, or
+ * detached it since obj was read: only our own attachment may show.
  */
 int ipcadm_shm_backup(const struct ipcadm_obj *obj, int dirfd, const char *evidence);
 /*

@@ -232,6 +232,21 @@ size_t backup_meta_format(const struct ipcadm_obj *o, uint64_t ns, const char *e
 	return b.len;
 }
 
+/* Whether the segment we attached for the copy shows no other user: we are its only
+ * attachment and its last attacher, and nobody detached since o was read (our attach
+ * leaves dtime alone). -ESTALE when another process attached since. */
+static int still_ours(const struct ipcadm_obj *o)
+{
+	struct ipcadm_obj now;
+	int r = syscall_read_one(IPCADM_SHM, o->id, &now);
+
+	if (r < 0)
+		return r;
+	r = now.nattch == 1 && now.lpid == getpid() && now.dtime == o->dtime ? 0 : -ESTALE;
+	ipcadm_obj_release(&now);
+	return r;
+}
+
 int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidence)
 {
 	char meta[4096], base[96], name[112], dtmp[64], mtmp[64];
@@ -248,9 +263,18 @@ int ipcadm_shm_backup(const struct ipcadm_obj *o, int dirfd, const char *evidenc
 	if (addr == (void *)-1)
 		return -errno;
 	dfd = write_segment(dirfd, addr, o->size, dtmp, sizeof(dtmp));
+	/* Our detach makes us the last user again: a process that attached during the
+	 * copy (and detached) shows only now, while we are still attached. */
+	r = dfd < 0 ? 0 : still_ours(o);
 	shmdt(addr);
 	if (dfd < 0)
 		return dfd;
+	if (r < 0) {
+		close(dfd);
+		if (dtmp[0])
+			unlinkat(dirfd, dtmp, 0);
+		return r;
+	}
 	mfd = write_unnamed(dirfd, meta, mlen, mtmp, sizeof(mtmp));
 	if (mfd < 0) {
 		r = mfd;

@@ -249,10 +249,16 @@ struct maps_walk {
 	int err;
 };
 
-/* Whether p may be in the IPC namespace ipcns (either unknown: it may). */
+/* Whether a namespace (inode, 0 unknown) may be ipcns (either unknown: it may). */
+static bool in_ns_ino(unsigned long ns, unsigned long ipcns)
+{
+	return ns == 0 || ipcns == 0 || ns == ipcns;
+}
+
+/* Whether p may be in the IPC namespace ipcns. */
 static bool in_ns(const struct proc *p, unsigned long ipcns)
 {
-	return p->ipcns == 0 || ipcns == 0 || p->ipcns == ipcns;
+	return in_ns_ino(p->ipcns, ipcns);
 }
 
 static bool same_ns(const struct ipcadm_analysis *a, const struct proc *p)
@@ -400,7 +406,7 @@ struct sys_walk {
 	struct id_map *sems, *msgs;
 	unsigned long ipcns; /* the objects' IPC namespace */
 	struct proc *p;
-	int in_ns; /* p is in ipcns: 1, 0, -1 not read yet */
+	int in_ns; /* p (its main thread) is in ipcns: 1, 0, -1 not read yet */
 	bool unsure; /* a thread of p is in a call that is a wait in some ABI; p's is unknown */
 	/* a thread of p is blocked on the object at idx of that kind's map */
 	void (*found)(struct sys_walk *w, enum ipcadm_kind kind, size_t idx);
@@ -408,9 +414,23 @@ struct sys_walk {
 	int err;
 };
 
+/* Whether thread tid of w->p may be in the objects' IPC namespace. The namespace is the
+ * thread's own: one that called setns or unshare left its process's other threads where
+ * they were, and /proc/PID/ns/ipc shows the main thread's. */
+static bool thread_in_ns(struct sys_walk *w, pid_t tid)
+{
+	if (tid != w->p->pid)
+		return in_ns_ino(proc_task_ipcns(w->ps, w->p->pid, tid), w->ipcns);
+	if (w->in_ns < 0) {
+		proc_load(w->ps, w->p, PROC_NS);
+		w->in_ns = in_ns(w->p, w->ipcns);
+	}
+	return w->in_ns;
+}
+
 /* A blocked thread's syscall, read with the numbers of its process's ABI: the
  * executable's ELF header is read only for numbers that some ABI here reads as a wait. */
-static void on_syscall(void *arg, long nr, const uint64_t *args)
+static void on_syscall(void *arg, pid_t tid, long nr, const uint64_t *args)
 {
 	struct sys_walk *w = arg;
 	struct syscall_wait sw;
@@ -429,13 +449,7 @@ static void on_syscall(void *arg, long nr, const uint64_t *args)
 		return;
 	ids = sw.kind == IPCADM_SEM ? w->sems : w->msgs;
 	idx = id_map_find(ids, sw.id);
-	if (idx < 0)
-		return;
-	if (w->in_ns < 0) {
-		proc_load(w->ps, w->p, PROC_NS);
-		w->in_ns = in_ns(w->p, w->ipcns);
-	}
-	if (w->in_ns)
+	if (idx >= 0 && thread_in_ns(w, tid))
 		w->found(w, sw.kind, (size_t)idx);
 }
 
@@ -450,9 +464,10 @@ static void found_holder(struct sys_walk *w, enum ipcadm_kind kind, size_t idx)
 }
 
 /* Reads where the threads of p are blocked, when p is a user process that may be in the
- * objects' IPC namespace; false when that could not be read, or a wait's ABI could not be
- * told. The namespace is read first only when it is loaded already; else only if a
- * blocked call names one of our IDs, or the calls cannot be read. */
+ * objects' IPC namespace, or has other threads (each has its own); false when that could
+ * not be read, or a wait's ABI could not be told. The namespace is read first only when
+ * it is loaded already; else only if a blocked call names one of our IDs, or the calls
+ * cannot be read. */
 static bool syscalls_of(struct ipcadm_ctx *ctx, struct sys_walk *w, struct proc *p)
 {
 	int r;
@@ -462,7 +477,7 @@ static bool syscalls_of(struct ipcadm_ctx *ctx, struct sys_walk *w, struct proc 
 	w->p = p;
 	w->unsure = false;
 	w->in_ns = (p->loaded & PROC_NS) ? in_ns(p, w->ipcns) : -1;
-	if (w->in_ns == 0)
+	if (w->in_ns == 0 && p->num_threads <= 1)
 		return true;
 	r = proc_read_syscalls(ctx, w->ps, p, on_syscall, w);
 	if ((r >= 0 || r == -ENOENT || r == -ESRCH) && !w->unsure)
@@ -624,9 +639,12 @@ int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a)
 	struct id_map ids[IPCADM_NSYSV_KINDS] = { 0 };
 	int r = 0;
 
-	if (needs_every_process(a))
+	if (needs_every_process(a)) {
 		procs_load_all(&a->procs, PROC_ALL);
-	else if (!a->holders_only) /* without verdicts, no recorded PID is looked up */
+		r = procs_settle(&a->procs, PROC_ALL); /* children of those gone meanwhile */
+		if (r < 0)
+			return r;
+	} else if (!a->holders_only) /* without verdicts, no recorded PID is looked up */
 		load_recorded_pids(a);
 	for (int k = 0; k < IPCADM_NSYSV_KINDS && r == 0; k++)
 		r = id_map_init(&ids[k], a->snap, k);

@@ -230,6 +230,97 @@ void procs_load_all(struct procs *ps, unsigned int parts)
 	parallel_each(ps->n, 256, load_one, &l); /* each process is its own */
 }
 
+/* The entry of pid among the first n (sorted), gone or not, or NULL. */
+static struct proc *procs_entry(const struct procs *ps, size_t n, pid_t pid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ps->v[mid].pid == pid)
+			return &ps->v[mid];
+		if (ps->v[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Lists /proc again: a PID not in the table is added, and a gone one's entry is made new
+ * (a process that took the PID since); *fresh tells whether there was any. */
+static int relist(struct procs *ps, bool *fresh)
+{
+	size_t n0 = ps->n, cap = ps->n;
+	struct dirent *de;
+	DIR *dir;
+	int err = dir_at(ps->procfd, ".", &dir);
+
+	*fresh = false;
+	if (err < 0)
+		return err;
+	while ((de = readdir(dir)) != NULL) {
+		struct proc *p;
+		uint64_t pid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    str_to_u64(de->d_name, &pid) < 0 || pid > INT32_MAX)
+			continue;
+		p = procs_entry(ps, n0, (pid_t)pid); /* the new ones are not sorted yet */
+		if (p && !p->gone)
+			continue;
+		if (p == NULL) {
+			if (ps->n == cap) {
+				struct proc *nv = realloc(ps->v, (cap ? cap * 2 : 16) * sizeof(*nv));
+
+				if (nv == NULL) {
+					closedir(dir);
+					return -ENOMEM;
+				}
+				ps->v = nv;
+				cap = cap ? cap * 2 : 16;
+			}
+			p = &ps->v[ps->n++];
+		}
+		memset(p, 0, sizeof(*p));
+		p->pid = (pid_t)pid;
+		*fresh = true;
+	}
+	closedir(dir);
+	if (ps->n > n0)
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pid);
+	return 0;
+}
+
+int procs_settle(struct procs *ps, unsigned int parts)
+{
+	bool gone = false;
+
+	if (!ps->signals)
+		return 0; /* a copied tree is still */
+	for (size_t i = 0; i < ps->n && !gone; i++)
+		gone = ps->v[i].gone;
+	for (int round = 0; gone && round < PROCS_SETTLE_ROUNDS; round++) {
+		bool fresh;
+		int r = relist(ps, &fresh);
+
+		if (r < 0)
+			return r;
+		gone = false;
+		for (size_t i = 0; fresh && i < ps->n; i++) {
+			struct proc *p = &ps->v[i];
+
+			if (p->loaded || p->gone)
+				continue;
+			if (proc_load(ps, p, parts) < 0)
+				gone = true; /* a newcomer gone in turn: its child may be new */
+		}
+	}
+	ps->unsettled = gone;
+	return 0;
+}
+
 /* Whether our /proc's mount options (hidepid, in /proc/self/mountinfo) hide processes
  * from us: not from root, nor from a member of the mount's gid= group. Live only. */
 static bool mount_hides(struct ipcadm_ctx *ctx, const struct procs *ps)
@@ -333,12 +424,15 @@ static int list_pids(struct procs *ps)
  * resumed from a snapshot, chrony fixing a clock that was wrong at boot) every process
  * looks that much younger than the objects it made. /dev, a devtmpfs made at boot, was
  * born at the wall-clock time of then; boot_ms is where today's wall clock puts the
- * boot. A /dev made later (a container's) says nothing. IPCADM_CLOCK_STEP (seconds)
+ * boot. A /dev made later (a container's) was made after its PID 1 started: a start
+ * later by the clocks than that birth shows the step, less the time between the two (a
+ * lower bound, not 0). IPCADM_CLOCK_STEP (seconds)
  * says it instead: 0 for a clock known to be steady.
  */
-static int64_t measure_clock_step(const struct procs *ps)
+static int64_t measure_clock_step(struct procs *ps)
 {
 	const char *env = getenv("IPCADM_CLOCK_STEP");
+	struct proc init = { 0 };
 	struct statfs fs;
 	struct statx sx;
 	int64_t born;
@@ -351,7 +445,15 @@ static int64_t measure_clock_step(const struct procs *ps)
 	    !(sx.stx_mask & STATX_BTIME))
 		return 0;
 	born = (int64_t)sx.stx_btime.tv_sec * 1000 + sx.stx_btime.tv_nsec / 1000000;
-	return ps->boot_ms > born ? ps->boot_ms - born : 0;
+	if (ps->boot_ms > born)
+		return ps->boot_ms - born;
+	/* A /dev made after boot (a container's) was made once the namespace's PID 1 had
+	 * started (the runtime's init mounts it): a start later by the clocks than that
+	 * birth is a step, at least that large. */
+	init.pid = 1;
+	if (load_stat(ps, &init) == 0 && init.start_ms > born)
+		return init.start_ms - born;
+	return 0;
 }
 
 int procs_scan(struct ipcadm_ctx *ctx, struct procs *ps)
@@ -532,8 +634,9 @@ int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 	return r;
 }
 
-static int read_one_syscall(const struct procs *ps, const char *path,
-			    void (*fn)(void *arg, long nr, const uint64_t *args), void *arg)
+static int read_one_syscall(const struct procs *ps, const char *path, pid_t tid,
+			    void (*fn)(void *arg, pid_t tid, long nr, const uint64_t *args),
+			    void *arg)
 {
 	char buf[512];
 	uint64_t args[6];
@@ -547,12 +650,13 @@ static int read_one_syscall(const struct procs *ps, const char *path,
 	if (r < 0)
 		return r;
 	if (r == 1)
-		fn(arg, nr, args);
+		fn(arg, tid, nr, args);
 	return 0;
 }
 
 int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
-		       void (*fn)(void *arg, long nr, const uint64_t *args), void *arg)
+		       void (*fn)(void *arg, pid_t tid, long nr, const uint64_t *args),
+		       void *arg)
 {
 	char path[64];
 	struct dirent *de;
@@ -562,22 +666,32 @@ int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 	(void)ctx;
 	if (p->num_threads <= 1) {
 		snprintf(path, sizeof(path), "%d/syscall", (int)p->pid);
-		return read_one_syscall(ps, path, fn, arg);
+		return read_one_syscall(ps, path, p->pid, fn, arg);
 	}
 	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
 	r = dir_at(ps->procfd, path, &dir);
 	if (r < 0)
 		return r;
 	while ((de = readdir(dir)) != NULL) {
+		uint64_t tid;
 		int e;
 
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    str_to_u64(de->d_name, &tid) < 0 || tid > INT32_MAX)
 			continue;
-		snprintf(path, sizeof(path), "%d/task/%.20s/syscall", (int)p->pid, de->d_name);
-		e = read_one_syscall(ps, path, fn, arg);
+		snprintf(path, sizeof(path), "%d/task/%d/syscall", (int)p->pid, (int)tid);
+		e = read_one_syscall(ps, path, (pid_t)tid, fn, arg);
 		if (e < 0 && e != -ENOENT && r == 0)
 			r = e;
 	}
 	closedir(dir);
 	return r;
+}
+
+unsigned long proc_task_ipcns(const struct procs *ps, pid_t pid, pid_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%d/task/%d/ns/ipc", (int)pid, (int)tid);
+	return read_ns(ps, path);
 }

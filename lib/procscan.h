@@ -50,6 +50,7 @@ struct procs {
 	bool hidden; /* /proc is mounted with hidepid: others' processes are invisible */
 	bool all_visible; /* ipcadm_ctx_set_all_visible(): no PID namespace blind spot */
 	bool pid1_is_init; /* /proc shows the initial PID namespace: PID 1 is the init */
+	bool unsettled; /* procs_settle(): processes kept exiting and starting meanwhile */
 	int procfd; /* the root's /proc: every per-process file is opened relative to it */
 	bool procfd_open;
 	signed char pidfd; /* uids from pidfd's PIDFD_GET_INFO: 1 yes, -1 no (status) */
@@ -77,6 +78,15 @@ void procs_release(struct procs *ps);
 int proc_load(struct procs *ps, struct proc *p, unsigned int parts);
 /* proc_load() of every process, the table shared out among the cores. */
 void procs_load_all(struct procs *ps, unsigned int parts);
+/*
+ * After procs_load_all(): a process listed but gone when loaded may have forked, before
+ * it exited, a child that the listing missed: a daemon handed its objects (Apache's
+ * pre-daemon forks its master and exits). While some are gone, /proc is listed again and
+ * the newcomers loaded (parts), at most PROCS_SETTLE_ROUNDS times; ps->unsettled when
+ * newcomers were still gone then. Entries move: no pointer into the table may be kept.
+ */
+#define PROCS_SETTLE_ROUNDS 8
+int procs_settle(struct procs *ps, unsigned int parts);
 /* The process with that PID, or NULL (also when gone); it may not be loaded yet. */
 struct proc *procs_find(const struct procs *ps, pid_t pid);
 
@@ -87,9 +97,13 @@ struct proc *procs_find(const struct procs *ps, pid_t pid);
 int proc_read_maps(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
 		   struct proc_buf *buf,
 		   int (*fn)(void *arg, const struct proc_sysv_map *m), void *arg);
-/* Reads the syscall of each thread of p (PROC_STAT loaded); calls fn(arg, nr, args) for
- * blocked ones. */
+/* Reads the syscall of each thread of p (PROC_STAT loaded); calls fn(arg, tid, nr, args)
+ * for blocked ones (tid is p's PID when p has one thread). */
 int proc_read_syscalls(struct ipcadm_ctx *ctx, struct procs *ps, struct proc *p,
-		       void (*fn)(void *arg, long nr, const uint64_t *args), void *arg);
+		       void (*fn)(void *arg, pid_t tid, long nr, const uint64_t *args),
+		       void *arg);
+/* The IPC namespace (inode) of one thread of pid, which may differ from its process's
+ * (setns and unshare act on the calling thread); 0 when it cannot be read. */
+unsigned long proc_task_ipcns(const struct procs *ps, pid_t pid, pid_t tid);
 
 #endif

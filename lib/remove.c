@@ -63,15 +63,22 @@ static int rmid(enum ipcadm_kind kind, int id)
 	return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
 }
 
-/* rmid() between the remove hook's two calls (see ipcadm_ctx_set_remove_hook). */
+static int verify(enum ipcadm_kind kind, int id, const struct ipcadm_obj *expect);
+
+/* rmid() between the remove hook's two calls (see ipcadm_ctx_set_remove_hook). The hook
+ * writes a log line, which may take long (a slow disk, a stalled syslog): the object is
+ * read again after it and compared with again (when given), so that what was used
+ * meanwhile stays. */
 static int hooked_rmid(const struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
-		       const struct ipcadm_obj *expect)
+		       const struct ipcadm_obj *expect, const struct ipcadm_obj *again)
 {
 	int r = hook_before(ctx, expect);
 
 	if (r < 0)
 		return r;
-	r = rmid(kind, id);
+	r = again ? verify(kind, id, again) : 0;
+	if (r == 0)
+		r = rmid(kind, id);
 	hook_after(ctx, expect, r);
 	return r;
 }
@@ -109,18 +116,15 @@ static bool waiters_came(const struct ipcadm_obj *expect, const struct ipcadm_ob
 	return false;
 }
 
-int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
-		      const struct ipcadm_obj *expect)
+/* Reads the object again: 0 when it may go (as expect shows it, when given), -EALREADY
+ * when marked for destruction, -ESTALE when it changed, -EBUSY when a process began
+ * waiting on the array, -ENOENT when gone. */
+static int verify(enum ipcadm_kind kind, int id, const struct ipcadm_obj *expect)
 {
 	struct ipcadm_obj now;
 	unsigned int parts;
-	int r;
+	int r = syscall_read_one(kind, id, &now);
 
-	if (!ctx->live)
-		return -EOPNOTSUPP;
-	if ((unsigned int)kind >= IPCADM_NSYSV_KINDS)
-		return -EINVAL;
-	r = syscall_read_one(kind, id, &now);
 	if (r < 0)
 		return r;
 	parts = expect && expect->sems ? sems_to_reread(expect) : 0;
@@ -140,7 +144,22 @@ int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		return r;
 	}
 	ipcadm_obj_release(&now);
-	return hooked_rmid(ctx, kind, id, expect);
+	return 0;
+}
+
+int ipcadm_obj_remove(struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
+		      const struct ipcadm_obj *expect)
+{
+	int r;
+
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	if ((unsigned int)kind >= IPCADM_NSYSV_KINDS)
+		return -EINVAL;
+	r = verify(kind, id, expect);
+	if (r < 0)
+		return r;
+	return hooked_rmid(ctx, kind, id, expect, expect);
 }
 
 int ipcadm_shm_mark_again(struct ipcadm_ctx *ctx, int id)
@@ -162,7 +181,7 @@ int ipcadm_shm_mark_again(struct ipcadm_ctx *ctx, int id)
 int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *expect,
 			     int dirfd, const char *evidence)
 {
-	struct ipcadm_obj now, after;
+	struct ipcadm_obj now, after, seen;
 	int r;
 
 	if (expect->kind != IPCADM_SHM)
@@ -185,12 +204,13 @@ int ipcadm_obj_remove_backup(struct ipcadm_ctx *ctx, const struct ipcadm_obj *ex
 		return r;
 	if (after.nattch != 0 || after.lpid != getpid())
 		return -ESTALE;
+	seen = after; /* as our own attach and detach left it */
 	after.atime = now.atime;
 	after.dtime = now.dtime;
 	after.lpid = now.lpid;
 	if (!ipcadm_obj_unchanged(&now, &after))
 		return -ESTALE;
-	return hooked_rmid(ctx, IPCADM_SHM, expect->id, expect);
+	return hooked_rmid(ctx, IPCADM_SHM, expect->id, expect, &seen);
 }
 
 /* Nothing that the file shows changed since expect was read. */
@@ -323,7 +343,11 @@ static void remove_batch(struct ipcadm_ctx *ctx, struct pcand *v, size_t n)
 			p->r = hook_before(ctx, p->expect);
 		if (p->r < 0)
 			continue;
-		if (unlinkat(p->dfd, p->fname, 0) < 0)
+		/* the hook may take long (a log line on a slow disk): the name may name
+		 * another file now, one renamed over it */
+		if (p->expect)
+			p->r = pcand_check(p, &st);
+		if (p->r == 0 && unlinkat(p->dfd, p->fname, 0) < 0)
 			p->r = -errno;
 		hook_after(ctx, p->expect, p->r);
 	}

@@ -64,6 +64,15 @@ const char *analysis_blind_spot(const struct ipcadm_analysis *a)
 {
 	if (a->procs.hidden)
 		return "/proc hides other users' processes (hidepid)";
+	/* The kernel gives recorded PIDs in our PID namespace; a /proc mounted for another
+	 * (unshare --pid without --mount-proc) numbers its own processes: no recorded PID
+	 * can be looked up in it, whatever the admin says of their visibility. */
+	if (a->procs.self != 0 && !a->procs.signals)
+		return "/proc is mounted for another PID namespace than ipcadm's: recorded PIDs "
+		       "cannot be looked up in it (mount a /proc of this one)";
+	if (a->procs.unsettled)
+		return "processes kept exiting and starting during the scan: one may have handed "
+		       "it to a child that the scan missed";
 	/* ipcadm cannot list the members of an IPC namespace: outside the initial PID
 	 * namespace, processes of other PID namespaces may share ours unseen (the containers
 	 * of one pod, `unshare --pid` alone). With -N or -A from the host, self is the

@@ -6,8 +6,9 @@ set -eu
 
 # One package per line: the build, the test frameworks, the tools tests compare with,
 # what the package and completion tests build and drive, a real X server and MIT-SHM
-# client (Xvfb, x11perf) for the verdict on a killed client's segment, and a real Apache
-# (apache2-bin) whose semaphore mutex trace explains.
+# client (Xvfb, x11perf) for the verdict on a killed client's segment, a real Apache
+# (apache2-bin) whose semaphore mutex trace explains, and strace, whose fault injection
+# stalls reap's log writes to test the window before each removal.
 PACKAGES="
 gcc
 make
@@ -40,6 +41,7 @@ zsh
 xvfb
 x11-apps
 apache2-bin
+strace
 libtracefs-dev
 libtraceevent-dev
 libsqlite3-dev

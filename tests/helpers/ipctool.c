@@ -20,6 +20,8 @@
  *   msg-send ID TYPE TEXT           one msgsnd of TEXT (without its NUL), IPC_NOWAIT
  *   shm-lock ID                     SHM_LOCK
  *   shm-write ID TEXT               attaches, copies TEXT to the segment's start, detaches
+ *   shm-fill ID                     attaches, writes every byte of the segment, detaches
+ *                                   (no holes: a copy of it takes time)
  *   shm-read ID LEN                 attaches read-only, prints the first LEN bytes, detaches
  *   rm shm|sem|msg ID               IPC_RMID
  *
@@ -377,6 +379,24 @@ static int do_shm_write(int argc, char **argv)
 	return 0;
 }
 
+static int do_shm_fill(int argc, char **argv)
+{
+	struct shmid_ds ds;
+	char *addr;
+	int id;
+
+	need(argc, 2, 2, "shm-fill ID");
+	id = arg_id(argv[1]);
+	if (shmctl(id, IPC_STAT, &ds) < 0)
+		fail("cannot stat shm %d", id);
+	addr = shmat(id, NULL, 0);
+	if (addr == (void *)-1)
+		fail("cannot attach shm %d", id);
+	memset(addr, 0xa5, ds.shm_segsz);
+	shmdt(addr);
+	return 0;
+}
+
 static int do_shm_read(int argc, char **argv)
 {
 	struct shmid_ds ds;
@@ -642,7 +662,7 @@ int main(int argc, char **argv)
 		{ "msg-send", do_msg_send },	{ "shm-lock", do_shm_lock },
 		{ "shm-write", do_shm_write },	{ "shm-read", do_shm_read },
 		{ "rm", do_rm },		{ "shm-attach", do_shm_attach },
-		{ "shm-visit", do_shm_visit },
+		{ "shm-visit", do_shm_visit },	{ "shm-fill", do_shm_fill },
 		{ "sem-wait", do_sem_wait },	{ "msg-wait", do_msg_wait },
 		{ "fill", do_fill },		{ "drop-to", do_drop_to },
 		{ "use-private", do_use_private },
