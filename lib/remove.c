@@ -273,66 +273,85 @@ static void pcand_dirs(struct ipcadm_ctx *ctx, struct pcand *v, size_t n, int *d
 	}
 }
 
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * One pass over every process for the candidates from `from` on that are still to go
+ * (r == 0, with an expect): those seen mapped or open get -ESTALE; when the pass could
+ * not read everything, none of them goes. Returns the time (monotonic ns) until which
+ * its answer stands: as long after it as it took, 10 ms at least.
+ */
+static int64_t pass_held(struct ipcadm_ctx *ctx, struct pcand *v, size_t from, size_t n)
+{
+	struct posix_file *files;
+	int64_t start = monotonic_ns(), took;
+	size_t *at, m = 0;
+	bool *held;
+	int r;
+
+	files = malloc((n - from) * sizeof(*files));
+	at = malloc((n - from) * sizeof(*at));
+	held = malloc((n - from) * sizeof(*held));
+	for (size_t i = from; i < n && files && at && held; i++) {
+		if (v[i].r == 0 && v[i].expect) {
+			files[m] = (struct posix_file){ v[i].expect->dev, v[i].expect->ino,
+							v[i].kind };
+			at[m++] = i;
+		}
+	}
+	if (files == NULL || at == NULL || held == NULL) {
+		r = -ENOMEM; /* nothing checked: nothing removed */
+		for (size_t i = from; i < n; i++)
+			if (v[i].r == 0 && v[i].expect)
+				v[i].r = r;
+	} else {
+		r = posix_held_many(ctx, files, m, held);
+	}
+	for (size_t j = 0; j < m && r != -ENOMEM; j++) {
+		if (held[j])
+			v[at[j]].r = -ESTALE; /* opened or mapped since the scan */
+		else if (r < 0)
+			v[at[j]].r = r; /* not known, not removed */
+	}
+	free(files);
+	free(at);
+	free(held);
+	took = monotonic_ns() - start;
+	return monotonic_ns() + (took > 10000000 ? took : 10000000);
+}
+
 /*
  * The removal of a batch. The checks come after the scan that gave the verdicts, the
  * later the better: (1) every file is read again and must be unchanged; (2) one pass over
  * every process, for all the files at once, finds those mapped or open now (the pass
- * costs the same for one file or a thousand); (3) each file not seen held is read again
- * right before its own unlink. What happens between the pass and an unlink is thus
- * caught as far as a file shows it (size, mtime, owner, mode, a queue's QSIZE); a process
- * that only opened or mapped it in that window, N fstatat and unlink calls long (shorter
- * than one pass), is not. A file that some process could not be read for is kept.
+ * costs the same for one file or a thousand); (3) each file is read again right before
+ * its own unlink, after its log line. The pass's answer stands for as long as the pass
+ * took (10 ms at least): when the log lines took longer (a slow disk), the files still
+ * to go get a pass of their own before the next unlink, so the window in which a process
+ * may open or map a file unseen is never longer than one pass, and the passes cost at
+ * most twice one. What happens in that window is caught as far as a file shows it (size,
+ * mtime, owner, mode, a queue's QSIZE). A file that some process could not be read for
+ * is kept.
  */
 static void remove_batch(struct ipcadm_ctx *ctx, struct pcand *v, size_t n)
 {
 	int dirs[IPCADM_NALL_KINDS];
-	struct posix_file *files = NULL;
-	size_t *at = NULL, m = 0;
-	bool *held = NULL;
+	int64_t valid_until;
 	struct stat st;
-	int r = 0;
 
 	for (int k = 0; k < IPCADM_NALL_KINDS; k++)
 		dirs[k] = -1;
 	pcand_dirs(ctx, v, n, dirs);
 	for (size_t i = 0; i < n; i++)
-		m += v[i].r == 0 && v[i].expect;
-	if (m) {
-		files = malloc(m * sizeof(*files));
-		at = malloc(m * sizeof(*at));
-		held = malloc(m * sizeof(*held));
-		if (files == NULL || at == NULL || held == NULL)
-			r = -ENOMEM;
-	}
-	m = 0;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		struct pcand *p = &v[i];
-
-		if (p->r < 0 || !p->expect)
-			continue;
-		p->r = pcand_check(p, &st);
-		if (p->r < 0)
-			continue;
-		files[m] = (struct posix_file){ p->expect->dev, p->expect->ino, p->kind };
-		at[m++] = i;
-	}
-	if (r == 0)
-		r = posix_held_many(ctx, files, m, held);
-	for (size_t j = 0; j < m; j++) {
-		struct pcand *p = &v[at[j]];
-
-		if (held[j])
-			p->r = -ESTALE; /* opened or mapped since the scan */
-		else if (r < 0)
-			p->r = r; /* not known, not removed */
-	}
-	if (r == -ENOMEM) /* nothing checked: nothing removed */
-		for (size_t i = 0; i < n; i++)
-			if (v[i].r == 0 && v[i].expect)
-				v[i].r = r;
-	free(files);
-	free(at);
-	free(held);
+		if (v[i].r == 0 && v[i].expect)
+			v[i].r = pcand_check(&v[i], &st);
+	valid_until = pass_held(ctx, v, 0, n);
 	for (size_t i = 0; i < n; i++) {
 		struct pcand *p = &v[i];
 
@@ -343,9 +362,12 @@ static void remove_batch(struct ipcadm_ctx *ctx, struct pcand *v, size_t n)
 			p->r = hook_before(ctx, p->expect);
 		if (p->r < 0)
 			continue;
-		/* the hook may take long (a log line on a slow disk): the name may name
-		 * another file now, one renamed over it */
-		if (p->expect)
+		/* the hook may take long (a log line on a slow disk): a process may have
+		 * mapped the file meanwhile, or the name may name another file now, one
+		 * renamed over it */
+		if (p->expect && monotonic_ns() > valid_until)
+			valid_until = pass_held(ctx, v, i, n);
+		if (p->r == 0 && p->expect)
 			p->r = pcand_check(p, &st);
 		if (p->r == 0 && unlinkat(p->dfd, p->fname, 0) < 0)
 			p->r = -errno;
