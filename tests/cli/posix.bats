@@ -121,6 +121,9 @@ PY
 		[ "$("$IPCADM" reap --all-visible -J -i --name "psm_*" | jq length)" -eq 0 ]
 		want "$("$IPCADM" list --all-visible -J pshm | jq -r "[.pshm[].verdict] | unique | join(\",\")")" in-use
 		kill -KILL $py $tracker; wait $py 2>/dev/null || true
+		# the tracker, re-parented, is a python process until its new parent reaps it
+		for i in $(seq 200); do [ -e /proc/$tracker ] || break; sleep 0.05; done
+		[ ! -e /proc/$tracker ]
 		for n in $names; do [ -e /dev/shm/$n ]; done   # leaked: nobody unlinked them
 		"$POSIXTOOL" shm-create psm_live 4096
 		hold "$POSIXTOOL" shm-map psm_live; live=$HOLDER
