@@ -81,4 +81,4 @@ reap_row "100 queues, 1,000 processes" "$IPCADM"
 if [ -n "${BASE:-}" ]; then
 	reap_row "  the same, BASE" "$BASE"
 fi
-stop
+bench_stop
