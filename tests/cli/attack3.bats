@@ -209,15 +209,25 @@ nattch() {
 # the log line that reap writes right before each removal is late, as on a slow disk or
 # with a stalled syslog. Returns once CMD waits in such a write; $STALLED is strace.
 stalled_prelude='
+in_write() {
+	local t
+	for t in /proc/$1/task/*; do
+		grep -q "^State:.*tracing stop" $t/status 2>/dev/null &&
+			read -r nr _ < $t/syscall 2>/dev/null && [ "$nr" = 1 ] && return 0
+	done
+	return 1
+}
 stalled() {
 	# (LeakSanitizer cannot run under ptrace)
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -o /dev/null \
 		-e trace=write -e inject=write:delay_enter=1500000 "$@" &
 	local s=$! c i
 	STALLED=$s
+	# strace stops its tracee at every system call for a moment: stalled is a thread
+	# stopped at the entry of write(2) (x86_64: 1), and still there 50 ms later
 	for ((i = 0; i < 400; i++)); do
 		c=$(cat /proc/$s/task/*/children 2>/dev/null | tr -d " ")
-		[ -n "$c" ] && grep -q "^State:.*tracing stop" /proc/$c/status 2>/dev/null && break
+		[ -n "$c" ] && in_write $c && sleep 0.05 && in_write $c && break
 		sleep 0.02
 	done
 	[ "$i" -lt 400 ] || { echo "never stalled in write" >&2; exit 1; }
