@@ -1,0 +1,38 @@
+#!/usr/bin/env bats
+# attack4.bats: the fourth round of attacks on ipcadm's promise: the code of the day
+# (batch removals, the -A child, the doctor's remedies, JSON) against hostile input.
+
+load ipc-lib
+
+POSIXTOOL="$IPCADM_BUILD/helpers/posixtool"
+NOSYSCALL="$IPCADM_BUILD/helpers/nosyscall"
+export POSIXTOOL NOSYSCALL
+
+PRELUDE='
+want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
+T=$(mktemp -d); chmod 777 $T   # other users write here
+R=$(mktemp -d)                  # root-only: logs and backups
+'
+
+@test "-N without fsopen: another namespace's queues are not read from our own mount" {
+	# A child that entered another IPC namespace mounts that namespace's mqueue with
+	# fsopen(2). Where that is refused (a seccomp filter, a kernel before 5.2) it fell
+	# back to the mqueue mounted in our mount namespace: our own namespace's queues,
+	# listed as the container's, and reap -N --include-idle --yes removed ours.
+	run ns "$PRELUDE"'
+		"$POSIXTOOL" mq-create host-queue 4 64 600
+		setsid -f unshare --ipc sleep 60
+		for i in $(seq 100); do
+			c=$(pgrep -x -n sleep) && break; sleep 0.05
+		done
+		[ "$(readlink /proc/$c/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ]
+		# in our own namespace, the mounted mqueue is the one to read
+		$NOSYSCALL fsopen ENOSYS "$IPCADM" list -J pmq > $T/l
+		want "$(jq -r ".pmq[].name" $T/l)" host-queue "$(cat $T/l)"
+		$NOSYSCALL fsopen ENOSYS "$IPCADM" list -N $c -J pmq > $T/l || true
+		want "$(jq -r ".pmq[]?.name" $T/l)" "" "$(cat $T/l)"
+		$NOSYSCALL fsopen ENOSYS "$IPCADM" reap -N $c --all-visible --include-idle \
+			--kind pmq --yes > $T/out 2>&1 || true
+		ls /dev/mqueue/host-queue > /dev/null || { cat $T/out; exit 1; }'
+	ok
+}
