@@ -36,3 +36,19 @@ R=$(mktemp -d)                  # root-only: logs and backups
 		ls /dev/mqueue/host-queue > /dev/null || { cat $T/out; exit 1; }'
 	ok
 }
+
+@test "JSON: a POSIX name with a bidi override or a line separator goes out as \\u escapes" {
+	# The text outputs escape U+2028..U+202E and U+2066..U+2069, but JSON wrote them raw:
+	# read in a terminal, a name's right-to-left override turned the rest of its object's
+	# line around (its verdict and evidence), and U+2028 ends a line for JavaScript before
+	# ES2019. JSON means the same with \u202e: parsers get the name back byte for byte.
+	run ns "$PRELUDE"'
+		n=$(printf "ab\342\200\256dc\342\200\250x\342\201\246y")
+		"$POSIXTOOL" shm-create "$n" 4096 600
+		"$IPCADM" list --all-visible -J -o NAME,VERDICT pshm > $T/l
+		"$IPCADM" show --all-visible -J pshm "$n" >> $T/l
+		! grep -q "$(printf "\342\200[\250\256]\|\342\201\246")" $T/l || { cat -v $T/l; exit 1; }
+		grep -q "ab\\\\u202edc\\\\u2028x\\\\u2066y" $T/l || { cat $T/l; exit 1; }
+		want "$(jq -r ".pshm[0].name" $T/l | head -1)" "$n"'
+	ok
+}

@@ -150,6 +150,11 @@ static void test_json_escaping(void **state)
 	/* C1 controls (U+0080..U+009F) too, for whoever reads the JSON on a terminal */
 	assert_string_equal(json_of("\xc2\x9b" "2J\xc2\x85\xc2\xa0"),
 			    "\"\\u009b2J\\u0085\xc2\xa0\"");
+	/* the separators and bidi controls that escape.h names; their neighbours pass */
+	assert_string_equal(json_of("\xe2\x80\xa7\xe2\x80\xa8\xe2\x80\xae\xe2\x80\xaf"),
+			    "\"\xe2\x80\xa7\\u2028\\u202e\xe2\x80\xaf\"");
+	assert_string_equal(json_of("\xe2\x81\xa5\xe2\x81\xa6\xe2\x81\xa9\xe2\x81\xaa"),
+			    "\"\xe2\x81\xa5\\u2066\\u2069\xe2\x81\xaa\"");
 }
 
 /* ---- export ---- */
