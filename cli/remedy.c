@@ -77,9 +77,11 @@ static void reap_command(struct sbuf *b, const struct ipcadm_remedy_reap *r, pid
 	}
 	if (r->has_owner) {
 		/* the name only when a shell passes it on whole (a directory service may hold
-		 * "sp ace;id"); else the UID */
+		 * "sp ace;id") and --owner takes it for a name: digits are a UID, and a user
+		 * named "4244" may have another; else the UID */
 		sbuf_puts(b, " --owner ");
-		if (r->owner_name && shell_word(r->owner_name))
+		if (r->owner_name && shell_word(r->owner_name) &&
+		    strspn(r->owner_name, "0123456789") != strlen(r->owner_name))
 			sbuf_puts(b, r->owner_name);
 		else
 			sbuf_u64(b, r->owner);

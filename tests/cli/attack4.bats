@@ -52,3 +52,25 @@ R=$(mktemp -d)                  # root-only: logs and backups
 		want "$(jq -r ".pshm[0].name" $T/l | head -1)" "$n"'
 	ok
 }
+
+@test "doctor: an owner whose name is another user's UID is named by its own UID" {
+	# A remedy names the owner by name when a shell passes the name on whole; but reap
+	# --owner takes digits for a UID. A user named "4244" (a directory service allows
+	# it) with UID 4243 got "--owner 4244": the pasted command reaped another user's
+	# objects, and none of the ones it was shown for.
+	run ns "$PRELUDE"'
+		cp /etc/passwd $T/passwd
+		echo "4244:x:4243:4243::/:/bin/false" >> $T/passwd
+		mount --bind $T/passwd /etc/passwd
+		$IPCTOOL drop-to 4243 4243 -- $IPCTOOL fill sem 3 > /dev/null
+		echo "3200 32000 32 3" > /proc/sys/kernel/sem
+		sleep 1.1
+		"$IPCADM" doctor --all-visible > $T/doc || true
+		cmd=$(grep -o "ipcadm reap --all-visible --kind sem --owner [^#]*" $T/doc) ||
+			{ cat $T/doc; exit 1; }
+		want "$cmd" "ipcadm reap --all-visible --kind sem --owner 4243 --yes  " "$(cat $T/doc)"
+		"$IPCADM" doctor --all-visible -J > $T/doc.json || true
+		want "$(jq -r "[.. | objects | select(.type? == \"reap\") | .owner_name][0]" \
+			$T/doc.json)" 4244'
+	ok
+}

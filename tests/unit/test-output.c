@@ -641,6 +641,13 @@ static void test_remedy_format(void **state)
 	r.reap.owner_name = "-rf";
 	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
+	/* digits are a UID to --owner: a user named "4244" goes by its own UID */
+	r.reap.owner_name = "4244";
+	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
+	r.reap.owner_name = "4244a";
+	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+			    "ipcadm reap --all-visible --kind sem --owner 4244a --yes");
 	/* a name pattern in single quotes, its own quotes too */
 	r.reap = (struct ipcadm_remedy_reap){
 		.kinds = IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM),
