@@ -668,6 +668,10 @@ static void test_remedy_format(void **state)
 	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
 			    "echo 'kernel.sem = 250 32000 32 256' > /etc/sysctl.d/60-ipcadm-sem.conf"
 			    "  # keeps it after a reboot");
+	/* another namespace's setting: the host's /etc/sysctl.d is not its place */
+	assert_string_equal(remedy_format(&r, 42, true, buf, sizeof(buf)),
+			    "# kernel.sem = 250 32000 32 256 where this namespace's processes are "
+			    "started (not the host's /etc/sysctl.d)  # keeps it after a reboot");
 	r.sysctl = (struct ipcadm_remedy_sysctl){ .sysctl = "kernel.shmmni", .values = { 16 },
 						  .nvalues = 1 };
 	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
@@ -675,6 +679,9 @@ static void test_remedy_format(void **state)
 	/* in another namespace: nsenter, ipcadm's own -N */
 	assert_string_equal(remedy_format(&r, 42, false, buf, sizeof(buf)),
 			    "nsenter --ipc --target 42 sysctl -w kernel.shmmni=16");
+	/* another namespace that no process reaches: nothing to paste */
+	assert_string_equal(remedy_format(&r, -1, false, buf, sizeof(buf)),
+			    "# no process to enter its namespace: sysctl -w kernel.shmmni=16");
 
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_WHO, .who = { IPCADM_SHM, 2 } };
 	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)), "ipcadm who shm 2");
