@@ -2,7 +2,7 @@
 # attack4.bats: the fourth round of attacks on ipcadm's promise: the code of the day
 # (batch removals, the -A child, the doctor's remedies, JSON) against hostile input.
 
-load ipc-lib
+load files-lib
 
 POSIXTOOL="$IPCADM_BUILD/helpers/posixtool"
 NOSYSCALL="$IPCADM_BUILD/helpers/nosyscall"
@@ -104,5 +104,26 @@ R=$(mktemp -d)                  # root-only: logs and backups
 			> $T/fixj
 		! grep -v -e "^ipcadm [a-z]* -N $c " -e "^nsenter --ipc --target $c " -e "^#" \
 			$T/fixj || { cat $T/doc.json; exit 1; }'
+	ok
+}
+
+@test "metrics --textfile: a path through a link in another user's directory is refused" {
+	# Backups, restores, logs and the journal open their paths without following another
+	# user's links (safefile.c); the textfile directory was taken as given: alice's link
+	# led root to create and rename files in a root-only directory of her choice.
+	run ns "$FILES_PRELUDE"'
+		mkdir -m 700 $T/target
+		mkdir -m 755 $T/alice; chown 4242:4343 $T/alice
+		asalice ln -s $T/target $T/alice/sub
+		refused "refusing textfile directory .$T/alice/sub." \
+			"$IPCADM" metrics --all-visible --textfile $T/alice/sub
+		want "$(ls -A $T/target)" ""
+		refused "refusing textfile directory .$T/alice/sub." \
+			"$IPCADM" metrics -A --all-visible --textfile $T/alice/sub
+		want "$(ls -A $T/target)" ""
+		# a directory of root, reached through links of root: written
+		ln -s $T/target $T/rootlink
+		"$IPCADM" metrics --all-visible --textfile $T/rootlink
+		want "$(ls -A $T/target)" ipcadm.prom'
 	ok
 }
