@@ -452,8 +452,8 @@ static void render_ns(struct obuf *o, void *arg)
 }
 
 static int metrics_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
-		      const struct ipcadm_doctor_opts *dopts, bool verdicts, const char *textfile,
-		      int tdir)
+		      const struct ipcadm_doctor_opts *dopts, bool verdicts,
+		      const char *textfile, int tdir)
 {
 	struct ns_set set;
 	struct render_ns rn = { .ctx = ctx, .set = &set, .dopts = *dopts, .verdicts = verdicts };

@@ -87,7 +87,8 @@ int print_findings_text(const struct ipcadm_findings *f, bool include_ok, pid_t 
 			char fix[1024];
 
 			obuf_printf(out, "          %s ", j ? "    " : "fix:");
-			obuf_text(out, remedy_format(&x->remedies[j], nspid, true, fix, sizeof(fix)));
+			obuf_text(out,
+				  remedy_format(&x->remedies[j], nspid, true, fix, sizeof(fix)));
 			obuf_putc(out, '\n');
 		}
 		gap = more;
