@@ -103,8 +103,9 @@ static void json_group(struct json *j, const struct ipcadm_finding_group *g)
 	json_object_end(j);
 }
 
-/* "remedies": the command lines (scripts run them); "actions": the same remedies as data. */
-static void json_finding(struct json *j, const struct ipcadm_finding *x)
+/* "remedies": the command lines (scripts run them); "actions": the same remedies as data.
+ * nspid: the namespace the commands act in (remedy_format). */
+static void json_finding(struct json *j, const struct ipcadm_finding *x, pid_t nspid)
 {
 	char fix[1024];
 
@@ -124,7 +125,7 @@ static void json_finding(struct json *j, const struct ipcadm_finding *x)
 	json_array_end(j);
 	json_array_begin(j, "remedies");
 	for (size_t i = 0; i < x->nremedies; i++)
-		json_str(j, NULL, remedy_format(&x->remedies[i], 0, true, fix, sizeof(fix)));
+		json_str(j, NULL, remedy_format(&x->remedies[i], nspid, true, fix, sizeof(fix)));
 	json_array_end(j);
 	json_array_begin(j, "actions");
 	for (size_t i = 0; i < x->nremedies; i++)
@@ -138,13 +139,14 @@ static void json_finding(struct json *j, const struct ipcadm_finding *x)
 }
 
 /* {"status": ..., "findings": [...]}, as the member key of an object (NULL: a document). */
-static void json_findings(struct json *j, const char *key, const struct ipcadm_findings *f)
+static void json_findings(struct json *j, const char *key, const struct ipcadm_findings *f,
+			  pid_t nspid)
 {
 	json_object_begin(j, key);
 	json_str(j, "status", ipcadm_severity_name(ipcadm_findings_worst(f)));
 	json_array_begin(j, "findings");
 	for (size_t i = 0; i < ipcadm_findings_count(f); i++)
-		json_finding(j, ipcadm_findings_get(f, i));
+		json_finding(j, ipcadm_findings_get(f, i), nspid);
 	json_array_end(j);
 	json_object_end(j);
 }
@@ -365,17 +367,13 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 			json_i64(&j, "pid", ns->pid);
 			json_str(&j, "command", ns->comm);
 			json_str(&j, "cgroup", ns->cgroup);
-			json_findings(&j, "doctor", f[v]);
+			json_findings(&j, "doctor", f[v], remedy_nspid(ns));
 			if (cg.n || cg.unknown)
 				creator_groups_json(&j, ctx, &cg);
 			json_object_end(&j);
 		} else if (!quiet) {
 			obuf_printf(out, "\nIPC namespace %s:\n", ns_hint(ns, hint, sizeof(hint)));
-			if (!ns->self && ns->pid > 0)
-				obuf_printf(out, "(fixes act on this namespace as 'ipcadm ... -N %d' and "
-						 "'nsenter --ipc --target %d sysctl ...')\n",
-					    (int)ns->pid, (int)ns->pid);
-			print_findings_text(f[v], true);
+			print_findings_text(f[v], true, remedy_nspid(ns));
 			creator_groups_text(ctx, &cg);
 		}
 		free(cg.v);
@@ -472,13 +470,13 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 		struct json j;
 
 		json_init(&j, out);
-		json_findings(&j, NULL, f);
+		json_findings(&j, NULL, f, 0);
 		json_finish(&j);
 	} else {
 		print_status_line(f);
 		if (!quiet) {
 			obuf_putc(out, '\n');
-			print_findings_text(f, true);
+			print_findings_text(f, true, 0);
 		}
 	}
 	r = (int)ipcadm_findings_worst(f);

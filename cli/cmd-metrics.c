@@ -3,10 +3,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -293,19 +295,35 @@ static void render_one(struct obuf *o, void *arg)
 	write_metrics(o, r->snap, r->an, r->f);
 }
 
-static int write_textfile(const char *dir, void (*render)(struct obuf *o, void *arg), void *arg)
+/* A fresh temporary file in dfd (no name or link followed), its name in tmp. */
+static int create_temp(int dfd, char *tmp, size_t len)
+{
+	for (unsigned int i = 0; i < 100; i++) {
+		uint32_t salt;
+		int fd;
+
+		if (getrandom(&salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
+			salt = (uint32_t)getpid() * 100u + i;
+		snprintf(tmp, len, ".%s.%08x", TEXTFILE_NAME, (unsigned int)salt);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd < 0 ? -errno : fd;
+	}
+	return -EEXIST;
+}
+
+/* Writes the metrics to a temporary file in dir (dfd, opened by textfile_dir), syncs it,
+ * renames it into place. */
+static int write_textfile(int dfd, const char *dir, void (*render)(struct obuf *o, void *arg),
+			  void *arg)
 {
 	static struct obuf fo;
-	char tmp[4096], final[4096];
-	int fd, dfd, r;
+	char tmp[64];
+	int fd, r;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, TEXTFILE_NAME) >=
-		    sizeof(tmp) ||
-	    (size_t)snprintf(final, sizeof(final), "%s/%s", dir, TEXTFILE_NAME) >= sizeof(final))
-		return error_code(-ENAMETOOLONG, "cannot write to '%s'", dir);
-	fd = mkstemp(tmp);
+	fd = create_temp(dfd, tmp, sizeof(tmp));
 	if (fd < 0)
-		return error_code(-errno, "cannot create a temporary file in '%s'", dir);
+		return error_code(fd, "cannot create a temporary file in '%s'", dir);
 	obuf_init(&fo, fd);
 	render(&fo, arg);
 	r = obuf_flush(&fo);
@@ -315,18 +333,36 @@ static int write_textfile(const char *dir, void (*render)(struct obuf *o, void *
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, final) < 0)
+	if (r == 0 && renameat(dfd, tmp, dfd, TEXTFILE_NAME) < 0)
 		r = -errno;
 	if (r < 0) {
-		unlink(tmp);
-		return error_code(r, "cannot write '%s'", final);
+		unlinkat(dfd, tmp, 0);
+		return error_code(r, "cannot write '%s/%s'", dir, TEXTFILE_NAME);
 	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) { /* make the rename itself durable */
-		fsync(dfd);
-		close(dfd);
-	}
+	fsync(dfd); /* make the rename itself durable */
 	return 0;
+}
+
+/* The textfile directory as root may write into it (safefile.c: no link of another user
+ * on the way, a directory of root's that no one else writes): its fd, or -1 (reported).
+ * "DIR/.": a link of root's as DIR itself is followed, as on the way (a unit's path). */
+static int textfile_dir(const char *dir)
+{
+	enum ipcadm_file_fault fault;
+	char path[PATH_MAX];
+	int dfd, r = -ENAMETOOLONG;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/.", dir) < sizeof(path))
+		r = ipcadm_dir_open(path, false, &dfd, &fault);
+	if (r < 0) {
+		error_code(r, "cannot use '%s' as the textfile directory", dir);
+		return -1;
+	}
+	if (fault != IPCADM_FILE_OK) {
+		errorx("refusing textfile directory '%s': %s", dir, file_fault_words(fault));
+		return -1;
+	}
+	return dfd;
 }
 
 /* ---- -A, -N: every namespace's metrics, labelled namespace="INODE", joined ---- */
@@ -416,7 +452,8 @@ static void render_ns(struct obuf *o, void *arg)
 }
 
 static int metrics_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
-		      const struct ipcadm_doctor_opts *dopts, bool verdicts, const char *textfile)
+		      const struct ipcadm_doctor_opts *dopts, bool verdicts,
+		      const char *textfile, int tdir)
 {
 	struct ns_set set;
 	struct render_ns rn = { .ctx = ctx, .set = &set, .dopts = *dopts, .verdicts = verdicts };
@@ -426,7 +463,7 @@ static int metrics_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 	if (set.n == 0)
 		return rc;
 	if (textfile) {
-		r = write_textfile(textfile, render_ns, &rn);
+		r = write_textfile(tdir, textfile, render_ns, &rn);
 	} else {
 		render_ns(out, &rn);
 		r = 0;
@@ -455,8 +492,7 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 	struct ipcadm_findings *f;
 	const char *textfile = NULL;
 	bool verdicts = true;
-	struct stat st;
-	int c, r;
+	int c, r, tdir = -1;
 
 	ipcadm_doctor_opts_init(&dopts);
 	while ((c = getopt_long(argc, argv, "w:c:h" NS_SHORTOPTS, longopts, NULL)) != -1) {
@@ -485,30 +521,39 @@ int cmd_metrics(struct ipcadm_ctx *ctx, int argc, char **argv)
 		return usage_error("metrics", "unexpected argument '%s'", argv[optind]);
 	if (doctor_thresholds_check("metrics", &dopts))
 		return EXIT_MISUSE;
-	if (textfile && stat(textfile, &st) < 0)
-		return error_code(-errno, "cannot use '%s' as the textfile directory", textfile);
-	if (textfile && !S_ISDIR(st.st_mode))
-		return error_code(-ENOTDIR, "cannot use '%s' as the textfile directory", textfile);
-	if (nss.all || nss.spec)
-		return metrics_ns(ctx, &nss, &dopts, verdicts, textfile);
+	if (textfile) {
+		tdir = textfile_dir(textfile);
+		if (tdir < 0)
+			return 1;
+	}
+	if (nss.all || nss.spec) {
+		r = metrics_ns(ctx, &nss, &dopts, verdicts, textfile, tdir);
+		goto out;
+	}
 	ipcadm_ctx_set_all_visible(ctx, nss.all_visible);
 	r = ipcadm_snapshot_read(ctx, DOCTOR_KINDS, DOCTOR_READ(verdicts), &snap);
-	if (r < 0)
-		return error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+	if (r < 0) {
+		r = error_code(r, "cannot read the IPC state below '%s'", ipcadm_ctx_root(ctx));
+		goto out;
+	}
 	r = doctor_diagnose(ctx, snap, &dopts, verdicts, &f, &an);
 	if (r < 0) {
 		ipcadm_snapshot_free(snap);
-		return error_code(r, "cannot diagnose the IPC state");
+		r = error_code(r, "cannot diagnose the IPC state");
+		goto out;
 	}
 	if (textfile) {
 		struct render_one one = { snap, an, f };
 
-		r = write_textfile(textfile, render_one, &one);
+		r = write_textfile(tdir, textfile, render_one, &one);
 	} else {
 		write_metrics(out, snap, an, f);
 	}
 	ipcadm_findings_free(f);
 	ipcadm_analysis_free(an);
 	ipcadm_snapshot_free(snap);
+out:
+	if (tdir >= 0)
+		close(tdir);
 	return r;
 }

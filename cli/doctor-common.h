@@ -4,6 +4,7 @@
 #define IPCADM_DOCTOR_COMMON_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "ipcadm.h"
 
@@ -25,8 +26,9 @@ int doctor_threshold_option(const char *cmd, int c, const char *arg,
 int doctor_thresholds_check(const char *cmd, const struct ipcadm_doctor_opts *opts);
 /* "CRITICAL", "WARNING" or "OK". */
 const char *severity_upper(enum ipcadm_severity s);
-/* Each finding (the OK ones too when include_ok) with its details and fixes; returns 0. */
-int print_findings_text(const struct ipcadm_findings *f, bool include_ok);
+/* Each finding (the OK ones too when include_ok) with its details and fixes, worded for
+ * the namespace nspid says (remedy_format); returns 0. */
+int print_findings_text(const struct ipcadm_findings *f, bool include_ok, pid_t nspid);
 /* The doctor's problems (or that there are none), below the overview's table; returns 0
  * or -errno (the caller reports). */
 int print_overview_findings(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap);

@@ -38,6 +38,13 @@ void json_escape(struct obuf *o, const char *s, size_t n)
 			obuf_printf(o, "\\u%04x", *p);
 		} else if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0) { /* C1, for a terminal */
 			obuf_printf(o, "\\u%04x", p[1]);
+		} else if (k == 3 && p[0] == 0xe2 &&
+			   ((p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
+			    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+			/* U+2028..U+202E, U+2066..U+2069 (escape.h): a name's bidi override
+			 * would turn the rest of its line around in a terminal */
+			obuf_printf(o, "\\u%04x",
+				    (unsigned int)(0x2000 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f)));
 		} else {
 			obuf_write(o, (const char *)p, k);
 		}

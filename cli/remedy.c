@@ -77,9 +77,11 @@ static void reap_command(struct sbuf *b, const struct ipcadm_remedy_reap *r, pid
 	}
 	if (r->has_owner) {
 		/* the name only when a shell passes it on whole (a directory service may hold
-		 * "sp ace;id"); else the UID */
+		 * "sp ace;id") and --owner takes it for a name: digits are a UID, and a user
+		 * named "4244" may have another; else the UID */
 		sbuf_puts(b, " --owner ");
-		if (r->owner_name && shell_word(r->owner_name))
+		if (r->owner_name && shell_word(r->owner_name) &&
+		    strspn(r->owner_name, "0123456789") != strlen(r->owner_name))
 			sbuf_puts(b, r->owner_name);
 		else
 			sbuf_u64(b, r->owner);
@@ -101,11 +103,21 @@ static void sysctl_value(struct sbuf *b, const struct ipcadm_remedy_sysctl *s)
 	}
 }
 
-/* sysctl -w kernel.sem='250 32000 32 256', or the line of a file in /etc/sysctl.d */
-static void sysctl_command(struct sbuf *b, const struct ipcadm_remedy_sysctl *s)
+/* sysctl -w kernel.sem='250 32000 32 256', or the line of a file in /etc/sysctl.d; in
+ * another namespace (nspid != 0) that file is the host's: the setting, as a comment */
+static void sysctl_command(struct sbuf *b, const struct ipcadm_remedy_sysctl *s, pid_t nspid)
 {
 	const char *dot = strrchr(s->sysctl, '.');
 
+	if (s->persist && nspid != 0) {
+		sbuf_puts(b, "# ");
+		sbuf_puts(b, s->sysctl);
+		sbuf_puts(b, " = ");
+		sysctl_value(b, s);
+		sbuf_puts(b, " where this namespace's processes are started (not the host's "
+			     SYSCTL_DIR ")");
+		return;
+	}
 	if (s->persist) {
 		sbuf_puts(b, "echo '");
 		sbuf_puts(b, s->sysctl);
@@ -131,7 +143,10 @@ const char *remedy_format(const struct ipcadm_remedy *r, pid_t nspid, bool with_
 	char size[32];
 
 	sbuf_init(&b, buf, len);
-	if (nspid > 0 && r->type != IPCADM_REMEDY_REAP && r->type != IPCADM_REMEDY_WHO) {
+	if (nspid < 0 && !(r->type == IPCADM_REMEDY_SET_SYSCTL && r->sysctl.persist))
+		sbuf_puts(&b, "# no process to enter its namespace: "); /* not ours to run */
+	if (nspid > 0 && r->type != IPCADM_REMEDY_REAP && r->type != IPCADM_REMEDY_WHO &&
+	    !(r->type == IPCADM_REMEDY_SET_SYSCTL && r->sysctl.persist)) {
 		/* /dev/shm belongs to the mount namespace, the rest to the IPC one */
 		sbuf_puts(&b, r->type == IPCADM_REMEDY_REMOUNT_DEV_SHM ? "nsenter --mount --target "
 								       : "nsenter --ipc --target ");
@@ -143,7 +158,7 @@ const char *remedy_format(const struct ipcadm_remedy *r, pid_t nspid, bool with_
 		reap_command(&b, &r->reap, nspid);
 		break;
 	case IPCADM_REMEDY_SET_SYSCTL:
-		sysctl_command(&b, &r->sysctl);
+		sysctl_command(&b, &r->sysctl, nspid);
 		break;
 	case IPCADM_REMEDY_WHO:
 		ipcadm_command(&b, "who", nspid);
@@ -164,6 +179,13 @@ const char *remedy_format(const struct ipcadm_remedy *r, pid_t nspid, bool with_
 		sbuf_puts(&b, r->reason);
 	}
 	return buf;
+}
+
+pid_t remedy_nspid(const struct ipcadm_ns *ns)
+{
+	if (ns == NULL || ns->self)
+		return 0;
+	return ns->pid > 0 ? ns->pid : -1;
 }
 
 static void reap_json(struct json *j, const struct ipcadm_remedy_reap *r)

@@ -17,6 +17,8 @@ struct ipcadm_ctx {
 	struct name_cache *users;
 	struct name_cache *groups;
 	int mqfd; /* this IPC namespace's mqueue filesystem (posix-read.c), -1 until opened */
+	bool ns_entered; /* in a child that entered another IPC namespace (nsenter.c): the
+			  * mounts we see belong to our own */
 	bool all_visible; /* the admin says every process using the namespace is visible */
 	struct ipcadm_remove_hook hook; /* around each guarded removal (see ipcadm.h) */
 };

@@ -295,6 +295,7 @@ static int child_enter(struct ipcadm_ctx *ctx, int nsfd)
 	if (setns(nsfd, CLONE_NEWIPC) < 0)
 		return -errno;
 	close(nsfd);
+	ctx->ns_entered = true;
 	if (ctx->mqfd >= 0) { /* our own namespace's queues: not this one's */
 		close(ctx->mqfd);
 		ctx->mqfd = -1;

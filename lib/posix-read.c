@@ -80,7 +80,9 @@ static int mqueue_dir(struct ipcadm_ctx *ctx)
 	if (ctx->mqfd >= 0)
 		return ctx->mqfd;
 	fd = ctx->live ? mqueue_fsmount() : -EPERM;
-	if (fd < 0) {
+	/* an mqueue mount shows the queues of the IPC namespace it was mounted in: after
+	 * setns() the ones in our mount namespace are still our own namespace's */
+	if (fd < 0 && !ctx->ns_entered) {
 		int mounted = mqueue_mounted(ctx);
 
 		/* not mounted and no right to mount it: say why it could not be mounted */

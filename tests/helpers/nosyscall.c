@@ -2,9 +2,9 @@
  * fails one system call, as a container's filter or a kernel built without it does.
  *
  * Usage: nosyscall CALL ERRNO PROG [ARG...]
- * CALL is kcmp; ERRNO is ENOSYS (a kernel without CONFIG_KCMP) or EPERM (a filter that
- * refuses it). Every other system call runs. Exits 2 on bad usage, 1 when the filter
- * cannot be installed or PROG cannot be run.
+ * CALL is kcmp or fsopen; ERRNO is ENOSYS (a kernel without CONFIG_KCMP, or older than
+ * 5.2) or EPERM (a filter that refuses it). Every other system call runs. Exits 2 on
+ * bad usage, 1 when the filter cannot be installed or PROG cannot be run.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -30,6 +30,7 @@ static const struct {
 	long nr;
 } calls[] = {
 	{ "kcmp", SYS_kcmp },
+	{ "fsopen", SYS_fsopen },
 };
 
 static const struct {

@@ -150,6 +150,11 @@ static void test_json_escaping(void **state)
 	/* C1 controls (U+0080..U+009F) too, for whoever reads the JSON on a terminal */
 	assert_string_equal(json_of("\xc2\x9b" "2J\xc2\x85\xc2\xa0"),
 			    "\"\\u009b2J\\u0085\xc2\xa0\"");
+	/* the separators and bidi controls that escape.h names; their neighbours pass */
+	assert_string_equal(json_of("\xe2\x80\xa7\xe2\x80\xa8\xe2\x80\xae\xe2\x80\xaf"),
+			    "\"\xe2\x80\xa7\\u2028\\u202e\xe2\x80\xaf\"");
+	assert_string_equal(json_of("\xe2\x81\xa5\xe2\x81\xa6\xe2\x81\xa9\xe2\x81\xaa"),
+			    "\"\xe2\x81\xa5\\u2066\\u2069\xe2\x81\xaa\"");
 }
 
 /* ---- export ---- */
@@ -636,6 +641,13 @@ static void test_remedy_format(void **state)
 	r.reap.owner_name = "-rf";
 	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
+	/* digits are a UID to --owner: a user named "4244" goes by its own UID */
+	r.reap.owner_name = "4244";
+	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
+	r.reap.owner_name = "4244a";
+	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+			    "ipcadm reap --all-visible --kind sem --owner 4244a --yes");
 	/* a name pattern in single quotes, its own quotes too */
 	r.reap = (struct ipcadm_remedy_reap){
 		.kinds = IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM),
@@ -656,6 +668,10 @@ static void test_remedy_format(void **state)
 	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
 			    "echo 'kernel.sem = 250 32000 32 256' > /etc/sysctl.d/60-ipcadm-sem.conf"
 			    "  # keeps it after a reboot");
+	/* another namespace's setting: the host's /etc/sysctl.d is not its place */
+	assert_string_equal(remedy_format(&r, 42, true, buf, sizeof(buf)),
+			    "# kernel.sem = 250 32000 32 256 where this namespace's processes are "
+			    "started (not the host's /etc/sysctl.d)  # keeps it after a reboot");
 	r.sysctl = (struct ipcadm_remedy_sysctl){ .sysctl = "kernel.shmmni", .values = { 16 },
 						  .nvalues = 1 };
 	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
@@ -663,6 +679,9 @@ static void test_remedy_format(void **state)
 	/* in another namespace: nsenter, ipcadm's own -N */
 	assert_string_equal(remedy_format(&r, 42, false, buf, sizeof(buf)),
 			    "nsenter --ipc --target 42 sysctl -w kernel.shmmni=16");
+	/* another namespace that no process reaches: nothing to paste */
+	assert_string_equal(remedy_format(&r, -1, false, buf, sizeof(buf)),
+			    "# no process to enter its namespace: sysctl -w kernel.shmmni=16");
 
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_WHO, .who = { IPCADM_SHM, 2 } };
 	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)), "ipcadm who shm 2");
