@@ -333,11 +333,11 @@ static int64_t pass_held(struct ipcadm_ctx *ctx, struct pcand *v, size_t from, s
  * costs the same for one file or a thousand); (3) each file is read again right before
  * its own unlink, after its log line. The pass's answer stands for as long as the pass
  * took (10 ms at least): when the log lines took longer (a slow disk), the files still
- * to go get a pass of their own before the next unlink, so the window in which a process
- * may open or map a file unseen is never longer than one pass, and the passes cost at
- * most twice one. What happens in that window is caught as far as a file shows it (size,
- * mtime, owner, mode, a queue's QSIZE). A file that some process could not be read for
- * is kept.
+ * to go get a pass of their own before the next unlink. So a process may open or map a
+ * file unseen for at most twice a pass (from when the pass read that process to the
+ * unlink), and the passes cost at most twice one. What happens in that window is caught
+ * as far as a file shows it (size, mtime, owner, mode, a queue's QSIZE). A file that some
+ * process could not be read for is kept.
  */
 static void remove_batch(struct ipcadm_ctx *ctx, struct pcand *v, size_t n)
 {
