@@ -104,8 +104,8 @@ static void json_group(struct json *j, const struct ipcadm_finding_group *g)
 }
 
 /* "remedies": the command lines (scripts run them); "actions": the same remedies as data.
- * nspid: the namespace the commands act in (remedy_format). */
-static void json_finding(struct json *j, const struct ipcadm_finding *x, pid_t nspid)
+ * ns: the namespace the commands act in (remedy_format). */
+static void json_finding(struct json *j, const struct ipcadm_finding *x, const struct ipcadm_ns *ns)
 {
 	char fix[1024];
 
@@ -125,7 +125,7 @@ static void json_finding(struct json *j, const struct ipcadm_finding *x, pid_t n
 	json_array_end(j);
 	json_array_begin(j, "remedies");
 	for (size_t i = 0; i < x->nremedies; i++)
-		json_str(j, NULL, remedy_format(&x->remedies[i], nspid, true, fix, sizeof(fix)));
+		json_str(j, NULL, remedy_format(&x->remedies[i], ns, true, fix, sizeof(fix)));
 	json_array_end(j);
 	json_array_begin(j, "actions");
 	for (size_t i = 0; i < x->nremedies; i++)
@@ -140,13 +140,13 @@ static void json_finding(struct json *j, const struct ipcadm_finding *x, pid_t n
 
 /* {"status": ..., "findings": [...]}, as the member key of an object (NULL: a document). */
 static void json_findings(struct json *j, const char *key, const struct ipcadm_findings *f,
-			  pid_t nspid)
+			  const struct ipcadm_ns *ns)
 {
 	json_object_begin(j, key);
 	json_str(j, "status", ipcadm_severity_name(ipcadm_findings_worst(f)));
 	json_array_begin(j, "findings");
 	for (size_t i = 0; i < ipcadm_findings_count(f); i++)
-		json_finding(j, ipcadm_findings_get(f, i), nspid);
+		json_finding(j, ipcadm_findings_get(f, i), ns);
 	json_array_end(j);
 	json_object_end(j);
 }
@@ -367,13 +367,13 @@ static int doctor_ns(struct ipcadm_ctx *ctx, const struct ns_sel *nss,
 			json_i64(&j, "pid", ns->pid);
 			json_str(&j, "command", ns->comm);
 			json_str(&j, "cgroup", ns->cgroup);
-			json_findings(&j, "doctor", f[v], remedy_nspid(ns));
+			json_findings(&j, "doctor", f[v], ns);
 			if (cg.n || cg.unknown)
 				creator_groups_json(&j, ctx, &cg);
 			json_object_end(&j);
 		} else if (!quiet) {
 			obuf_printf(out, "\nIPC namespace %s:\n", ns_hint(ns, hint, sizeof(hint)));
-			print_findings_text(f[v], true, remedy_nspid(ns));
+			print_findings_text(f[v], true, ns);
 			creator_groups_text(ctx, &cg);
 		}
 		free(cg.v);
@@ -476,7 +476,7 @@ int cmd_doctor(struct ipcadm_ctx *ctx, int argc, char **argv)
 		print_status_line(f);
 		if (!quiet) {
 			obuf_putc(out, '\n');
-			print_findings_text(f, true, 0);
+			print_findings_text(f, true, NULL);
 		}
 	}
 	r = (int)ipcadm_findings_worst(f);

@@ -256,7 +256,7 @@ static void add_remedy(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *sna
 		/* in another namespace, the command acts there; without a process in it no
 		 * command can reach it */
 		if (ns->self || ns->pid > 0) {
-			remedy_format(pick, ns->self ? 0 : ns->pid, false, fix, sizeof(fix));
+			remedy_format(pick, ns, false, fix, sizeof(fix));
 			snprintf(buf + n, len - n, "; fix: %s%s%s%s", fix, pick->reason ? " (" : "",
 				 pick->reason ? pick->reason : "", pick->reason ? ")" : "");
 		}

@@ -62,7 +62,8 @@ int doctor_thresholds_check(const char *cmd, const struct ipcadm_doctor_opts *op
 			   opts->warn_percent);
 }
 
-int print_findings_text(const struct ipcadm_findings *f, bool include_ok, pid_t nspid)
+int print_findings_text(const struct ipcadm_findings *f, bool include_ok,
+			const struct ipcadm_ns *ns)
 {
 	bool gap = false;
 
@@ -88,7 +89,7 @@ int print_findings_text(const struct ipcadm_findings *f, bool include_ok, pid_t 
 
 			obuf_printf(out, "          %s ", j ? "    " : "fix:");
 			obuf_text(out,
-				  remedy_format(&x->remedies[j], nspid, true, fix, sizeof(fix)));
+				  remedy_format(&x->remedies[j], ns, true, fix, sizeof(fix)));
 			obuf_putc(out, '\n');
 		}
 		gap = more;
@@ -111,7 +112,7 @@ int print_overview_findings(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot
 		obuf_puts(out, "Doctor: no limit near exhaustion, nothing leaked.\n");
 	} else {
 		obuf_puts(out, "Doctor:\n");
-		print_findings_text(f, false, 0);
+		print_findings_text(f, false, NULL);
 		obuf_putc(out, '\n');
 	}
 	obuf_puts(out, "'ipcadm doctor' shows every check; 'ipcadm --help' lists the commands.\n");

@@ -27,8 +27,9 @@ int doctor_thresholds_check(const char *cmd, const struct ipcadm_doctor_opts *op
 /* "CRITICAL", "WARNING" or "OK". */
 const char *severity_upper(enum ipcadm_severity s);
 /* Each finding (the OK ones too when include_ok) with its details and fixes, worded for
- * the namespace nspid says (remedy_format); returns 0. */
-int print_findings_text(const struct ipcadm_findings *f, bool include_ok, pid_t nspid);
+ * the namespace ns (NULL: ours; remedy_format); returns 0. */
+int print_findings_text(const struct ipcadm_findings *f, bool include_ok,
+			const struct ipcadm_ns *ns);
 /* The doctor's problems (or that there are none), below the overview's table; returns 0
  * or -errno (the caller reports). */
 int print_overview_findings(struct ipcadm_ctx *ctx, const struct ipcadm_snapshot *snap);

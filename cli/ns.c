@@ -13,7 +13,9 @@
 const char ns_options_help[] =
 	"  -A, --all-namespaces     every IPC namespace a process is in (each entered by a\n"
 	"                           child process; PIDs are this namespace's)\n"
-	"  -N, --namespace PID|PATH the IPC namespace of a process, or a namespace file\n"
+	"  -N, --namespace PID|PATH|ipc:INODE\n"
+	"                           the IPC namespace of a process, a namespace file, or\n"
+	"                           the namespace of that inode (as -A lists them)\n"
 	"      --all-visible        every process using the IPC namespace is visible here:\n"
 	"                           judge by absence even outside the initial PID namespace\n";
 

@@ -53,20 +53,31 @@ static void kinds_list(struct sbuf *b, unsigned int kinds)
 }
 
 /* ipcadm reap [--all-visible] [--include-idle] --kind K [--owner O] [--name P] [--yes] */
-/* "ipcadm CMD", and -N PID when it acts in another namespace */
-static void ipcadm_command(struct sbuf *b, const char *cmd, pid_t nspid)
+/* 0: our own IPC namespace; > 0: a process in it, to enter it through; < 0: another
+ * namespace that no process of ours reaches */
+static pid_t ns_pid(const struct ipcadm_ns *ns)
+{
+	if (ns == NULL || ns->self)
+		return 0;
+	return ns->pid > 0 ? ns->pid : -1;
+}
+
+/* "ipcadm CMD", and -N ipc:INODE when it acts in another namespace: an inode, unlike a
+ * PID, cannot name another namespace by the time the line is pasted */
+static void ipcadm_command(struct sbuf *b, const char *cmd, const struct ipcadm_ns *ns)
 {
 	sbuf_puts(b, "ipcadm ");
 	sbuf_puts(b, cmd);
-	if (nspid > 0) {
-		sbuf_puts(b, " -N ");
-		sbuf_i64(b, nspid);
+	if (ns_pid(ns) > 0) {
+		sbuf_puts(b, " -N ipc:");
+		sbuf_u64(b, ns->ino);
 	}
 }
 
-static void reap_command(struct sbuf *b, const struct ipcadm_remedy_reap *r, pid_t nspid)
+static void reap_command(struct sbuf *b, const struct ipcadm_remedy_reap *r,
+			 const struct ipcadm_ns *ns)
 {
-	ipcadm_command(b, "reap", nspid);
+	ipcadm_command(b, "reap", ns);
 	if (r->all_visible)
 		sbuf_puts(b, " --all-visible");
 	if (r->include_idle)
@@ -136,9 +147,10 @@ static void sysctl_command(struct sbuf *b, const struct ipcadm_remedy_sysctl *s,
 		sbuf_puts(b, "'");
 }
 
-const char *remedy_format(const struct ipcadm_remedy *r, pid_t nspid, bool with_reason,
-			  char *buf, size_t len)
+const char *remedy_format(const struct ipcadm_remedy *r, const struct ipcadm_ns *ns,
+			  bool with_reason, char *buf, size_t len)
 {
+	pid_t nspid = ns_pid(ns);
 	struct sbuf b;
 	char size[32];
 
@@ -155,13 +167,13 @@ const char *remedy_format(const struct ipcadm_remedy *r, pid_t nspid, bool with_
 	}
 	switch (r->type) {
 	case IPCADM_REMEDY_REAP:
-		reap_command(&b, &r->reap, nspid);
+		reap_command(&b, &r->reap, ns);
 		break;
 	case IPCADM_REMEDY_SET_SYSCTL:
 		sysctl_command(&b, &r->sysctl, nspid);
 		break;
 	case IPCADM_REMEDY_WHO:
-		ipcadm_command(&b, "who", nspid);
+		ipcadm_command(&b, "who", ns);
 		sbuf_puts(&b, " ");
 		sbuf_puts(&b, ipcadm_kind_name(r->who.kind));
 		sbuf_puts(&b, " ");
@@ -179,13 +191,6 @@ const char *remedy_format(const struct ipcadm_remedy *r, pid_t nspid, bool with_
 		sbuf_puts(&b, r->reason);
 	}
 	return buf;
-}
-
-pid_t remedy_nspid(const struct ipcadm_ns *ns)
-{
-	if (ns == NULL || ns->self)
-		return 0;
-	return ns->pid > 0 ? ns->pid : -1;
 }
 
 static void reap_json(struct json *j, const struct ipcadm_remedy_reap *r)

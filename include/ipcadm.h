@@ -737,8 +737,9 @@ struct ipcadm_ns {
 /* Every IPC namespace that a process is in, the tool's own first, then by inode. */
 int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np);
 /*
- * A namespace named by a PID or by a path (/proc/PID/ns/ipc, a bind-mounted ns file).
- * Anything else at the path (a FIFO, which would block the open, or a plain file) gives
+ * A namespace named by a PID, by its inode ("ipc:4026532123" or "ipc:[4026532123]",
+ * entered through its oldest process; -ESRCH when no process is in it), or by a path
+ * (/proc/PID/ns/ipc, a bind-mounted ns file). Anything else at the path (a FIFO, which would block the open, or a plain file) gives
  * IPCADM_ENOTIPCNS, found out without waiting.
  */
 #define IPCADM_ENOTIPCNS (-ENOTNAM)

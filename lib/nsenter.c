@@ -193,6 +193,40 @@ static int ns_file_open(const struct ipcadm_ctx *ctx, const char *path)
 	return fd;
 }
 
+/*
+ * "ipc:INODE" (or "ipc:[INODE]", as the link reads): the namespace by its inode, entered
+ * through its oldest process, whose namespace is checked again when it is opened. A PID
+ * may be reused between a command's printing and its running; an inode is not, while
+ * the namespace lives.
+ */
+static int ns_by_inode(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns *ns)
+{
+	size_t len = strlen(spec);
+	struct ipcadm_ns *all;
+	uint64_t ino;
+	size_t n;
+	int r;
+
+	if (len > 2 && spec[0] == '[' && spec[len - 1] == ']') {
+		spec++;
+		len -= 2;
+	}
+	if (mem_to_u64(spec, len, &ino) < 0 || ino == 0)
+		return -EINVAL;
+	r = ipcadm_ns_list(ctx, &all, &n);
+	if (r < 0)
+		return r;
+	r = -ESRCH; /* no process is in it (a namespace kept by a bind mount: name its path) */
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].ino == ino) {
+			*ns = all[i];
+			r = 0;
+		}
+	}
+	free(all);
+	return r;
+}
+
 int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns *ns)
 {
 	uint64_t pid, start, self = ns_ino(ctx, "/proc/self/ns/ipc");
@@ -200,6 +234,8 @@ int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns
 	int fd;
 
 	memset(ns, 0, sizeof(*ns));
+	if (strncmp(spec, "ipc:", 4) == 0)
+		return ns_by_inode(ctx, spec + 4, ns);
 	if (str_to_u64(spec, &pid) == 0) {
 		if (pid == 0 || pid > INT32_MAX)
 			return -EINVAL;

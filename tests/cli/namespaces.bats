@@ -73,6 +73,9 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 		mkdir -p /dev/shm/t/nsdir; touch /dev/shm/t/nsdir/ipc; mount --bind /proc/$a/ns/ipc /dev/shm/t/nsdir/ipc
 		expect "$("$IPCADM" list --all-visible -J -N /dev/shm/t/nsdir/ipc shm)" "[.shm[].namespace] | map(tostring) | join(\" \")" $na
 		"$IPCADM" show --all-visible -N $a shm 0 | grep -q "^Shared memory segment 0 in IPC namespace $na$"
+		# by its inode, as -A lists it (and as the link reads): no PID to be reused
+		expect "$("$IPCADM" list --all-visible -J -N ipc:$na shm)" "[.shm[].namespace] | map(tostring) | join(\" \")" $na
+		expect "$("$IPCADM" who --all-visible -J -N "ipc:[$na]" shm 0)" "[.shm[0].holders[].pid] | map(tostring) | join(\" \")" $a
 		umount /dev/shm/t/nsdir/ipc
 		kill $a $h'
 	ok
@@ -200,4 +203,12 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 	[[ "$output" == *"cannot find the IPC namespace '999999'"* ]]
 	run ns '"$IPCADM" list --all-visible -N /dev/null'
 	[ "$status" -eq 1 ]
+	# an inode no process is in, and inodes that are not numbers
+	run ns '"$IPCADM" list --all-visible -N ipc:1234567'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot find the IPC namespace 'ipc:1234567'"* ]]
+	for bad in ipc: ipc:x12 "ipc:[12" ipc:0 "ipc:-1"; do
+		run "$IPCADM" list --all-visible -N "$bad"
+		[ "$status" -ne 0 ] && [[ "$output" == *"cannot find the IPC namespace"* ]]
+	done
 }

@@ -620,6 +620,10 @@ static const char *remedy_json_text(const struct ipcadm_remedy *r)
 
 static void test_remedy_format(void **state)
 {
+	/* other namespaces: reached through a process in it, or not at all */
+	const struct ipcadm_ns ns9 = { .ino = 4026532009, .pid = 9 },
+			       ns42 = { .ino = 4026532042, .pid = 42 },
+			       ns7 = { .ino = 4026532007, .pid = 7 }, nsgone = { .ino = 4026532001 };
 	struct ipcadm_remedy r = { .type = IPCADM_REMEDY_REAP };
 	char buf[256];
 
@@ -629,31 +633,31 @@ static void test_remedy_format(void **state)
 		.owner_name = "alice", .all_visible = true, .yes = true, .count = 7,
 	};
 	r.reason = "removes the 7 orphaned semaphore arrays of 'alice'";
-	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, true, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner alice --yes  # removes "
 			    "the 7 orphaned semaphore arrays of 'alice'");
 	/* a name a shell would split, or take for an option, goes as the UID */
 	r.reap.owner_name = "sp ace;id";
-	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, false, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
-	assert_string_equal(remedy_format(&r, 9, false, buf, sizeof(buf)),
-			    "ipcadm reap -N 9 --all-visible --kind sem --owner 1234 --yes");
+	assert_string_equal(remedy_format(&r, &ns9, false, buf, sizeof(buf)),
+			    "ipcadm reap -N ipc:4026532009 --all-visible --kind sem --owner 1234 --yes");
 	r.reap.owner_name = "-rf";
-	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, false, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
 	/* digits are a UID to --owner: a user named "4244" goes by its own UID */
 	r.reap.owner_name = "4244";
-	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, false, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner 1234 --yes");
 	r.reap.owner_name = "4244a";
-	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, false, buf, sizeof(buf)),
 			    "ipcadm reap --all-visible --kind sem --owner 4244a --yes");
 	/* a name pattern in single quotes, its own quotes too */
 	r.reap = (struct ipcadm_remedy_reap){
 		.kinds = IPCADM_KIND_BIT(IPCADM_PSHM) | IPCADM_KIND_BIT(IPCADM_PSEM),
 		.include_idle = true, .name = "it's*",
 	};
-	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, false, buf, sizeof(buf)),
 			    "ipcadm reap --include-idle --kind pshm,psem --name 'it'\\''s*'");
 
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_SET_SYSCTL };
@@ -661,40 +665,40 @@ static void test_remedy_format(void **state)
 		.limit = IPCADM_LIMIT_SEMMNI, .sysctl = "kernel.sem",
 		.values = { 250, 32000, 32, 256 }, .nvalues = 4,
 	};
-	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, true, buf, sizeof(buf)),
 			    "sysctl -w kernel.sem='250 32000 32 256'");
 	r.sysctl.persist = true;
 	r.reason = "keeps it after a reboot";
-	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, true, buf, sizeof(buf)),
 			    "echo 'kernel.sem = 250 32000 32 256' > /etc/sysctl.d/60-ipcadm-sem.conf"
 			    "  # keeps it after a reboot");
 	/* another namespace's setting: the host's /etc/sysctl.d is not its place */
-	assert_string_equal(remedy_format(&r, 42, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, &ns42, true, buf, sizeof(buf)),
 			    "# kernel.sem = 250 32000 32 256 where this namespace's processes are "
 			    "started (not the host's /etc/sysctl.d)  # keeps it after a reboot");
 	r.sysctl = (struct ipcadm_remedy_sysctl){ .sysctl = "kernel.shmmni", .values = { 16 },
 						  .nvalues = 1 };
-	assert_string_equal(remedy_format(&r, 0, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, false, buf, sizeof(buf)),
 			    "sysctl -w kernel.shmmni=16");
 	/* in another namespace: nsenter, ipcadm's own -N */
-	assert_string_equal(remedy_format(&r, 42, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, &ns42, false, buf, sizeof(buf)),
 			    "nsenter --ipc --target 42 sysctl -w kernel.shmmni=16");
 	/* another namespace that no process reaches: nothing to paste */
-	assert_string_equal(remedy_format(&r, -1, false, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, &nsgone, false, buf, sizeof(buf)),
 			    "# no process to enter its namespace: sysctl -w kernel.shmmni=16");
 
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_WHO, .who = { IPCADM_SHM, 2 } };
-	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)), "ipcadm who shm 2");
-	assert_string_equal(remedy_format(&r, 42, true, buf, sizeof(buf)),
-			    "ipcadm who -N 42 shm 2");
+	assert_string_equal(remedy_format(&r, NULL, true, buf, sizeof(buf)), "ipcadm who shm 2");
+	assert_string_equal(remedy_format(&r, &ns42, true, buf, sizeof(buf)),
+			    "ipcadm who -N ipc:4026532042 shm 2");
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_REMOUNT_DEV_SHM,
 				    .remount = { 2 << 20 } };
-	assert_string_equal(remedy_format(&r, 0, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, NULL, true, buf, sizeof(buf)),
 			    "mount -o remount,size=2M /dev/shm");
-	assert_string_equal(remedy_format(&r, 7, true, buf, sizeof(buf)),
+	assert_string_equal(remedy_format(&r, &ns7, true, buf, sizeof(buf)),
 			    "nsenter --mount --target 7 mount -o remount,size=2M /dev/shm");
 	/* cut to the buffer, and terminated */
-	assert_string_equal(remedy_format(&r, 0, true, buf, 6), "mount");
+	assert_string_equal(remedy_format(&r, NULL, true, buf, 6), "mount");
 
 	/* JSON: the fields, not a command line */
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_SET_SYSCTL, .reason = "a \"why\"" };
