@@ -6,8 +6,8 @@
 # followed by " ARG" when it takes an argument.
 _ipcadm_opts()
 {
-	# An option's argument is the capitals after its names, before the two spaces
-	# that start its description (-N's runs into it: "-N, --namespace PID|PATH the").
+	# An option's argument is the word after its names that starts with a capital
+	# (-N's: "PID|PATH|ipc:INODE"), before the two spaces that start its description.
 	"$@" --help 2>/dev/null | awk '
 		/^Options:/ { on = 1; next }
 		/^[^ ]/ { on = 0 }
@@ -21,7 +21,7 @@ _ipcadm_opts()
 			arg = ""
 			for (i = 1; i <= n && t[i] ~ /^-/; i++)
 				;
-			if (i <= n && t[i] ~ /^[A-Z][^a-z]*$/)
+			if (i <= n && t[i] ~ /^[A-Z]/)
 				arg = " ARG"
 			for (j = 1; j < i; j++) {
 				sub(/,$/, "", t[j])
