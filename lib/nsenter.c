@@ -373,6 +373,28 @@ static void tag(struct ipcadm_snapshot *snap, uint64_t ino)
 			snap->objs[k][i].ipcns = ino;
 }
 
+/*
+ * The parent's side of a child from fork_for(): all it writes to the pipe, then its exit.
+ * Returns 0 with *buf (the caller frees it), or -errno of the read or of the child.
+ */
+static int child_output(pid_t pid, int nsfd, int fds[2], char **buf, size_t *len)
+{
+	int r, rc;
+
+	close(nsfd);
+	close(fds[1]);
+	r = read_fd_all(fds[0], buf, len);
+	close(fds[0]);
+	rc = wait_child(pid);
+	if (r < 0)
+		return r;
+	if (rc < 0) {
+		free(*buf);
+		return rc;
+	}
+	return 0;
+}
+
 int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 			    unsigned int kinds, unsigned int flags,
 			    struct ipcadm_snapshot **snapp)
@@ -411,17 +433,9 @@ int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 		write_all(fds[1], wire, wlen);
 		_exit(0);
 	}
-	close(nsfd);
-	close(fds[1]);
-	r = read_fd_all(fds[0], &buf, &len);
-	close(fds[0]);
-	rc = wait_child(pid);
+	r = child_output(pid, nsfd, fds, &buf, &len);
 	if (r < 0)
 		return r;
-	if (rc < 0) {
-		free(buf);
-		return rc;
-	}
 	if (len < sizeof(int32_t)) {
 		free(buf);
 		return -EBADMSG;
@@ -523,14 +537,10 @@ int ipcadm_posix_remove_many_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *
 			write_all(fds[1], (const char *)results, n * sizeof(*results));
 		_exit(r < 0 && -r < 256 ? -r : (r < 0 ? EIO : 0));
 	}
-	close(nsfd);
-	close(fds[1]);
-	r = read_fd_all(fds[0], &buf, &len);
-	close(fds[0]);
-	rc = wait_child(pid);
-	if (r < 0)
-		return r;
-	if (rc == 0 && len != n * sizeof(*results))
+	rc = child_output(pid, nsfd, fds, &buf, &len);
+	if (rc < 0)
+		return rc;
+	if (len != n * sizeof(*results))
 		rc = -EBADMSG;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		int v;
