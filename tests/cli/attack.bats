@@ -2,18 +2,9 @@
 # attack.bats: live programs that once lost their objects to reap --yes, or had them called
 # orphaned or idle: each test shows one such program keeping its object, with its verdict.
 
-load ipc-lib
+load attack-lib
 
-POSIXTOOL="$IPCADM_BUILD/helpers/posixtool"
-export POSIXTOOL
-
-PRELUDE='
-want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-T=$(mktemp -d); chmod 777 $T   # other users write here
-R=$(mktemp -d)                  # root-only: logs (root refuses $T for those)
-# shifted SECONDS CMD...: runs CMD with its wall clock stepped by SECONDS (clockshift.so)
-shifted() { IPCADM_TEST_CLOCK_SHIFT=$1 LD_PRELOAD=$IPCADM_BUILD/helpers/clockshift.so \
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 "${@:2}"; }
+PRELUDE=$ATTACK_PRELUDE'
 # keeper PYTHON: starts, as uid 4242, a PYTHON program that makes a segment of a generated
 # name, closes it (unmapped, kept by its name for later) and sleeps; prints the name
 keeper() {
@@ -29,13 +20,6 @@ keeper() {
 	setsid -f $IPCTOOL drop-to 4242 4242 -- "$1" $T/keep.py > $T/k
 	for j in $(seq 100); do [ -s $T/k ] && break; sleep 0.1; done
 	cat $T/k
-}
-# verdict KIND ID|NAME [SHIFT]: the verdict list gives the object (ipcadm run SHIFT s ahead)
-verdict() {
-	local sel=".id == $2" col=ID
-	[[ $1 == p* ]] && sel=".name == \"$2\"" col=NAME
-	shifted "${3:-0}" "$IPCADM" list --all-visible -J -o $col,VERDICT,EVIDENCE "$1" |
-		jq -r ".$1[] | select($sel) | .verdict"
 }
 '
 

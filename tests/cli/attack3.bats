@@ -2,21 +2,9 @@
 # attack3.bats: the third round of attacks on ipcadm's promise: each test shows a live
 # program that lost its object to a removal, or had it called orphaned, and keeps it now.
 
-load ipc-lib
+load attack-lib
 
-POSIXTOOL="$IPCADM_BUILD/helpers/posixtool"
-export POSIXTOOL
-
-PRELUDE='
-want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-T=$(mktemp -d); chmod 777 $T   # other users write here
-R=$(mktemp -d)                  # root-only: logs and backups
-verdict() {
-	local sel=".id == $2" col=ID
-	[[ $1 == p* ]] && sel=".name == \"$2\"" col=NAME
-	"$IPCADM" list --all-visible -J -o $col,VERDICT,EVIDENCE "$1" |
-		jq -r ".$1[] | select($sel) | .verdict"
-}
+PRELUDE=$ATTACK_PRELUDE'
 # nattch ID N: waits (10 s at most) until segment ID has N attachments
 nattch() {
 	local i

@@ -2,17 +2,12 @@
 # attack4.bats: the fourth round of attacks on ipcadm's promise: the code of the day
 # (batch removals, the -A child, the doctor's remedies, JSON) against hostile input.
 
-load files-lib
+load attack-lib
 
-POSIXTOOL="$IPCADM_BUILD/helpers/posixtool"
 NOSYSCALL="$IPCADM_BUILD/helpers/nosyscall"
-export POSIXTOOL NOSYSCALL
+export NOSYSCALL
 
-PRELUDE='
-want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; }
-T=$(mktemp -d); chmod 777 $T   # other users write here
-R=$(mktemp -d)                  # root-only: logs and backups
-'
+PRELUDE=$ATTACK_PRELUDE
 
 @test "-N without fsopen: another namespace's queues are not read from our own mount" {
 	# A child that entered another IPC namespace mounts that namespace's mqueue with
