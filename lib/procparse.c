@@ -81,34 +81,79 @@ int procparse_stat(const char *buf, size_t len, struct proc_stat *st)
 	return 0;
 }
 
-int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid,
-			  uid_t *suid)
+/* The line of /proc/PID/status that starts with tag (a NUL-terminated "Name:"): its
+ * text after the tag in *from, up to *to (its newline, or the end of buf); false if none. */
+static bool status_line(const char *buf, size_t len, const char *tag, const char **from,
+			const char **to)
 {
 	const char *p = buf, *end = buf + len;
+	size_t tlen = strlen(tag);
 
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 
 		if (eol == NULL)
 			eol = end;
-		if (eol - p > 4 && memcmp(p, "Uid:", 4) == 0) {
-			const char *q = p + 4, *f;
-			uint64_t v[3];
-
-			for (int i = 0; i < 3; i++) {
-				size_t n = next_field(&q, eol, &f);
-
-				if (n == 0 || mem_to_u64(f, n, &v[i]) < 0 || v[i] > UINT32_MAX)
-					return -EBADMSG;
-			}
-			*ruid = (uid_t)v[0];
-			*euid = (uid_t)v[1];
-			*suid = (uid_t)v[2];
-			return 0;
+		if ((size_t)(eol - p) >= tlen && memcmp(p, tag, tlen) == 0) {
+			*from = p + tlen;
+			*to = eol;
+			return true;
 		}
 		p = eol + 1;
 	}
-	return -EBADMSG;
+	return false;
+}
+
+/* The first three numbers of a status line (real, effective, saved). */
+static int status_ids(const char *buf, size_t len, const char *tag, uint32_t *r,
+		      uint32_t *e, uint32_t *s)
+{
+	const char *q, *eol, *f;
+	uint64_t v[3];
+
+	if (!status_line(buf, len, tag, &q, &eol))
+		return -EBADMSG;
+	for (int i = 0; i < 3; i++) {
+		size_t n = next_field(&q, eol, &f);
+
+		if (n == 0 || mem_to_u64(f, n, &v[i]) < 0 || v[i] > UINT32_MAX)
+			return -EBADMSG;
+	}
+	*r = (uint32_t)v[0];
+	*e = (uint32_t)v[1];
+	*s = (uint32_t)v[2];
+	return 0;
+}
+
+int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid,
+			  uid_t *suid)
+{
+	return status_ids(buf, len, "Uid:", ruid, euid, suid);
+}
+
+int procparse_status_gids(const char *buf, size_t len, gid_t *rgid, gid_t *egid,
+			  gid_t *sgid)
+{
+	return status_ids(buf, len, "Gid:", rgid, egid, sgid);
+}
+
+int procparse_status_groups(const char *buf, size_t len, gid_t *v, size_t cap)
+{
+	const char *q, *eol, *f;
+	size_t n, count = 0;
+	uint64_t g;
+
+	/* a line cut short by the end of buf may have lost groups: no answer */
+	if (!status_line(buf, len, "Groups:", &q, &eol) || eol == buf + len)
+		return -EBADMSG;
+	while ((n = next_field(&q, eol, &f)) > 0) {
+		if (mem_to_u64(f, n, &g) < 0 || g > UINT32_MAX || count >= INT32_MAX)
+			return -EBADMSG;
+		if (count < cap)
+			v[count] = (gid_t)g;
+		count++;
+	}
+	return (int)count;
 }
 
 int procparse_sysv_name(const char *name, size_t len, uint32_t *key)

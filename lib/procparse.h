@@ -25,6 +25,13 @@ int procparse_stat(const char *buf, size_t len, struct proc_stat *st);
 /* The real, effective and saved uids from /proc/PID/status. */
 int procparse_status_uids(const char *buf, size_t len, uid_t *ruid, uid_t *euid,
 			  uid_t *suid);
+/* The real, effective and saved gids from /proc/PID/status. */
+int procparse_status_gids(const char *buf, size_t len, gid_t *rgid, gid_t *egid,
+			  gid_t *sgid);
+/* The supplementary groups ("Groups:") from /proc/PID/status: the first cap stored in v;
+ * returns how many there are, or -EBADMSG (no such line, a bad number, or the line cut
+ * short by the end of buf: a status longer than the buffer read). */
+int procparse_status_groups(const char *buf, size_t len, gid_t *v, size_t cap);
 
 /* One System V segment mapping from /proc/PID/maps. */
 struct proc_sysv_map {

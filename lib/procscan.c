@@ -145,6 +145,9 @@ static int load_uids_pidfd(struct proc *p)
 	p->ruid = info.ruid;
 	p->suid = info.suid;
 	p->euid = info.euid;
+	p->rgid = info.rgid;
+	p->sgid = info.sgid;
+	p->egid = info.egid;
 	p->uids_known = true;
 	return 1;
 }
@@ -164,8 +167,45 @@ static void load_uids(struct procs *ps, struct proc *p)
 	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
 	n = read_at(ps, path, buf, sizeof(buf));
 	if (n >= 0 &&
-	    procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid, &p->suid) == 0)
+	    procparse_status_uids(buf, (size_t)n, &p->ruid, &p->euid, &p->suid) == 0 &&
+	    procparse_status_gids(buf, (size_t)n, &p->rgid, &p->egid, &p->sgid) == 0)
 		p->uids_known = true;
+}
+
+/* The largest status read for its Groups line: NGROUPS_MAX (65536) groups of 10 digits. */
+#define STATUS_MAX (1u << 20)
+
+/* The supplementary groups of p, from its status; ngroups -1 when they cannot be read.
+ * Most processes have few groups: one small read, a larger one only when it fills. */
+static void load_groups(struct procs *ps, struct proc *p)
+{
+	char path[32], small[4096], *buf = small, *big = NULL;
+	size_t cap = sizeof(small);
+	ssize_t n;
+	int count;
+
+	p->ngroups = -1;
+	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
+	for (;;) {
+		n = read_at(ps, path, buf, cap);
+		if (n < 0 || (size_t)n < cap - 1 || cap >= STATUS_MAX)
+			break;
+		cap *= 16;
+		free(big);
+		big = malloc(cap);
+		if (big == NULL)
+			return;
+		buf = big;
+	}
+	count = n < 0 ? -EBADMSG : procparse_status_groups(buf, (size_t)n, NULL, 0);
+	if (count > 0) {
+		p->groups = malloc((size_t)count * sizeof(*p->groups));
+		if (p->groups)
+			procparse_status_groups(buf, (size_t)n, p->groups, (size_t)count);
+	}
+	if (count == 0 || (count > 0 && p->groups))
+		p->ngroups = count;
+	free(big);
 }
 
 /* The system call ABI of p's program, from the ELF header of /proc/PID/exe (the file is
@@ -207,6 +247,8 @@ int proc_load(struct procs *ps, struct proc *p, unsigned int parts)
 	}
 	if (want & PROC_ABI)
 		p->abi = load_abi(ps, p);
+	if (want & PROC_GROUPS)
+		load_groups(ps, p);
 	p->loaded |= (unsigned char)want;
 	return 0;
 }
@@ -282,6 +324,8 @@ static int relist(struct procs *ps, bool *fresh)
 				cap = cap ? cap * 2 : 16;
 			}
 			p = &ps->v[ps->n++];
+		} else {
+			free(p->groups); /* a gone entry's, made new */
 		}
 		memset(p, 0, sizeof(*p));
 		p->pid = (pid_t)pid;
@@ -521,6 +565,8 @@ void procs_release(struct procs *ps)
 {
 	if (ps->procfd_open)
 		close(ps->procfd);
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->v[i].groups);
 	free(ps->v);
 	memset(ps, 0, sizeof(*ps));
 }

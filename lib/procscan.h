@@ -13,16 +13,21 @@
 /* The parts of a process that proc_load() reads. */
 enum proc_part {
 	PROC_STAT = 1 << 0, /* ppid, sid, start, comm, num_threads, kthread: read first */
-	PROC_UIDS = 1 << 1, /* ruid, euid, suid; uids_known says whether they were read */
+	PROC_UIDS = 1 << 1, /* ruid, euid, suid, rgid, egid, sgid; uids_known says whether
+			     * they were read */
 	PROC_NS = 1 << 2, /* ipcns */
 	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
 	PROC_ABI = 1 << 3, /* abi, from its executable's ELF header: only when asked for */
+	PROC_GROUPS = 1 << 4, /* groups, ngroups: only when asked for (status is read) */
 };
 
 struct proc {
 	pid_t pid, ppid;
 	pid_t sid; /* its session */
 	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	gid_t *groups; /* its supplementary groups (PROC_GROUPS), ngroups of them */
+	int ngroups; /* -1 when they could not be read */
 	int64_t start; /* Unix seconds */
 	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];

@@ -67,6 +67,30 @@ static void check_status(const char *buf, size_t len)
 	CHECK(r2 == ruid && e2 == euid && s2 == suid);
 }
 
+/* The gids and the supplementary groups: never more stored than room was given, and what
+ * is counted printed back as the kernel prints it counts the same. */
+static void check_groups(const char *buf, size_t len)
+{
+	gid_t rg = 7, eg = 7, sg = 7, v[4];
+	char out[128];
+	int n, g = procparse_status_groups(buf, len, v, 4), again;
+
+	if (procparse_status_gids(buf, len, &rg, &eg, &sg) < 0)
+		CHECK(rg == 7 && eg == 7 && sg == 7);
+	if (g < 0) {
+		CHECK(g == -EBADMSG);
+		return;
+	}
+	CHECK(procparse_status_groups(buf, len, NULL, 0) == g);
+	n = snprintf(out, sizeof(out), "Groups:\t");
+	for (int i = 0; i < g && i < 4; i++)
+		n += snprintf(out + n, sizeof(out) - (size_t)n, "%s%u", i ? " " : "",
+			      (unsigned int)v[i]);
+	n += snprintf(out + n, sizeof(out) - (size_t)n, " \n");
+	again = procparse_status_groups(out, (size_t)n, NULL, 0);
+	CHECK(again == (g < 4 ? g : 4));
+}
+
 struct maps_seen {
 	size_t calls;
 	size_t stop_after; /* 0: never stop */
@@ -232,6 +256,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	check_stat(buf, size);
 	check_status(buf, size);
+	check_groups(buf, size);
 	check_maps(buf, size);
 	check_syscall(buf, size);
 	check_elf(buf, size);

@@ -40,6 +40,34 @@ static void test_status(void **state)
 	assert_int_equal(procparse_status_uids("Name:\tx\n", 8, &r, &e, &su), -EBADMSG);
 }
 
+static void test_status_groups(void **state)
+{
+	const char s[] = "Uid:\t1\t1\t1\t1\nGid:\t100\t101\t102\t101\nFDSize:\t64\n"
+			 "Groups:\t4 24 4343 \nNStgid:\t5\n";
+	gid_t r, e, sg, v[2];
+
+	(void)state;
+	assert_int_equal(procparse_status_gids(s, sizeof(s) - 1, &r, &e, &sg), 0);
+	assert_int_equal(r, 100);
+	assert_int_equal(e, 101);
+	assert_int_equal(sg, 102);
+	/* counted whole, stored up to the room given */
+	assert_int_equal(procparse_status_groups(s, sizeof(s) - 1, NULL, 0), 3);
+	assert_int_equal(procparse_status_groups(s, sizeof(s) - 1, v, 2), 3);
+	assert_int_equal(v[0], 4);
+	assert_int_equal(v[1], 24);
+	/* none: the kernel writes a space after the tab */
+	assert_int_equal(procparse_status_groups("Groups:\t \n", 10, v, 2), 0);
+	assert_int_equal(procparse_status_groups("Groups:\t\n", 9, v, 2), 0);
+	/* a line cut short by the end of the buffer may have lost groups */
+	assert_int_equal(procparse_status_groups("Groups:\t4 24", 12, v, 2), -EBADMSG);
+	assert_int_equal(procparse_status_groups("Groups:\t4 x\n", 12, v, 2), -EBADMSG);
+	assert_int_equal(procparse_status_groups("Groups:\t4 4294967296\n", 21, v, 2),
+			 -EBADMSG);
+	assert_int_equal(procparse_status_groups("Name:\tx\n", 8, v, 2), -EBADMSG);
+	assert_int_equal(procparse_status_gids("Gid:\t1\t2\n", 9, &r, &e, &sg), -EBADMSG);
+}
+
 static int collect(void *arg, const struct proc_sysv_map *m)
 {
 	struct proc_sysv_map *out = arg;
@@ -125,6 +153,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat),	cmocka_unit_test(test_status),
+		cmocka_unit_test(test_status_groups),
 		cmocka_unit_test(test_maps),	cmocka_unit_test(test_syscall),
 		cmocka_unit_test(test_btime),	cmocka_unit_test(test_proc_hidepid),
 	};
