@@ -83,10 +83,17 @@ enum recorded {
 };
 enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 				pid_t pid, int64_t t, unsigned int perm, struct proc **pp);
+/* Whether the kernel's ipcperms() may let p make a use of o that needs the permission
+ * bits perm (S_IROTH, S_IWOTH or both: any of them counts), by any of its real, effective
+ * and saved uids and gids and its supplementary groups (read when first needed): as root,
+ * owner or creator, or by o's group or other bits. When in doubt (uids or groups not
+ * read), it may. The one test of permission for possible holders and PID reuse alike. */
+bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, struct proc *p,
+		      unsigned int perm);
 /* Why p, whatever its start time, cannot have made that use of o (another IPC namespace,
- * no permission), or NULL. */
-const char *analysis_reused_why(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
-				const struct proc *p, unsigned int perm);
+ * no permission by analysis_may_use()), or NULL. */
+const char *analysis_reused_why(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				struct proc *p, unsigned int perm);
 
 int holders_scan(struct ipcadm_ctx *ctx, struct ipcadm_analysis *a);
 int holders_finish(struct ipcadm_analysis *a);

@@ -120,23 +120,50 @@ bool analysis_started_by(const struct ipcadm_analysis *a, const struct proc *p, 
 	return p->start_ms < analysis_deadline(a, t, IPCADM_SLACK);
 }
 
-const char *analysis_reused_why(const struct ipcadm_analysis *a, const struct ipcadm_obj *o,
-				const struct proc *p, unsigned int perm)
+/* Whether p is, or may make itself, a member of group gid: its real, effective or saved
+ * gid (setegid takes either back), or one of its supplementary groups, read only now that
+ * they matter. Groups that cannot be read count as every group. */
+static bool in_group(struct ipcadm_analysis *a, struct proc *p, gid_t gid)
 {
-	if (p->ipcns && a->procs.self_ipcns && p->ipcns != a->procs.self_ipcns)
-		return "runs in another IPC namespace";
+	if (p->rgid == gid || p->egid == gid || p->sgid == gid)
+		return true;
+	if (proc_load(&a->procs, p, PROC_GROUPS) < 0 || p->ngroups < 0)
+		return true;
+	for (int i = 0; i < p->ngroups; i++)
+		if (p->groups[i] == gid)
+			return true;
+	return false;
+}
+
+bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, struct proc *p,
+		      unsigned int perm)
+{
 	if (!p->uids_known)
-		return NULL;
+		return true;
 	for (int i = 0; i < 3; i++) {
 		uid_t u = i == 0 ? p->ruid : i == 1 ? p->euid : p->suid;
 
-		/* root, or the owner or creator (who may always use it, or IPC_SET it), now
-		 * or once it takes back its saved uid */
+		/* root (CAP_IPC_OWNER), or the owner or creator (who may always use it, or
+		 * IPC_SET its mode), now or once it takes back its saved uid */
 		if (u == 0 || u == o->uid || u == o->cuid)
-			return NULL;
+			return true;
 	}
-	if (o->mode & (perm | perm << 3))
-		return NULL; /* other or group bits grant it: its groups are not read */
+	/* ipcperms(): the other bits for everyone else, the group bits for members of its
+	 * group or its creator's. The kernel gives a member the group bits only, even when
+	 * the other bits grant more: a member that may leave the group (setegid) is not
+	 * told apart, so the other bits count for members too, which errs toward use. */
+	if (o->mode & perm)
+		return true;
+	return (o->mode & perm << 3) && (in_group(a, p, o->gid) || in_group(a, p, o->cgid));
+}
+
+const char *analysis_reused_why(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				struct proc *p, unsigned int perm)
+{
+	if (p->ipcns && a->procs.self_ipcns && p->ipcns != a->procs.self_ipcns)
+		return "runs in another IPC namespace";
+	if (analysis_may_use(a, o, p, perm))
+		return NULL;
 	return "has no permission to use it";
 }
 

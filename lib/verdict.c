@@ -93,10 +93,10 @@ struct judgement {
 
 /* ", creator 4242 exited" or "... (PID now reused by sshd, which started after it and
  * has no permission to use it)": perm as for analysis_recorded(). */
-static void describe_dead(const struct ipcadm_analysis *a, struct sbuf *b, const char *role,
+static void describe_dead(struct ipcadm_analysis *a, struct sbuf *b, const char *role,
 			  const struct ipcadm_obj *o, pid_t pid, unsigned int perm)
 {
-	const struct proc *p = procs_find(&a->procs, pid);
+	struct proc *p = procs_find(&a->procs, pid);
 	const char *why = p ? analysis_reused_why(a, o, p, perm) : NULL;
 
 	if (pid <= 0)
@@ -195,53 +195,52 @@ static bool runs_as(const struct proc *p, uid_t uid)
 	return p->uids_known && (p->ruid == uid || p->euid == uid || p->suid == uid);
 }
 
-/* Marks every process that has a descendant running as uid. */
-static void mark_ancestors(const struct procs *ps, uid_t uid, bool *mark)
+/* Whether p runs as root, and not also as the object's (non-root) owner or creator: such a
+ * process may use any object, so that alone makes it no holder. */
+static bool root_only(const struct proc *p, const struct ipcadm_obj *o)
 {
-	for (size_t i = 0; i < ps->n; i++) {
-		const struct proc *p = &ps->v[i];
-		size_t guard = 0;
+	return is_root(p) && !(o->uid != 0 && runs_as(p, o->uid)) &&
+	       !(o->cuid != 0 && runs_as(p, o->cuid));
+}
 
-		if (!runs_as(p, uid))
-			continue;
-		while (p && p->ppid > 0 && guard++ < 4096) {
-			const struct proc *parent = procs_find(ps, p->ppid);
+/* Marks every ancestor of p. */
+static void mark_ancestors(const struct procs *ps, const struct proc *p, bool *mark)
+{
+	size_t guard = 0;
 
-			if (parent == NULL || mark[parent - ps->v])
-				break;
-			mark[parent - ps->v] = true;
-			p = parent;
-		}
+	while (p && p->ppid > 0 && guard++ < 4096) {
+		const struct proc *parent = procs_find(ps, p->ppid);
+
+		if (parent == NULL || mark[parent - ps->v])
+			break;
+		mark[parent - ps->v] = true;
+		p = parent;
 	}
 }
 
-/* Whether p may hold a private object of this owner and creator, its start time aside. */
-static bool may_hold(const struct ipcadm_analysis *a, const struct proc *p, uid_t uid,
-		     uid_t cuid, const bool *has_owner_desc)
+/* Whether p could be a holder of any object, whatever its permissions and start time. */
+static bool may_hold_any(const struct ipcadm_analysis *a, const struct proc *p)
 {
 	if (p->gone || p->pid == a->procs.self || p->kthread || !p->uids_known)
 		return false;
 	if (p->pid == 1 && a->procs.pid1_is_init)
 		return false; /* the system's init; a container's PID 1 is its application */
-	if (a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns)
-		return false;
-	/* as the owner or creator, unless that is root: a root process holds a user's
-	 * object only through a descendant running as the user (a root master forks its
-	 * workers), not because root made it (Apache's root pre-daemon makes every mutex) */
-	if ((uid != 0 && runs_as(p, uid)) || (cuid != 0 && runs_as(p, cuid)))
-		return true;
-	return is_root(p) && (uid == 0 || has_owner_desc[p - a->procs.v]);
+	return !(a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns);
 }
 
 /*
- * The processes that may hold objects of one owner and creator, by start time: built once
- * per (uid, cuid) and kept for the next objects, so judging many arrays of one owner
- * costs a binary search each rather than a pass over every process.
+ * The processes that may hold private objects of one owner, creator, group and mode (a
+ * kind's use needs perm), by start time: built once per such class and kept for the next
+ * objects, so judging many arrays of one owner costs a binary search each rather than a
+ * pass over every process.
  */
 struct cand_cache {
 	uid_t uid, cuid;
+	gid_t gid, cgid;
+	unsigned int mode, perm;
 	bool valid;
-	bool *mark; /* processes with a descendant running as uid */
+	bool *use; /* processes that may use the object (analysis_may_use()) */
+	bool *mark; /* processes with a descendant that may use it, not as root */
 	const struct proc **v;
 	size_t n;
 };
@@ -253,20 +252,44 @@ static int cmp_start(const void *x, const void *y)
 	return (a->start_ms > b->start_ms) - (a->start_ms < b->start_ms);
 }
 
-static void candidates(const struct ipcadm_analysis *a, struct cand_cache *c, uid_t uid,
-		       uid_t cuid)
+/*
+ * Possible holders, their start time aside: processes that the kernel lets use it
+ * (analysis_may_use(): as its owner or creator, by its group or other bits). Root may use
+ * anything: a root process holds a user's object only through a descendant that may use
+ * it (a root master forks its workers), not because root made it (Apache's root
+ * pre-daemon makes every mutex), unless the owner is root.
+ */
+static void candidates(struct ipcadm_analysis *a, struct cand_cache *c,
+		       const struct ipcadm_obj *o, unsigned int perm)
 {
-	if (c->valid && c->uid == uid && c->cuid == cuid)
+	unsigned int mode = o->mode & 0777;
+	size_t n = a->procs.n;
+
+	if (c->valid && c->uid == o->uid && c->cuid == o->cuid && c->gid == o->gid &&
+	    c->cgid == o->cgid && c->mode == mode && c->perm == perm)
 		return;
-	memset(c->mark, 0, a->procs.n ? a->procs.n : 1);
-	mark_ancestors(&a->procs, uid, c->mark);
+	memset(c->mark, 0, n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		struct proc *p = &a->procs.v[i];
+
+		c->use[i] = may_hold_any(a, p) && analysis_may_use(a, o, p, perm);
+		if (c->use[i] && !root_only(p, o))
+			mark_ancestors(&a->procs, p, c->mark);
+	}
 	c->n = 0;
-	for (size_t i = 0; i < a->procs.n; i++)
-		if (may_hold(a, &a->procs.v[i], uid, cuid, c->mark))
-			c->v[c->n++] = &a->procs.v[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct proc *p = &a->procs.v[i];
+
+		if (c->use[i] && (!root_only(p, o) || o->uid == 0 || c->mark[i]))
+			c->v[c->n++] = p;
+	}
 	qsort(c->v, c->n, sizeof(*c->v), cmp_start);
-	c->uid = uid;
-	c->cuid = cuid;
+	c->uid = o->uid;
+	c->cuid = o->cuid;
+	c->gid = o->gid;
+	c->cgid = o->cgid;
+	c->mode = mode;
+	c->perm = perm;
 	c->valid = true;
 }
 
@@ -316,7 +339,7 @@ static size_t possible_holders(struct ipcadm_analysis *a, enum ipcadm_kind kind,
 {
 	size_t early, late;
 
-	candidates(a, c, o->uid, o->cuid);
+	candidates(a, c, o, PERM_ANY); /* semop with sem_op 0 reads; msgsnd writes */
 	early = first_after(a, c, o->ctime, IPCADM_SLACK);
 	late = first_after(a, c, o->ctime, IPCADM_DAEMON_SLACK);
 	for (size_t i = 0; i < early && i < 5; i++)
@@ -370,11 +393,11 @@ static void private_rule(struct ipcadm_analysis *a, enum ipcadm_kind kind, size_
 	len = strlen(j->facts);
 	if (n > 0)
 		len += (size_t)snprintf(j->facts + len, sizeof(j->facts) - len,
-					"%s%zu live process%s of its owner started before it",
+					"%s%zu live process%s that may use it started before it",
 					len ? "; " : "", n, n == 1 ? "" : "es");
 	if (daemons > 0 && len < sizeof(j->facts))
 		snprintf(j->facts + len, sizeof(j->facts) - len,
-			 "%s%zu daemon%s of its owner (parent exited, or another session) "
+			 "%s%zu daemon%s that may use it (parent exited, or another session) "
 			 "started less than %d s after it", len ? "; " : "", daemons,
 			 daemons == 1 ? "" : "s", IPCADM_DAEMON_SLACK);
 	clock_note(a, j);
@@ -723,10 +746,12 @@ static int judge_companions(struct ipcadm_analysis *a)
 
 int verdicts_judge(struct ipcadm_analysis *a)
 {
-	struct cand_cache dc = { .mark = calloc(a->procs.n ? a->procs.n : 1, 1),
+	struct cand_cache dc = { .use = calloc(a->procs.n ? a->procs.n : 1, 1),
+				 .mark = calloc(a->procs.n ? a->procs.n : 1, 1),
 				 .v = calloc(a->procs.n ? a->procs.n : 1, sizeof(*dc.v)) };
 
-	if (dc.mark == NULL || dc.v == NULL) {
+	if (dc.use == NULL || dc.mark == NULL || dc.v == NULL) {
+		free(dc.use);
 		free(dc.mark);
 		free(dc.v);
 		return -ENOMEM;
@@ -747,6 +772,7 @@ int verdicts_judge(struct ipcadm_analysis *a)
 			a->info[k][i].evidence = analysis_text_copy(a, j.facts);
 		}
 	}
+	free(dc.use);
 	free(dc.mark);
 	free(dc.v);
 	return judge_companions(a);

@@ -114,7 +114,6 @@ nattch() {
 	# long-running worker in that group, which operates on it now and then. When alice's
 	# process (its last operator) exits, bob's worker is neither the owner nor the creator:
 	# no possible holder, the array is orphaned and reaped under the worker.
-	skip "known defect: possible holders ignore the group and other permission bits"
 	run ns "$PRELUDE"'
 		setsid -f $IPCTOOL drop-to 4243 4343 -- bash -c "
 			while [ ! -s $T/id ]; do sleep 0.05; done
@@ -127,6 +126,76 @@ nattch() {
 		want "$(verdict sem $id)" maybe-in-use
 		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
 		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
+
+@test "group: a private array of a supplementary group of another user's process" {
+	# The same, with bob in alice's group by a supplementary group only (his own is
+	# 4243): ipcperms() looks at every group of the process, /proc/PID/status says them.
+	run ns "$PRELUDE"'
+		setsid -f setpriv --reuid 4243 --regid 4243 --groups 4343 -- bash -c "
+			while [ ! -s $T/id ]; do sleep 0.05; done
+			$IPCTOOL sem-op \$(cat $T/id) 0 1; echo ready; exec sleep 120" > $T/bob
+		sleep 1
+		id=$($IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-create 0 1 660)
+		echo $id > $T/id
+		ready $T/bob
+		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-op $id 0 -1
+		want "$(verdict sem $id)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
+
+@test "other: a private queue of mode 0606 shared by ID with any user's process" {
+	# The other bits let any user's process send to and receive from a private queue:
+	# carol, in no group of alice's, sends to it now and then; alice's process (its last
+	# sender) exits, and carol's worker keeps the queue.
+	run ns "$PRELUDE"'
+		setsid -f $IPCTOOL drop-to 4244 4244 -- bash -c "
+			while [ ! -s $T/id ]; do sleep 0.05; done
+			$IPCTOOL msg-send \$(cat $T/id) 1 hi; echo ready; exec sleep 120" > $T/carol
+		sleep 1
+		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-create 0 606)
+		echo $id > $T/id
+		ready $T/carol
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-send $id 1 bye
+		want "$(verdict msg $id)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed msg $id " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
+
+@test "group: a private array without group bits is no group member's" {
+	# The other side of the rule: mode 0600 gives bob, in alice's group, no way to use
+	# the array, so his worker is no possible holder and the leak is still found.
+	run ns "$PRELUDE"'
+		setsid -f $IPCTOOL drop-to 4243 4343 -- sleep 120
+		sleep 1
+		id=$($IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-create 0 1 600)
+		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-op $id 0 1
+		want "$(verdict sem $id)" orphaned'
+	ok
+}
+
+@test "group: a private segment attached now and then by a process of its group" {
+	# Segments have their own rule, the kernel's orphan test (creator gone, nattch 0),
+	# which looks at the creator and the last user only: no possible holders, not even
+	# the owner's own processes. bob's worker attached and detached alice's 0660 segment;
+	# alice's process detached it last and exited: orphaned, and reaped under the worker.
+	skip "known defect: segments have no possible holders (DESIGN.md), whatever the mode"
+	run ns "$PRELUDE"'
+		setsid -f $IPCTOOL drop-to 4243 4343 -- bash -c "
+			while [ ! -s $T/id ]; do sleep 0.05; done
+			$IPCTOOL shm-write \$(cat $T/id) bob; echo ready; exec sleep 120" > $T/bob
+		sleep 1
+		id=$($IPCTOOL drop-to 4242 4343 -- $IPCTOOL shm-create 0 4K 660)
+		echo $id > $T/id
+		ready $T/bob
+		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL shm-write $id alice
+		want "$(verdict shm $id)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed shm $id " $T/out)" 0 "$(cat $T/out)"'
 	ok
 }
 

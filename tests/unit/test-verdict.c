@@ -231,7 +231,7 @@ static void test_late_daemons(void **state)
 	/* daemon (uid 2000, parent PID 1) started 10 s after queue 2: it may hold it */
 	assert_int_equal(verdict(fx, IPCADM_MSG, 2, &ev), IPCADM_MAYBE_IN_USE);
 	assert_non_null(strstr(ev, "700 (daemon) may hold it; "));
-	assert_non_null(strstr(ev, "1 daemon of its owner (parent exited, or another session) "
+	assert_non_null(strstr(ev, "1 daemon that may use it (parent exited, or another session) "
 				   "started less than 60 s after it"));
 	assert_int_equal(ipcadm_analysis_holders(fx->an,
 						 ipcadm_snapshot_find(fx->snap, IPCADM_MSG, 2), &h),
@@ -241,6 +241,52 @@ static void test_late_daemons(void **state)
 	assert_int_equal(verdict(fx, IPCADM_MSG, 3, &ev), IPCADM_ORPHANED);
 	/* daemon started 70 s after queue 4: past the minute */
 	assert_int_equal(verdict(fx, IPCADM_MSG, 4, &ev), IPCADM_ORPHANED);
+}
+
+/* Possible holders by the mode, as the kernel's ipcperms() lets processes use an object:
+ * the group bits for members of its group (by any of the real, effective and saved gids,
+ * or a supplementary group), the other bits for everyone. */
+static void test_mode_holders(void **state)
+{
+	struct fx *fx = *state;
+	const char *ev;
+
+	/* grpworker's gid is the queue's group */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 6, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "900 (grpworker) may hold it"));
+	assert_non_null(strstr(ev, "1 live process that may use it started before it"));
+	/* suppworker has it among its supplementary groups */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 7, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "901 (suppworker) may hold it"));
+	/* setids has it as its saved gid (setegid takes it back) */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 8, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "902 (setids) may hold it"));
+	/* ... and the owner's uid as its saved uid */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 9, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "902 (setids) may hold it"));
+	/* the other bits: every process that started before it */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 10, &ev), IPCADM_MAYBE_IN_USE);
+	assert_null(strstr(ev, "(init)"));
+	assert_null(strstr(ev, "(other-ns)"));
+	assert_non_null(strstr(ev, "11 live processes that may use it started before it"));
+	/* group bits, but nobody is in its group */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 11, &ev), IPCADM_ORPHANED);
+}
+
+/* The reuse rule asks the same question: stranger2 runs under the recorded sender's PID,
+ * started after the send by the clocks, and may send by the other bits of one queue (a
+ * clock step cannot be ruled out), not to the other (the PID was reused). */
+static void test_mode_reuse(void **state)
+{
+	struct fx *fx = *state;
+	const char *ev;
+
+	assert_int_equal(verdict(fx, IPCADM_MSG, 12, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "last sender 904 is alive (stranger2) but started 400 s "
+				   "after its recorded use"));
+	assert_int_equal(verdict(fx, IPCADM_MSG, 13, &ev), IPCADM_ORPHANED);
+	assert_non_null(strstr(ev, "last sender 904 exited (PID now reused by stranger2, "
+				   "which started after it and has no permission to use it)"));
 }
 
 static void test_foreign_object(void **state)
@@ -266,6 +312,8 @@ int main(void)
 		cmocka_unit_test(test_possible_holders),
 		cmocka_unit_test(test_pidns_blind_spot),
 		cmocka_unit_test(test_late_daemons),
+		cmocka_unit_test(test_mode_holders),
+		cmocka_unit_test(test_mode_reuse),
 		cmocka_unit_test(test_foreign_object),
 	};
 
