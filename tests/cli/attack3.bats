@@ -376,10 +376,13 @@ stalled() {
 	# PID 1 started before its /dev was made: the step is at least the difference.
 	run ns "$PRELUDE"'
 		bash -c "id=\$($IPCTOOL sem-create 0 1 600); $IPCTOOL set-owner sem \$id 33 33 600
-			$IPCTOOL sem-op \$id 0 1; echo \$id > $T/daemon
+			$IPCTOOL sem-op \$id 0 1
 			setsid $IPCTOOL drop-to 33 33 -- sleep 120 </dev/null >/dev/null 2>&1 &
-			exit 0"
-		for j in $(seq 50); do [ -s $T/daemon ] && break; sleep 0.05; done
+			for j in \$(seq 200); do
+				grep -q \"^Uid:.*33\" /proc/\$!/status && break; sleep 0.02
+			done
+			echo \$id > $T/daemon; exit 0"
+		for j in $(seq 400); do [ -s $T/daemon ] && break; sleep 0.05; done
 		d=$(cat $T/daemon)
 		want "$(verdict sem $d)" maybe-in-use
 		unset IPCADM_CLOCK_STEP
