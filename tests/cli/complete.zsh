@@ -16,6 +16,19 @@ zpty -w z "print ready > ${(q)hits}.ready"
 # wait: 20 s at most for each step
 for ((i = 0; i < 400; i++)); do [[ -s $hits.ready ]] && break; sleep 0.05; done
 zpty -w -n z "$1"$'\t'
+# let the completion end before typing on: keys typed while it runs may cut it short
+# (under load, with a slow ipcadm); it has ended when its matches stop growing for 0.3 s
+# (1 s at the start, for one that offers nothing)
+integer last=-1 same=0 size
+for ((i = 0; i < 400 && same < (last > 0 ? 6 : 20); i++)); do
+	sleep 0.05
+	size=$(wc -c < $hits)
+	if (( size == last )); then
+		(( same += 1 ))
+	else
+		last=size same=0
+	fi
+done
 zpty -w z $'\C-u'"print done > ${(q)hits}.done"
 for ((i = 0; i < 400; i++)); do [[ -s $hits.done ]] && break; sleep 0.05; done
 zpty -d z
