@@ -65,18 +65,32 @@ static int rmid(enum ipcadm_kind kind, int id)
 
 static int verify(enum ipcadm_kind kind, int id, const struct ipcadm_obj *expect);
 
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A remove hook faster than this left no wider window than the read before it. */
+#define HOOK_SLOW_NS 100000
+
 /* rmid() between the remove hook's two calls (see ipcadm_ctx_set_remove_hook). The hook
- * writes a log line, which may take long (a slow disk, a stalled syslog): the object is
- * read again after it and compared with again (when given), so that what was used
- * meanwhile stays. */
+ * writes a log line, which may take long (a slow disk, a stalled syslog): after a slow
+ * one the object is read again and compared with again (when given), so that what was
+ * used meanwhile stays. A fast one is not followed by a second read: that would double
+ * the calls of a removal for a window no longer than the one between the read and the
+ * hook. */
 static int hooked_rmid(const struct ipcadm_ctx *ctx, enum ipcadm_kind kind, int id,
 		       const struct ipcadm_obj *expect, const struct ipcadm_obj *again)
 {
+	int64_t start = monotonic_ns();
 	int r = hook_before(ctx, expect);
 
 	if (r < 0)
 		return r;
-	r = again ? verify(kind, id, again) : 0;
+	r = again && monotonic_ns() - start > HOOK_SLOW_NS ? verify(kind, id, again) : 0;
 	if (r == 0)
 		r = rmid(kind, id);
 	hook_after(ctx, expect, r);
@@ -271,14 +285,6 @@ static void pcand_dirs(struct ipcadm_ctx *ctx, struct pcand *v, size_t n, int *d
 		if (p->dfd < 0)
 			p->r = p->dfd;
 	}
-}
-
-static int64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /*
