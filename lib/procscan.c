@@ -177,8 +177,7 @@ static void load_uids(struct procs *ps, struct proc *p)
 #define STATUS_MAX (1u << 20)
 
 /* The supplementary groups and effective capabilities of p, from one read of its status
- * (ngroups -1, caps_known false, when they cannot be read), and its user namespace when
- * its capabilities may matter. Most processes have few groups: one small read, a larger
+ * (ngroups -1, caps_known false, when they cannot be read). Most processes have few groups: one small read, a larger
  * one only when it fills (CapEff comes after Groups). */
 static void load_status(struct procs *ps, struct proc *p)
 {
@@ -211,8 +210,6 @@ static void load_status(struct procs *ps, struct proc *p)
 		p->ngroups = count;
 	if (n >= 0 && procparse_status_capeff(buf, (size_t)n, &p->cap_eff) == 0)
 		p->caps_known = true;
-	snprintf(path, sizeof(path), "%d/ns/user", (int)p->pid);
-	p->userns = read_ns(ps, path);
 	free(big);
 }
 
@@ -328,8 +325,16 @@ bool procs_ipc_owner(struct procs *ps, struct proc *p)
 	cap = p->cap_eff & PROC_CAP_IPC_OWNER;
 	if (ps->owner_userns.n == 0 && !ps->owner_userns.failed)
 		find_owner_userns(ps, p);
-	if (ps->owner_userns.n == 0 || p->userns == 0)
-		return cap;
+	if (ps->owner_userns.n == 0 || (!cap && ps->owner_userns.n == 1))
+		return cap; /* no namespace to tell apart, or none to own (the usual case) */
+	if (p->userns == 0) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "%d/ns/user", (int)p->pid);
+		p->userns = read_ns(ps, path);
+		if (p->userns == 0)
+			return cap;
+	}
 	for (i = 0; i < ps->owner_userns.n; i++)
 		if (ps->owner_userns.ino[i] == p->userns)
 			break;

@@ -25,7 +25,7 @@ enum proc_part {
 	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
 	PROC_ABI = 1 << 3, /* abi, from its executable's ELF header: only when asked for */
 	PROC_GROUPS = 1 << 4, /* groups, ngroups: only when asked for (status is read) */
-	PROC_CAPS = 1 << 5, /* cap_eff, caps_known, userns: only when asked for (read with
+	PROC_CAPS = 1 << 5, /* cap_eff, caps_known: only when asked for (read with
 			     * PROC_GROUPS, from the same status: asking for one loads both) */
 };
 
@@ -37,7 +37,7 @@ struct proc {
 	gid_t *groups; /* its supplementary groups (PROC_GROUPS), ngroups of them */
 	int ngroups; /* -1 when they could not be read */
 	uint64_t cap_eff; /* its effective capabilities (PROC_CAPS), when caps_known */
-	unsigned long userns; /* inode of its user namespace (PROC_CAPS), 0 when unknown */
+	unsigned long userns; /* inode of its user namespace (procs_ipc_owner()), or 0 */
 	int64_t start; /* Unix seconds */
 	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];
