@@ -154,7 +154,12 @@ bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, str
 	 * told apart, so the other bits count for members too, which errs toward use. */
 	if (o->mode & perm)
 		return true;
-	return (o->mode & perm << 3) && (in_group(a, p, o->gid) || in_group(a, p, o->cgid));
+	if ((o->mode & perm << 3) && (in_group(a, p, o->gid) || in_group(a, p, o->cgid)))
+		return true;
+	/* Then ns_capable(CAP_IPC_OWNER), as root: a service run under its own uid with that
+	 * capability (systemd's AmbientCapabilities=) uses other users' objects. Its status
+	 * is read only now that nothing else answers (with its groups, when they were). */
+	return procs_ipc_owner(&a->procs, p);
 }
 
 const char *analysis_reused_why(struct ipcadm_analysis *a, const struct ipcadm_obj *o,

@@ -156,6 +156,23 @@ int procparse_status_groups(const char *buf, size_t len, gid_t *v, size_t cap)
 	return (int)count;
 }
 
+int procparse_status_capeff(const char *buf, size_t len, uint64_t *caps)
+{
+	const char *q, *eol, *f;
+	uint64_t v;
+	size_t n;
+
+	/* the kernel prints the set as %016llx: one field of 16 hex digits, then the newline
+	 * (a line cut short by the end of buf is no answer) */
+	if (!status_line(buf, len, "CapEff:", &q, &eol) || eol == buf + len)
+		return -EBADMSG;
+	n = next_field(&q, eol, &f);
+	if (n != 16 || mem_to_hex(f, n, &v) < 0 || next_field(&q, eol, &f) != 0)
+		return -EBADMSG;
+	*caps = v;
+	return 0;
+}
+
 int procparse_sysv_name(const char *name, size_t len, uint32_t *key)
 {
 	uint64_t v;

@@ -33,6 +33,10 @@ int procparse_status_gids(const char *buf, size_t len, gid_t *rgid, gid_t *egid,
  * short by the end of buf: a status longer than the buffer read). */
 int procparse_status_groups(const char *buf, size_t len, gid_t *v, size_t cap);
 
+/* The effective capabilities ("CapEff:", 16 hex digits) from /proc/PID/status; -EBADMSG
+ * when there is no such line, it is garbled, or cut short by the end of buf. */
+int procparse_status_capeff(const char *buf, size_t len, uint64_t *caps);
+
 /* One System V segment mapping from /proc/PID/maps. */
 struct proc_sysv_map {
 	unsigned long inode; /* the shmid (for non-hugetlb segments) */

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -175,9 +176,10 @@ static void load_uids(struct procs *ps, struct proc *p)
 /* The largest status read for its Groups line: NGROUPS_MAX (65536) groups of 10 digits. */
 #define STATUS_MAX (1u << 20)
 
-/* The supplementary groups of p, from its status; ngroups -1 when they cannot be read.
- * Most processes have few groups: one small read, a larger one only when it fills. */
-static void load_groups(struct procs *ps, struct proc *p)
+/* The supplementary groups and effective capabilities of p, from one read of its status
+ * (ngroups -1, caps_known false, when they cannot be read). Most processes have few groups: one small read, a larger
+ * one only when it fills (CapEff comes after Groups). */
+static void load_status(struct procs *ps, struct proc *p)
 {
 	char path[32], small[4096], *buf = small, *big = NULL;
 	size_t cap = sizeof(small);
@@ -185,6 +187,7 @@ static void load_groups(struct procs *ps, struct proc *p)
 	int count;
 
 	p->ngroups = -1;
+	p->caps_known = false;
 	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
 	for (;;) {
 		n = read_at(ps, path, buf, cap);
@@ -205,6 +208,8 @@ static void load_groups(struct procs *ps, struct proc *p)
 	}
 	if (count == 0 || (count > 0 && p->groups))
 		p->ngroups = count;
+	if (n >= 0 && procparse_status_capeff(buf, (size_t)n, &p->cap_eff) == 0)
+		p->caps_known = true;
 	free(big);
 }
 
@@ -247,10 +252,96 @@ int proc_load(struct procs *ps, struct proc *p, unsigned int parts)
 	}
 	if (want & PROC_ABI)
 		p->abi = load_abi(ps, p);
-	if (want & PROC_GROUPS)
-		load_groups(ps, p);
+	if (want & (PROC_GROUPS | PROC_CAPS)) {
+		load_status(ps, p); /* both or neither are loaded */
+		want |= PROC_GROUPS | PROC_CAPS;
+	}
 	p->loaded |= (unsigned char)want;
 	return 0;
+}
+
+/* The user namespace that owns the IPC namespace open at ipcfd, and its ancestors. */
+static void read_owner_userns(struct procs *ps, int ipcfd)
+{
+	int fd = ioctl(ipcfd, NS_GET_USERNS);
+
+	while (fd >= 0 && ps->owner_userns.n < PROC_USERNS_DEPTH) {
+		int i = ps->owner_userns.n, parent;
+		struct stat st;
+		uid_t owner;
+
+		if (fstat(fd, &st) < 0 || ioctl(fd, NS_GET_OWNER_UID, &owner) < 0)
+			break;
+		ps->owner_userns.ino[i] = (unsigned long)st.st_ino;
+		ps->owner_userns.owner[i] = owner;
+		ps->owner_userns.n++;
+		if (st.st_ino == PROC_INIT_USER_NS) {
+			ps->owner_userns.complete = true;
+			break;
+		}
+		parent = ioctl(fd, NS_GET_PARENT); /* EPERM: outside our own user namespace */
+		close(fd);
+		fd = parent;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (ps->owner_userns.n == 0)
+		ps->owner_userns.failed = true;
+}
+
+/* Reads the owner's chain through our own IPC namespace, or through p's when that is the
+ * one analysed (another namespace, read by a child that entered it). */
+static void find_owner_userns(struct procs *ps, const struct proc *p)
+{
+	char path[32];
+	struct stat st;
+	int fd;
+
+	if (ps->self == 0 || !ps->self_ipcns) {
+		ps->owner_userns.failed = true; /* a copied tree: no namespace to ask */
+		return;
+	}
+	if (read_ns(ps, "self/ns/ipc") == ps->self_ipcns)
+		snprintf(path, sizeof(path), "self/ns/ipc");
+	else if (p->ipcns == ps->self_ipcns)
+		snprintf(path, sizeof(path), "%d/ns/ipc", (int)p->pid);
+	else
+		return; /* p does not show the way: maybe the next one */
+	fd = openat(ps->procfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && (unsigned long)st.st_ino == ps->self_ipcns)
+		read_owner_userns(ps, fd);
+	close(fd);
+}
+
+bool procs_ipc_owner(struct procs *ps, struct proc *p)
+{
+	bool cap;
+	int i;
+
+	if (proc_load(ps, p, PROC_CAPS) < 0 || !p->caps_known)
+		return true; /* the safe side */
+	cap = p->cap_eff & PROC_CAP_IPC_OWNER;
+	if (ps->owner_userns.n == 0 && !ps->owner_userns.failed)
+		find_owner_userns(ps, p);
+	if (ps->owner_userns.n == 0 || (!cap && ps->owner_userns.n == 1))
+		return cap; /* no namespace to tell apart, or none to own (the usual case) */
+	if (p->userns == 0) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "%d/ns/user", (int)p->pid);
+		p->userns = read_ns(ps, path);
+		if (p->userns == 0)
+			return cap;
+	}
+	for (i = 0; i < ps->owner_userns.n; i++)
+		if (ps->owner_userns.ino[i] == p->userns)
+			break;
+	if (i == ps->owner_userns.n) /* a child or unrelated namespace, or one above */
+		return ps->owner_userns.complete ? false : cap;
+	/* an ancestor's process owning the namespace below its own has every capability */
+	return cap || (i > 0 && p->euid == ps->owner_userns.owner[i - 1]);
 }
 
 struct load_all {

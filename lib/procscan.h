@@ -9,6 +9,12 @@
 
 /* The initial PID namespace's inode number (include/linux/proc_ns.h). */
 #define PROC_INIT_PID_NS 4026531836UL
+/* The initial user namespace's inode number. */
+#define PROC_INIT_USER_NS 4026531837UL
+/* CAP_IPC_OWNER (linux/capability.h): ipcperms() lets its holder use any object. */
+#define PROC_CAP_IPC_OWNER (1ULL << 15)
+/* The deepest chain of user namespaces kept (the kernel allows 32 levels). */
+#define PROC_USERNS_DEPTH 33
 
 /* The parts of a process that proc_load() reads. */
 enum proc_part {
@@ -19,6 +25,8 @@ enum proc_part {
 	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
 	PROC_ABI = 1 << 3, /* abi, from its executable's ELF header: only when asked for */
 	PROC_GROUPS = 1 << 4, /* groups, ngroups: only when asked for (status is read) */
+	PROC_CAPS = 1 << 5, /* cap_eff, caps_known: only when asked for (read with
+			     * PROC_GROUPS, from the same status: asking for one loads both) */
 };
 
 struct proc {
@@ -28,6 +36,8 @@ struct proc {
 	gid_t rgid, egid, sgid;
 	gid_t *groups; /* its supplementary groups (PROC_GROUPS), ngroups of them */
 	int ngroups; /* -1 when they could not be read */
+	uint64_t cap_eff; /* its effective capabilities (PROC_CAPS), when caps_known */
+	unsigned long userns; /* inode of its user namespace (procs_ipc_owner()), or 0 */
 	int64_t start; /* Unix seconds */
 	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];
@@ -36,6 +46,7 @@ struct proc {
 	long num_threads;
 	bool kthread; /* PF_KTHREAD: a kernel thread, whatever its PID */
 	bool uids_known;
+	bool caps_known;
 	bool maps_unreadable;
 	bool syscall_unreadable;
 	bool gone; /* its stat could not be read (it exited): procs_find() skips it */
@@ -62,6 +73,15 @@ struct procs {
 	bool signals; /* live, and /proc shows our PID namespace: kill(pid, 0) may ask the
 		       * kernel about a PID that /proc does not show */
 	bool no_query; /* PROCMAP_QUERY is missing: maps are read as text */
+	/* The user namespace that owns the IPC namespace self_ipcns, then its ancestors
+	 * (procs_owner_userns()): inodes, and each one's owner uid. */
+	struct {
+		unsigned long ino[PROC_USERNS_DEPTH];
+		uid_t owner[PROC_USERNS_DEPTH];
+		int n; /* 0: not known */
+		bool complete; /* it ends at the initial user namespace */
+		bool failed; /* it cannot be read (a copied tree, an old kernel) */
+	} owner_userns;
 };
 
 /* A read buffer for maps text, one per thread, reused from process to process. */
@@ -92,6 +112,16 @@ void procs_load_all(struct procs *ps, unsigned int parts);
  */
 #define PROCS_SETTLE_ROUNDS 8
 int procs_settle(struct procs *ps, unsigned int parts);
+/*
+ * Whether the capabilities of p (PROC_CAPS loaded) give it CAP_IPC_OWNER over the objects
+ * of the IPC namespace self_ipcns, as ns_capable() does: it has the capability in the
+ * user namespace that owns the IPC namespace or in an ancestor, or owns the child of its
+ * own namespace on the way (then it has every capability). A process of a child user
+ * namespace (a rootless container) has not. When the owner's chain or p's namespace
+ * cannot be read, the capability counts; without it, owning a child namespace is not
+ * looked for. Not thread-safe: the chain is read on first use.
+ */
+bool procs_ipc_owner(struct procs *ps, struct proc *p);
 /* The process with that PID, or NULL (also when gone); it may not be loaded yet. */
 struct proc *procs_find(const struct procs *ps, pid_t pid);
 

@@ -254,7 +254,9 @@ static int cmp_start(const void *x, const void *y)
 
 /*
  * Possible holders, their start time aside: processes that the kernel lets use it
- * (analysis_may_use(): as its owner or creator, by its group or other bits). Root may use
+ * (analysis_may_use(): as its owner or creator, by its group or other bits, or by
+ * CAP_IPC_OWNER, which counts like ownership: a service given it uses others' objects
+ * by their IDs, so it is a possible holder whoever made them). Root may use
  * anything: a root process holds a user's object only through a descendant that may use
  * it (a root master forks its workers), not because root made it (Apache's root
  * pre-daemon makes every mutex), unless the owner is root.

@@ -178,6 +178,45 @@ nattch() {
 	ok
 }
 
+@test "capability: a private array used by another user's process with CAP_IPC_OWNER" {
+	# ipcperms() lets a process with CAP_IPC_OWNER use any object, whatever its mode: a
+	# service started with AmbientCapabilities=CAP_IPC_OWNER under its own uid (databases
+	# do this to use another user's segments) operates on alice's 0600 array now and
+	# then. alice's process (its last operator) exits: the service may come back.
+	run ns "$PRELUDE"'
+		setsid -f setpriv --reuid 4243 --regid 4243 --clear-groups \
+			--inh-caps +ipc_owner --ambient-caps +ipc_owner -- bash -c "
+			grep -q \"^CapEff:.*8000\$\" /proc/self/status || exit 1
+			while [ ! -s $T/id ]; do sleep 0.05; done
+			$IPCTOOL sem-op \$(cat $T/id) 0 1; echo ready; exec sleep 120" > $T/svc
+		sleep 1
+		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		echo $id > $T/id
+		ready $T/svc
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $id 0 -1
+		want "$(verdict sem $id)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
+
+@test "capability: CAP_IPC_OWNER of a child user namespace does not reach the array" {
+	# The capability counts in the user namespace that owns the IPC namespace only: a
+	# process of a rootless container (its own user namespace, the same IPC namespace)
+	# is root there and has every capability, yet may not use alice's 0600 array.
+	run ns "$PRELUDE"'
+		setsid -f setpriv --reuid 4243 --regid 4243 --clear-groups -- \
+			unshare --user --map-root-user sleep 120
+		sleep 1
+		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $id 0 1
+		pid=$(pgrep -u 4243 -x sleep)
+		[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/1/ns/user)" ]
+		grep -q "^CapEff:.*ffff" /proc/$pid/status
+		want "$(verdict sem $id)" orphaned'
+	ok
+}
+
 @test "group: a private segment attached now and then by a process of its group" {
 	# Segments have their own rule, the kernel's orphan test (creator gone, nattch 0),
 	# which looks at the creator and the last user only: no possible holders, not even

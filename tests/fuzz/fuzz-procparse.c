@@ -1,7 +1,7 @@
 /* fuzz-procparse.c: libFuzzer target for the /proc/PID parsers of lib/procparse.c (stat,
- * status, maps, syscall, PROCMAP_QUERY's mapping names, /proc/stat's btime), and the
- * syscall ABI tables and ELF header reader: what each parser accepts is printed back the
- * way the kernel prints it and must parse the same. */
+ * status's ids, groups and capabilities, maps, syscall, PROCMAP_QUERY's mapping names,
+ * /proc/stat's btime), and the syscall ABI tables and ELF header reader: what each parser
+ * accepts is printed back the way the kernel prints it and must parse the same. */
 #include <errno.h>
 #include <inttypes.h>
 
@@ -89,6 +89,26 @@ static void check_groups(const char *buf, size_t len)
 	n += snprintf(out + n, sizeof(out) - (size_t)n, " \n");
 	again = procparse_status_groups(out, (size_t)n, NULL, 0);
 	CHECK(again == (g < 4 ? g : 4));
+}
+
+/* The effective capabilities: untouched on failure, and printed back as the kernel
+ * prints them (%016llx) they parse the same. */
+static void check_capeff(const char *buf, size_t len)
+{
+	uint64_t c = 7, again = 0;
+	char out[64];
+	int n, r = procparse_status_capeff(buf, len, &c);
+
+	if (r < 0) {
+		CHECK(r == -EBADMSG);
+		CHECK(c == 7);
+		return;
+	}
+	CHECK(r == 0);
+	n = snprintf(out, sizeof(out), "CapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\n",
+		     c, c);
+	CHECK(n > 0 && (size_t)n < sizeof(out));
+	CHECK(procparse_status_capeff(out, (size_t)n, &again) == 0 && again == c);
 }
 
 struct maps_seen {
@@ -257,6 +277,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_stat(buf, size);
 	check_status(buf, size);
 	check_groups(buf, size);
+	check_capeff(buf, size);
 	check_maps(buf, size);
 	check_syscall(buf, size);
 	check_elf(buf, size);

@@ -68,6 +68,39 @@ static void test_status_groups(void **state)
 	assert_int_equal(procparse_status_gids("Gid:\t1\t2\n", 9, &r, &e, &sg), -EBADMSG);
 }
 
+static void test_status_capeff(void **state)
+{
+	const char s[] = "Groups:\t4 \nCapInh:\t0000000000008000\nCapPrm:\t0000000000008000\n"
+			 "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n";
+	uint64_t c = 7;
+
+	(void)state;
+	assert_int_equal(procparse_status_capeff(s, sizeof(s) - 1, &c), 0);
+	assert_true(c == 0x000001ffffffffffULL);
+	assert_int_equal(procparse_status_capeff("CapEff:\t0000000000008000\n", 25, &c), 0);
+	assert_true(c == 0x8000);
+	assert_int_equal(procparse_status_capeff("CapEff:\tFFFFFFFFFFFFFFFF\n", 25, &c), 0);
+	assert_true(c == UINT64_MAX);
+	/* strictly the kernel's %016llx: no line, a short, long or bad field, more fields,
+	 * or a line cut short by the end of the buffer are no answer */
+	c = 7;
+	assert_int_equal(procparse_status_capeff("CapPrm:\t0000000000008000\n", 25, &c),
+			 -EBADMSG);
+	assert_int_equal(procparse_status_capeff("CapEff:\t8000\n", 13, &c), -EBADMSG);
+	assert_int_equal(procparse_status_capeff("CapEff:\t00000000000080000\n", 26, &c),
+			 -EBADMSG);
+	assert_int_equal(procparse_status_capeff("CapEff:\t000000000000800x\n", 25, &c),
+			 -EBADMSG);
+	assert_int_equal(procparse_status_capeff("CapEff:\t0x00000000008000\n", 25, &c),
+			 -EBADMSG);
+	assert_int_equal(procparse_status_capeff("CapEff:\t0000000000008000 1\n", 27, &c),
+			 -EBADMSG);
+	assert_int_equal(procparse_status_capeff("CapEff:\t0000000000008000", 24, &c),
+			 -EBADMSG);
+	assert_int_equal(procparse_status_capeff("CapEff:\t\n", 9, &c), -EBADMSG);
+	assert_true(c == 7);
+}
+
 static int collect(void *arg, const struct proc_sysv_map *m)
 {
 	struct proc_sysv_map *out = arg;
@@ -154,6 +187,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat),	cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_groups),
+		cmocka_unit_test(test_status_capeff),
 		cmocka_unit_test(test_maps),	cmocka_unit_test(test_syscall),
 		cmocka_unit_test(test_btime),	cmocka_unit_test(test_proc_hidepid),
 	};

@@ -273,6 +273,21 @@ static void test_mode_holders(void **state)
 	assert_int_equal(verdict(fx, IPCADM_MSG, 11, &ev), IPCADM_ORPHANED);
 }
 
+/* CAP_IPC_OWNER, in the effective set of the status file, lets a process use any object
+ * like root: capsvc (a service with ambient CAP_IPC_OWNER) may hold a 0600 queue of
+ * another user, capnone (no capabilities) may not; a garbled or cut CapEff line counts
+ * as the capability (the safe side). A copied tree has no namespaces to compare. */
+static void test_cap_ipc_owner(void **state)
+{
+	struct fx *fx = *state;
+	const char *ev;
+
+	assert_int_equal(verdict(fx, IPCADM_MSG, 14, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "905 (capsvc) may hold it"));
+	assert_null(strstr(ev, "(capnone)"));
+	assert_non_null(strstr(ev, "3 live processes that may use it started before it"));
+}
+
 /* The reuse rule asks the same question: stranger2 runs under the recorded sender's PID,
  * started after the send by the clocks, and may send by the other bits of one queue (a
  * clock step cannot be ruled out), not to the other (the PID was reused). */
@@ -314,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_late_daemons),
 		cmocka_unit_test(test_mode_holders),
 		cmocka_unit_test(test_mode_reuse),
+		cmocka_unit_test(test_cap_ipc_owner),
 		cmocka_unit_test(test_foreign_object),
 	};
 
