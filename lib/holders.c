@@ -135,26 +135,94 @@ static bool in_group(struct ipcadm_analysis *a, struct proc *p, gid_t gid)
 	return false;
 }
 
+/* Whether any of uids r, e and s is root (CAP_IPC_OWNER), or o's owner or creator (who
+ * may always use it, or IPC_SET its mode), now or once it takes back its saved uid. */
+static bool uid_may_use(const struct ipcadm_obj *o, uid_t r, uid_t e, uid_t s)
+{
+	uid_t u[3] = { r, e, s };
+
+	for (int i = 0; i < 3; i++)
+		if (u[i] == 0 || u[i] == o->uid || u[i] == o->cuid)
+			return true;
+	return false;
+}
+
+/* in_group() for the credentials of a thread, read already. */
+static bool cred_in_group(const struct proc_cred *c, gid_t gid)
+{
+	if (c->rgid == gid || c->egid == gid || c->sgid == gid)
+		return true;
+	for (int i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* analysis_may_use() for one thread's credentials. */
+static bool cred_may_use(const struct ipcadm_obj *o, const struct proc_cred *c,
+			 unsigned int perm)
+{
+	if (uid_may_use(o, c->ruid, c->euid, c->suid) || (o->mode & perm))
+		return true;
+	return (o->mode & perm << 3) && (cred_in_group(c, o->gid) || cred_in_group(c, o->cgid));
+}
+
+static bool cred_runs_as(const struct proc_cred *c, uid_t uid)
+{
+	return c->ruid == uid || c->euid == uid || c->suid == uid;
+}
+
+/* Whether c runs as root, and not also as o's (non-root) owner or creator. */
+static bool cred_root_only(const struct proc_cred *c, const struct ipcadm_obj *o)
+{
+	return cred_runs_as(c, 0) && !(o->uid != 0 && cred_runs_as(c, o->uid)) &&
+	       !(o->cuid != 0 && cred_runs_as(c, o->cuid));
+}
+
+/* Whether some thread of p other than its main one may use o; non_root: other than as
+ * root, unless as its owner or creator (root_only() in verdict.c). Threads that cannot
+ * be read may. */
+static bool threads_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+			    struct proc *p, unsigned int perm, bool non_root)
+{
+	if (p->num_threads <= 1)
+		return false;
+	if (proc_load(&a->procs, p, PROC_THREADS) < 0 || p->ntcreds < 0)
+		return true;
+	for (int i = 0; i < p->ntcreds; i++) {
+		const struct proc_cred *c = &p->tcreds[i];
+
+		if (!cred_may_use(o, c, perm))
+			continue;
+		if (!non_root || !cred_root_only(c, o))
+			return true;
+	}
+	return false;
+}
+
 bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, struct proc *p,
 		      unsigned int perm)
 {
 	if (!p->uids_known)
 		return true;
-	for (int i = 0; i < 3; i++) {
-		uid_t u = i == 0 ? p->ruid : i == 1 ? p->euid : p->suid;
-
-		/* root (CAP_IPC_OWNER), or the owner or creator (who may always use it, or
-		 * IPC_SET its mode), now or once it takes back its saved uid */
-		if (u == 0 || u == o->uid || u == o->cuid)
-			return true;
-	}
+	if (uid_may_use(o, p->ruid, p->euid, p->suid))
+		return true;
 	/* ipcperms(): the other bits for everyone else, the group bits for members of its
 	 * group or its creator's. The kernel gives a member the group bits only, even when
 	 * the other bits grant more: a member that may leave the group (setegid) is not
 	 * told apart, so the other bits count for members too, which errs toward use. */
 	if (o->mode & perm)
 		return true;
-	return (o->mode & perm << 3) && (in_group(a, p, o->gid) || in_group(a, p, o->cgid));
+	if ((o->mode & perm << 3) && (in_group(a, p, o->gid) || in_group(a, p, o->cgid)))
+		return true;
+	/* credentials are a thread's own: /proc/PID/status says the main thread's */
+	return threads_may_use(a, o, p, perm, false);
+}
+
+bool analysis_thread_user_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				  struct proc *p, unsigned int perm)
+{
+	return threads_may_use(a, o, p, perm, true);
 }
 
 const char *analysis_reused_why(struct ipcadm_analysis *a, const struct ipcadm_obj *o,

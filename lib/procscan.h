@@ -19,6 +19,15 @@ enum proc_part {
 	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
 	PROC_ABI = 1 << 3, /* abi, from its executable's ELF header: only when asked for */
 	PROC_GROUPS = 1 << 4, /* groups, ngroups: only when asked for (status is read) */
+	PROC_THREADS = 1 << 5, /* tcreds, ntcreds: only when asked for (each thread's status) */
+};
+
+/* The credentials of one thread. */
+struct proc_cred {
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	gid_t *groups; /* its supplementary groups, ngroups of them */
+	int ngroups;
 };
 
 struct proc {
@@ -28,6 +37,10 @@ struct proc {
 	gid_t rgid, egid, sgid;
 	gid_t *groups; /* its supplementary groups (PROC_GROUPS), ngroups of them */
 	int ngroups; /* -1 when they could not be read */
+	/* the credentials of its other threads, each distinct set once (PROC_THREADS):
+	 * ntcreds of them, -1 when a thread's could not be read */
+	struct proc_cred *tcreds;
+	int ntcreds;
 	int64_t start; /* Unix seconds */
 	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];

@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# attack5.bats: the fifth round of attacks on ipcadm's promise: possible holders by the
+# kernel's permission check (uids, gids, groups), and -N ipc:INODE.
+
+load attack-lib
+
+PRELUDE=$ATTACK_PRELUDE'
+# thread_server SECONDS [UID]: a server of bob (4243), or of UID, whose worker thread runs
+# as alice (4242) in group 4343, by raw system calls that change that thread alone (Samba
+# and nfs-ganesha do so for each request). The worker uses the array in $T/sem and the
+# queue in $T/msg once, through children it forks (a child gets the credentials of the
+# thread that forks it), prints "ready", and lives on.
+thread_server() {
+	cat > $T/server.py <<-"EOF2"
+	import ctypes, os, subprocess, sys, threading, time
+	libc = ctypes.CDLL(None, use_errno=True)
+	SETGROUPS, SETRESUID, SETRESGID = 116, 117, 119
+	ipctool, t, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+	def become(uid, gid, groups):
+	    g = (ctypes.c_uint * max(len(groups), 1))(*groups)
+	    if (libc.syscall(SETGROUPS, len(groups), g) or
+	            libc.syscall(SETRESGID, gid, gid, gid) or
+	            libc.syscall(SETRESUID, uid, uid, uid)):
+	        sys.exit("cannot change credentials: %d" % ctypes.get_errno())
+	def worker():
+	    become(4242, 4242, [4343])
+	    while not (os.path.exists(t + "/msg") and os.path.getsize(t + "/msg")):
+	        time.sleep(0.05)
+	    sem, msg = open(t + "/sem").read().split()[0], open(t + "/msg").read().split()[0]
+	    subprocess.run([ipctool, "sem-op", sem, "0", "1"], check=True)
+	    subprocess.run([ipctool, "msg-send", msg, "1", "hi"], check=True)
+	    print("ready", flush=True)
+	    time.sleep(secs)
+	w = threading.Thread(target=worker)
+	w.start()
+	become(int(sys.argv[4]), int(sys.argv[4]), [])
+	w.join()
+	EOF2
+	setsid -f /usr/bin/python3 $T/server.py $IPCTOOL $T $1 ${2:-4243} > $T/server
+}
+'
+
+@test "threads: a worker thread with credentials of its own keeps its user's array and queue" {
+	# Credentials are a thread's own: a server (Samba, nfs-ganesha) gives a worker thread
+	# a user's uid, gids and groups with raw system calls, and /proc/PID/status (and
+	# PIDFD_GET_INFO) says the main thread's. alice's private array (0600) and carol's
+	# private queue (0660, group 4343) are used by the worker thread that runs as alice in
+	# group 4343; the processes that made them and used them last exited. Judged by its
+	# main thread (bob, no groups) the server is no possible holder: both orphaned, and
+	# reaped under the worker.
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		thread_server 120
+		sleep 1
+		s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		echo $s > $T/sem
+		m=$($IPCTOOL drop-to 4244 4343 -- $IPCTOOL msg-create 0 660)
+		echo $m > $T/msg
+		ready $T/server
+		p=$(pgrep -f -n "server.py")
+		want "$(awk "/^Uid:/ { print \$2 }" /proc/$p/status)" 4243
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $s 0 -1
+		$IPCTOOL drop-to 4244 4343 -- $IPCTOOL msg-send $m 1 bye
+		want "$(verdict sem $s)" maybe-in-use
+		want "$(verdict msg $m)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed sem $s \|^removed msg $m " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
+
+@test "threads: a root server whose worker thread runs as the owner keeps the array" {
+	# The same under a root server (smbd): root may use anything, so a root process holds
+	# a user's object only through a descendant running as that user. Its worker thread
+	# running as alice is such a user, in the process itself.
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		thread_server 120 0
+		sleep 1
+		s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		echo $s > $T/sem
+		m=$($IPCTOOL drop-to 4244 4343 -- $IPCTOOL msg-create 0 660)
+		echo $m > $T/msg
+		ready $T/server
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $s 0 -1
+		want "$(verdict sem $s)" maybe-in-use
+		# and the queue of carol, by its group
+		want "$(verdict msg $m)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed sem $s \|^removed msg $m " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
