@@ -120,6 +120,36 @@ bool analysis_started_by(const struct ipcadm_analysis *a, const struct proc *p, 
 	return p->start_ms < analysis_deadline(a, t, IPCADM_SLACK);
 }
 
+/* Whether a namespace (inode, 0 unknown) may be ipcns (either unknown: it may). */
+static bool in_ns_ino(unsigned long ns, unsigned long ipcns)
+{
+	return ns == 0 || ipcns == 0 || ns == ipcns;
+}
+
+/* Whether p may be in the IPC namespace ipcns. */
+static bool in_ns(const struct proc *p, unsigned long ipcns)
+{
+	return in_ns_ino(p->ipcns, ipcns);
+}
+
+/* Whether some thread of p other than its main one may be in the IPC namespace ipcns. */
+static bool threads_in_ns(struct procs *ps, struct proc *p, unsigned long ipcns)
+{
+	if (p->num_threads <= 1)
+		return false;
+	if (proc_load(ps, p, PROC_THREAD_NS) < 0 || p->ntns < 0)
+		return true;
+	for (int i = 0; i < p->ntns; i++)
+		if (in_ns_ino(p->tns[i], ipcns))
+			return true;
+	return false;
+}
+
+bool analysis_in_ns(struct ipcadm_analysis *a, struct proc *p)
+{
+	return in_ns(p, a->procs.self_ipcns) || threads_in_ns(&a->procs, p, a->procs.self_ipcns);
+}
+
 /* Whether p is, or may make itself, a member of group gid: its real, effective or saved
  * gid (setegid takes either back), or one of its supplementary groups, read only now that
  * they matter. Groups that cannot be read count as every group. */
@@ -185,14 +215,14 @@ static bool cred_root_only(const struct proc_cred *c, const struct ipcadm_obj *o
 static bool threads_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 			    struct proc *p, unsigned int perm, bool non_root)
 {
-	if (p->num_threads <= 1)
-		return false;
+	if (!threads_in_ns(&a->procs, p, a->procs.self_ipcns))
+		return false; /* none, or none in our namespace: nothing more to read */
 	if (proc_load(&a->procs, p, PROC_THREADS) < 0 || p->ntcreds < 0)
 		return true;
 	for (int i = 0; i < p->ntcreds; i++) {
 		const struct proc_cred *c = &p->tcreds[i];
 
-		if (!cred_may_use(o, c, perm))
+		if (!in_ns_ino(c->ipcns, a->procs.self_ipcns) || !cred_may_use(o, c, perm))
 			continue;
 		if (!non_root || !cred_root_only(c, o))
 			return true;
@@ -205,6 +235,10 @@ bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, str
 {
 	if (!p->uids_known)
 		return true;
+	/* credentials and namespaces are a thread's own: /proc/PID/status and ns/ipc say
+	 * the main thread's */
+	if (!in_ns(p, a->procs.self_ipcns))
+		return threads_may_use(a, o, p, perm, false);
 	if (uid_may_use(o, p->ruid, p->euid, p->suid))
 		return true;
 	/* ipcperms(): the other bits for everyone else, the group bits for members of its
@@ -215,7 +249,6 @@ bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, str
 		return true;
 	if ((o->mode & perm << 3) && (in_group(a, p, o->gid) || in_group(a, p, o->cgid)))
 		return true;
-	/* credentials are a thread's own: /proc/PID/status says the main thread's */
 	return threads_may_use(a, o, p, perm, false);
 }
 
@@ -228,7 +261,7 @@ bool analysis_thread_user_may_use(struct ipcadm_analysis *a, const struct ipcadm
 const char *analysis_reused_why(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 				struct proc *p, unsigned int perm)
 {
-	if (p->ipcns && a->procs.self_ipcns && p->ipcns != a->procs.self_ipcns)
+	if (!analysis_in_ns(a, p))
 		return "runs in another IPC namespace";
 	if (analysis_may_use(a, o, p, perm))
 		return NULL;
@@ -343,18 +376,6 @@ struct maps_walk {
 	struct proc_buf buf;
 	int err;
 };
-
-/* Whether a namespace (inode, 0 unknown) may be ipcns (either unknown: it may). */
-static bool in_ns_ino(unsigned long ns, unsigned long ipcns)
-{
-	return ns == 0 || ipcns == 0 || ns == ipcns;
-}
-
-/* Whether p may be in the IPC namespace ipcns. */
-static bool in_ns(const struct proc *p, unsigned long ipcns)
-{
-	return in_ns_ino(p->ipcns, ipcns);
-}
 
 static bool same_ns(const struct ipcadm_analysis *a, const struct proc *p)
 {

@@ -231,7 +231,8 @@ static void load_groups(struct procs *ps, struct proc *p)
 
 static bool same_cred(const struct proc_cred *x, const struct proc_cred *y)
 {
-	return x->ruid == y->ruid && x->euid == y->euid && x->suid == y->suid &&
+	return x->ipcns == y->ipcns && x->ruid == y->ruid && x->euid == y->euid &&
+	       x->suid == y->suid &&
 	       x->rgid == y->rgid && x->egid == y->egid && x->sgid == y->sgid &&
 	       x->ngroups == y->ngroups &&
 	       (x->ngroups <= 0 || memcmp(x->groups, y->groups,
@@ -258,6 +259,10 @@ static bool load_thread_cred(struct procs *ps, const struct proc *p, pid_t tid,
 		ok = c->ngroups >= 0;
 	}
 	free(big);
+	if (ok) {
+		snprintf(path, sizeof(path), "%d/task/%d/ns/ipc", (int)p->pid, (int)tid);
+		c->ipcns = read_ns(ps, path);
+	}
 	return ok;
 }
 
@@ -268,8 +273,10 @@ static void proc_creds_free(struct proc *p)
 		free(p->tcreds[i].groups);
 	free(p->tcreds);
 	free(p->groups);
+	free(p->tns);
 	p->tcreds = NULL;
 	p->groups = NULL;
+	p->tns = NULL;
 }
 
 /*
@@ -336,6 +343,55 @@ static void load_threads(struct procs *ps, struct proc *p)
 	closedir(dir);
 }
 
+/* The IPC namespaces of p's threads other than its main one, each once. */
+static void load_thread_ns(struct procs *ps, struct proc *p)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dir;
+	int cap = 0;
+
+	p->ntns = 0;
+	if (p->num_threads <= 1)
+		return;
+	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
+	if (dir_at(ps->procfd, path, &dir) < 0) {
+		p->ntns = -1;
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		unsigned long ns;
+		uint64_t tid;
+		bool dup = false;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    str_to_u64(de->d_name, &tid) < 0 || tid > INT32_MAX ||
+		    (pid_t)tid == p->pid)
+			continue;
+		snprintf(path, sizeof(path), "%d/task/%d/ns/ipc", (int)p->pid, (int)tid);
+		ns = read_ns(ps, path); /* 0, unknown: any (a thread gone meanwhile too) */
+		for (int i = 0; i < p->ntns && !dup; i++)
+			dup = p->tns[i] == ns;
+		if (dup)
+			continue;
+		if (p->ntns == cap) {
+			unsigned long *nv = realloc(p->tns, (size_t)(cap ? cap * 2 : 2) *
+							      sizeof(*nv));
+
+			if (nv == NULL) {
+				free(p->tns);
+				p->tns = NULL;
+				p->ntns = -1;
+				break;
+			}
+			p->tns = nv;
+			cap = cap ? cap * 2 : 2;
+		}
+		p->tns[p->ntns++] = ns;
+	}
+	closedir(dir);
+}
+
 /* The system call ABI of p's program, from the ELF header of /proc/PID/exe (the file is
  * opened, not run: O_NONBLOCK, so no open can hang on a special file). */
 static enum syscall_abi load_abi(const struct procs *ps, const struct proc *p)
@@ -379,6 +435,8 @@ int proc_load(struct procs *ps, struct proc *p, unsigned int parts)
 		load_groups(ps, p);
 	if (want & PROC_THREADS)
 		load_threads(ps, p);
+	if (want & PROC_THREAD_NS)
+		load_thread_ns(ps, p);
 	p->loaded |= (unsigned char)want;
 	return 0;
 }

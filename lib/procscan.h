@@ -20,6 +20,7 @@ enum proc_part {
 	PROC_ABI = 1 << 3, /* abi, from its executable's ELF header: only when asked for */
 	PROC_GROUPS = 1 << 4, /* groups, ngroups: only when asked for (status is read) */
 	PROC_THREADS = 1 << 5, /* tcreds, ntcreds: only when asked for (each thread's status) */
+	PROC_THREAD_NS = 1 << 6, /* tns, ntns: only when asked for (each thread's ns/ipc) */
 };
 
 /* The credentials of one thread. */
@@ -28,6 +29,7 @@ struct proc_cred {
 	gid_t rgid, egid, sgid;
 	gid_t *groups; /* its supplementary groups, ngroups of them */
 	int ngroups;
+	unsigned long ipcns; /* the thread's IPC namespace, 0 when unknown */
 };
 
 struct proc {
@@ -41,6 +43,10 @@ struct proc {
 	 * ntcreds of them, -1 when a thread's could not be read */
 	struct proc_cred *tcreds;
 	int ntcreds;
+	/* the IPC namespaces of its other threads, each once (PROC_THREAD_NS): a thread that
+	 * called unshare or setns left the others where they were; -1 when unreadable */
+	unsigned long *tns;
+	int ntns;
 	int64_t start; /* Unix seconds */
 	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];

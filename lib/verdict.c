@@ -223,13 +223,13 @@ static void mark_ancestors(const struct procs *ps, const struct proc *p, bool *m
 }
 
 /* Whether p could be a holder of any object, whatever its permissions and start time. */
-static bool may_hold_any(const struct ipcadm_analysis *a, const struct proc *p)
+static bool may_hold_any(struct ipcadm_analysis *a, struct proc *p)
 {
 	if (p->gone || p->pid == a->procs.self || p->kthread || !p->uids_known)
 		return false;
 	if (p->pid == 1 && a->procs.pid1_is_init)
 		return false; /* the system's init; a container's PID 1 is its application */
-	return !(a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns);
+	return analysis_in_ns(a, p);
 }
 
 /*

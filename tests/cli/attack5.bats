@@ -63,8 +63,13 @@ thread_server() {
 		$IPCTOOL drop-to 4244 4343 -- $IPCTOOL msg-send $m 1 bye
 		want "$(verdict sem $s)" maybe-in-use
 		want "$(verdict msg $m)" maybe-in-use
+		# a leak of dave, whom no thread runs as: still found
+		d=$($IPCTOOL drop-to 4245 4245 -- $IPCTOOL sem-create 0 1 600)
+		$IPCTOOL drop-to 4245 4245 -- $IPCTOOL sem-op $d 0 1
+		want "$(verdict sem $d)" orphaned
 		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
-		want "$(grep -c "^removed sem $s \|^removed msg $m " $T/out)" 0 "$(cat $T/out)"'
+		want "$(grep -c "^removed sem $s \|^removed msg $m " $T/out)" 0 "$(cat $T/out)"
+		want "$(grep -c "^removed sem $d " $T/out)" 1 "$(cat $T/out)"'
 	ok
 }
 
@@ -87,5 +92,49 @@ thread_server() {
 		want "$(verdict msg $m)" maybe-in-use
 		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
 		want "$(grep -c "^removed sem $s \|^removed msg $m " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
+
+@test "threads: a worker thread left in our IPC namespace by its main thread keeps the array" {
+	# A namespace is a thread's own too: a program whose main thread moved to an IPC
+	# namespace of its own (unshare) keeps its workers in ours, and /proc/PID/ns/ipc says
+	# the main thread's. alice's server, whose worker uses her private array, was taken
+	# for a process of another namespace: no possible holder, orphaned and reaped.
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		cat > $T/nsserver.py <<-"EOF2"
+		import ctypes, os, subprocess, sys, threading, time
+		libc = ctypes.CDLL(None, use_errno=True)
+		ipctool, t = sys.argv[1], sys.argv[2]
+		moved = threading.Event()
+		def worker():
+		    moved.wait()
+		    while not (os.path.exists(t + "/sem") and os.path.getsize(t + "/sem")):
+		        time.sleep(0.05)
+		    sem = open(t + "/sem").read().split()[0]
+		    subprocess.run([ipctool, "sem-op", sem, "0", "1"], check=True)
+		    print("ready", flush=True)
+		    time.sleep(120)
+		w = threading.Thread(target=worker)
+		w.start()
+		if libc.unshare(0x08000000):  # CLONE_NEWIPC, this thread alone
+		    sys.exit("unshare: %d" % ctypes.get_errno())
+		os.setgroups([])
+		os.setresgid(4242, 4242, 4242)  # every thread (glibc)
+		os.setresuid(4242, 4242, 4242)
+		moved.set()
+		w.join()
+		EOF2
+		setsid -f /usr/bin/python3 $T/nsserver.py $IPCTOOL $T > $T/server
+		sleep 1
+		s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		echo $s > $T/sem
+		ready $T/server
+		p=$(pgrep -f -n "nsserver.py")
+		[ "$(readlink /proc/$p/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ]
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $s 0 -1
+		want "$(verdict sem $s)" maybe-in-use
+		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed sem $s " $T/out)" 0 "$(cat $T/out)"'
 	ok
 }
