@@ -138,3 +138,36 @@ thread_server() {
 		want "$(grep -c "^removed sem $s " $T/out)" 0 "$(cat $T/out)"'
 	ok
 }
+
+@test "-N ipc:INODE: a pasted fix for a container that is gone acts on the next one" {
+	# The doctor prints its fixes for a container as "ipcadm reap -N ipc:INODE ...",
+	# since a PID may be reused between printing and pasting, and an inode is not "while
+	# the namespace lives". Once it is gone, the kernel gives its inode number to the
+	# next namespace made (the lowest free number): a fix pasted after container A
+	# stopped reaps the leaks of container B, another tenant, which got A inode. Linux
+	# 6.18 names a namespace for ever (NS_GET_ID, never reused); -N has no way to say it.
+	skip "known defect: an IPC namespace inode number is reused once it is gone"
+	run ns "$PRELUDE"'
+		setsid -f unshare --ipc bash -c "echo ready > $T/a; exec sleep 60"
+		ready $T/a
+		a=$(pgrep -x -n sleep)
+		i=$(readlink /proc/$a/ns/ipc | tr -dc 0-9)
+		kill $a
+		# container B: a new namespace, until one gets A inode
+		for n in $(seq 40); do
+			rm -f $T/b
+			setsid -f unshare --ipc bash -c "echo ready > $T/b; exec sleep 60"
+			ready $T/b
+			b=$(pgrep -x -n sleep)
+			[ "$(readlink /proc/$b/ns/ipc | tr -dc 0-9)" = "$i" ] && break
+			kill $b; b=; sleep 0.1
+		done
+		[ -n "$b" ] || exit 3
+		nsenter --ipc --target $b $IPCTOOL drop-to 4243 4243 -- $IPCTOOL fill sem 2 >/dev/null
+		sleep 1.1
+		# the fix printed for A, pasted now
+		"$IPCADM" reap -N ipc:$i --all-visible --owner 4243 --yes > $T/out 2>&1 || true
+		want "$(nsenter --ipc --target $b ipcs -s | grep -c "^0x")" 2 "$(cat $T/out)"'
+	[ "$status" -ne 3 ] || skip "no new namespace got the inode of the one gone"
+	ok
+}
