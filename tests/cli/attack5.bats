@@ -171,3 +171,29 @@ thread_server() {
 	[ "$status" -ne 3 ] || skip "no new namespace got the inode of the one gone"
 	ok
 }
+
+@test "exec: a process whose parent is outside our PID namespace (docker exec) is a holder" {
+	# ipcadm in a container sees a process started by "docker exec" (nsenter): its
+	# parent, the runtime, is outside the container PID namespace, and its PPID reads 0.
+	# Its uids must still be read (PIDFD_GET_INFO may refuse a process whose parent it
+	# cannot name): one not read is no possible holder, and the private array its program
+	# uses would be orphaned. This held when tried; it guards the uids of such processes.
+	run ns "$PRELUDE"'
+		setsid -f unshare --pid --fork --mount-proc bash -c "echo ready > $T/c; exec sleep 120"
+		ready $T/c
+		c=$(pgrep -x -n sleep)
+		inside() { nsenter --target $c --pid --mount -- "$@"; }
+		s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		echo $s > $T/sem
+		setsid -f nsenter --target $c --pid --mount -- $IPCTOOL drop-to 4242 4242 -- \
+			bash -c "$IPCTOOL sem-op $s 0 1; echo ready; exec sleep 120" > $T/w
+		ready $T/w
+		inside $IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $s 0 -1
+		inside ps -o pid,ppid,user,args -e > $T/ps
+		grep -q "^ *[0-9]* *0 .*sleep 120" $T/ps || { cat $T/ps; exit 1; }
+		v=$(inside "$IPCADM" list --all-visible -J -o ID,VERDICT,EVIDENCE sem)
+		want "$(jq -r ".sem[] | select(.id == $s) | .verdict" <<<"$v")" maybe-in-use "$v"
+		inside "$IPCADM" reap --all-visible --yes --log $R/log > $T/out
+		want "$(grep -c "^removed sem $s " $T/out)" 0 "$(cat $T/out)"'
+	ok
+}
