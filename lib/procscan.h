@@ -19,8 +19,8 @@ enum proc_part {
 	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
 	PROC_ABI = 1 << 3, /* abi, from its executable's ELF header: only when asked for */
 	PROC_GROUPS = 1 << 4, /* groups, ngroups: only when asked for (status is read) */
-	PROC_THREADS = 1 << 5, /* tcreds, ntcreds: only when asked for (each thread's status) */
-	PROC_THREAD_NS = 1 << 6, /* tns, ntns: only when asked for (each thread's ns/ipc) */
+	PROC_THREADS = 1 << 6, /* tcreds, ntcreds: only when asked for (each thread's status) */
+	PROC_THREAD_NS = 1 << 7, /* tns, ntns: only when asked for (each thread's ns/ipc) */
 };
 
 /* The credentials of one thread. */
