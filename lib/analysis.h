@@ -87,8 +87,9 @@ enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_o
  * bits perm (S_IROTH, S_IWOTH or both: any of them counts), by any of its real, effective
  * and saved uids and gids and its supplementary groups (read when first needed): as root,
  * owner or creator, or by o's group or other bits, from o's IPC namespace; or so may one
- * of its other threads, each with credentials and a namespace of its own. When in doubt (uids, groups or threads not read), it
- * may. The one test of permission for possible holders and PID reuse alike. */
+ * of its other threads, each with credentials and a namespace of its own. When in doubt
+ * (uids, groups or threads not read), it may. The one test of permission for possible
+ * holders and PID reuse alike. */
 bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, struct proc *p,
 		      unsigned int perm);
 /* Whether p may be in the IPC namespace of the objects: its main thread, or another one

@@ -147,7 +147,9 @@ static bool threads_in_ns(struct procs *ps, struct proc *p, unsigned long ipcns)
 
 bool analysis_in_ns(struct ipcadm_analysis *a, struct proc *p)
 {
-	return in_ns(p, a->procs.self_ipcns) || threads_in_ns(&a->procs, p, a->procs.self_ipcns);
+	unsigned long ns = a->procs.self_ipcns;
+
+	return in_ns(p, ns) || threads_in_ns(&a->procs, p, ns);
 }
 
 /* Whether p is, or may make itself, a member of group gid: its real, effective or saved
@@ -194,7 +196,8 @@ static bool cred_may_use(const struct ipcadm_obj *o, const struct proc_cred *c,
 {
 	if (uid_may_use(o, c->ruid, c->euid, c->suid) || (o->mode & perm))
 		return true;
-	return (o->mode & perm << 3) && (cred_in_group(c, o->gid) || cred_in_group(c, o->cgid));
+	return (o->mode & perm << 3) &&
+	       (cred_in_group(c, o->gid) || cred_in_group(c, o->cgid));
 }
 
 static bool cred_runs_as(const struct proc_cred *c, uid_t uid)

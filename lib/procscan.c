@@ -321,8 +321,8 @@ static void load_threads(struct procs *ps, struct proc *p)
 			continue;
 		}
 		if (p->ntcreds == cap) {
-			struct proc_cred *nv = realloc(p->tcreds, (size_t)(cap ? cap * 2 : 2) *
-								    sizeof(*nv));
+			size_t nc = cap ? (size_t)cap * 2 : 2;
+			struct proc_cred *nv = realloc(p->tcreds, nc * sizeof(*nv));
 
 			if (nv == NULL) {
 				free(c.groups);
@@ -375,8 +375,8 @@ static void load_thread_ns(struct procs *ps, struct proc *p)
 		if (dup)
 			continue;
 		if (p->ntns == cap) {
-			unsigned long *nv = realloc(p->tns, (size_t)(cap ? cap * 2 : 2) *
-							      sizeof(*nv));
+			size_t nc = cap ? (size_t)cap * 2 : 2;
+			unsigned long *nv = realloc(p->tns, nc * sizeof(*nv));
 
 			if (nv == NULL) {
 				free(p->tns);

@@ -19,8 +19,9 @@ enum proc_part {
 	PROC_ALL = PROC_STAT | PROC_UIDS | PROC_NS,
 	PROC_ABI = 1 << 3, /* abi, from its executable's ELF header: only when asked for */
 	PROC_GROUPS = 1 << 4, /* groups, ngroups: only when asked for (status is read) */
-	PROC_THREADS = 1 << 6, /* tcreds, ntcreds: only when asked for (each thread's status) */
-	PROC_THREAD_NS = 1 << 7, /* tns, ntns: only when asked for (each thread's ns/ipc) */
+	PROC_THREADS = 1 << 6, /* tcreds, ntcreds: only when asked for (each thread's
+				* status) */
+	PROC_THREAD_NS = 1 << 7, /* tns, ntns: only when asked for (thread ns/ipc links) */
 };
 
 /* The credentials of one thread. */
@@ -43,8 +44,9 @@ struct proc {
 	 * ntcreds of them, -1 when a thread's could not be read */
 	struct proc_cred *tcreds;
 	int ntcreds;
-	/* the IPC namespaces of its other threads, each once (PROC_THREAD_NS): a thread that
-	 * called unshare or setns left the others where they were; -1 when unreadable */
+	/* the IPC namespaces of its other threads, each once (PROC_THREAD_NS): a thread
+	 * that called unshare or setns left the others where they were; -1 when
+	 * unreadable */
 	unsigned long *tns;
 	int ntns;
 	int64_t start; /* Unix seconds */

@@ -199,8 +199,8 @@ static bool runs_as(const struct proc *p, uid_t uid)
  * process may use any object, so that alone makes it no holder. A thread of its own that
  * runs as a user who may use it (a root server's worker thread, given a user's
  * credentials for a request) makes it one. */
-static bool root_only(struct ipcadm_analysis *a, struct proc *p, const struct ipcadm_obj *o,
-		      unsigned int perm)
+static bool root_only(struct ipcadm_analysis *a, struct proc *p,
+		      const struct ipcadm_obj *o, unsigned int perm)
 {
 	return is_root(p) && !(o->uid != 0 && runs_as(p, o->uid)) &&
 	       !(o->cuid != 0 && runs_as(p, o->cuid)) &&
