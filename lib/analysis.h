@@ -86,10 +86,20 @@ enum recorded analysis_recorded(struct ipcadm_analysis *a, const struct ipcadm_o
 /* Whether the kernel's ipcperms() may let p make a use of o that needs the permission
  * bits perm (S_IROTH, S_IWOTH or both: any of them counts), by any of its real, effective
  * and saved uids and gids and its supplementary groups (read when first needed): as root,
- * owner or creator, or by o's group or other bits. When in doubt (uids or groups not
- * read), it may. The one test of permission for possible holders and PID reuse alike. */
+ * owner or creator, or by o's group or other bits, from o's IPC namespace; or so may one
+ * of its other threads, each with credentials and a namespace of its own. When in doubt
+ * (uids, groups or threads not read), it may. The one test of permission for possible
+ * holders and PID reuse alike. */
 bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, struct proc *p,
 		      unsigned int perm);
+/* Whether p may be in the IPC namespace of the objects: its main thread, or another one
+ * (each thread has its own; one that called unshare or setns left the others). */
+bool analysis_in_ns(struct ipcadm_analysis *a, struct proc *p);
+/* Whether a thread of p other than its main one (credentials are a thread's own) may
+ * use o as analysis_may_use() says, and not only as root: it runs as o's owner or
+ * creator, or not as root at all. Threads that cannot be read may. */
+bool analysis_thread_user_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				  struct proc *p, unsigned int perm);
 /* Why p, whatever its start time, cannot have made that use of o (another IPC namespace,
  * no permission by analysis_may_use()), or NULL. */
 const char *analysis_reused_why(struct ipcadm_analysis *a, const struct ipcadm_obj *o,

@@ -120,6 +120,38 @@ bool analysis_started_by(const struct ipcadm_analysis *a, const struct proc *p, 
 	return p->start_ms < analysis_deadline(a, t, IPCADM_SLACK);
 }
 
+/* Whether a namespace (inode, 0 unknown) may be ipcns (either unknown: it may). */
+static bool in_ns_ino(unsigned long ns, unsigned long ipcns)
+{
+	return ns == 0 || ipcns == 0 || ns == ipcns;
+}
+
+/* Whether p may be in the IPC namespace ipcns. */
+static bool in_ns(const struct proc *p, unsigned long ipcns)
+{
+	return in_ns_ino(p->ipcns, ipcns);
+}
+
+/* Whether some thread of p other than its main one may be in the IPC namespace ipcns. */
+static bool threads_in_ns(struct procs *ps, struct proc *p, unsigned long ipcns)
+{
+	if (p->num_threads <= 1)
+		return false;
+	if (proc_load(ps, p, PROC_THREAD_NS) < 0 || p->ntns < 0)
+		return true;
+	for (int i = 0; i < p->ntns; i++)
+		if (in_ns_ino(p->tns[i], ipcns))
+			return true;
+	return false;
+}
+
+bool analysis_in_ns(struct ipcadm_analysis *a, struct proc *p)
+{
+	unsigned long ns = a->procs.self_ipcns;
+
+	return in_ns(p, ns) || threads_in_ns(&a->procs, p, ns);
+}
+
 /* Whether p is, or may make itself, a member of group gid: its real, effective or saved
  * gid (setegid takes either back), or one of its supplementary groups, read only now that
  * they matter. Groups that cannot be read count as every group. */
@@ -135,19 +167,83 @@ static bool in_group(struct ipcadm_analysis *a, struct proc *p, gid_t gid)
 	return false;
 }
 
+/* Whether any of uids r, e and s is root (CAP_IPC_OWNER), or o's owner or creator (who
+ * may always use it, or IPC_SET its mode), now or once it takes back its saved uid. */
+static bool uid_may_use(const struct ipcadm_obj *o, uid_t r, uid_t e, uid_t s)
+{
+	uid_t u[3] = { r, e, s };
+
+	for (int i = 0; i < 3; i++)
+		if (u[i] == 0 || u[i] == o->uid || u[i] == o->cuid)
+			return true;
+	return false;
+}
+
+/* in_group() for the credentials of a thread, read already. */
+static bool cred_in_group(const struct proc_cred *c, gid_t gid)
+{
+	if (c->rgid == gid || c->egid == gid || c->sgid == gid)
+		return true;
+	for (int i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* analysis_may_use() for one thread's credentials. */
+static bool cred_may_use(const struct ipcadm_obj *o, const struct proc_cred *c,
+			 unsigned int perm)
+{
+	if (uid_may_use(o, c->ruid, c->euid, c->suid) || (o->mode & perm))
+		return true;
+	return (o->mode & perm << 3) &&
+	       (cred_in_group(c, o->gid) || cred_in_group(c, o->cgid));
+}
+
+static bool cred_runs_as(const struct proc_cred *c, uid_t uid)
+{
+	return c->ruid == uid || c->euid == uid || c->suid == uid;
+}
+
+/* Whether c runs as root, and not also as o's (non-root) owner or creator. */
+static bool cred_root_only(const struct proc_cred *c, const struct ipcadm_obj *o)
+{
+	return cred_runs_as(c, 0) && !(o->uid != 0 && cred_runs_as(c, o->uid)) &&
+	       !(o->cuid != 0 && cred_runs_as(c, o->cuid));
+}
+
+/* Whether some thread of p other than its main one may use o; non_root: other than as
+ * root, unless as its owner or creator (root_only() in verdict.c). Threads that cannot
+ * be read may. */
+static bool threads_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+			    struct proc *p, unsigned int perm, bool non_root)
+{
+	if (!threads_in_ns(&a->procs, p, a->procs.self_ipcns))
+		return false; /* none, or none in our namespace: nothing more to read */
+	if (proc_load(&a->procs, p, PROC_THREADS) < 0 || p->ntcreds < 0)
+		return true;
+	for (int i = 0; i < p->ntcreds; i++) {
+		const struct proc_cred *c = &p->tcreds[i];
+
+		if (!in_ns_ino(c->ipcns, a->procs.self_ipcns) || !cred_may_use(o, c, perm))
+			continue;
+		if (!non_root || !cred_root_only(c, o))
+			return true;
+	}
+	return false;
+}
+
 bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, struct proc *p,
 		      unsigned int perm)
 {
 	if (!p->uids_known)
 		return true;
-	for (int i = 0; i < 3; i++) {
-		uid_t u = i == 0 ? p->ruid : i == 1 ? p->euid : p->suid;
-
-		/* root (CAP_IPC_OWNER), or the owner or creator (who may always use it, or
-		 * IPC_SET its mode), now or once it takes back its saved uid */
-		if (u == 0 || u == o->uid || u == o->cuid)
-			return true;
-	}
+	/* credentials and namespaces are a thread's own: /proc/PID/status and ns/ipc say
+	 * the main thread's */
+	if (!in_ns(p, a->procs.self_ipcns))
+		return threads_may_use(a, o, p, perm, false);
+	if (uid_may_use(o, p->ruid, p->euid, p->suid))
+		return true;
 	/* ipcperms(): the other bits for everyone else, the group bits for members of its
 	 * group or its creator's. The kernel gives a member the group bits only, even when
 	 * the other bits grant more: a member that may leave the group (setegid) is not
@@ -159,13 +255,21 @@ bool analysis_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o, str
 	/* Then ns_capable(CAP_IPC_OWNER), as root: a service run under its own uid with that
 	 * capability (systemd's AmbientCapabilities=) uses other users' objects. Its status
 	 * is read only now that nothing else answers (with its groups, when they were). */
-	return procs_ipc_owner(&a->procs, p);
+	if (procs_ipc_owner(&a->procs, p))
+		return true;
+	return threads_may_use(a, o, p, perm, false);
+}
+
+bool analysis_thread_user_may_use(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
+				  struct proc *p, unsigned int perm)
+{
+	return threads_may_use(a, o, p, perm, true);
 }
 
 const char *analysis_reused_why(struct ipcadm_analysis *a, const struct ipcadm_obj *o,
 				struct proc *p, unsigned int perm)
 {
-	if (p->ipcns && a->procs.self_ipcns && p->ipcns != a->procs.self_ipcns)
+	if (!analysis_in_ns(a, p))
 		return "runs in another IPC namespace";
 	if (analysis_may_use(a, o, p, perm))
 		return NULL;
@@ -280,18 +384,6 @@ struct maps_walk {
 	struct proc_buf buf;
 	int err;
 };
-
-/* Whether a namespace (inode, 0 unknown) may be ipcns (either unknown: it may). */
-static bool in_ns_ino(unsigned long ns, unsigned long ipcns)
-{
-	return ns == 0 || ipcns == 0 || ns == ipcns;
-}
-
-/* Whether p may be in the IPC namespace ipcns. */
-static bool in_ns(const struct proc *p, unsigned long ipcns)
-{
-	return in_ns_ino(p->ipcns, ipcns);
-}
 
 static bool same_ns(const struct ipcadm_analysis *a, const struct proc *p)
 {

@@ -176,41 +176,226 @@ static void load_uids(struct procs *ps, struct proc *p)
 /* The largest status read for its Groups line: NGROUPS_MAX (65536) groups of 10 digits. */
 #define STATUS_MAX (1u << 20)
 
+/* Reads a status file (path relative to /proc) whole into small (cap bytes), or into a
+ * larger buffer returned in *big (free it) when it does not fit: most processes have few
+ * groups, so one small read, a larger one only when it fills. Returns the buffer read
+ * into, its length in *n (or -errno), or NULL without memory. */
+static char *read_status(const struct procs *ps, const char *path, char *small, size_t cap,
+			 char **big, ssize_t *n)
+{
+	char *buf = small;
+
+	*big = NULL;
+	for (;;) {
+		*n = read_at(ps, path, buf, cap);
+		if (*n < 0 || (size_t)*n < cap - 1 || cap >= STATUS_MAX)
+			return buf;
+		cap *= 16;
+		free(*big);
+		*big = malloc(cap);
+		if (*big == NULL)
+			return NULL;
+		buf = *big;
+	}
+}
+
+/* The supplementary groups of a status read whole, in *groups (malloc'd, or NULL when
+ * none) and their count in *ngroups: -1 when they cannot be read. */
+static void parse_groups(const char *buf, ssize_t n, gid_t **groups, int *ngroups)
+{
+	int count = n < 0 ? -EBADMSG : procparse_status_groups(buf, (size_t)n, NULL, 0);
+
+	*groups = NULL;
+	*ngroups = -1;
+	if (count > 0) {
+		*groups = malloc((size_t)count * sizeof(**groups));
+		if (*groups)
+			procparse_status_groups(buf, (size_t)n, *groups, (size_t)count);
+	}
+	if (count == 0 || (count > 0 && *groups))
+		*ngroups = count;
+}
+
 /* The supplementary groups and effective capabilities of p, from one read of its status
- * (ngroups -1, caps_known false, when they cannot be read). Most processes have few groups: one small read, a larger
- * one only when it fills (CapEff comes after Groups). */
+ * (ngroups -1, caps_known false, when they cannot be read; CapEff comes after Groups). */
 static void load_status(struct procs *ps, struct proc *p)
 {
-	char path[32], small[4096], *buf = small, *big = NULL;
-	size_t cap = sizeof(small);
+	char path[32], small[4096], *big, *buf;
 	ssize_t n;
-	int count;
 
 	p->ngroups = -1;
 	p->caps_known = false;
 	snprintf(path, sizeof(path), "%d/status", (int)p->pid);
-	for (;;) {
-		n = read_at(ps, path, buf, cap);
-		if (n < 0 || (size_t)n < cap - 1 || cap >= STATUS_MAX)
-			break;
-		cap *= 16;
-		free(big);
-		big = malloc(cap);
-		if (big == NULL)
-			return;
-		buf = big;
+	buf = read_status(ps, path, small, sizeof(small), &big, &n);
+	if (buf) {
+		parse_groups(buf, n, &p->groups, &p->ngroups);
+		if (n >= 0 && procparse_status_capeff(buf, (size_t)n, &p->cap_eff) == 0)
+			p->caps_known = true;
 	}
-	count = n < 0 ? -EBADMSG : procparse_status_groups(buf, (size_t)n, NULL, 0);
-	if (count > 0) {
-		p->groups = malloc((size_t)count * sizeof(*p->groups));
-		if (p->groups)
-			procparse_status_groups(buf, (size_t)n, p->groups, (size_t)count);
-	}
-	if (count == 0 || (count > 0 && p->groups))
-		p->ngroups = count;
-	if (n >= 0 && procparse_status_capeff(buf, (size_t)n, &p->cap_eff) == 0)
-		p->caps_known = true;
 	free(big);
+}
+
+static bool same_cred(const struct proc_cred *x, const struct proc_cred *y)
+{
+	return x->ipcns == y->ipcns && x->ruid == y->ruid && x->euid == y->euid &&
+	       x->suid == y->suid &&
+	       x->rgid == y->rgid && x->egid == y->egid && x->sgid == y->sgid &&
+	       x->ngroups == y->ngroups &&
+	       (x->ngroups <= 0 || memcmp(x->groups, y->groups,
+					  (size_t)x->ngroups * sizeof(*x->groups)) == 0);
+}
+
+/* Reads the credentials of thread tid of p into c; false when they cannot be read. */
+static bool load_thread_cred(struct procs *ps, const struct proc *p, pid_t tid,
+			     struct proc_cred *c, bool *exited)
+{
+	char path[64], small[4096], *big, *buf;
+	ssize_t n;
+	bool ok = false;
+
+	*exited = false;
+	snprintf(path, sizeof(path), "%d/task/%d/status", (int)p->pid, (int)tid);
+	buf = read_status(ps, path, small, sizeof(small), &big, &n);
+	if (buf && n < 0)
+		*exited = n == -ENOENT || n == -ESRCH;
+	if (buf && n >= 0 &&
+	    procparse_status_uids(buf, (size_t)n, &c->ruid, &c->euid, &c->suid) == 0 &&
+	    procparse_status_gids(buf, (size_t)n, &c->rgid, &c->egid, &c->sgid) == 0) {
+		parse_groups(buf, n, &c->groups, &c->ngroups);
+		ok = c->ngroups >= 0;
+	}
+	free(big);
+	if (ok) {
+		snprintf(path, sizeof(path), "%d/task/%d/ns/ipc", (int)p->pid, (int)tid);
+		c->ipcns = read_ns(ps, path);
+	}
+	return ok;
+}
+
+/* Frees what p holds of groups and thread credentials. */
+static void proc_creds_free(struct proc *p)
+{
+	for (int i = 0; i < p->ntcreds; i++)
+		free(p->tcreds[i].groups);
+	free(p->tcreds);
+	free(p->groups);
+	free(p->tns);
+	p->tcreds = NULL;
+	p->groups = NULL;
+	p->tns = NULL;
+}
+
+/*
+ * The credentials of p's threads other than its main one, each distinct set once: a
+ * thread's are its own, and a server (Samba, nfs-ganesha) gives a worker thread a user's
+ * uids, gids and groups with raw system calls, while status and PIDFD_GET_INFO say the
+ * main thread's. ntcreds -1 when a thread's could not be read.
+ */
+static void load_threads(struct procs *ps, struct proc *p)
+{
+	char path[32];
+	struct dirent *de;
+	DIR *dir;
+	int cap = 0;
+
+	p->ntcreds = 0;
+	if (p->num_threads <= 1)
+		return;
+	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
+	if (dir_at(ps->procfd, path, &dir) < 0) {
+		p->ntcreds = -1;
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		struct proc_cred c;
+		uint64_t tid;
+		bool exited, dup = false;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    str_to_u64(de->d_name, &tid) < 0 || tid > INT32_MAX ||
+		    (pid_t)tid == p->pid)
+			continue;
+		if (!load_thread_cred(ps, p, (pid_t)tid, &c, &exited)) {
+			if (exited)
+				continue;
+			break; /* unreadable: ntcreds -1 below */
+		}
+		for (int i = 0; i < p->ntcreds && !dup; i++)
+			dup = same_cred(&p->tcreds[i], &c);
+		if (dup) {
+			free(c.groups);
+			continue;
+		}
+		if (p->ntcreds == cap) {
+			size_t nc = cap ? (size_t)cap * 2 : 2;
+			struct proc_cred *nv = realloc(p->tcreds, nc * sizeof(*nv));
+
+			if (nv == NULL) {
+				free(c.groups);
+				break;
+			}
+			p->tcreds = nv;
+			cap = cap ? cap * 2 : 2;
+		}
+		p->tcreds[p->ntcreds++] = c;
+	}
+	if (de != NULL) { /* stopped early */
+		for (int i = 0; i < p->ntcreds; i++)
+			free(p->tcreds[i].groups);
+		free(p->tcreds);
+		p->tcreds = NULL;
+		p->ntcreds = -1;
+	}
+	closedir(dir);
+}
+
+/* The IPC namespaces of p's threads other than its main one, each once. */
+static void load_thread_ns(struct procs *ps, struct proc *p)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dir;
+	int cap = 0;
+
+	p->ntns = 0;
+	if (p->num_threads <= 1)
+		return;
+	snprintf(path, sizeof(path), "%d/task", (int)p->pid);
+	if (dir_at(ps->procfd, path, &dir) < 0) {
+		p->ntns = -1;
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		unsigned long ns;
+		uint64_t tid;
+		bool dup = false;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    str_to_u64(de->d_name, &tid) < 0 || tid > INT32_MAX ||
+		    (pid_t)tid == p->pid)
+			continue;
+		snprintf(path, sizeof(path), "%d/task/%d/ns/ipc", (int)p->pid, (int)tid);
+		ns = read_ns(ps, path); /* 0, unknown: any (a thread gone meanwhile too) */
+		for (int i = 0; i < p->ntns && !dup; i++)
+			dup = p->tns[i] == ns;
+		if (dup)
+			continue;
+		if (p->ntns == cap) {
+			size_t nc = cap ? (size_t)cap * 2 : 2;
+			unsigned long *nv = realloc(p->tns, nc * sizeof(*nv));
+
+			if (nv == NULL) {
+				free(p->tns);
+				p->tns = NULL;
+				p->ntns = -1;
+				break;
+			}
+			p->tns = nv;
+			cap = cap ? cap * 2 : 2;
+		}
+		p->tns[p->ntns++] = ns;
+	}
+	closedir(dir);
 }
 
 /* The system call ABI of p's program, from the ELF header of /proc/PID/exe (the file is
@@ -256,6 +441,10 @@ int proc_load(struct procs *ps, struct proc *p, unsigned int parts)
 		load_status(ps, p); /* both or neither are loaded */
 		want |= PROC_GROUPS | PROC_CAPS;
 	}
+	if (want & PROC_THREADS)
+		load_threads(ps, p);
+	if (want & PROC_THREAD_NS)
+		load_thread_ns(ps, p);
 	p->loaded |= (unsigned char)want;
 	return 0;
 }
@@ -416,7 +605,7 @@ static int relist(struct procs *ps, bool *fresh)
 			}
 			p = &ps->v[ps->n++];
 		} else {
-			free(p->groups); /* a gone entry's, made new */
+			proc_creds_free(p); /* a gone entry's, made new */
 		}
 		memset(p, 0, sizeof(*p));
 		p->pid = (pid_t)pid;
@@ -657,7 +846,7 @@ void procs_release(struct procs *ps)
 	if (ps->procfd_open)
 		close(ps->procfd);
 	for (size_t i = 0; i < ps->n; i++)
-		free(ps->v[i].groups);
+		proc_creds_free(&ps->v[i]);
 	free(ps->v);
 	memset(ps, 0, sizeof(*ps));
 }

@@ -27,6 +27,18 @@ enum proc_part {
 	PROC_GROUPS = 1 << 4, /* groups, ngroups: only when asked for (status is read) */
 	PROC_CAPS = 1 << 5, /* cap_eff, caps_known: only when asked for (read with
 			     * PROC_GROUPS, from the same status: asking for one loads both) */
+	PROC_THREADS = 1 << 6, /* tcreds, ntcreds: only when asked for (each thread's
+				* status) */
+	PROC_THREAD_NS = 1 << 7, /* tns, ntns: only when asked for (thread ns/ipc links) */
+};
+
+/* The credentials of one thread. */
+struct proc_cred {
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	gid_t *groups; /* its supplementary groups, ngroups of them */
+	int ngroups;
+	unsigned long ipcns; /* the thread's IPC namespace, 0 when unknown */
 };
 
 struct proc {
@@ -38,6 +50,15 @@ struct proc {
 	int ngroups; /* -1 when they could not be read */
 	uint64_t cap_eff; /* its effective capabilities (PROC_CAPS), when caps_known */
 	unsigned long userns; /* inode of its user namespace (procs_ipc_owner()), or 0 */
+	/* the credentials of its other threads, each distinct set once (PROC_THREADS):
+	 * ntcreds of them, -1 when a thread's could not be read */
+	struct proc_cred *tcreds;
+	int ntcreds;
+	/* the IPC namespaces of its other threads, each once (PROC_THREAD_NS): a thread
+	 * that called unshare or setns left the others where they were; -1 when
+	 * unreadable */
+	unsigned long *tns;
+	int ntns;
 	int64_t start; /* Unix seconds */
 	int64_t start_ms; /* Unix milliseconds, as precise as the clocks allow */
 	char comm[65];

@@ -196,11 +196,15 @@ static bool runs_as(const struct proc *p, uid_t uid)
 }
 
 /* Whether p runs as root, and not also as the object's (non-root) owner or creator: such a
- * process may use any object, so that alone makes it no holder. */
-static bool root_only(const struct proc *p, const struct ipcadm_obj *o)
+ * process may use any object, so that alone makes it no holder. A thread of its own that
+ * runs as a user who may use it (a root server's worker thread, given a user's
+ * credentials for a request) makes it one. */
+static bool root_only(struct ipcadm_analysis *a, struct proc *p,
+		      const struct ipcadm_obj *o, unsigned int perm)
 {
 	return is_root(p) && !(o->uid != 0 && runs_as(p, o->uid)) &&
-	       !(o->cuid != 0 && runs_as(p, o->cuid));
+	       !(o->cuid != 0 && runs_as(p, o->cuid)) &&
+	       !analysis_thread_user_may_use(a, o, p, perm);
 }
 
 /* Marks every ancestor of p. */
@@ -219,13 +223,13 @@ static void mark_ancestors(const struct procs *ps, const struct proc *p, bool *m
 }
 
 /* Whether p could be a holder of any object, whatever its permissions and start time. */
-static bool may_hold_any(const struct ipcadm_analysis *a, const struct proc *p)
+static bool may_hold_any(struct ipcadm_analysis *a, struct proc *p)
 {
 	if (p->gone || p->pid == a->procs.self || p->kthread || !p->uids_known)
 		return false;
 	if (p->pid == 1 && a->procs.pid1_is_init)
 		return false; /* the system's init; a container's PID 1 is its application */
-	return !(a->procs.self_ipcns && p->ipcns && p->ipcns != a->procs.self_ipcns);
+	return analysis_in_ns(a, p);
 }
 
 /*
@@ -275,14 +279,14 @@ static void candidates(struct ipcadm_analysis *a, struct cand_cache *c,
 		struct proc *p = &a->procs.v[i];
 
 		c->use[i] = may_hold_any(a, p) && analysis_may_use(a, o, p, perm);
-		if (c->use[i] && !root_only(p, o))
+		if (c->use[i] && !root_only(a, p, o, perm))
 			mark_ancestors(&a->procs, p, c->mark);
 	}
 	c->n = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct proc *p = &a->procs.v[i];
+		struct proc *p = &a->procs.v[i];
 
-		if (c->use[i] && (!root_only(p, o) || o->uid == 0 || c->mark[i]))
+		if (c->use[i] && (!root_only(a, p, o, perm) || o->uid == 0 || c->mark[i]))
 			c->v[c->n++] = p;
 	}
 	qsort(c->v, c->n, sizeof(*c->v), cmp_start);

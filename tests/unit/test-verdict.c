@@ -304,6 +304,23 @@ static void test_mode_reuse(void **state)
 				   "which started after it and has no permission to use it)"));
 }
 
+/* Credentials are a thread's own: credthreads (uid 3900) has a thread running as 3800 in
+ * group 3950, which /proc/PID/status of its main thread does not say. */
+static void test_thread_creds(void **state)
+{
+	struct fx *fx = *state;
+	const char *ev;
+
+	/* the thread runs as the owner */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 20, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "950 (credthreads) may hold it"));
+	/* the thread is in its group */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 21, &ev), IPCADM_MAYBE_IN_USE);
+	assert_non_null(strstr(ev, "950 (credthreads) may hold it"));
+	/* no thread may use it */
+	assert_int_equal(verdict(fx, IPCADM_MSG, 22, &ev), IPCADM_ORPHANED);
+}
+
 static void test_foreign_object(void **state)
 {
 	struct fx *fx = *state;
@@ -330,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_mode_holders),
 		cmocka_unit_test(test_mode_reuse),
 		cmocka_unit_test(test_cap_ipc_owner),
+		cmocka_unit_test(test_thread_creds),
 		cmocka_unit_test(test_foreign_object),
 	};
 
