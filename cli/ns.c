@@ -13,9 +13,10 @@
 const char ns_options_help[] =
 	"  -A, --all-namespaces     every IPC namespace a process is in (each entered by a\n"
 	"                           child process; PIDs are this namespace's)\n"
-	"  -N, --namespace PID|PATH|ipc:INODE\n"
+	"  -N, --namespace PID|PATH|ipc:INODE|ipcid:ID\n"
 	"                           the IPC namespace of a process, a namespace file, or\n"
-	"                           the namespace of that inode (as -A lists them)\n"
+	"                           the namespace of that inode (as -A lists them) or\n"
+	"                           kernel ID (never reused; Linux 6.18)\n"
 	"      --all-visible        every process using the IPC namespace is visible here:\n"
 	"                           judge by absence even outside the initial PID namespace\n";
 

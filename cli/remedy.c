@@ -62,15 +62,17 @@ static pid_t ns_pid(const struct ipcadm_ns *ns)
 	return ns->pid > 0 ? ns->pid : -1;
 }
 
-/* "ipcadm CMD", and -N ipc:INODE when it acts in another namespace: an inode, unlike a
- * PID, cannot name another namespace by the time the line is pasted */
+/* "ipcadm CMD", and -N ipcid:ID when it acts in another namespace: the kernel's ID,
+ * unlike a PID or an inode number, cannot name another namespace by the time the line
+ * is pasted. A kernel without IDs (before 6.18): -N ipc:INODE, reused only once the
+ * namespace is gone. */
 static void ipcadm_command(struct sbuf *b, const char *cmd, const struct ipcadm_ns *ns)
 {
 	sbuf_puts(b, "ipcadm ");
 	sbuf_puts(b, cmd);
 	if (ns_pid(ns) > 0) {
-		sbuf_puts(b, " -N ipc:");
-		sbuf_u64(b, ns->ino);
+		sbuf_puts(b, ns->id ? " -N ipcid:" : " -N ipc:");
+		sbuf_u64(b, ns->id ? ns->id : ns->ino);
 	}
 }
 

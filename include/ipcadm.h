@@ -732,13 +732,15 @@ struct ipcadm_ns {
 	size_t nprocs; /* processes in it */
 	bool self; /* the tool's own */
 	char path[256]; /* what to open to enter it: /proc/PID/ns/ipc or a bind mount */
+	uint64_t id; /* the kernel's ID (NS_GET_ID, Linux 6.18): never reused; 0 if none */
 };
 
 /* Every IPC namespace that a process is in, the tool's own first, then by inode. */
 int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np);
 /*
- * A namespace named by a PID, by its inode ("ipc:4026532123" or "ipc:[4026532123]",
- * entered through its oldest process; -ESRCH when no process is in it), or by a path
+ * A namespace named by a PID, by its inode ("ipc:4026532123" or "ipc:[4026532123]") or
+ * the kernel's ID ("ipcid:4099", never reused), both entered through its oldest process
+ * (-ESRCH when no process is in it), or by a path
  * (/proc/PID/ns/ipc, a bind-mounted ns file). Anything else at the path (a FIFO, which would block the open, or a plain file) gives
  * IPCADM_ENOTIPCNS, found out without waiting.
  */

@@ -100,6 +100,8 @@ static int cmp_ns(const void *x, const void *y)
 	return (a->ino > b->ino) - (a->ino < b->ino);
 }
 
+static uint64_t ns_path_id(const struct ipcadm_ctx *ctx, const char *path);
+
 int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np)
 {
 	char path[PATH_MAX + 16];
@@ -163,6 +165,8 @@ int ipcadm_ns_list(struct ipcadm_ctx *ctx, struct ipcadm_ns **nsp, size_t *np)
 	for (size_t i = 0; i < n; i++) {
 		snprintf(v[i].path, sizeof(v[i].path), "/proc/%d/ns/ipc", (int)v[i].pid);
 		proc_cgroup(ctx, v[i].pid, v[i].cgroup, sizeof(v[i].cgroup));
+		if (ctx->live)
+			v[i].id = ns_path_id(ctx, v[i].path);
 	}
 	if (n > 1)
 		qsort(v, n, sizeof(*v), cmp_ns);
@@ -193,17 +197,43 @@ static int ns_file_open(const struct ipcadm_ctx *ctx, const char *path)
 	return fd;
 }
 
+#ifndef NS_GET_ID
+#define NS_GET_ID _IOR(0xb7, 0xd, uint64_t) /* Linux 6.18 */
+#endif
+
+/* The kernel's ID of an open namespace: unique while the machine runs, never reused (an
+ * inode number is, once its namespace is gone); 0 where the kernel has none. */
+static uint64_t ns_fd_id(int fd)
+{
+	uint64_t id = 0;
+
+	return ioctl(fd, NS_GET_ID, &id) == 0 ? id : 0;
+}
+
+/* The ID of the namespace at path (below the root), 0 when unknown. */
+static uint64_t ns_path_id(const struct ipcadm_ctx *ctx, const char *path)
+{
+	int fd = ns_file_open(ctx, path);
+	uint64_t id;
+
+	if (fd < 0)
+		return 0;
+	id = ns_fd_id(fd);
+	close(fd);
+	return id;
+}
+
 /*
- * "ipc:INODE" (or "ipc:[INODE]", as the link reads): the namespace by its inode, entered
- * through its oldest process, whose namespace is checked again when it is opened. A PID
- * may be reused between a command's printing and its running; an inode is not, while
- * the namespace lives.
+ * "ipc:INODE" (or "ipc:[INODE]", as the link reads) and "ipcid:ID" (the kernel's ID,
+ * NS_GET_ID): the namespace, entered through its oldest process, whose namespace is
+ * checked again when it is opened. A PID may be reused between a command's printing and
+ * its running, and so may an inode number once its namespace is gone; an ID is not.
  */
-static int ns_by_inode(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns *ns)
+static int ns_by_key(struct ipcadm_ctx *ctx, const char *spec, bool by_id, struct ipcadm_ns *ns)
 {
 	size_t len = strlen(spec);
 	struct ipcadm_ns *all;
-	uint64_t ino;
+	uint64_t key;
 	size_t n;
 	int r;
 
@@ -211,14 +241,14 @@ static int ns_by_inode(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_n
 		spec++;
 		len -= 2;
 	}
-	if (mem_to_u64(spec, len, &ino) < 0 || ino == 0)
+	if (mem_to_u64(spec, len, &key) < 0 || key == 0)
 		return -EINVAL;
 	r = ipcadm_ns_list(ctx, &all, &n);
 	if (r < 0)
 		return r;
 	r = -ESRCH; /* no process is in it (a namespace kept by a bind mount: name its path) */
 	for (size_t i = 0; i < n; i++) {
-		if (all[i].ino == ino) {
+		if ((by_id ? all[i].id : all[i].ino) == key) {
 			*ns = all[i];
 			r = 0;
 		}
@@ -235,7 +265,9 @@ int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns
 
 	memset(ns, 0, sizeof(*ns));
 	if (strncmp(spec, "ipc:", 4) == 0)
-		return ns_by_inode(ctx, spec + 4, ns);
+		return ns_by_key(ctx, spec + 4, false, ns);
+	if (strncmp(spec, "ipcid:", 6) == 0)
+		return ns_by_key(ctx, spec + 6, true, ns);
 	if (str_to_u64(spec, &pid) == 0) {
 		if (pid == 0 || pid > INT32_MAX)
 			return -EINVAL;
@@ -256,6 +288,7 @@ int ipcadm_ns_resolve(struct ipcadm_ctx *ctx, const char *spec, struct ipcadm_ns
 		close(fd);
 		return -errno;
 	}
+	ns->id = ctx->live ? ns_fd_id(fd) : 0;
 	close(fd);
 	ns->ino = (uint64_t)st.st_ino;
 	ns->self = ns->ino == self;
@@ -291,7 +324,8 @@ static int ns_open(const struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns)
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != ns->ino) {
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != ns->ino ||
+	    (ns->id && ns_fd_id(fd) != ns->id)) {
 		close(fd);
 		return -ESRCH; /* the process left, and its PID names another namespace now */
 	}

@@ -75,7 +75,7 @@ PRELUDE=$ATTACK_PRELUDE
 	# "ipcadm reap ... --yes" reaped the host's objects, "sysctl -w" set the host's
 	# limits from the container's (a container's root picks its own), and "echo ... >
 	# /etc/sysctl.d/..." made that the host's setting at every boot. remedy_format
-	# words a fix for another namespace (-N ipc:INODE, nsenter); the doctor did not ask
+	# words a fix for another namespace (-N ipcid:ID, nsenter); the doctor did not ask
 	# it to.
 	run ns "$PRELUDE"'
 		setsid -f unshare --ipc bash -c "
@@ -84,18 +84,19 @@ PRELUDE=$ATTACK_PRELUDE
 			echo ready > $T/c; exec sleep 60"
 		ready $T/c
 		c=$(pgrep -x -n sleep)
-		i=$(readlink /proc/$c/ns/ipc | tr -dc 0-9)
 		sleep 1.1
 		"$IPCADM" doctor -A --all-visible > $T/doc || true
 		awk -v c="$c" "/^IPC namespace/ { on = index(\$0, \"pid \" c) > 0 }
 			on && /^ *(fix:)? +[a-z#]/" $T/doc | sed "s/^ *\(fix:\)\? *//" > $T/fix
 		grep -q . $T/fix || { cat $T/doc; exit 1; }
 		# every line a command for the container, or a comment
-		! grep -v -e "^ipcadm [a-z]* -N ipc:$i " -e "^nsenter --ipc --target $c " -e "^#" \
+		# the namespace by its kernel ID (ipcid:, Linux 6.18) or inode (ipc:), never a PID
+		n="-N ipc[id]*:[0-9][0-9]*"
+		! grep -v -e "^ipcadm [a-z]* $n " -e "^nsenter --ipc --target $c " -e "^#" \
 			$T/fix || { cat $T/doc; exit 1; }
-		grep -q -- "^ipcadm reap -N ipc:$i .*--owner 4243 --yes" $T/fix || { cat $T/doc; exit 1; }
+		grep -q -- "^ipcadm reap $n .*--owner 4243 --yes" $T/fix || { cat $T/doc; exit 1; }
 		# the line as pasted (without --yes) finds the container and its three arrays
-		eval "$(grep -- "^ipcadm reap -N ipc:$i .*--owner 4243 --yes" $T/fix |
+		eval "$(grep -- "^ipcadm reap $n .*--owner 4243 --yes" $T/fix |
 			sed "s/^ipcadm/\"\$IPCADM\"/; s/ --yes.*//") -J" > $T/dry
 		want "$(jq length $T/dry)" 3 "$(cat $T/dry)"
 		grep -q "^nsenter --ipc --target $c sysctl -w kernel.sem=" $T/fix ||
@@ -103,7 +104,7 @@ PRELUDE=$ATTACK_PRELUDE
 		"$IPCADM" doctor -A --all-visible -J > $T/doc.json || true
 		jq -r ".namespaces[] | select(.pid == $c) | .doctor.findings[].remedies[]" $T/doc.json \
 			> $T/fixj
-		! grep -v -e "^ipcadm [a-z]* -N ipc:$i " -e "^nsenter --ipc --target $c " -e "^#" \
+		! grep -v -e "^ipcadm [a-z]* $n " -e "^nsenter --ipc --target $c " -e "^#" \
 			$T/fixj || { cat $T/doc.json; exit 1; }'
 	ok
 }

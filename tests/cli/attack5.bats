@@ -139,19 +139,24 @@ thread_server() {
 	ok
 }
 
-@test "-N ipc:INODE: a pasted fix for a container that is gone acts on the next one" {
-	# The doctor prints its fixes for a container as "ipcadm reap -N ipc:INODE ...",
-	# since a PID may be reused between printing and pasting, and an inode is not "while
-	# the namespace lives". Once it is gone, the kernel gives its inode number to the
-	# next namespace made (the lowest free number): a fix pasted after container A
-	# stopped reaps the leaks of container B, another tenant, which got A inode. Linux
-	# 6.18 names a namespace for ever (NS_GET_ID, never reused); -N has no way to say it.
-	skip "known defect: an IPC namespace inode number is reused once it is gone"
+@test "-N: a pasted fix for a container that is gone does not act on the next one" {
+	# The doctor printed its fixes for a container as "ipcadm reap -N ipc:INODE ...",
+	# since a PID may be reused between printing and pasting. But once a namespace is
+	# gone, the kernel gives its inode number to the next namespace made (the lowest free
+	# number): a fix pasted after container A stopped reaped the leaks of container B,
+	# another tenant, which got A inode. Linux 6.18 names a namespace for ever (NS_GET_ID,
+	# never reused): the fixes say -N ipcid:ID where the kernel has it.
 	run ns "$PRELUDE"'
-		setsid -f unshare --ipc bash -c "echo ready > $T/a; exec sleep 60"
+		setsid -f unshare --ipc bash -c "$IPCTOOL drop-to 4243 4243 -- $IPCTOOL fill sem 2 >/dev/null
+			echo ready > $T/a; exec sleep 60"
 		ready $T/a
 		a=$(pgrep -x -n sleep)
 		i=$(readlink /proc/$a/ns/ipc | tr -dc 0-9)
+		sleep 1.1
+		"$IPCADM" doctor -A --all-visible > $T/doc || true
+		fix=$(grep -o -- "ipcadm reap -N ipc[id]*:[0-9]* [^#]*--kind sem" $T/doc | head -1)
+		[ -n "$fix" ] || { cat $T/doc; exit 1; }
+		[[ $fix == *"-N ipcid:"* ]] || exit 4   # a kernel without namespace IDs
 		kill $a
 		# container B: a new namespace, until one gets A inode
 		for n in $(seq 40); do
@@ -165,9 +170,13 @@ thread_server() {
 		[ -n "$b" ] || exit 3
 		nsenter --ipc --target $b $IPCTOOL drop-to 4243 4243 -- $IPCTOOL fill sem 2 >/dev/null
 		sleep 1.1
-		# the fix printed for A, pasted now
-		"$IPCADM" reap -N ipc:$i --all-visible --owner 4243 --yes > $T/out 2>&1 || true
-		want "$(nsenter --ipc --target $b ipcs -s | grep -c "^0x")" 2 "$(cat $T/out)"'
+		# the fix printed for A, pasted now (with --yes): A is gone, B keeps its arrays
+		rc=0; eval "\"\$IPCADM\"${fix#ipcadm} --yes" > $T/out 2>&1 || rc=$?
+		want $rc 1 "$(cat $T/out)"
+		grep -q "cannot find the IPC namespace" $T/out || { cat $T/out; exit 1; }
+		want "$(nsenter --ipc --target $b ipcs -s | grep -c "^0x")" 2 "$(cat $T/out)"
+		kill $b'
+	[ "$status" -ne 4 ] || skip "this kernel has no namespace IDs (NS_GET_ID, Linux 6.18)"
 	[ "$status" -ne 3 ] || skip "no new namespace got the inode of the one gone"
 	ok
 }

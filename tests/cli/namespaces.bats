@@ -207,7 +207,7 @@ want() { [ "$1" = "$2" ] || { echo "want [$2], got [$1] ${3:-}" >&2; exit 1; }; 
 	run ns '"$IPCADM" list --all-visible -N ipc:1234567'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot find the IPC namespace 'ipc:1234567'"* ]]
-	for bad in ipc: ipc:x12 "ipc:[12" ipc:0 "ipc:-1"; do
+	for bad in ipc: ipc:x12 "ipc:[12" ipc:0 "ipc:-1" ipcid: ipcid:0 ipcid:x; do
 		run "$IPCADM" list --all-visible -N "$bad"
 		[ "$status" -ne 0 ] && [[ "$output" == *"cannot find the IPC namespace"* ]]
 	done

@@ -623,7 +623,8 @@ static void test_remedy_format(void **state)
 	/* other namespaces: reached through a process in it, or not at all */
 	const struct ipcadm_ns ns9 = { .ino = 4026532009, .pid = 9 },
 			       ns42 = { .ino = 4026532042, .pid = 42 },
-			       ns7 = { .ino = 4026532007, .pid = 7 }, nsgone = { .ino = 4026532001 };
+			       ns7 = { .ino = 4026532007, .pid = 7 }, nsgone = { .ino = 4026532001 },
+			       nsid = { .ino = 4026532005, .pid = 5, .id = 4099 };
 	struct ipcadm_remedy r = { .type = IPCADM_REMEDY_REAP };
 	char buf[256];
 
@@ -691,6 +692,9 @@ static void test_remedy_format(void **state)
 	assert_string_equal(remedy_format(&r, NULL, true, buf, sizeof(buf)), "ipcadm who shm 2");
 	assert_string_equal(remedy_format(&r, &ns42, true, buf, sizeof(buf)),
 			    "ipcadm who -N ipc:4026532042 shm 2");
+	/* the kernel's ID, where it has one: never reused, unlike an inode number */
+	assert_string_equal(remedy_format(&r, &nsid, true, buf, sizeof(buf)),
+			    "ipcadm who -N ipcid:4099 shm 2");
 	r = (struct ipcadm_remedy){ .type = IPCADM_REMEDY_REMOUNT_DEV_SHM,
 				    .remount = { 2 << 20 } };
 	assert_string_equal(remedy_format(&r, NULL, true, buf, sizeof(buf)),
