@@ -115,17 +115,8 @@ nattch() {
 	# process (its last operator) exits, bob's worker is neither the owner nor the creator:
 	# no possible holder, the array is orphaned and reaped under the worker.
 	run ns "$PRELUDE"'
-		setsid -f $IPCTOOL drop-to 4243 4343 -- bash -c "
-			while [ ! -s $T/id ]; do sleep 0.05; done
-			$IPCTOOL sem-op \$(cat $T/id) 0 1; echo ready; exec sleep 120" > $T/bob
-		sleep 1
-		id=$($IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-create 0 1 660)
-		echo $id > $T/id
-		ready $T/bob
-		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-op $id 0 -1
-		want "$(verdict sem $id)" maybe-in-use
-		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
-		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
+		id=$(shared_by "$IPCTOOL drop-to 4243 4343 --" sem 660)
+		kept sem $id'
 	ok
 }
 
@@ -133,17 +124,8 @@ nattch() {
 	# The same, with bob in alice's group by a supplementary group only (his own is
 	# 4243): ipcperms() looks at every group of the process, /proc/PID/status says them.
 	run ns "$PRELUDE"'
-		setsid -f setpriv --reuid 4243 --regid 4243 --groups 4343 -- bash -c "
-			while [ ! -s $T/id ]; do sleep 0.05; done
-			$IPCTOOL sem-op \$(cat $T/id) 0 1; echo ready; exec sleep 120" > $T/bob
-		sleep 1
-		id=$($IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-create 0 1 660)
-		echo $id > $T/id
-		ready $T/bob
-		$IPCTOOL drop-to 4242 4343 -- $IPCTOOL sem-op $id 0 -1
-		want "$(verdict sem $id)" maybe-in-use
-		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
-		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
+		id=$(shared_by "setpriv --reuid 4243 --regid 4243 --groups 4343 --" sem 660)
+		kept sem $id'
 	ok
 }
 
@@ -152,17 +134,8 @@ nattch() {
 	# carol, in no group of alice's, sends to it now and then; alice's process (its last
 	# sender) exits, and carol's worker keeps the queue.
 	run ns "$PRELUDE"'
-		setsid -f $IPCTOOL drop-to 4244 4244 -- bash -c "
-			while [ ! -s $T/id ]; do sleep 0.05; done
-			$IPCTOOL msg-send \$(cat $T/id) 1 hi; echo ready; exec sleep 120" > $T/carol
-		sleep 1
-		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-create 0 606)
-		echo $id > $T/id
-		ready $T/carol
-		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL msg-send $id 1 bye
-		want "$(verdict msg $id)" maybe-in-use
-		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
-		want "$(grep -c "^removed msg $id " $T/out)" 0 "$(cat $T/out)"'
+		id=$(shared_by "$IPCTOOL drop-to 4244 4244 --" msg 606)
+		kept msg $id'
 	ok
 }
 
@@ -184,19 +157,10 @@ nattch() {
 	# do this to use another user's segments) operates on alice's 0600 array now and
 	# then. alice's process (its last operator) exits: the service may come back.
 	run ns "$PRELUDE"'
-		setsid -f setpriv --reuid 4243 --regid 4243 --clear-groups \
-			--inh-caps +ipc_owner --ambient-caps +ipc_owner -- bash -c "
-			grep -q \"^CapEff:.*8000\$\" /proc/self/status || exit 1
-			while [ ! -s $T/id ]; do sleep 0.05; done
-			$IPCTOOL sem-op \$(cat $T/id) 0 1; echo ready; exec sleep 120" > $T/svc
-		sleep 1
-		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
-		echo $id > $T/id
-		ready $T/svc
-		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $id 0 -1
-		want "$(verdict sem $id)" maybe-in-use
-		"$IPCADM" reap --all-visible --yes --log $R/log > $T/out
-		want "$(grep -c "^removed sem $id " $T/out)" 0 "$(cat $T/out)"'
+		id=$(shared_by "setpriv --reuid 4243 --regid 4243 --clear-groups
+			--inh-caps +ipc_owner --ambient-caps +ipc_owner --" sem 600)
+		grep -q "^CapEff:.*8000$" /proc/$(pgrep -u 4243 -n -x sleep)/status
+		kept sem $id'
 	ok
 }
 
