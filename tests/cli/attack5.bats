@@ -38,6 +38,17 @@ thread_server() {
 	EOF2
 	setsid -f /usr/bin/python3 $T/server.py $IPCTOOL $T $1 ${2:-4243} > $T/server
 }
+# serve_objects SECONDS [UID]: thread_server, and the objects its worker uses: alice
+# private array ($s, 0600) and carol queue ($m, 0660, group 4343), used once by it
+serve_objects() {
+	thread_server "$@"
+	sleep 1
+	s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+	echo $s > $T/sem
+	m=$($IPCTOOL drop-to 4244 4343 -- $IPCTOOL msg-create 0 660)
+	echo $m > $T/msg
+	ready $T/server
+}
 '
 
 @test "threads: a worker thread with credentials of its own keeps its user's array and queue" {
@@ -50,13 +61,7 @@ thread_server() {
 	# reaped under the worker.
 	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
 	run ns "$PRELUDE"'
-		thread_server 120
-		sleep 1
-		s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
-		echo $s > $T/sem
-		m=$($IPCTOOL drop-to 4244 4343 -- $IPCTOOL msg-create 0 660)
-		echo $m > $T/msg
-		ready $T/server
+		serve_objects 120
 		p=$(pgrep -f -n "server.py")
 		want "$(awk "/^Uid:/ { print \$2 }" /proc/$p/status)" 4243
 		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $s 0 -1
@@ -79,13 +84,7 @@ thread_server() {
 	# running as alice is such a user, in the process itself.
 	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
 	run ns "$PRELUDE"'
-		thread_server 120 0
-		sleep 1
-		s=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
-		echo $s > $T/sem
-		m=$($IPCTOOL drop-to 4244 4343 -- $IPCTOOL msg-create 0 660)
-		echo $m > $T/msg
-		ready $T/server
+		serve_objects 120 0
 		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $s 0 -1
 		want "$(verdict sem $s)" maybe-in-use
 		# and the queue of carol, by its group
