@@ -120,4 +120,9 @@ bool verdict_unattached_private(const struct ipcadm_obj *o);
 int ipcadm_sysvipc_parse(enum ipcadm_kind kind, const char *buf, size_t len,
 			 struct ipcadm_obj **objsp, size_t *np, size_t *skippedp);
 
+/* The kernel's ID of an open namespace (NS_GET_ID, Linux 6.18; nsenter.c): unique while
+ * the machine runs, never reused, as an inode number is once its namespace is gone; 0
+ * where the kernel has none. */
+uint64_t ns_fd_id(int fd);
+
 #endif

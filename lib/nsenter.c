@@ -201,9 +201,7 @@ static int ns_file_open(const struct ipcadm_ctx *ctx, const char *path)
 #define NS_GET_ID _IOR(0xb7, 0xd, uint64_t) /* Linux 6.18 */
 #endif
 
-/* The kernel's ID of an open namespace: unique while the machine runs, never reused (an
- * inode number is, once its namespace is gone); 0 where the kernel has none. */
-static uint64_t ns_fd_id(int fd)
+uint64_t ns_fd_id(int fd)
 {
 	uint64_t id = 0;
 

@@ -1315,7 +1315,8 @@ int ipcadm_trace_ns(struct ipcadm_trace *t, uint64_t ipcns, struct ipcadm_ns *ns
 	if (i == SIZE_MAX || t->ns[i].fd < 0)
 		return -ENOENT;
 	snprintf(ns->path, sizeof(ns->path), "/proc/self/fd/%d", t->ns[i].fd);
-	/* a process in it now, to name the namespace in commands (-N PID) */
+	ns->id = ns_fd_id(t->ns[i].fd); /* to name it in commands (-N ipcid:ID) */
+	/* a process in it now, to reach it (nsenter --target PID) */
 	for (size_t b = 0; b < TASK_BUCKETS && ns->pid == 0; b++)
 		for (struct task *k = t->tasks[b]; k && ns->pid == 0; k = k->next)
 			if (k->ns == i && task_alive_in(k->tid, ipcns))
