@@ -497,6 +497,17 @@ int ipcadm_snapshot_read_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 	return 0;
 }
 
+/* The end of a child: what it found (when r is 0, and fd >= 0) into the pipe, then r as
+ * its exit status (the errno; EIO for one that does not fit), which wait_child() gives
+ * back. */
+static __attribute__((noreturn)) void child_finish(int fd, int r, const void *data,
+						   size_t len)
+{
+	if (r == 0 && fd >= 0)
+		write_all(fd, data, len);
+	_exit(r < 0 && -r < 256 ? -r : (r < 0 ? EIO : 0));
+}
+
 /* ---- removal in a namespace ---- */
 
 static int remove_here(struct ipcadm_ctx *ctx, const struct ipcadm_obj *o, int dirfd,
@@ -534,7 +545,7 @@ int ipcadm_obj_remove_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *ns,
 		r = child_enter(ctx, nsfd);
 		if (r == 0)
 			r = remove_here(ctx, expect, dirfd, evidence);
-		_exit(r < 0 && -r < 256 ? -r : (r < 0 ? EIO : 0));
+		child_finish(-1, r, NULL, 0);
 	}
 	close(nsfd);
 	return wait_child(pid);
@@ -565,9 +576,7 @@ int ipcadm_posix_remove_many_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *
 		r = child_enter(ctx, nsfd);
 		if (r == 0) /* results: our copy; the parent's is filled from the pipe */
 			r = ipcadm_posix_remove_many(ctx, objs, n, results);
-		if (r == 0)
-			write_all(fds[1], (const char *)results, n * sizeof(*results));
-		_exit(r < 0 && -r < 256 ? -r : (r < 0 ? EIO : 0));
+		child_finish(fds[1], r, results, n * sizeof(*results));
 	}
 	rc = child_output(pid, nsfd, fds, &buf, &len);
 	if (rc < 0)
@@ -605,9 +614,7 @@ int ipcadm_shm_backup_create_ns(struct ipcadm_ctx *ctx, const struct ipcadm_ns *
 		r = child_enter(ctx, nsfd);
 		if (r == 0)
 			r = ipcadm_shm_backup_create(b, &id);
-		if (r == 0)
-			write_all(fds[1], (const char *)&id, sizeof(id));
-		_exit(r < 0 && -r < 256 ? -r : (r < 0 ? EIO : 0));
+		child_finish(fds[1], r, &id, sizeof(id));
 	}
 	close(nsfd);
 	close(fds[1]);
