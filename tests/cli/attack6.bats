@@ -57,3 +57,44 @@ fsgid_worker() {
 		kept sem $id'
 	ok
 }
+
+@test "fd in flight: a segment whose only descriptor waits in a socket is in use" {
+	# A descriptor sent with SCM_RIGHTS and not yet received is in no process'"'"'s fd table
+	# and no mapping: a broker that keeps a service'"'"'s segment across its restart this
+	# way (an fd store: the service sends it, and receives it back when it comes again)
+	# holds the file open, unseen by a pass over /proc. alice'"'"'s helper makes the
+	# segment, puts its descriptor in flight and exits; the broker, under a uid of its
+	# own, keeps the socket. reap --include-idle calls it idle ("no process
+	# maps or opens it") and unlinks it under the broker.
+	skip "known defect: an fd in flight (SCM_RIGHTS) is unseen; reap -i unlinks it"
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		cat > $T/flight.py <<-"EOF2"
+		import array, os, socket, sys, time
+		a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+		if os.fork() == 0:
+		    # alice: makes the segment, sends its descriptor to the broker, exits
+		    os.setgroups([]); os.setresgid(4242, 4242, 4242); os.setresuid(4242, 4242, 4242)
+		    fd = os.open("/dev/shm/state", os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+		    os.ftruncate(fd, 8192)
+		    os.write(fd, b"state")
+		    a.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+		                        array.array("i", [fd]))])
+		    os._exit(0)
+		os.wait()
+		a.close()
+		# the broker, under a uid of its own, keeps the socket (and the descriptor in it)
+		os.setgroups([]); os.setresgid(4243, 4243, 4243); os.setresuid(4243, 4243, 4243)
+		print("ready", flush=True)
+		time.sleep(120)
+		EOF2
+		setsid -f /usr/bin/python3 $T/flight.py > $T/sup 2>&1
+		ready $T/sup
+		pid=$(pgrep -u 4243 -n -f flight.py)
+		want "$(ls -l /proc/$pid/fd | grep -c /dev/shm/state)" 0
+		want "$(verdict pshm state)" idle
+		"$IPCADM" reap --all-visible --yes --include-idle --kind pshm --log $R/log > $T/out
+		want "$(grep -c "^removed pshm /state " $T/out)" 0 "$(cat $T/out)"
+		test -e /dev/shm/state'
+	ok
+}
