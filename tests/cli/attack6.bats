@@ -98,3 +98,56 @@ fsgid_worker() {
 		test -e /dev/shm/state'
 	ok
 }
+
+@test "capability: a worker thread that kept CAP_IPC_OWNER its main thread dropped keeps the array" {
+	# Capabilities are a thread'"'"'s own, like its uids: a service started with
+	# AmbientCapabilities=CAP_IPC_OWNER under its own uid starts its worker thread, then
+	# its main thread drops the capability from its effective set (capset acts on the
+	# calling thread only). /proc/PID/status says the main thread'"'"'s CapEff; the worker
+	# operates on alice'"'"'s 0600 array now and then with the capability it kept.
+	skip "known defect: a thread'"'"'s own CapEff is not read; the array is reaped"
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
+	run ns "$PRELUDE"'
+		cat > $T/capthread.py <<-"EOF2"
+		import ctypes, os, sys, threading, time
+		libc = ctypes.CDLL(None, use_errno=True)
+		idfile = sys.argv[1]
+		class sembuf(ctypes.Structure):
+		    _fields_ = [("num", ctypes.c_ushort), ("op", ctypes.c_short), ("flg", ctypes.c_short)]
+		class hdr(ctypes.Structure):
+		    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+		class data(ctypes.Structure):
+		    _fields_ = [("eff", ctypes.c_uint32), ("prm", ctypes.c_uint32), ("inh", ctypes.c_uint32)]
+		def worker():
+		    while not (os.path.exists(idfile) and os.path.getsize(idfile)):
+		        time.sleep(0.05)
+		    sid = int(open(idfile).read())
+		    b = sembuf(0, 1, 0)
+		    if libc.semop(sid, ctypes.byref(b), 1) != 0:
+		        print("semop failed", ctypes.get_errno(), flush=True)
+		        os._exit(1)
+		    print("ready", flush=True)
+		    while True:
+		        time.sleep(1)
+		threading.Thread(target=worker).start()
+		h = hdr(0x20080522, 0)
+		d = (data * 2)()
+		libc.capget(ctypes.byref(h), d)
+		d[0].eff &= ~(1 << 15)   # CAP_IPC_OWNER, from the main thread only
+		if libc.capset(ctypes.byref(h), d) != 0:
+		    print("capset failed", ctypes.get_errno(), flush=True)
+		EOF2
+		rm -f $T/id
+		setsid -f setpriv --reuid 4243 --regid 4243 --clear-groups --inh-caps +ipc_owner \
+			--ambient-caps +ipc_owner -- /usr/bin/python3 $T/capthread.py $T/id > $T/worker 2>&1
+		sleep 1
+		id=$($IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-create 0 1 600)
+		echo $id > $T/id
+		ready $T/worker
+		pid=$(pgrep -u 4243 -n -f capthread.py)
+		grep -q "^CapEff:.*0000$" /proc/$pid/status || { grep Cap /proc/$pid/status; exit 1; }
+		grep -q "^CapEff:.*8000$" /proc/$pid/task/*/status
+		$IPCTOOL drop-to 4242 4242 -- $IPCTOOL sem-op $id 0 -1
+		kept sem $id'
+	ok
+}
