@@ -39,7 +39,7 @@ fsgid_worker() {
 	# supplementary groups (not the real, effective or saved gid). A file server (NFS,
 	# Samba) sets its fsgid per request: root, it drops to uid 4243 and gid 5555 with
 	# fsgid 4343 (setfsgid survives setresuid; only an exec resets it), and so operates
-	# on alice'"'"'s 0660 array of group 4343. /proc/PID/status gives the fsgid as the
+	# on alice's 0660 array of group 4343. /proc/PID/status gives the fsgid as the
 	# fourth Gid: field; the holder check reads the first three only.
 	skip "known defect: the fsgid is not read; the array is orphaned and reaped"
 	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
@@ -59,10 +59,10 @@ fsgid_worker() {
 }
 
 @test "fd in flight: a segment whose only descriptor waits in a socket is in use" {
-	# A descriptor sent with SCM_RIGHTS and not yet received is in no process'"'"'s fd table
-	# and no mapping: a broker that keeps a service'"'"'s segment across its restart this
+	# A descriptor sent with SCM_RIGHTS and not yet received is in no process's fd table
+	# and no mapping: a broker that keeps a service's segment across its restart this
 	# way (an fd store: the service sends it, and receives it back when it comes again)
-	# holds the file open, unseen by a pass over /proc. alice'"'"'s helper makes the
+	# holds the file open, unseen by a pass over /proc. alice's helper makes the
 	# segment, puts its descriptor in flight and exits; the broker, under a uid of its
 	# own, keeps the socket. reap --include-idle calls it idle ("no process
 	# maps or opens it") and unlinks it under the broker.
@@ -100,12 +100,12 @@ fsgid_worker() {
 }
 
 @test "capability: a worker thread that kept CAP_IPC_OWNER its main thread dropped keeps the array" {
-	# Capabilities are a thread'"'"'s own, like its uids: a service started with
+	# Capabilities are a thread's own, like its uids: a service started with
 	# AmbientCapabilities=CAP_IPC_OWNER under its own uid starts its worker thread, then
 	# its main thread drops the capability from its effective set (capset acts on the
-	# calling thread only). /proc/PID/status says the main thread'"'"'s CapEff; the worker
-	# operates on alice'"'"'s 0600 array now and then with the capability it kept.
-	skip "known defect: a thread'"'"'s own CapEff is not read; the array is reaped"
+	# calling thread only). /proc/PID/status says the main thread's CapEff; the worker
+	# operates on alice's 0600 array now and then with the capability it kept.
+	skip "known defect: a thread's own CapEff is not read; the array is reaped"
 	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3"
 	run ns "$PRELUDE"'
 		cat > $T/capthread.py <<-"EOF2"
