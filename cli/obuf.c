@@ -77,11 +77,12 @@ void obuf_escaped(struct obuf *o, const char *s, size_t n, unsigned int flags)
 		obuf_write(o, s, n);
 		return;
 	}
-	/* straight into the buffer: a unit (a character or its escapes) takes 8 bytes at most */
+	/* straight into the buffer: a unit takes ESC_UNIT_MAX bytes at most (with less room
+	 * left, esc_some would write nothing and this loop never end) */
 	while (n > 0) {
 		size_t used;
 
-		if (sizeof(o->buf) - o->len < 8)
+		if (sizeof(o->buf) - o->len < ESC_UNIT_MAX)
 			drain(o);
 		o->len += esc_some(o->buf + o->len, sizeof(o->buf) - o->len, s, n, flags, &used);
 		s += used;

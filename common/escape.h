@@ -22,6 +22,9 @@
 
 /* Room that escaping n bytes may take. */
 #define ESC_MAX(n) (4 * (n))
+/* The most one unit (a character or its escapes) takes: a bidi control's three bytes as
+ * \xHH each. */
+#define ESC_UNIT_MAX 12
 
 /* Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0 when invalid. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);

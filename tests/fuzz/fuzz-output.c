@@ -348,7 +348,7 @@ static void check_lines(const char *s1, size_t len1, size_t room)
 	check_text(line, b.len + 1);
 	k = unescape_cell(line + 9, b.len - 9, raw);
 	CHECK(k <= len1 && memcmp(raw, s1, k) == 0);
-	CHECK(k == len1 || room + 15 - b.len < 8); /* cut only when the next unit did not fit */
+	CHECK(k == len1 || room + 15 - b.len < ESC_UNIT_MAX); /* cut: the next unit did not fit */
 
 	obj_title(&o, title, sizeof(title));
 	k = strlen(title);

@@ -228,6 +228,24 @@ static void test_sysctl_numbers(void **state)
 	assert_int_equal(v[0], 12);
 }
 
+/* fuzz-output: obuf_escaped drained its buffer only below 8 bytes of room, but a bidi
+ * control escapes to 12 (\xe2\x80\xae): with 8 to 11 bytes left, esc_some wrote nothing
+ * and the loop never ended. */
+static void test_escaped_unit_at_buffer_end(void **state)
+{
+	static char pad[sizeof(out->buf) - 10];
+	const char *text;
+
+	(void)state;
+	memset(pad, 'a', sizeof(pad) - 1);
+	cap_start();
+	obuf_write(out, pad, sizeof(pad) - 1); /* 11 bytes of room left */
+	obuf_text(out, "\xe2\x80\xae!");
+	text = cap_end();
+	assert_int_equal(strlen(text), sizeof(pad) - 1 + 13);
+	assert_string_equal(text + sizeof(pad) - 1, "\\xe2\\x80\\xae!");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_user_name_not_on_the_stack),
 		cmocka_unit_test(test_mountinfo_nul_escape),
 		cmocka_unit_test(test_sysctl_numbers),
+		cmocka_unit_test(test_escaped_unit_at_buffer_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
